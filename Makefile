@@ -1,0 +1,45 @@
+# The README's commands. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LOCKS := requirements/base.txt requirements/dev.txt
+PYTEST_ARGS ?=
+
+.PHONY: demo test serve install lint bench totp clean
+
+$(INSTALLED): $(LOCKS)
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 of nieuwer is nodig") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+install: $(INSTALLED) var/.env
+
+var/.env:
+	$(PYTHON) scripts/write_local_env.py $@
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --manifest var/demo-manifest.json
+	@echo ""
+	@echo "Het portaal draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+totp: install
+	@$(BIN)/python manage.py demo_totp $(USER)
+
+bench: install
+	@echo "Benchmarks arrive with the end-to-end issue (benchmarks/)."
+
+clean:
+	rm -rf $(VENV) var/static

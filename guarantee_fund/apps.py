@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class GuaranteeFundConfig(AppConfig):
+    name = "guarantee_fund"

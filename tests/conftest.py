@@ -1,0 +1,65 @@
+import os
+
+import pytest
+from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+
+from woonkans.accounts.roles import Role
+
+from .factories import UserFactory, organisation
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ci_uses_postgres(django_db_setup, django_db_blocker):
+    """In CI the suite must run against PostgreSQL, never a silent SQLite fallback."""
+    if os.environ.get("CI_REQUIRE_POSTGRES"):
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "CI must test against PostgreSQL"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # Fast hashing: the tests are about the portal, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def sign_in(client, user):
+    """A fully signed-in session: password, verified second factor, logging accepted."""
+    client.force_login(user)
+    device = user.totpdevice_set.filter(confirmed=True).first()
+    if device is None:
+        device = user.totpdevice_set.create(name="default", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=None, organisation_name=None, **kwargs):
+        if organisation_name:
+            kwargs["organisation"] = organisation(organisation_name)
+        kwargs.setdefault("accepted_logging", True)
+        return UserFactory(roles=[role] if role else [], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def administrator(make_user):
+    return make_user(Role.ADMINISTRATOR, "Functioneel beheer Woonkans")
+
+
+@pytest.fixture
+def signed_in(client):
+    def login(user):
+        return sign_in(client, user)
+
+    return login

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "woonkans.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+        from django.db.models.signals import post_migrate
+
+        from . import models, signals  # noqa: F401  (connects the receivers)
+        from .services import ensure_role_groups
+
+        auditlog.register(models.User, exclude_fields=["password", "last_login"])
+        auditlog.register(models.RoleAssignment)
+        auditlog.register(models.LoggingAcceptance)
+        post_migrate.connect(ensure_role_groups, sender=self)

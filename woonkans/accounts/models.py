@@ -1,0 +1,100 @@
+"""Users, their roles within one organisation, and their acceptance of logging."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from woonkans.parties.models import Organisation
+
+from .roles import Role, role_allowed_in
+
+
+class User(AbstractUser):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    is_demo = models.BooleanField(
+        _("demogebruiker"), default=False, editable=False, help_text=_("Aangemaakt door seed_demo.")
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @property
+    def role_codes(self):
+        """The user's roles; prefetched lists are used when present (one query per list, not per row)."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        assignments = cache["role_assignments"] if "role_assignments" in cache else self.role_assignments.all()
+        return sorted(assignment.role for assignment in assignments)
+
+    def has_role(self, *roles):
+        return bool(set(self.role_codes) & {str(role) for role in roles})
+
+    def role_labels(self):
+        return [Role(code).label for code in self.role_codes]
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.organisation_id:
+            for assignment in self.role_assignments.all():
+                if not role_allowed_in(assignment.role, self.organisation.kind):
+                    raise ValidationError(
+                        {
+                            "organisation": _(
+                                "De rol %(role)s past niet bij een organisatie van deze soort."
+                            ) % {"role": Role(assignment.role).label}
+                        }
+                    )
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    granted_at = models.DateTimeField(_("toegekend op"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user")]
+
+    def __str__(self):
+        return str(Role(self.role).label)
+
+    def clean(self):
+        super().clean()
+        organisation = self.user.organisation if self.user_id else None
+        if organisation is None:
+            raise ValidationError(_("Geef de gebruiker eerst een organisatie."))
+        if not role_allowed_in(self.role, organisation.kind):
+            raise ValidationError(
+                {
+                    "role": _("De rol %(role)s kan niet worden gegeven binnen %(kind)s.")
+                    % {"role": Role(self.role).label, "kind": organisation.get_kind_display().lower()}
+                }
+            )
+
+
+class LoggingAcceptance(models.Model):
+    """A user's acceptance that all actions are logged (SPEC §6), per version of the notice."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="logging_acceptances")
+    notice_version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("akkoord met logging")
+        verbose_name_plural = _("akkoorden met logging")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "notice_version"], name="one_acceptance_per_version"),
+        ]

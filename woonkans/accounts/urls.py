@@ -1,0 +1,24 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+from two_factor.views import QRGeneratorView
+
+from . import views
+
+# two-factor-auth's flows under its own namespace; the "disable" and phone views
+# are left out on purpose: a second factor is mandatory here.
+two_factor_patterns = (
+    [
+        path("inloggen/", views.LoginView.as_view(), name="login"),
+        path("inloggen/instellen/", views.SetupView.as_view(), name="setup"),
+        path("inloggen/instellen/qr/", QRGeneratorView.as_view(), name="qr"),
+        path("inloggen/instellen/klaar/", views.SetupCompleteView.as_view(), name="setup_complete"),
+        path("inloggen/reservecodes/", views.BackupTokensView.as_view(), name="backup_tokens"),
+    ],
+    "two_factor",
+)
+
+urlpatterns = [
+    path("uitloggen/", LogoutView.as_view(), name="logout"),
+    path("logging-akkoord/", views.accept_logging, name="accept_logging"),
+    path("sessie/verlengen/", views.session_keepalive, name="session_keepalive"),
+]

@@ -1,0 +1,37 @@
+"""What each role finds on 'Mijn werkvoorraad'. Later issues add their panels here."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+def _admin_links():
+    return [
+        (_("Organisaties, gebruikers en rollen beheren"), reverse("admin:index")),
+        (_("Toegangs- en inloglog doorzoeken"), reverse("audit:log_search")),
+    ]
+
+
+ROLE_PANELS = {
+    Role.WMO_CONSULTANT: (_("Aanmeldingen van je gemeente"), _("Meldingen, onderzoeken en aanmeldingen bij Woonkans.")),
+    Role.KETENREGISSEUR: (_("Woonkans-overleg en bemiddeling"), _("Nieuwe aanmeldingen, bemiddelingsprofielen en het overleg.")),
+    Role.PROCESREGISSEUR: (_("Bemiddeling"), _("Bemiddelingsprofielen en de koppeling met corporaties.")),
+    Role.CORPORATION: (_("Matchingstabel"), _("Profielen die met je corporatie zijn gedeeld.")),
+    Role.CARE_PROVIDER: (_("Cliënten en meldingen"), _("Je meldingen bij het Wmo-loket en lopende trajecten.")),
+    Role.TREASURER: (_("Garantiefonds"), _("Goedgekeurde claims, het grootboek en bijdragerondes.")),
+    Role.WERKGROEP: (_("Monitoring"), _("De halfjaarlijkse cijfers van Woonkans.")),
+    Role.ADMINISTRATOR: (_("Beheer"), _("Organisaties, gebruikers, rollen en de logboeken.")),
+}
+
+ROLE_LINKS = {Role.ADMINISTRATOR: _admin_links}
+
+
+def panels_for(user):
+    panels = []
+    for code in user.role_codes:
+        role = Role(code)
+        title, description = ROLE_PANELS[role]
+        links = ROLE_LINKS[role]() if role in ROLE_LINKS else []
+        panels.append({"role": role, "title": title, "description": description, "links": links})
+    return panels

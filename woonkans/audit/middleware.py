@@ -1,0 +1,17 @@
+from axes.helpers import get_client_ip_address
+
+from .context import current_ip
+
+
+class RequestContextMiddleware:
+    """Remember the client IP for the access log (the same address axes records)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = current_ip.set(get_client_ip_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

@@ -1,0 +1,99 @@
+"""Demo data: one user per role, and (from later issues) cases at every stage.
+
+Only for demonstration databases: `seed_demo` refuses to touch a database that
+holds any user it did not create itself.
+"""
+
+import base64
+import secrets
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from woonkans.accounts.models import RoleAssignment, User
+from woonkans.accounts.roles import Role
+from woonkans.parties.models import Organisation
+
+DEMO_PASSWORD = "Woonkans-demo-2026"
+
+# username, first name, last name, organisation (as shown in the portal), role
+DEMO_USERS = [
+    ("consulent.venlo", "Sanne", "Hendriks", "Gemeente Venlo", Role.WMO_CONSULTANT),
+    ("consulent.venray", "Mark", "Janssen", "Gemeente Venray", Role.WMO_CONSULTANT),
+    ("consulent.roermond", "Fatima", "El Amrani", "Gemeente Roermond", Role.WMO_CONSULTANT),
+    ("ketenregisseur.noord", "Ingrid", "Peeters", "Ketenregie Noord-Limburg", Role.KETENREGISSEUR),
+    ("ketenregisseur.midden", "Jeroen", "Smeets", "Ketenregie Midden-Limburg", Role.KETENREGISSEUR),
+    ("procesregisseur.midden", "Lotte", "Vossen", "Ketenregie Midden-Limburg", Role.PROCESREGISSEUR),
+    ("corporatie.woonwenz", "Ruud", "Verstappen", "Woonwenz", Role.CORPORATION),
+    ("corporatie.antares", "Anouk", "Gielen", "Antares", Role.CORPORATION),
+    ("corporatie.wonenlimburg", "Bram", "Wijnen", "Wonen Limburg", Role.CORPORATION),
+    ("zorg.moveoo", "Esther", "Coenen", "Moveoo", Role.CARE_PROVIDER),
+    ("zorg.legerdesheils", "Tom", "Willems", "Leger des Heils", Role.CARE_PROVIDER),
+    ("penningmeester.mgr", "Karin", "Bours", "MGR sociaal domein Limburg-Noord", Role.TREASURER),
+    ("werkgroep.venray", "Peter", "Linders", "Gemeente Venray", Role.WERKGROEP),
+    ("beheerder", "Yvonne", "Kessels", "Functioneel beheer Woonkans", Role.ADMINISTRATOR),
+]
+
+# Later issues append functions here: seeder(*, scale) -> list of manifest case entries.
+CASE_SEEDERS = []
+
+
+class NotADemoDatabase(RuntimeError):
+    pass
+
+
+def ensure_demo_database():
+    if User.objects.filter(is_demo=False).exists():
+        raise NotADemoDatabase(
+            "Deze database bevat gebruikers die niet door seed_demo zijn gemaakt; demodata wordt hier niet geladen."
+        )
+
+
+def base32_secret(device):
+    return base64.b32encode(bytes.fromhex(device.key)).decode().rstrip("=")
+
+
+def seed_users():
+    organisations = {org.name: org for org in Organisation.objects.select_related("region")}
+    entries = []
+    for username, first_name, last_name, organisation_name, role in DEMO_USERS:
+        organisation = organisations[organisation_name]
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name, "last_name": last_name, "organisation": organisation,
+                "email": f"{username}@demo.woonkans.example", "is_demo": True,
+            },
+        )
+        if not created and user.organisation_id != organisation.pk:
+            user.organisation = organisation
+            user.save(update_fields=["organisation"])
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        RoleAssignment.objects.get_or_create(user=user, role=role)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name="default", confirmed=True, key=secrets.token_hex(20)
+            )
+        entries.append(
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "totp_secret": base32_secret(device),
+                "role": str(role),
+                "organisation": organisation.name,
+                "region": organisation.region.name if organisation.region else None,
+            }
+        )
+    return entries
+
+
+def seed(*, scale=0):
+    ensure_demo_database()
+    with transaction.atomic():
+        users = seed_users()
+        cases = []
+        for seeder in CASE_SEEDERS:
+            cases.extend(seeder(scale=scale))
+    return {"users": users, "cases": cases}

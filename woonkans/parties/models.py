@@ -1,0 +1,153 @@
+"""Regions, organisations and their reference figures.
+
+Parties are data, not code: they join and leave (SOK Art. 9, 10). Each
+organisation owns one auth group that later stages grant object permissions to.
+"""
+
+from django.contrib.auth.models import Group
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    annual_housing_target = models.PositiveIntegerField(_("jaardoelstelling woningen"))
+    code_letter = models.CharField(
+        _("letter in profielcodes"), max_length=1, unique=True, help_text=_("Bijvoorbeeld N voor WK-N-…")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Gemeente")
+    CORPORATION = "corporation", _("Woningcorporatie")
+    CARE_PROVIDER = "care_provider", _("Zorg- en welzijnspartner")
+    MGR = "mgr", _("MGR (kassier garantiefonds)")
+    CHAIN_DIRECTION = "chain_direction", _("Ketenregie")
+    OPERATOR = "operator", _("Functioneel beheer")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(left_on__isnull=True)
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    legal_name = models.CharField(_("statutaire naam"), max_length=300, blank=True)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("soort"), max_length=32, choices=OrganisationKind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("regio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Voor gemeenten en ketenregie de eigen regio; voor corporaties de thuisregio."),
+    )
+    sok_party_number = models.PositiveSmallIntegerField(_("partijnummer in de SOK"), null=True, blank=True)
+    joined_on = models.DateField(_("toegetreden op"), null=True, blank=True)
+    notice_given_on = models.DateField(_("opgezegd op"), null=True, blank=True)
+    left_on = models.DateField(_("uitgetreden op"), null=True, blank=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, editable=False, related_name="organisation")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.left_on is None
+
+    def save(self, *args, **kwargs):
+        # The group is the organisation's identity for object permissions; it
+        # is created with the organisation and follows its slug.
+        with transaction.atomic():
+            group_name = f"org:{self.slug}"
+            if self.group_id is None:
+                self.group, _created = Group.objects.get_or_create(name=group_name)
+            elif self.group.name != group_name:
+                self.group.name = group_name
+                self.group.save(update_fields=["name"])
+            super().save(*args, **kwargs)
+
+
+class HousingStock(models.Model):
+    """Homes a corporation owns in a municipality: decides who may see a profile and fund shares."""
+
+    corporation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("woningcorporatie"),
+        on_delete=models.CASCADE,
+        related_name="housing_stock",
+        limit_choices_to={"kind": OrganisationKind.CORPORATION},
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    homes = models.PositiveIntegerField(_("aantal woningen"))
+    is_demo_figure = models.BooleanField(
+        _("demonstratiecijfer"), default=False, help_text=_("Aangevinkt: dit is geen echt cijfer.")
+    )
+
+    class Meta:
+        verbose_name = _("woningbezit")
+        verbose_name_plural = _("woningbezit")
+        ordering = ["corporation__name", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["corporation", "municipality"], name="unique_stock_per_municipality"),
+        ]
+
+    def __str__(self):
+        return f"{self.corporation} – {self.municipality}: {self.homes}"
+
+
+class DistributionKeyShare(models.Model):
+    """A municipality's share of the regional distribution key (Module 2), in basis points."""
+
+    municipality = models.OneToOneField(
+        Organisation,
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        related_name="distribution_key_share",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+    )
+    basis_points = models.PositiveIntegerField(
+        _("aandeel (basispunten)"), help_text=_("1 procent = 100 basispunten; samen 10.000.")
+    )
+    is_demo_figure = models.BooleanField(
+        _("demonstratiecijfer"), default=False, help_text=_("Aangevinkt: dit is geen echt cijfer.")
+    )
+
+    class Meta:
+        verbose_name = _("verdeelsleutel (aandeel)")
+        verbose_name_plural = _("verdeelsleutel")
+        ordering = ["municipality__name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(basis_points__lte=10000), name="key_share_at_most_whole"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.basis_points / 100:.2f}%"

@@ -1,0 +1,1 @@
+"""Pseudonym codes, disclosure policy, field encryption: built with the referral and profile issues."""

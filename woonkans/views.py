@@ -1,0 +1,35 @@
+"""Project-level views: the health check."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ok"; details stay in the server log
+        return "error"
+
+
+def _broker_state():
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from woonkans.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:  # noqa: BLE001
+        return "error"
+
+
+@never_cache
+def healthz(request):
+    state = {"database": _database_state(), "broker": _broker_state()}
+    healthy = state["database"] == "ok" and state["broker"] in ("ok", "eager")
+    return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
