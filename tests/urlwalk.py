@@ -52,7 +52,7 @@ def _reverse(name, kwargs_names):
             return None
     options = [CANDIDATES.get(key, DEFAULT_CANDIDATES) for key in kwargs_names]
     for index in range(max(len(o) for o in options)):
-        kwargs = {key: values[min(index, len(values) - 1)] for key, values in zip(kwargs_names, options)}
+        kwargs = {key: values[min(index, len(values) - 1)] for key, values in zip(kwargs_names, options, strict=True)}
         try:
             return reverse(name, kwargs=kwargs)
         except NoReverseMatch:

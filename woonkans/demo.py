@@ -14,7 +14,7 @@ from woonkans.accounts.models import RoleAssignment, User
 from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation
 
-DEMO_PASSWORD = "Woonkans-demo-2026"
+DEMO_PASSWORD = "Woonkans-demo-2026"  # noqa: S105 - printed on purpose; only demo databases
 
 # username, first name, last name, organisation (as shown in the portal), role
 DEMO_USERS = [
@@ -61,8 +61,11 @@ def seed_users():
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                "first_name": first_name, "last_name": last_name, "organisation": organisation,
-                "email": f"{username}@demo.woonkans.example", "is_demo": True,
+                "first_name": first_name,
+                "last_name": last_name,
+                "organisation": organisation,
+                "email": f"{username}@demo.woonkans.example",
+                "is_demo": True,
             },
         )
         if not created and user.organisation_id != organisation.pk:
@@ -73,9 +76,7 @@ def seed_users():
         RoleAssignment.objects.get_or_create(user=user, role=role)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
-            device = TOTPDevice.objects.create(
-                user=user, name="default", confirmed=True, key=secrets.token_hex(20)
-            )
+            device = TOTPDevice.objects.create(user=user, name="default", confirmed=True, key=secrets.token_hex(20))
         entries.append(
             {
                 "username": username,

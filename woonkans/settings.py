@@ -61,13 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "woonkans.audit.middleware.RequestContextMiddleware",
     "woonkans.accounts.middleware.SessionSecurityMiddleware",
     "woonkans.accounts.middleware.RequireTwoFactorMiddleware",
     "woonkans.accounts.middleware.RequireLoggingAcceptanceMiddleware",
     "woonkans.accounts.middleware.NoStoreForUsersMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into responses.
@@ -103,7 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "woonkans.accounts.backends.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

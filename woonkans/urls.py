@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,15 @@ from . import views
 admin.site.site_header = _("Woonkans-portaal – beheer")
 admin.site.site_title = _("Woonkans-beheer")
 admin.site.index_title = _("Organisaties, gebruikers en rollen")
+
+
+def _admin_login_refused(request, extra_context=None):
+    # Login only happens through the two-factor flow; a signed-in user without
+    # management rights gets the same 404 as any refused page.
+    raise Http404
+
+
+admin.site.login = _admin_login_refused
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -26,9 +26,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Organisatie"), {"fields": ("organisation", "is_active")}),
         (_("Tijden"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "organisation", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
 
     def get_queryset(self, request):

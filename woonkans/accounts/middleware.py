@@ -66,7 +66,10 @@ class SessionSecurityMiddleware:
                 request.woonkans_logout_reason = reason
                 logout(request)
                 if reason == "idle_timeout":
-                    text = _("Je bent automatisch uitgelogd omdat je een tijd niets hebt gedaan. Log opnieuw in om verder te gaan waar je was.")
+                    text = _(
+                        "Je bent automatisch uitgelogd omdat je een tijd niets hebt gedaan. "
+                        "Log opnieuw in om verder te gaan waar je was."
+                    )
                 else:
                     text = _("Je bent uitgelogd omdat je netwerkadres veranderde. Log opnieuw in om verder te gaan.")
                 messages.warning(request, text)

@@ -51,9 +51,8 @@ class User(AbstractUser):
                 if not role_allowed_in(assignment.role, self.organisation.kind):
                     raise ValidationError(
                         {
-                            "organisation": _(
-                                "De rol %(role)s past niet bij een organisatie van deze soort."
-                            ) % {"role": Role(assignment.role).label}
+                            "organisation": _("De rol %(role)s past niet bij een organisatie van deze soort.")
+                            % {"role": Role(assignment.role).label}
                         }
                     )
 
@@ -98,3 +97,6 @@ class LoggingAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "notice_version"], name="one_acceptance_per_version"),
         ]
+
+    def __str__(self):
+        return f"{self.user} – {self.notice_version}"

@@ -1,6 +1,6 @@
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from axes.helpers import get_cool_off, get_failure_limit, get_lockout_response
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponse
 from django.shortcuts import redirect, render

@@ -15,7 +15,10 @@ def _admin_links():
 
 ROLE_PANELS = {
     Role.WMO_CONSULTANT: (_("Aanmeldingen van je gemeente"), _("Meldingen, onderzoeken en aanmeldingen bij Woonkans.")),
-    Role.KETENREGISSEUR: (_("Woonkans-overleg en bemiddeling"), _("Nieuwe aanmeldingen, bemiddelingsprofielen en het overleg.")),
+    Role.KETENREGISSEUR: (
+        _("Woonkans-overleg en bemiddeling"),
+        _("Nieuwe aanmeldingen, bemiddelingsprofielen en het overleg."),
+    ),
     Role.PROCESREGISSEUR: (_("Bemiddeling"), _("Bemiddelingsprofielen en de koppeling met corporaties.")),
     Role.CORPORATION: (_("Matchingstabel"), _("Profielen die met je corporatie zijn gedeeld.")),
     Role.CARE_PROVIDER: (_("Cliënten en meldingen"), _("Je meldingen bij het Wmo-loket en lopende trajecten.")),

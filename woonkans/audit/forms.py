@@ -8,7 +8,9 @@ class LogSearchForm(forms.Form):
     log = forms.ChoiceField(label=_("Logboek"), choices=LOGS, initial="access")
     username = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
     subject = forms.CharField(
-        label=_("Betrokkene (pseudoniem of id)"), required=False, max_length=64,
+        label=_("Betrokkene (pseudoniem of id)"),
+        required=False,
+        max_length=64,
         help_text=_("Alleen voor de toegangslog."),
     )
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

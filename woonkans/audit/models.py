@@ -76,7 +76,10 @@ class AccessLog(AppendOnlyModel):
     roles = models.CharField(_("rol(len)"), max_length=200, blank=True)
     purpose = models.CharField(_("doel"), max_length=200, blank=True)
     subject = models.CharField(
-        _("betrokkene"), max_length=64, blank=True, db_index=True,
+        _("betrokkene"),
+        max_length=64,
+        blank=True,
+        db_index=True,
         help_text=_("Pseudoniem of id van de inwoner wiens gegevens het betreft; nooit een naam of BSN."),
     )
     object_type = models.CharField(_("soort object"), max_length=100, blank=True)
@@ -88,6 +91,9 @@ class AccessLog(AppendOnlyModel):
         verbose_name_plural = _("toegangslog")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject", "-at"]), models.Index(fields=["username", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}"
 
 
 class LoginOutcome(models.TextChoices):
@@ -114,6 +120,9 @@ class LoginEvent(AppendOnlyModel):
         verbose_name = _("inlogregel")
         verbose_name_plural = _("inloglog")
         ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.outcome}"
 
 
 LOGIN_REASON_LABELS = {

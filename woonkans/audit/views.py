@@ -23,8 +23,11 @@ def log_search(request):
             )
         else:
             entries = selectors.search_access_log(
-                user=request.user, username=data["username"], subject=data["subject"],
-                date_from=data["date_from"], date_to=data["date_to"],
+                user=request.user,
+                username=data["username"],
+                subject=data["subject"],
+                date_from=data["date_from"],
+                date_to=data["date_to"],
             )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()

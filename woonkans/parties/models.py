@@ -73,10 +73,6 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_active(self):
-        return self.left_on is None
-
     def save(self, *args, **kwargs):
         # The group is the organisation's identity for object permissions; it
         # is created with the organisation and follows its slug.
@@ -88,6 +84,10 @@ class Organisation(models.Model):
                 self.group.name = group_name
                 self.group.save(update_fields=["name"])
             super().save(*args, **kwargs)
+
+    @property
+    def is_active(self):
+        return self.left_on is None
 
 
 class HousingStock(models.Model):

@@ -41,8 +41,15 @@ CORPORATIONS = [
         "Woningcorporatie Stichting Wonen Limburg",
         "midden-limburg",
         {
-            "Roermond": 3900, "Venray": 4300, "Horst aan de Maas": 2800, "Peel en Maas": 3100,
-            "Leudal": 2600, "Maasgouw": 2200, "Roerdalen": 1700, "Weert": 1500, "Echt-Susteren": 900,
+            "Roermond": 3900,
+            "Venray": 4300,
+            "Horst aan de Maas": 2800,
+            "Peel en Maas": 3100,
+            "Leudal": 2600,
+            "Maasgouw": 2200,
+            "Roerdalen": 1700,
+            "Weert": 1500,
+            "Echt-Susteren": 900,
             "Nederweert": 400,
         },
     ),
@@ -87,8 +94,12 @@ def load(apps, schema_editor):
         org, _ = Organisation.objects.get_or_create(
             slug=slug,
             defaults={
-                "name": name, "legal_name": legal_name, "kind": kind, "region": region,
-                "sok_party_number": number, "group": group,
+                "name": name,
+                "legal_name": legal_name,
+                "kind": kind,
+                "region": region,
+                "sok_party_number": number,
+                "group": group,
             },
         )
         return org
@@ -103,8 +114,11 @@ def load(apps, schema_editor):
     municipalities = {}
     for number, name, region, key_share in MUNICIPALITIES:
         municipalities[name] = organisation(
-            name=f"Gemeente {name}", legal_name=f"Gemeente {name}", kind="municipality",
-            region=regions[region], number=number,
+            name=f"Gemeente {name}",
+            legal_name=f"Gemeente {name}",
+            kind="municipality",
+            region=regions[region],
+            number=number,
         )
         DistributionKeyShare.objects.get_or_create(
             municipality=municipalities[name], defaults={"basis_points": key_share, "is_demo_figure": True}
@@ -116,7 +130,8 @@ def load(apps, schema_editor):
         )
         for municipality, homes in stock.items():
             HousingStock.objects.get_or_create(
-                corporation=corporation, municipality=municipalities[municipality],
+                corporation=corporation,
+                municipality=municipalities[municipality],
                 defaults={"homes": homes, "is_demo_figure": True},
             )
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             manifest.write_text(json.dumps(data, indent=2, ensure_ascii=False))
             manifest.chmod(0o600)
         if not quiet:
-            self.stdout.write("Demo-logins (wachtwoord voor iedereen: %s)" % demo.DEMO_PASSWORD)
+            self.stdout.write(f"Demo-logins (wachtwoord voor iedereen: {demo.DEMO_PASSWORD})")
             self.stdout.write("Code voor de tweede stap: voeg de TOTP-sleutel toe aan een authenticator-app,")
             self.stdout.write("of vraag hem op met: make totp USER=<gebruikersnaam>\n")
             for user in data["users"]:

@@ -1,0 +1,85 @@
+import base64
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from woonkans.accounts.models import User
+from woonkans.accounts.roles import Role
+from woonkans.parties.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+USER_KEYS = {"username", "password", "totp_secret", "role", "organisation", "region"}
+REQUIRED = {
+    ("wmo_consultant", "Gemeente Venlo"),
+    ("wmo_consultant", "Gemeente Venray"),
+    ("wmo_consultant", "Gemeente Roermond"),
+    ("ketenregisseur", "Ketenregie Noord-Limburg"),
+    ("ketenregisseur", "Ketenregie Midden-Limburg"),
+    ("procesregisseur", "Ketenregie Midden-Limburg"),
+    ("corporation", "Woonwenz"),
+    ("corporation", "Antares"),
+    ("corporation", "Wonen Limburg"),
+    ("treasurer", "MGR sociaal domein Limburg-Noord"),
+}
+
+
+def seed(tmp_path, *args):
+    manifest = tmp_path / "manifest.json"
+    call_command("seed_demo", "--manifest", str(manifest), "--quiet", *args)
+    return json.loads(manifest.read_text())
+
+
+def test_manifest_schema_and_coverage(tmp_path):
+    data = seed(tmp_path)
+    assert set(data) == {"users", "cases"}
+    assert isinstance(data["cases"], list)
+    organisation_names = set(Organisation.objects.values_list("name", flat=True))
+    for entry in data["users"]:
+        assert set(entry) == USER_KEYS
+        assert entry["role"] in Role.values
+        assert entry["organisation"] in organisation_names
+        assert entry["region"] in ("Noord-Limburg", "Midden-Limburg", None)
+        base64.b32decode(entry["totp_secret"] + "=" * (-len(entry["totp_secret"]) % 8))
+    pairs = {(entry["role"], entry["organisation"]) for entry in data["users"]}
+    assert pairs >= REQUIRED
+    assert {entry["role"] for entry in data["users"]} == set(Role.values)
+    assert sum(1 for entry in data["users"] if entry["role"] == "care_provider") >= 2
+    venlo = next(entry for entry in data["users"] if entry["organisation"] == "Gemeente Venlo")
+    assert venlo["region"] == "Noord-Limburg"
+
+
+def test_each_demo_user_can_log_in_with_password_and_the_manifest_secret(client, tmp_path):
+    data = seed(tmp_path)
+    entry = next(entry for entry in data["users"] if entry["role"] == "ketenregisseur")
+    key = base64.b32decode(entry["totp_secret"] + "=" * (-len(entry["totp_secret"]) % 8))
+    client.post(
+        "/inloggen/",
+        {"login_view-current_step": "auth", "auth-username": entry["username"], "auth-password": entry["password"]},
+    )
+    response = client.post("/inloggen/", {"login_view-current_step": "token", "token-otp_token": f"{totp(key):06d}"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(username=entry["username"]).pk)
+
+
+def test_seed_is_idempotent(tmp_path):
+    first = seed(tmp_path)
+    users, devices = User.objects.count(), TOTPDevice.objects.count()
+    second = seed(tmp_path)
+    assert (User.objects.count(), TOTPDevice.objects.count()) == (users, devices)
+    assert first == second
+    assert all(device.confirmed for device in TOTPDevice.objects.all())
+
+
+def test_seed_refuses_a_database_with_real_users(tmp_path, make_user):
+    make_user(Role.WERKGROEP, "Gemeente Venlo")
+    with pytest.raises(CommandError, match="niet door seed_demo"):
+        seed(tmp_path)
+    assert not User.objects.filter(is_demo=True).exists()
+
+
+def test_scale_is_accepted(tmp_path):
+    assert seed(tmp_path, "--scale", "3")["users"]
