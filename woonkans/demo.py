@@ -8,6 +8,8 @@ import base64
 import secrets
 
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from woonkans.accounts.models import RoleAssignment, User
@@ -34,8 +36,8 @@ DEMO_USERS = [
     ("beheerder", "Yvonne", "Kessels", "Functioneel beheer Woonkans", Role.ADMINISTRATOR),
 ]
 
-# Later issues append functions here: seeder(*, scale) -> list of manifest case entries.
-CASE_SEEDERS = []
+# One seeder per app that holds cases: seeder(*, scale) -> list of manifest case entries.
+CASE_SEEDERS = ["referrals.demo.seed_demo_cases"]
 
 
 class NotADemoDatabase(RuntimeError):
@@ -92,9 +94,10 @@ def seed_users():
 
 def seed(*, scale=0):
     ensure_demo_database()
-    with transaction.atomic():
+    # Seeding goes through the real services; their notifications stay in memory.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
         users = seed_users()
         cases = []
         for seeder in CASE_SEEDERS:
-            cases.extend(seeder(scale=scale))
+            cases.extend(import_string(seeder)(scale=scale))
     return {"users": users, "cases": cases}

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include(two_factor_patterns)),
     path("", include("woonkans.accounts.urls")),
     path("", include("woonkans.audit.urls")),
+    path("", include("referrals.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -16,7 +16,7 @@ def _database_state():
 
 
 def _broker_state():
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
     from woonkans.celery import app
 

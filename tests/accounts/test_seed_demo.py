@@ -81,5 +81,52 @@ def test_seed_refuses_a_database_with_real_users(tmp_path, make_user):
     assert not User.objects.filter(is_demo=True).exists()
 
 
-def test_scale_is_accepted(tmp_path):
-    assert seed(tmp_path, "--scale", "3")["users"]
+CASE_KEYS = {
+    "code",
+    "stage",
+    "status",
+    "region",
+    "municipality_organisation",
+    "shared_with",
+    "matched_corporation",
+    "care_provider",
+    "reported_by",
+    "identity",
+}
+IDENTITY_KEYS = {"full_name", "bsn", "birth_date", "street_address", "phone", "email"}
+
+
+def test_demo_cases_cover_steps_two_to_four_in_both_regions(tmp_path):
+    cases = seed(tmp_path)["cases"]
+    for case in cases:
+        assert set(case) == CASE_KEYS
+        assert set(case["identity"]) == IDENTITY_KEYS
+    by_region = {}
+    for case in cases:
+        by_region.setdefault(case["region"], set()).add(case["stage"])
+    assert by_region == {"Noord-Limburg": {2, 3, 4}, "Midden-Limburg": {2, 3, 4}}
+    municipalities = {case["municipality_organisation"] for case in cases}
+    assert {"Gemeente Venlo", "Gemeente Venray", "Gemeente Roermond"} <= municipalities
+    assert {"Moveoo", "Leger des Heils"} & {case["reported_by"] for case in cases}
+    assert any(case["status"] == "exception_requested" for case in cases)  # the ineligible one
+    submitted = [case for case in cases if case["stage"] == 4]
+    assert all(case["identity"]["bsn"] and case["identity"]["birth_date"] for case in submitted)
+
+
+def test_demo_cases_are_not_duplicated_by_a_second_run(tmp_path):
+    from referrals.models import Referral
+
+    seed(tmp_path)
+    count = Referral.objects.count()
+    seed(tmp_path)
+    assert Referral.objects.count() == count
+
+
+def test_scale_adds_referrals_across_municipalities(tmp_path):
+    from referrals.models import Referral
+
+    seed(tmp_path)
+    before = Referral.objects.count()
+    seed(tmp_path, "--scale", "40")
+    assert Referral.objects.count() == before + 40
+    assert Referral.objects.values("municipality").distinct().count() >= 5

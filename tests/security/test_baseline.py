@@ -1,3 +1,4 @@
+import base64
 import os
 import secrets
 import subprocess
@@ -18,7 +19,7 @@ def production_env(**extra):
         DJANGO_DEBUG="False",
         HTTPS="True",
         SECRET_KEY=secrets.token_urlsafe(60),
-        FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
+        FIELD_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="woonkans.example",
     )
     env.update(extra)
@@ -81,6 +82,7 @@ def test_healthz_reports_database_and_broker(client):
 
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -90,6 +92,7 @@ def test_healthz_reports_an_unreachable_broker(client, settings):
 @pytest.mark.django_db
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="CI provides a real Redis")
 def test_healthz_with_a_real_redis_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = os.environ["TEST_REDIS_URL"]
     response = client.get("/healthz")
     assert response.json()["broker"] == "ok"
@@ -107,3 +110,16 @@ def test_ci_fails_loudly_when_postgres_is_unreachable():
     result = subprocess.run(["bash", ".ci/run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "not reachable" in result.stderr
+
+
+def test_check_refuses_a_malformed_field_encryption_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_env(FIELD_ENCRYPTION_KEY="not-a-key"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "woonkans.E001" in result.stderr

@@ -27,7 +27,20 @@ ROLE_PANELS = {
     Role.ADMINISTRATOR: (_("Beheer"), _("Organisaties, gebruikers, rollen en de logboeken.")),
 }
 
-ROLE_LINKS = {Role.ADMINISTRATOR: _admin_links}
+
+def _links(*items):
+    return lambda: [(label, reverse(name)) for label, name in items]
+
+
+ROLE_LINKS = {
+    Role.ADMINISTRATOR: _admin_links,
+    Role.WMO_CONSULTANT: _links((_("Aanmeldingen van je gemeente"), "referrals:list")),
+    Role.KETENREGISSEUR: _links((_("Nieuwe aanmeldingen"), "referrals:inbox")),
+    Role.PROCESREGISSEUR: _links((_("Nieuwe aanmeldingen"), "referrals:inbox")),
+    Role.CARE_PROVIDER: _links(
+        (_("Meldingen van je organisatie"), "referrals:reports"), (_("Inwoner melden"), "referrals:report_new")
+    ),
+}
 
 
 def panels_for(user):

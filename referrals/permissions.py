@@ -1,0 +1,56 @@
+"""Who may do what with a referral: a role of the right kind AND a guardian grant on the case.
+
+Grants go to organisation groups; the role check keeps e.g. a municipality's
+werkgroep member or administrator (same group) away from case content.
+"""
+
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from woonkans.accounts.roles import Role
+from woonkans.parties.models import Organisation, OrganisationKind
+
+VIEW = "view_referral"
+CHANGE = "change_referral"
+VIEW_STATUS = "view_report_status"
+
+CONSULTANT_ROLES = (Role.WMO_CONSULTANT,)
+REGISSEUR_ROLES = (Role.KETENREGISSEUR, Role.PROCESREGISSEUR)
+CASE_ROLES = CONSULTANT_ROLES + REGISSEUR_ROLES
+REPORTER_ROLES = (Role.CARE_PROVIDER,)
+
+
+def region_directors(region):
+    return Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION, region=region).select_related("group")
+
+
+def grant_on_creation(referral):
+    group = referral.municipality.group
+    assign_perm(f"referrals.{VIEW}", group, referral)
+    assign_perm(f"referrals.{CHANGE}", group, referral)
+    if referral.reported_by_id:
+        assign_perm(f"referrals.{VIEW_STATUS}", referral.reported_by.group, referral)
+
+
+def grant_to_region(referral):
+    for organisation in region_directors(referral.region):
+        assign_perm(f"referrals.{VIEW}", organisation.group, referral)
+
+
+def revoke_from_region(referral):
+    for organisation in region_directors(referral.region):
+        remove_perm(f"referrals.{VIEW}", organisation.group, referral)
+
+
+def has(user, perm, referral, roles):
+    if not user.is_authenticated or not user.has_role(*roles):
+        return False
+    return ObjectPermissionChecker(user).has_perm(perm, referral)
+
+
+def visible_referrals(user, queryset, roles, perm=VIEW):
+    if not user.is_authenticated or not user.has_role(*roles):
+        return queryset.none()
+    return get_objects_for_user(
+        user, f"referrals.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
+    )

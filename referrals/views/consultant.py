@@ -1,0 +1,271 @@
+"""The Wmo-consultant's pages: the municipality's list, the research wizard, submission and withdrawal."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from woonkans.accounts.permissions import role_required
+
+from .. import eligibility, selectors, services
+from ..forms import DocumentForm, ExceptionRequestForm, ReasonForm, StatusFilterForm
+from ..permissions import CONSULTANT_ROLES
+from ..workflow import EDITABLE, Status, Transition, TransitionNotAllowed, allowed
+from .steps import STEP_BY_SLUG, STEPS, build_form, next_step
+
+PAGE_SIZE = 25
+
+
+@role_required(*CONSULTANT_ROLES)
+def referral_list(request):
+    form = StatusFilterForm(request.GET or None, choices=Status.choices)
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    referrals = selectors.municipality_referrals(user=request.user, status=status)
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "referrals/list.html", {"page": page, "form": form, "query": query.urlencode()})
+
+
+@role_required(*CONSULTANT_ROLES)
+@require_POST
+def referral_start(request):
+    referral = services.start_referral(actor=request.user)
+    return redirect("referrals:step", referral_id=referral.pk, step="persoon")
+
+
+@role_required(*CONSULTANT_ROLES)
+@require_POST
+def research_start(request, referral_id):
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    try:
+        services.start_research(actor=request.user, referral=referral)
+    except TransitionNotAllowed:
+        messages.error(request, _("Het onderzoek voor deze melding is al gestart."))
+    return redirect("referrals:step", referral_id=referral.pk, step="persoon")
+
+
+def _step_context(referral, step, **extra):
+    return {"referral": referral, "step": step, "steps": STEPS, "editable": referral.status in EDITABLE, **extra}
+
+
+@role_required(*CONSULTANT_ROLES)
+def research_step(request, referral_id, step):
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    current = STEP_BY_SLUG.get(step)
+    if current is None:
+        raise Http404
+    if current.slug == "documenten":
+        return _documents_step(request, referral, current)
+    if current.slug == "controle":
+        return _summary_step(request, referral, current)
+    if request.method == "POST":
+        if referral.status not in EDITABLE:
+            messages.error(request, _("Deze aanmelding kan niet meer worden gewijzigd."))
+            return redirect("referrals:detail", referral_id=referral.pk)
+        form = build_form(current, referral, data=request.POST)
+        if form.is_valid():
+            duplicates = current.save(actor=request.user, referral=referral, form=form)
+            for municipality in duplicates:
+                messages.warning(
+                    request,
+                    _("Let op: voor deze inwoner loopt al een aanmelding bij %(municipality)s.")
+                    % {"municipality": municipality},
+                )
+            messages.success(request, _("Opgeslagen."))
+            following = next_step(current)
+            if "opslaan" in request.POST or following is None or duplicates:
+                return redirect("referrals:step", referral_id=referral.pk, step=current.slug)
+            return redirect("referrals:step", referral_id=referral.pk, step=following.slug)
+        services.save_draft(actor=request.user, referral=referral, step=current.slug, data=request.POST)
+    else:
+        form = build_form(current, referral)
+    return render(request, current.template, _step_context(referral, current, form=form))
+
+
+@role_required(*CONSULTANT_ROLES)
+@require_POST
+def autosave(request, referral_id, step):
+    """htmx autosave of a step: keeps what was typed on the server, valid or not."""
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    if step not in STEP_BY_SLUG or STEP_BY_SLUG[step].form_class is None:
+        raise Http404
+    draft = services.save_draft(actor=request.user, referral=referral, step=step, data=request.POST)
+    if draft is None:
+        return HttpResponse(status=204)
+    text = _("Concept opgeslagen om %(time)s") % {"time": timezone.localtime(draft.saved_at).strftime("%H:%M")}
+    return HttpResponse(text)
+
+
+def _documents_step(request, referral, current):
+    form = DocumentForm()
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.add_document(
+                    actor=request.user,
+                    referral=referral,
+                    kind=form.cleaned_data["kind"],
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except TransitionNotAllowed as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Het document is toegevoegd."))
+                return redirect("referrals:step", referral_id=referral.pk, step=current.slug)
+    research = getattr(referral, "research", None)
+    context = _step_context(
+        referral,
+        current,
+        form=form,
+        documents=referral.documents.all(),
+        missing=services.missing_documents(referral, research),
+    )
+    return render(request, current.template, context)
+
+
+@role_required(*CONSULTANT_ROLES)
+@require_POST
+def document_remove(request, referral_id, document_id):
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    document = referral.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    try:
+        services.remove_document(actor=request.user, document=document)
+        messages.success(request, _("Het document is verwijderd."))
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    return redirect("referrals:step", referral_id=referral.pk, step="documenten")
+
+
+def _summary_step(request, referral, current):
+    referral = selectors.get_case(user=request.user, referral_id=referral.pk, purpose="controle vóór aanmelding")
+    identity = getattr(referral, "identity", None)
+    research = getattr(referral, "research", None)
+    consent = getattr(referral, "consent", None)
+    today = timezone.localdate()
+    conditions = eligibility.evaluate(referral=referral, identity=identity, research=research, on_date=today)
+    problems = services.submission_problems(
+        referral, identity=identity, research=research, consent=consent, on_date=today
+    )
+    context = _step_context(
+        referral,
+        current,
+        identity=identity,
+        research=research,
+        consent=consent,
+        conditions=conditions,
+        eligible=not eligibility.failed(conditions) or referral.exception_granted,
+        problems=problems,
+        can_submit=allowed(Transition.SUBMIT, referral.status) and not problems,
+        can_request_exception=allowed(Transition.REQUEST_EXCEPTION, referral.status)
+        and bool(eligibility.failed(conditions))
+        and not referral.exception_granted,
+        young_adult=eligibility.is_young_adult(identity, today),
+    )
+    return render(request, current.template, context)
+
+
+@role_required(*CONSULTANT_ROLES)
+@require_POST
+def submit(request, referral_id):
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    try:
+        services.submit_referral(actor=request.user, referral=referral)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("referrals:step", referral_id=referral.pk, step="controle")
+    except TransitionNotAllowed:
+        messages.error(request, _("Deze aanmelding kan nu niet worden ingediend."))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    messages.success(request, _("De aanmelding is verstuurd naar de regisseur van de regio."))
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+def _reason_action(
+    request,
+    referral_id,
+    *,
+    service,
+    transition,
+    template,
+    title,
+    intro,
+    done,
+    form_class=ReasonForm,
+    field="reason",
+    argument="reason",
+):
+    referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    if not allowed(transition, referral.status):
+        messages.error(request, _("Dat kan niet in de huidige status van deze aanmelding."))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, referral=referral, **{argument: form.cleaned_data[field]})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(request, template, {"referral": referral, "form": form, "title": title, "intro": intro})
+
+
+@role_required(*CONSULTANT_ROLES)
+def withdraw(request, referral_id):
+    return _reason_action(
+        request,
+        referral_id,
+        service=services.withdraw_referral,
+        transition=Transition.WITHDRAW,
+        template="referrals/reason_form.html",
+        title=_("Aanmelding intrekken"),
+        intro=_("De aanmelding stopt. De regisseur verliest de toegang. Geef aan waarom."),
+        done=_("De aanmelding is ingetrokken."),
+    )
+
+
+@role_required(*CONSULTANT_ROLES)
+def consent_withdraw(request, referral_id):
+    return _reason_action(
+        request,
+        referral_id,
+        service=services.withdraw_consent,
+        transition=Transition.WITHDRAW_CONSENT,
+        template="referrals/reason_form.html",
+        title=_("Toestemming ingetrokken"),
+        intro=_(
+            "De inwoner trekt de toestemming in. De aanmelding stopt, alle gedeelde toegang wordt ingetrokken en "
+            "de regisseur krijgt bericht."
+        ),
+        done=_("De toestemming is ingetrokken en de aanmelding is gestopt."),
+    )
+
+
+@role_required(*CONSULTANT_ROLES)
+def exception_request(request, referral_id):
+    return _reason_action(
+        request,
+        referral_id,
+        service=services.request_exception,
+        transition=Transition.REQUEST_EXCEPTION,
+        template="referrals/reason_form.html",
+        title=_("Uitzondering aanvragen"),
+        intro=_(
+            "De inwoner voldoet niet aan alle doelgroepcriteria. Het Woonkans-overleg van de regio kan met "
+            "meerderheid een uitzondering maken. Het overleg ziet je motivering zonder naam of andere "
+            "persoonsgegevens."
+        ),
+        done=_("Het uitzonderingsverzoek staat klaar voor het Woonkans-overleg."),
+        form_class=ExceptionRequestForm,
+        field="motivation",
+        argument="motivation",
+    )

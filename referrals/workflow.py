@@ -1,0 +1,81 @@
+"""The referral's status and every allowed change of it, in one table (as Signalen does).
+
+Each transition is carried out by one service in services.py, which checks this
+table under a row lock, writes the timeline event and changes the grants.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Melding ontvangen")
+    IN_RESEARCH = "in_research", _("In onderzoek")
+    EXCEPTION_REQUESTED = "exception_requested", _("Uitzondering aangevraagd")
+    SUBMITTED = "submitted", _("Aangemeld bij Woonkans")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming ingetrokken")
+    CLOSED = "closed", _("Afgesloten")
+
+
+class Transition(models.TextChoices):
+    START_RESEARCH = "start_research", _("Onderzoek gestart")
+    SUBMIT = "submit", _("Aangemeld bij Woonkans")
+    REQUEST_EXCEPTION = "request_exception", _("Uitzondering aangevraagd")
+    WITHDRAW = "withdraw", _("Aanmelding ingetrokken")
+    WITHDRAW_CONSENT = "withdraw_consent", _("Toestemming ingetrokken")
+
+
+# transition: (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    Transition.START_RESEARCH: ({Status.REPORTED}, Status.IN_RESEARCH),
+    Transition.SUBMIT: ({Status.IN_RESEARCH}, Status.SUBMITTED),
+    Transition.REQUEST_EXCEPTION: ({Status.IN_RESEARCH}, Status.EXCEPTION_REQUESTED),
+    Transition.WITHDRAW: (
+        {Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED},
+        Status.WITHDRAWN,
+    ),
+    Transition.WITHDRAW_CONSENT: (
+        {Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED},
+        Status.CONSENT_WITHDRAWN,
+    ),
+}
+
+# The consultant may change the research only while it is being done.
+EDITABLE = frozenset({Status.REPORTED, Status.IN_RESEARCH})
+ACTIVE = frozenset({Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED})
+
+
+class CoarseStatus(models.TextChoices):
+    """What the reporting care provider may know: nothing of the research itself."""
+
+    RECEIVED = "received", _("Ontvangen")
+    IN_RESEARCH = "in_research", _("In onderzoek")
+    REFERRED = "referred", _("Aangemeld bij Woonkans")
+    CLOSED = "closed", _("Afgesloten")
+
+
+COARSE = {
+    Status.REPORTED: CoarseStatus.RECEIVED,
+    Status.IN_RESEARCH: CoarseStatus.IN_RESEARCH,
+    Status.EXCEPTION_REQUESTED: CoarseStatus.IN_RESEARCH,
+    Status.SUBMITTED: CoarseStatus.REFERRED,
+    Status.WITHDRAWN: CoarseStatus.CLOSED,
+    Status.CONSENT_WITHDRAWN: CoarseStatus.CLOSED,
+    Status.CLOSED: CoarseStatus.CLOSED,
+}
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+def target_of(transition, current):
+    sources, target = TRANSITIONS[transition]
+    if current not in sources:
+        raise TransitionNotAllowed(f"{transition} is not allowed from {current}")
+    return target
+
+
+def allowed(transition, current):
+    return current in TRANSITIONS[transition][0]

@@ -1,0 +1,108 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import DocumentKind, Referral
+from woonkans.accounts.roles import Role
+from woonkans.parties.models import Organisation
+
+VALID_BSN = "111222333"
+OTHER_BSN = "123456782"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name="verklaring.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def adult_birth_date(years=30):
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - datetime.timedelta(days=1)
+
+
+IDENTITY = {
+    "given_name": "Jan",
+    "family_name": "Jansen",
+    "bsn": VALID_BSN,
+    "sex": "male",
+    "street_address": "Kerkstraat 1",
+    "postcode": "5911 AA",
+    "city": "Venlo",
+    "phone": "0612345678",
+    "email": "jan@example.org",
+}
+RESEARCH = {
+    "housing_situation": "Woont tijdelijk bij een vriend.",
+    "support_need": "Hulp bij geldzaken en huishouden.",
+    "support_need_about_living": True,
+    "regular_route_motivation": "Huurachterstand bij vorige verhuurder.",
+    "origin": "mo",
+}
+
+
+def make_ready(consultant, *, bsn=VALID_BSN, age=30, guardianship=False, **research):
+    """A referral with everything needed to submit it, made through the services."""
+    referral = services.start_referral(actor=consultant)
+    services.save_identity(
+        actor=consultant, referral=referral, data={**IDENTITY, "bsn": bsn, "birth_date": adult_birth_date(age)}
+    )
+    services.save_research(
+        actor=consultant,
+        referral=referral,
+        data={**RESEARCH, "guardianship": guardianship, **research},
+        step="ondersteuning",
+    )
+    services.save_research(
+        actor=consultant, referral=referral, data={"search_area": [consultant.organisation]}, step="wonen"
+    )
+    kinds = [DocumentKind.LANDLORD_STATEMENT, DocumentKind.GBA_EXTRACT, DocumentKind.INCOME_STATEMENT]
+    if guardianship:
+        kinds.append(DocumentKind.GUARDIANSHIP_DECISION)
+    for kind in kinds:
+        services.add_document(actor=consultant, referral=referral, kind=kind, uploaded_file=pdf())
+    services.record_consent(
+        actor=consultant,
+        referral=referral,
+        support_plan_signed_on=timezone.localdate(),
+        informed_of_sharing=True,
+        informed_of_rights=True,
+    )
+    return Referral.objects.get(pk=referral.pk)
+
+
+def make_submitted(consultant, **kwargs):
+    referral = make_ready(consultant, **kwargs)
+    return services.submit_referral(actor=consultant, referral=referral)
+
+
+@pytest.fixture
+def people(make_user):
+    """One user of every role that matters for referrals, in fixed organisations."""
+    spec = {
+        "venlo": (Role.WMO_CONSULTANT, "Gemeente Venlo"),
+        "venray": (Role.WMO_CONSULTANT, "Gemeente Venray"),
+        "roermond": (Role.WMO_CONSULTANT, "Gemeente Roermond"),
+        "noord": (Role.KETENREGISSEUR, "Ketenregie Noord-Limburg"),
+        "midden": (Role.KETENREGISSEUR, "Ketenregie Midden-Limburg"),
+        "proces_midden": (Role.PROCESREGISSEUR, "Ketenregie Midden-Limburg"),
+        "woonwenz": (Role.CORPORATION, "Woonwenz"),
+        "antares": (Role.CORPORATION, "Antares"),
+        "wonenlimburg": (Role.CORPORATION, "Wonen Limburg"),
+        "moveoo": (Role.CARE_PROVIDER, "Moveoo"),
+        "leger": (Role.CARE_PROVIDER, "Leger des Heils"),
+        "treasurer": (Role.TREASURER, "MGR sociaal domein Limburg-Noord"),
+        "werkgroep_venlo": (Role.WERKGROEP, "Gemeente Venlo"),
+        "admin_venlo": (Role.ADMINISTRATOR, "Gemeente Venlo"),
+        "admin": (Role.ADMINISTRATOR, "Functioneel beheer Woonkans"),
+    }
+    users = {}
+    for key, (role, organisation) in spec.items():
+        users[key] = make_user(role, organisation, email=f"{key}@example.org")
+    return users
+
+
+def municipality(name):
+    return Organisation.objects.get(name=f"Gemeente {name}")

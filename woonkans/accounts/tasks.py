@@ -1,0 +1,21 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils.translation import gettext as _
+
+from .models import User
+
+
+@shared_task(name="woonkans.accounts.tasks.send_notification")
+def send_notification(*, user_ids, subject, intro, path):
+    link = settings.PORTAL_BASE_URL.rstrip("/") + path
+    body = "\n\n".join(
+        [
+            intro,
+            link,
+            _("Deze e-mail bevat bewust geen persoonsgegevens. Log in op het Woonkans-portaal om verder te gaan."),
+        ]
+    )
+    addresses = User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").values_list("email", flat=True)
+    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in addresses]
+    return send_mass_mail(messages, fail_silently=False)

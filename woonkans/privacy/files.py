@@ -1,0 +1,249 @@
+"""The one way uploaded case files enter, live in and leave the portal.
+
+Case files (ID scans, income statements, letters) are special personal data. They are judged by
+their content, stored under random names outside the web root with owner-only permissions, and
+only ever handed back as downloads that a browser will not render or execute.
+"""
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext
+
+ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+# Sniffing looks at this many bytes at each end, so a huge upload never lands in memory.
+SNIFF_WINDOW = 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Some scanners pad JPEGs after the end-of-image marker; more than this is something hidden.
+JPEG_MAX_TRAILING_PADDING = 16
+# Another format's header near either end means a file that one program reads as a PDF/image
+# and another as an archive: a classic way to smuggle content past a type check.
+FOREIGN_SIGNATURES = (
+    b"PK\x03\x04",  # ZIP local file header (also DOCX, JAR, APK)
+    b"PK\x05\x06",  # ZIP end of central directory: archive readers look for it at the end
+    b"Rar!\x1a\x07",
+    b"7z\xbc\xaf\x27\x1c",
+)
+# Markup that a browser would render or run if the file were ever shown inline.
+MARKUP_MARKERS = (b"<script", b"<html", b"<svg", b"<!doctype html", b"<iframe")
+STEM_MAX_LENGTH = 80
+FOLDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
+
+
+class UploadRejected(ValidationError):
+    """An upload that breaks one of the rules; the message names the rule, in Dutch."""
+
+
+def sniff_content_type(fileobj) -> str | None:
+    """The content type judged from the bytes only, or None if not allowed (or a polyglot)."""
+    try:
+        fileobj.seek(0)
+        head = fileobj.read(SNIFF_WINDOW)
+        fileobj.seek(0, os.SEEK_END)
+        fileobj.seek(max(0, fileobj.tell() - SNIFF_WINDOW))
+        tail = fileobj.read(SNIFF_WINDOW)
+    finally:
+        # Callers (and Django's storage) expect to read the file from the start afterwards.
+        fileobj.seek(0)
+
+    if head.startswith(b"MZ"):  # Windows executable, whatever it is called
+        return None
+    if any(signature in head or signature in tail for signature in FOREIGN_SIGNATURES):
+        return None
+    head_lower, tail_lower = head.lower(), tail.lower()
+    if any(marker in head_lower or marker in tail_lower for marker in MARKUP_MARKERS):
+        return None
+
+    if head.startswith(b"%PDF-") and b"%%EOF" in tail:
+        return "application/pdf"
+    if head.startswith(PNG_SIGNATURE) and b"IEND" in tail[-12:]:
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        trimmed = tail.rstrip(b" \t\r\n\x00")
+        if trimmed.endswith(b"\xff\xd9") and len(tail) - len(trimmed) <= JPEG_MAX_TRAILING_PADDING:
+            return "image/jpeg"
+    return None
+
+
+def _human_size(num_bytes: int) -> str:
+    """'10 MB', '1,5 MB', '2 kB': the limit as a resident would read it (binary units, Dutch comma)."""
+    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
+        if num_bytes >= factor:
+            text = f"{num_bytes / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"{text} {unit}"
+    return f"{num_bytes} bytes"
+
+
+def _measure_size(fileobj) -> int:
+    # Measured from the bytes themselves rather than trusting a size attribute someone set.
+    fileobj.seek(0, os.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    return size
+
+
+def validate_upload(uploaded_file) -> tuple[str, str]:
+    """Return (sniffed content type, sanitised name) or raise UploadRejected naming the broken rule."""
+    size = _measure_size(uploaded_file)
+    if size == 0:
+        raise UploadRejected(gettext("Het bestand is leeg."), code="upload_empty")
+    limit = settings.UPLOAD_MAX_BYTES  # read per call, so the setting can change without a restart
+    if size > limit:
+        raise UploadRejected(
+            gettext("Dit bestand is groter dan %(limit)s; upload een kleiner bestand.") % {"limit": _human_size(limit)},
+            code="upload_too_large",
+        )
+    content_type = sniff_content_type(uploaded_file)
+    if content_type is None:
+        raise UploadRejected(
+            gettext(
+                "Alleen PDF-, JPEG- of PNG-bestanden zijn toegestaan. Dit bestand is geen van die drie "
+                "(gekeken is naar de inhoud, niet naar de naam)."
+            ),
+            code="upload_type",
+        )
+    return content_type, sanitize_filename(uploaded_file.name, content_type)
+
+
+def sanitize_filename(name, content_type: str) -> str:
+    """A safe download name: no path, no control characters, and the extension of the real content."""
+    extension = ALLOWED_CONTENT_TYPES[content_type]  # KeyError: only sniffed types may be named
+    basename = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    # Explicit rather than left to get_valid_filename's regex: Cc are control characters (header
+    # injection), Cf includes the right-to-left override that makes "factuur\u202efdp.exe" look like a PDF.
+    basename = "".join(char for char in basename if unicodedata.category(char) not in ("Cc", "Cf"))
+    stem = os.path.splitext(basename)[0]
+    try:
+        stem = get_valid_filename(stem)
+    except SuspiciousFileOperation:  # raised for "", "." and ".."
+        stem = ""
+    # Leading dots would hide the file on Unix; trailing dots are dropped by Windows.
+    stem = stem[:STEM_MAX_LENGTH].strip(".") or "document"
+    return f"{stem}{extension}"
+
+
+def get_private_storage() -> FileSystemStorage:
+    """Storage outside the web root, readable by the portal's own user only; built per call for tests."""
+    return FileSystemStorage(
+        location=settings.PRIVATE_MEDIA_ROOT,
+        base_url=None,
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # relative to PRIVATE_MEDIA_ROOT; random, never derived from the upload's name
+    content_type: str  # sniffed, never the browser's claim
+    size: int
+    original_name: str  # the sanitised upload name, for showing and for Content-Disposition
+    sha256: str
+
+
+class _HashingFile(File):
+    """Hashes and counts the bytes as the storage writes them, so the file is read only once.
+
+    Being a plain File (no temporary_file_path) also stops FileSystemStorage from moving a
+    temporary upload into place, which would skip the copy we want to hash.
+    """
+
+    def __init__(self, source):
+        super().__init__(source, name=getattr(source, "name", None))
+        self.hasher = hashlib.sha256()
+        self.bytes_written = 0
+
+    def chunks(self, chunk_size=None):
+        for chunk in super().chunks(chunk_size):
+            self.hasher.update(chunk)
+            self.bytes_written += len(chunk)
+            yield chunk
+
+
+def store_upload(uploaded_file, *, folder: str) -> StoredFile:
+    """Validate and store an upload as <folder>/<random hex><ext>; raises UploadRejected."""
+    # The folder comes from code (e.g. f"cases/{case.pk}"), never from the user: refuse anything odd.
+    if not FOLDER_PATTERN.match(folder):
+        raise ValueError(f"Invalid storage folder: {folder!r}")
+    content_type, clean_name = validate_upload(uploaded_file)
+    hashing_file = _HashingFile(uploaded_file)
+    path = get_private_storage().save(f"{folder}/{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}", hashing_file)
+    return StoredFile(
+        path=path,
+        content_type=content_type,
+        size=hashing_file.bytes_written,
+        original_name=clean_name,
+        sha256=hashing_file.hasher.hexdigest(),
+    )
+
+
+def open_private_file(path: str) -> File:
+    """Open a stored file for reading (binary); FileNotFoundError if it is gone."""
+    return get_private_storage().open(path, "rb")
+
+
+def delete_private_file(path: str) -> None:
+    """Delete a stored file; a file that is already gone is fine (the goal is reached)."""
+    storage = get_private_storage()
+    # storage.path() raises SuspiciousFileOperation for paths outside the root. It would also
+    # happily rmdir an (empty) folder, or the root itself: this function is for files only.
+    if os.path.isdir(storage.path(path)):
+        raise ValueError(f"Not a file: {path!r}")
+    storage.delete(path)
+
+
+def private_file_response(path: str, *, filename: str, content_type: str) -> FileResponse:
+    """Serve a stored file as a download that the browser must not display, sniff, run or cache."""
+    clean_name = sanitize_filename(filename, content_type)
+    try:
+        fileobj = open_private_file(path)
+    except (FileNotFoundError, IsADirectoryError):
+        raise Http404("Bestand niet gevonden.") from None  # no storage path in the message
+    response = FileResponse(fileobj, as_attachment=True, filename=clean_name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class PrivateFileField(forms.FileField):
+    """A form file field that applies validate_upload, so its messages appear next to the field.
+
+    On success the returned upload carries `sniffed_content_type` and `clean_name`.
+    """
+
+    def __init__(self, **kwargs):
+        # Let validate_upload own the "empty" rule too, so every refusal uses the same wording.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # Only a hint for the browser's file picker; the content check decides.
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("accept", ",".join([*ALLOWED_CONTENT_TYPES, ".pdf", ".jpg", ".jpeg", ".png"]))
+        return attrs
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not isinstance(uploaded, UploadedFile):  # nothing new uploaded: cleared, empty or initial
+            return uploaded
+        try:
+            content_type, clean_name = validate_upload(uploaded)
+        except UploadRejected as rejected:
+            raise ValidationError(rejected.message, code=rejected.code) from None
+        uploaded.sniffed_content_type = content_type
+        uploaded.clean_name = clean_name
+        return uploaded
