@@ -3,3 +3,25 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "matching"
+    verbose_name = "Bemiddeling"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.Profile,
+            models.ProfileShare,
+            models.Offer,
+            models.ProfileMessage,
+            models.Match,
+            models.Evaluation,
+            models.Signal,
+            models.CaseMeeting,
+            models.Meeting,
+            models.AgendaItem,
+            models.Vote,
+            models.Attendance,
+        ):
+            auditlog.register(model)

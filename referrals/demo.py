@@ -127,7 +127,13 @@ def manifest_entry(referral):
     }
 
 
-def _build_case(users, consultant_name, reporter_name, status, person, extra):
+def build_case(users, consultant_name, reporter_name, status, person, extra):
+    """Walk one demo case through the real services; returns it fresh from the database."""
+    referral = _walk_case(users, consultant_name, reporter_name, status, person, extra)
+    return Referral.objects.get(pk=referral.pk)
+
+
+def _walk_case(users, consultant_name, reporter_name, status, person, extra):
     given, family, bsn, year, street, postcode, city = person
     consultant = users[consultant_name]
     identity = {
@@ -188,7 +194,7 @@ def seed_demo_cases(*, scale=0):
             given_name=person[0], family_name=person[1], referral__created_by__is_demo=True
         ).first()
         if existing is None:
-            referral = _build_case(users, consultant_name, reporter_name, status, person, extra)
+            referral = build_case(users, consultant_name, reporter_name, status, person, extra)
         else:
             referral = existing.referral
         referral = Referral.objects.select_related("identity", "region", "municipality", "reported_by").get(

@@ -53,7 +53,11 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("aanmelding")
         verbose_name_plural = _("aanmeldingen")
-        permissions = [("view_report_status", "Can see the coarse status of a report it made")]
+        permissions = [
+            ("view_report_status", "Can see the coarse status of a report it made"),
+            ("view_identity", "Can see the resident's identity and lease documents (matched corporation)"),
+            ("view_contact", "Can see the resident's name and contact data (linked care provider)"),
+        ]
         indexes = [models.Index(fields=["municipality", "status", "-created_at"])]
 
     def __str__(self):
@@ -307,6 +311,13 @@ class EventKind(models.TextChoices):
     DOCUMENT_ADDED = "document_added", _("Document toegevoegd")
     DOCUMENT_REMOVED = "document_removed", _("Document verwijderd")
     FEEDBACK = "feedback", _("Terugkoppeling van de regisseur")
+    EXCEPTION_GRANTED = "exception_granted", _("Uitzondering toegekend door het Woonkans-overleg")
+    EXCEPTION_REFUSED = "exception_refused", _("Uitzondering afgewezen door het Woonkans-overleg")
+    PROFILE_SHARED = "profile_shared", _("Profiel gedeeld met corporaties")
+    MATCHED = "matched", _("Gematcht met een corporatie")
+    HOUSED = "housed", _("Gehuisvest")
+    HANDED_OVER = "handed_over", _("Warme overdracht naar de andere regio")
+    ENDED = "ended", _("Traject beëindigd")
 
 
 class ReferralEvent(models.Model):

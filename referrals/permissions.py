@@ -54,3 +54,14 @@ def visible_referrals(user, queryset, roles, perm=VIEW):
     return get_objects_for_user(
         user, f"referrals.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
     )
+
+
+VIEW_IDENTITY = "view_identity"
+VIEW_CONTACT = "view_contact"
+CORPORATION_ROLES = (Role.CORPORATION,)
+PROVIDER_ROLES = (Role.CARE_PROVIDER,)
+
+
+def grant_after_match(referral, *, corporation, care_provider):
+    assign_perm(f"referrals.{VIEW_IDENTITY}", corporation.group, referral)
+    assign_perm(f"referrals.{VIEW_CONTACT}", care_provider.group, referral)

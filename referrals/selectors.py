@@ -88,7 +88,7 @@ def regisseur_inbox(*, user):
     """Submitted referrals of the regisseur's region: the 'Nieuwe aanmeldingen' inbox."""
     referrals = permissions.visible_referrals(
         user, Referral.objects.select_related("identity", "municipality"), permissions.REGISSEUR_ROLES
-    ).filter(status__in=[Status.SUBMITTED, Status.EXCEPTION_REQUESTED])
+    ).filter(status=Status.SUBMITTED, profile__isnull=True)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="nieuwe aanmeldingen")
     return referrals.order_by("submitted_at", "created_at")
 
@@ -116,7 +116,11 @@ def provider_reports(*, user, coarse_status=None):
 
 def get_document(*, user, document_id):
     document = Document.objects.select_related("referral").filter(pk=document_id).first()
-    if document is None or not permissions.has(user, permissions.VIEW, document.referral, permissions.CASE_ROLES):
+    allowed = document is not None and (
+        permissions.has(user, permissions.VIEW, document.referral, permissions.CASE_ROLES)
+        or permissions.has(user, permissions.VIEW_IDENTITY, document.referral, permissions.CORPORATION_ROLES)
+    )
+    if not allowed:
         log_access(
             user=user,
             action=AccessAction.READ,
@@ -130,3 +134,41 @@ def get_document(*, user, document_id):
         user=user, action=AccessAction.EXPORT, obj=document, subject=_subject(document.referral), purpose="document"
     )
     return document
+
+
+def get_identity_for_tenant(*, user, referral_id):
+    """Step 6: the matched corporation sees the identity and the lease documents, nothing of the research."""
+    queryset = Referral.objects.select_related("identity").prefetch_related("documents")
+    return _get_checked(
+        user=user,
+        referral_id=referral_id,
+        perm=permissions.VIEW_IDENTITY,
+        roles=permissions.CORPORATION_ROLES,
+        purpose="huurovereenkomst",
+        queryset=queryset,
+    )
+
+
+def get_contact_for_provider(*, user, referral_id):
+    """The linked care provider sees the resident's name and contact data only."""
+    queryset = Referral.objects.select_related("identity").only(
+        "id",
+        "municipality__name",
+        "region__name",
+        "reported_by__name",
+        "identity__given_name",
+        "identity__family_name",
+        "identity__street_address",
+        "identity__postcode",
+        "identity__city",
+        "identity__phone",
+        "identity__email",
+    )
+    return _get_checked(
+        user=user,
+        referral_id=referral_id,
+        perm=permissions.VIEW_CONTACT,
+        roles=permissions.PROVIDER_ROLES,
+        purpose="begeleiding",
+        queryset=queryset,
+    )

@@ -8,6 +8,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -335,7 +336,7 @@ def request_exception(*, actor, referral, motivation):
         roles=permissions.REGISSEUR_ROLES,
         subject=_("Uitzonderingsverzoek voor het Woonkans-overleg"),
         intro=_("Er is een uitzonderingsverzoek binnengekomen voor het Woonkans-overleg."),
-        path=referral_path(referral),
+        path=reverse("matching:meetings"),
     )
     return request
 
@@ -413,6 +414,62 @@ def _clear_draft(referral, step):
 
 
 def referral_path(referral):
-    from django.urls import reverse
-
     return reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+@transaction.atomic
+def decide_exception(*, actor, request, granted, decision_text):
+    """The overleg decided an exception request by majority; the case continues or closes."""
+    chair_of_region = actor.has_role(*permissions.REGISSEUR_ROLES) and actor.organisation.region_id == request.region_id
+    if not chair_of_region:
+        raise PermissionDenied
+    referral = _lock(request.referral)
+    transition = Transition.GRANT_EXCEPTION if granted else Transition.REFUSE_EXCEPTION
+    _move(referral, transition)
+    referral.exception_granted = granted
+    if not granted:
+        referral.closed_at = timezone.now()
+        referral.closed_reason = decision_text
+    referral.save(update_fields=["status", "exception_granted", "closed_at", "closed_reason", "updated_at"])
+    ExceptionRequest.objects.filter(pk=request.pk).update(
+        decision=ExceptionRequest.Decision.GRANTED if granted else ExceptionRequest.Decision.REFUSED,
+        decided_at=timezone.now(),
+    )
+    _event(referral, EventKind.EXCEPTION_GRANTED if granted else EventKind.EXCEPTION_REFUSED, actor, note=decision_text)
+    notify(
+        organisations=[referral.municipality],
+        roles=permissions.CONSULTANT_ROLES,
+        subject=_("Besluit over een uitzonderingsverzoek"),
+        intro=_("Het Woonkans-overleg heeft besloten over een uitzonderingsverzoek van je gemeente."),
+        path=referral_path(referral),
+    )
+    return referral
+
+
+def record_route_event(*, actor, referral, kind, note=""):
+    """Later stages (matching) write their steps on the referral's timeline through this."""
+    _event(referral, kind, actor, note=note)
+
+
+@transaction.atomic
+def mark_matched(*, actor, referral, corporation, care_provider):
+    """Step 6: the matched corporation may see identity and lease documents; the provider name and contact."""
+    referral = _lock(referral)
+    _move(referral, Transition.MATCH)
+    referral.save(update_fields=["status", "updated_at"])
+    permissions.grant_after_match(referral, corporation=corporation, care_provider=care_provider)
+    _event(referral, EventKind.MATCHED, actor, note=corporation.name)
+    return referral
+
+
+@transaction.atomic
+def hand_over_region(*, actor, referral, to_region):
+    """Warm handover: the case's region changes; access moves to the new region's regisseurs."""
+    referral = _lock(referral)
+    permissions.revoke_from_region(referral)
+    old = referral.region
+    referral.region = to_region
+    referral.save(update_fields=["region", "updated_at"])
+    permissions.grant_to_region(referral)
+    _event(referral, EventKind.HANDED_OVER, actor, note=f"{old.name} → {to_region.name}")
+    return referral

@@ -13,6 +13,7 @@ class Status(models.TextChoices):
     IN_RESEARCH = "in_research", _("In onderzoek")
     EXCEPTION_REQUESTED = "exception_requested", _("Uitzondering aangevraagd")
     SUBMITTED = "submitted", _("Aangemeld bij Woonkans")
+    MATCHED = "matched", _("Gematcht met een corporatie")
     WITHDRAWN = "withdrawn", _("Ingetrokken")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming ingetrokken")
     CLOSED = "closed", _("Afgesloten")
@@ -24,6 +25,9 @@ class Transition(models.TextChoices):
     REQUEST_EXCEPTION = "request_exception", _("Uitzondering aangevraagd")
     WITHDRAW = "withdraw", _("Aanmelding ingetrokken")
     WITHDRAW_CONSENT = "withdraw_consent", _("Toestemming ingetrokken")
+    GRANT_EXCEPTION = "grant_exception", _("Uitzondering toegekend")
+    REFUSE_EXCEPTION = "refuse_exception", _("Uitzondering afgewezen")
+    MATCH = "match", _("Gematcht")
 
 
 # transition: (statuses it may start from, status it leads to)
@@ -31,6 +35,9 @@ TRANSITIONS = {
     Transition.START_RESEARCH: ({Status.REPORTED}, Status.IN_RESEARCH),
     Transition.SUBMIT: ({Status.IN_RESEARCH}, Status.SUBMITTED),
     Transition.REQUEST_EXCEPTION: ({Status.IN_RESEARCH}, Status.EXCEPTION_REQUESTED),
+    Transition.GRANT_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.IN_RESEARCH),
+    Transition.REFUSE_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.CLOSED),
+    Transition.MATCH: ({Status.SUBMITTED}, Status.MATCHED),
     Transition.WITHDRAW: (
         {Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED},
         Status.WITHDRAWN,
@@ -43,7 +50,7 @@ TRANSITIONS = {
 
 # The consultant may change the research only while it is being done.
 EDITABLE = frozenset({Status.REPORTED, Status.IN_RESEARCH})
-ACTIVE = frozenset({Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED})
+ACTIVE = frozenset({Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED, Status.MATCHED})
 
 
 class CoarseStatus(models.TextChoices):
@@ -60,6 +67,7 @@ COARSE = {
     Status.IN_RESEARCH: CoarseStatus.IN_RESEARCH,
     Status.EXCEPTION_REQUESTED: CoarseStatus.IN_RESEARCH,
     Status.SUBMITTED: CoarseStatus.REFERRED,
+    Status.MATCHED: CoarseStatus.REFERRED,
     Status.WITHDRAWN: CoarseStatus.CLOSED,
     Status.CONSENT_WITHDRAWN: CoarseStatus.CLOSED,
     Status.CLOSED: CoarseStatus.CLOSED,

@@ -63,3 +63,29 @@ def signed_in(client):
         return sign_in(client, user)
 
     return login
+
+
+@pytest.fixture
+def people(make_user):
+    """One user of every role that matters for referrals, in fixed organisations."""
+    spec = {
+        "venlo": (Role.WMO_CONSULTANT, "Gemeente Venlo"),
+        "venray": (Role.WMO_CONSULTANT, "Gemeente Venray"),
+        "roermond": (Role.WMO_CONSULTANT, "Gemeente Roermond"),
+        "noord": (Role.KETENREGISSEUR, "Ketenregie Noord-Limburg"),
+        "midden": (Role.KETENREGISSEUR, "Ketenregie Midden-Limburg"),
+        "proces_midden": (Role.PROCESREGISSEUR, "Ketenregie Midden-Limburg"),
+        "woonwenz": (Role.CORPORATION, "Woonwenz"),
+        "antares": (Role.CORPORATION, "Antares"),
+        "wonenlimburg": (Role.CORPORATION, "Wonen Limburg"),
+        "moveoo": (Role.CARE_PROVIDER, "Moveoo"),
+        "leger": (Role.CARE_PROVIDER, "Leger des Heils"),
+        "treasurer": (Role.TREASURER, "MGR sociaal domein Limburg-Noord"),
+        "werkgroep_venlo": (Role.WERKGROEP, "Gemeente Venlo"),
+        "admin_venlo": (Role.ADMINISTRATOR, "Gemeente Venlo"),
+        "admin": (Role.ADMINISTRATOR, "Functioneel beheer Woonkans"),
+    }
+    users = {}
+    for key, (role, organisation_name) in spec.items():
+        users[key] = make_user(role, organisation_name, email=f"{key}@example.org")
+    return users

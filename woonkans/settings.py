@@ -224,6 +224,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "woonkans.audit.tasks.prune_logs",
         "schedule": crontab(hour=3, minute=15),
     },
+    "remind-evaluations": {
+        "task": "matching.tasks.remind_evaluations",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 LOGGING = {
@@ -236,6 +240,7 @@ LOGGING = {
         # Request logs can carry form values in tracebacks; keep them terse.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "celery": {"level": "WARNING"},
     },
 }
 

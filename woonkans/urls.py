@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("woonkans.accounts.urls")),
     path("", include("woonkans.audit.urls")),
     path("", include("referrals.urls")),
+    path("", include("matching.urls")),
     path("beheer/", admin.site.urls),
 ]

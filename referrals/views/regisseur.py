@@ -21,7 +21,8 @@ def inbox(request):
 @role_required(*REGISSEUR_ROLES)
 def feedback(request, referral_id):
     referral = selectors.get_case(user=request.user, referral_id=referral_id, purpose="terugkoppeling")
-    form = FeedbackForm(request.POST or None)
+    # A match sends the regisseur here with feedback 3 drafted (ids and a date in the query, nothing personal).
+    form = FeedbackForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         services.give_feedback(actor=request.user, referral=referral, **form.cleaned_data)
         messages.success(request, _("De terugkoppeling staat bij de consulent in de tijdlijn."))

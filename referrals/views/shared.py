@@ -6,7 +6,7 @@ from woonkans.accounts.permissions import role_required
 from woonkans.privacy.files import private_file_response
 
 from .. import selectors
-from ..permissions import CASE_ROLES, CONSULTANT_ROLES, REGISSEUR_ROLES
+from ..permissions import CASE_ROLES, CONSULTANT_ROLES, CORPORATION_ROLES, REGISSEUR_ROLES
 from ..workflow import EDITABLE, Transition, allowed
 
 
@@ -31,7 +31,7 @@ def referral_detail(request, referral_id):
     return render(request, "referrals/detail.html", context)
 
 
-@role_required(*CASE_ROLES)
+@role_required(*CASE_ROLES, *CORPORATION_ROLES)
 def document_download(request, document_id):
     document = selectors.get_document(user=request.user, document_id=document_id)
     return private_file_response(document.path, filename=document.file_name, content_type=document.content_type)

@@ -1,12 +1,10 @@
 import datetime
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from referrals import services
 from referrals.models import DocumentKind, Referral
-from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation
 
 VALID_BSN = "111222333"
@@ -76,32 +74,6 @@ def make_ready(consultant, *, bsn=VALID_BSN, age=30, guardianship=False, **resea
 def make_submitted(consultant, **kwargs):
     referral = make_ready(consultant, **kwargs)
     return services.submit_referral(actor=consultant, referral=referral)
-
-
-@pytest.fixture
-def people(make_user):
-    """One user of every role that matters for referrals, in fixed organisations."""
-    spec = {
-        "venlo": (Role.WMO_CONSULTANT, "Gemeente Venlo"),
-        "venray": (Role.WMO_CONSULTANT, "Gemeente Venray"),
-        "roermond": (Role.WMO_CONSULTANT, "Gemeente Roermond"),
-        "noord": (Role.KETENREGISSEUR, "Ketenregie Noord-Limburg"),
-        "midden": (Role.KETENREGISSEUR, "Ketenregie Midden-Limburg"),
-        "proces_midden": (Role.PROCESREGISSEUR, "Ketenregie Midden-Limburg"),
-        "woonwenz": (Role.CORPORATION, "Woonwenz"),
-        "antares": (Role.CORPORATION, "Antares"),
-        "wonenlimburg": (Role.CORPORATION, "Wonen Limburg"),
-        "moveoo": (Role.CARE_PROVIDER, "Moveoo"),
-        "leger": (Role.CARE_PROVIDER, "Leger des Heils"),
-        "treasurer": (Role.TREASURER, "MGR sociaal domein Limburg-Noord"),
-        "werkgroep_venlo": (Role.WERKGROEP, "Gemeente Venlo"),
-        "admin_venlo": (Role.ADMINISTRATOR, "Gemeente Venlo"),
-        "admin": (Role.ADMINISTRATOR, "Functioneel beheer Woonkans"),
-    }
-    users = {}
-    for key, (role, organisation) in spec.items():
-        users[key] = make_user(role, organisation, email=f"{key}@example.org")
-    return users
 
 
 def municipality(name):

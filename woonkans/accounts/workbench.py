@@ -35,10 +35,21 @@ def _links(*items):
 ROLE_LINKS = {
     Role.ADMINISTRATOR: _admin_links,
     Role.WMO_CONSULTANT: _links((_("Aanmeldingen van je gemeente"), "referrals:list")),
-    Role.KETENREGISSEUR: _links((_("Nieuwe aanmeldingen"), "referrals:inbox")),
-    Role.PROCESREGISSEUR: _links((_("Nieuwe aanmeldingen"), "referrals:inbox")),
+    Role.KETENREGISSEUR: _links(
+        (_("Nieuwe aanmeldingen"), "referrals:inbox"),
+        (_("Bemiddelingsprofielen"), "matching:profiles"),
+        (_("Woonkans-overleg"), "matching:meetings"),
+    ),
+    Role.PROCESREGISSEUR: _links(
+        (_("Nieuwe aanmeldingen"), "referrals:inbox"),
+        (_("Bemiddelingsprofielen"), "matching:profiles"),
+        (_("Woonkans-overleg"), "matching:meetings"),
+    ),
+    Role.CORPORATION: _links((_("Matchingstabel"), "matching:table"), (_("Trajecten"), "matching:trajectories")),
     Role.CARE_PROVIDER: _links(
-        (_("Meldingen van je organisatie"), "referrals:reports"), (_("Inwoner melden"), "referrals:report_new")
+        (_("Meldingen van je organisatie"), "referrals:reports"),
+        (_("Inwoner melden"), "referrals:report_new"),
+        (_("Trajecten"), "matching:trajectories"),
     ),
 }
 

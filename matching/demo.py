@@ -1,0 +1,245 @@
+"""Demo cases at route steps 5 and 6, housed and ended negatively, in both regions; bulk profiles for --scale."""
+
+import datetime
+import random
+
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from referrals import demo as referral_demo
+from referrals.models import Identity, Referral
+from referrals.workflow import Status
+from woonkans.accounts.models import User
+from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
+
+from . import services
+from .models import Profile, ProfileGroupObjectPermission, ProfileShare, ProfileStatus
+from .models.profile import new_code
+
+# key, consultant, regisseur, person, share with, match (corporation user, provider user), outcome
+DEMO_CASES = [
+    (
+        "gedeeld-venlo",
+        "consulent.venlo",
+        "ketenregisseur.noord",
+        ("Ilse", "Koopmans", "100000095", 2000, "Tegelseweg 40", "5912 BH", "Venlo"),
+        ["Woonwenz", "Antares"],
+        None,
+        None,
+    ),
+    (
+        "gematcht-venlo",
+        "consulent.venlo",
+        "ketenregisseur.noord",
+        ("Ruben", "Smits", "100000101", 1996, "Eindhovenseweg 7", "5914 AA", "Venlo"),
+        ["Woonwenz", "Antares", "Nester"],
+        ("corporatie.woonwenz", "zorg.moveoo"),
+        None,
+    ),
+    (
+        "gehuisvest-venlo",
+        "consulent.venlo",
+        "ketenregisseur.noord",
+        ("Emma", "Peeters", "100000113", 2002, "Straelseweg 101", "5911 GH", "Venlo"),
+        ["Antares", "Woonwenz"],
+        ("corporatie.antares", "zorg.legerdesheils"),
+        "housed",
+    ),
+    (
+        "gedeeld-roermond",
+        "consulent.roermond",
+        "procesregisseur.midden",
+        ("Yasmina", "Bakkali", "100000125", 1993, "Kapellerlaan 15", "6041 JA", "Roermond"),
+        ["Wonen Limburg", "Wonen Zuid"],
+        None,
+        None,
+    ),
+    (
+        "gematcht-roermond",
+        "consulent.roermond",
+        "procesregisseur.midden",
+        ("Thijs", "Hendrix", "100000137", 1999, "Maastrichterweg 2", "6041 NA", "Roermond"),
+        ["Wonen Limburg", "Wonen Zuid"],
+        ("corporatie.wonenlimburg", "zorg.moveoo"),
+        None,
+    ),
+    (
+        "negatief-roermond",
+        "consulent.roermond",
+        "ketenregisseur.midden",
+        ("Marco", "de Wit", "100000149", 1987, "Roerkade 9", "6041 KL", "Roermond"),
+        ["Wonen Limburg"],
+        ("corporatie.wonenlimburg", "zorg.legerdesheils"),
+        "evicted",
+    ),
+]
+
+STAGE = {ProfileStatus.SHARED: 5}
+
+
+def _progress(users, regisseur, referral, share_with, match, outcome):
+    organisations = {org.name: org for org in Organisation.objects.filter(name__in=share_with)}
+    profile = services.create_profile(actor=regisseur, referral=referral)
+    profile = services.update_profile(
+        actor=regisseur,
+        profile=profile,
+        expected_version=profile.version,
+        data={
+            "conclusion": "Kan met ambulante begeleiding zelfstandig wonen.",
+            "failure_agreements": "Bij twee maanden huurachterstand volgt direct een casusoverleg.",
+        },
+    )
+    profile = services.share_profile(
+        actor=regisseur, profile=profile, corporations=[organisations[name] for name in share_with]
+    )
+    if match is None:
+        return profile
+    corporation_user, provider_user = users[match[0]], users[match[1]]
+    share = profile.shares.get(corporation=corporation_user.organisation)
+    services.respond_to_profile(
+        actor=corporation_user,
+        share=share,
+        response="offer",
+        offer={
+            "dwelling_address": "Demostraat 1",
+            "dwelling_type": "Eenpersoonsappartement",
+            "rent_cents": 61250,
+            "available_from": timezone.localdate() + datetime.timedelta(days=30),
+        },
+    )
+    services.record_match(
+        actor=regisseur,
+        profile=profile,
+        corporation=corporation_user.organisation,
+        dwelling_address="Demostraat 1",
+        intended_date=timezone.localdate() + datetime.timedelta(days=30),
+        care_provider=provider_user.organisation,
+        corporation_contact=corporation_user,
+        provider_contact=provider_user,
+        offer=share.offers.first(),
+    )
+    if outcome in ("housed", "evicted"):
+        services.record_housing(
+            actor=regisseur, profile=profile, lease_signed_on=timezone.localdate() - datetime.timedelta(days=240)
+        )
+    if outcome == "evicted":
+        services.end_trajectory(
+            actor=regisseur,
+            profile=profile,
+            kind="evicted",
+            ended_on=timezone.localdate(),
+            evaluation="Huurachterstand van vier maanden; begeleiding kwam niet van de grond.",
+        )
+    return Profile.objects.get(pk=profile.pk)
+
+
+def manifest_entry(profile):
+    referral = Referral.objects.select_related("identity", "region", "municipality", "reported_by").get(
+        pk=profile.referral_id
+    )
+    entry = referral_demo.manifest_entry(referral)
+    match = getattr(profile, "match", None)
+    entry.update(
+        {
+            "code": profile.code,
+            "stage": 5 if profile.status == ProfileStatus.SHARED else 6,
+            "status": profile.status,
+            "region": profile.region.name,
+            "shared_with": sorted(profile.shares.values_list("corporation__name", flat=True)),
+            "matched_corporation": match.corporation.name if match else None,
+            "care_provider": match.care_provider.name if match else None,
+        }
+    )
+    return entry
+
+
+def seed_demo_cases(*, scale=0):
+    users = {user.username: user for user in User.objects.filter(is_demo=True).select_related("organisation")}
+    entries = []
+    for _key, consultant, regisseur, person, share_with, match, outcome in DEMO_CASES:
+        existing = (
+            Identity.objects.filter(given_name=person[0], family_name=person[1], referral__created_by__is_demo=True)
+            .select_related("referral")
+            .first()
+        )
+        if existing is not None and hasattr(existing.referral, "profile"):
+            profile = existing.referral.profile
+        else:
+            referral = (
+                existing.referral
+                if existing
+                else referral_demo.build_case(users, consultant, None, Status.SUBMITTED, person, {})
+            )
+            profile = _progress(users, users[regisseur], referral, share_with, match, outcome)
+        entries.append(
+            manifest_entry(
+                Profile.objects.select_related("region", "match__corporation", "match__care_provider").get(
+                    pk=profile.pk
+                )
+            )
+        )
+    if scale:
+        create_synthetic_profiles()
+    return entries
+
+
+def create_synthetic_profiles(*, seed=None):
+    """Profiles for half of the synthetic submitted referrals, shared with corporations by stock (bulk)."""
+    rng = random.Random(seed)
+    regisseurs = {
+        user.organisation.region_id: user
+        for user in User.objects.filter(is_demo=True, role_assignments__role="ketenregisseur").select_related(
+            "organisation"
+        )
+    }
+    stock = {}
+    for municipality_id, corporation_id in HousingStock.objects.values_list("municipality_id", "corporation_id"):
+        stock.setdefault(municipality_id, []).append(corporation_id)
+    directors = {
+        org.region_id: org.group_id for org in Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION)
+    }
+    corporation_groups = dict(
+        Organisation.objects.filter(kind=OrganisationKind.CORPORATION).values_list("pk", "group_id")
+    )
+    referrals = list(
+        Referral.objects.filter(
+            status=Status.SUBMITTED, profile__isnull=True, identity__family_name="Testpersoon"
+        ).select_related("region")
+    )
+    rng.shuffle(referrals)
+    view = Permission.objects.get(content_type__app_label="matching", codename="view_profile")
+    change = Permission.objects.get(content_type__app_label="matching", codename="change_profile")
+    profiles, shares, grants, areas = [], [], [], []
+    for referral in referrals[: len(referrals) // 2]:
+        profile = Profile(
+            referral=referral,
+            region=referral.region,
+            regisseur=regisseurs[referral.region_id],
+            code=new_code(referral.region.code_letter),
+            status=ProfileStatus.SHARED,
+            age_band=rng.choice(["18-22", "23-27", "28-35", "36-50", "51+"]),
+            shared_at=referral.submitted_at,
+            current_situation="Synthetisch profiel.",
+        )
+        profiles.append(profile)
+        grants += [
+            ProfileGroupObjectPermission(
+                content_object=profile, group_id=directors[referral.region_id], permission=permission
+            )
+            for permission in (view, change)
+        ]
+        areas.append(Profile.search_area.through(profile=profile, organisation_id=referral.municipality_id))
+        for corporation_id in stock.get(referral.municipality_id, [])[:2]:
+            shares.append(
+                ProfileShare(profile=profile, corporation_id=corporation_id, shared_by=regisseurs[referral.region_id])
+            )
+            grants.append(
+                ProfileGroupObjectPermission(
+                    content_object=profile, group_id=corporation_groups[corporation_id], permission=view
+                )
+            )
+    Profile.objects.bulk_create(profiles, batch_size=1000)
+    Profile.search_area.through.objects.bulk_create(areas, batch_size=2000)
+    ProfileShare.objects.bulk_create(shares, batch_size=2000)
+    ProfileGroupObjectPermission.objects.bulk_create(grants, batch_size=2000)
+    return profiles

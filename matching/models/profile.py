@@ -1,0 +1,207 @@
+"""The mediation profile (DPIA Bijlage 1): a pseudonymous code and content, never identity.
+
+Pages and PDFs for corporations render from this model alone. It links to its
+referral only so the regisseur's services can move the case forward.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from woonkans.parties.models import Organisation, Region
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud in the overleg
+
+
+def new_code(region_letter):
+    return f"WK-{region_letter}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class ProfileStatus(models.TextChoices):
+    DRAFT = "draft", _("In bewerking")
+    SHARED = "shared", _("Gedeeld met corporaties")
+    MATCHED = "matched", _("Gematcht")
+    HOUSED = "housed", _("Gehuisvest")
+    ENDED_POSITIVE = "ended_positive", _("Traject goed afgerond")
+    ENDED_NEGATIVE = "ended_negative", _("Traject negatief beëindigd")
+    STOPPED = "stopped", _("Gestopt")
+
+
+class AgeBand(models.TextChoices):
+    B18_22 = "18-22", "18–22"
+    B23_27 = "23-27", "23–27"
+    B28_35 = "28-35", "28–35"
+    B36_50 = "36-50", "36–50"
+    B51_PLUS = "51+", _("51 en ouder")
+
+    @classmethod
+    def for_age(cls, age):
+        if age is None:
+            return ""
+        for band, upper in ((cls.B18_22, 22), (cls.B23_27, 27), (cls.B28_35, 35), (cls.B36_50, 50)):
+            if age <= upper:
+                return band
+        return cls.B51_PLUS
+
+
+# The free-text sections, in the order of the DPIA format: (field, label).
+SECTIONS = [
+    ("current_situation", _("Huidige situatie")),
+    ("housing_situation", _("Woonsituatie")),
+    ("household_care", _("Huishouden / persoonlijke verzorging")),
+    ("work_participation", _("Arbeid / dagbesteding / maatschappelijke participatie")),
+    ("mobility", _("Mobiliteit")),
+    ("social_network", _("Sociale contacten / netwerk / mantelzorg")),
+    ("social_self_reliance", _("Sociale redzaamheid")),
+    ("finances", _("Financiën / schulden")),
+    ("conclusion", _("Conclusie / overweging")),
+    ("failure_agreements", _("Afspraken als het traject misgaat")),
+    ("dwelling_needs", _("Passende woning")),
+]
+SECTION_FIELDS = [field for field, _label in SECTIONS]
+
+
+class Profile(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="profile")
+    code = models.CharField(_("code"), max_length=12, unique=True, editable=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="profiles")
+    regisseur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT)
+    age_band = models.CharField(_("leeftijdscategorie"), max_length=6, choices=AgeBand.choices, blank=True)
+    young_adult = models.BooleanField(default=False)
+    origin = models.CharField(max_length=20, blank=True)
+    negative_rental_history = models.BooleanField(_("negatieve huurhistorie"), default=False)
+    contract_form = models.CharField(_("contractvorm"), max_length=20, blank=True)
+    search_area = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("zoekgebied"))
+    current_situation = models.TextField(blank=True)
+    housing_situation = models.TextField(blank=True)
+    household_care = models.TextField(blank=True)
+    work_participation = models.TextField(blank=True)
+    mobility = models.TextField(blank=True)
+    social_network = models.TextField(blank=True)
+    social_self_reliance = models.TextField(blank=True)
+    finances = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    failure_agreements = models.TextField(blank=True)
+    dwelling_needs = models.TextField(blank=True)
+    pii_overrides = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    housed_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bemiddelingsprofiel")
+        verbose_name_plural = _("bemiddelingsprofielen")
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = new_code(self.region.code_letter)
+        super().save(*args, **kwargs)
+
+    def sections(self):
+        return [(field, label, getattr(self, field)) for field, label in SECTIONS]
+
+
+class ProfileUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Profile, on_delete=models.CASCADE)
+
+
+class ProfileGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Profile, on_delete=models.CASCADE)
+
+
+class ProfileVersion(models.Model):
+    """A snapshot of the profile's text at each save: the profile's history."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["profile", "version"], name="one_row_per_profile_version")]
+
+    def __str__(self):
+        return f"{self.profile} v{self.version}"
+
+
+class ShareResponse(models.TextChoices):
+    NONE = "", _("Nog geen reactie")
+    INTERESTED = "interested", _("Interesse")
+    OFFER = "offer", _("Biedt een woning aan")
+    NO_STOCK = "no_stock", _("Geen passend aanbod")
+
+
+class ProfileShare(models.Model):
+    """A profile shown to one corporation, and that corporation's answer."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="shares")
+    corporation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="profile_shares")
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+    response = models.CharField(max_length=12, choices=ShareResponse.choices, blank=True, default="")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # After a match elsewhere, the corporation keeps only this row: "placed elsewhere".
+    placed_elsewhere = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-shared_at"]
+        constraints = [models.UniqueConstraint(fields=["profile", "corporation"], name="one_share_per_corporation")]
+        indexes = [models.Index(fields=["corporation", "-shared_at"])]
+
+    def __str__(self):
+        return f"{self.profile} → {self.corporation}"
+
+
+class Offer(models.Model):
+    share = models.ForeignKey(ProfileShare, on_delete=models.CASCADE, related_name="offers")
+    dwelling_address = models.CharField(_("adres van de woning"), max_length=200)
+    dwelling_type = models.CharField(_("type woning"), max_length=100)
+    rent_cents = models.PositiveIntegerField(_("huur per maand (centen)"))
+    available_from = models.DateField(_("beschikbaar vanaf"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.dwelling_type}, {self.dwelling_address}"
+
+    @property
+    def rent_euros(self):
+        return self.rent_cents / 100
+
+
+class ProfileMessage(models.Model):
+    """The question thread between one corporation and the regisseur about a profile."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="messages")
+    corporation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("bericht"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Bericht over {self.profile}"

@@ -1,0 +1,130 @@
+"""After the match: the fixed contacts, housing, evaluations, signals and case meetings, and the end."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from woonkans.parties.models import Organisation
+
+from .profile import Offer, Profile
+
+
+class EndKind(models.TextChoices):
+    POSITIVE = "positive", _("Goed afgerond")
+    EVICTED = "evicted", _("Negatief: ontruimd")
+    LEFT = "left", _("Negatief: vertrokken, woont er niet meer")
+
+
+class Match(models.Model):
+    """The agreement of step 6: corporation, dwelling, date, provider and the fixed contacts (Art. 8.1)."""
+
+    profile = models.OneToOneField(Profile, on_delete=models.PROTECT, related_name="match")
+    corporation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    dwelling_address = models.CharField(_("adres van de woning"), max_length=200)
+    intended_date = models.DateField(_("beoogde ingangsdatum"))
+    care_provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    corporation_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
+    )
+    corporation_substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vervanger"),
+    )
+    provider_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
+    )
+    provider_substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vervanger"),
+    )
+    matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    matched_at = models.DateTimeField(default=timezone.now)
+    lease_signed_on = models.DateField(_("huurcontract getekend op"), null=True, blank=True)
+    end_kind = models.CharField(max_length=10, choices=EndKind.choices, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_evaluation = models.TextField(_("evaluatie bij beëindiging"), blank=True)
+    evaluation_reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+
+    def __str__(self):
+        return f"Match {self.profile}"
+
+
+class Evaluation(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="evaluations")
+    held_on = models.DateField(_("gehouden op"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(_("verslag"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return f"Evaluatie {self.profile} {self.held_on}"
+
+
+class SignalKind(models.TextChoices):
+    SUPPORT_STALLS = "support_stalls", _("De ondersteuning stagneert")
+    SITUATION_CHANGED = "situation_changed", _("De situatie is veranderd")
+    UNSAFE = "unsafe", _("Onveilige situatie")
+    PROVIDER_UNDERPERFORMS = "provider_underperforms", _("Zorgaanbieder presteert structureel onder de maat")
+
+
+class Signal(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="signals")
+    kind = models.CharField(_("soort signaal"), max_length=24, choices=SignalKind.choices)
+    text = models.TextField(_("toelichting"))
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.profile})"
+
+
+class CaseMeeting(models.Model):
+    """A casusoverleg raised by a signal (Art. 8.2–8.4): run by the chair or an appointed casusregisseur."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Aangevraagd")
+        PLANNED = "planned", _("Gepland")
+        HELD = "held", _("Gehouden")
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="case_meetings")
+    signal = models.OneToOneField(Signal, on_delete=models.PROTECT, related_name="case_meeting")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    casusregisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("casusregisseur"),
+    )
+    planned_on = models.DateField(_("datum"), null=True, blank=True)
+    outcome = models.TextField(_("uitkomst"), blank=True)
+    report_back = models.TextField(_("terugkoppeling aan de melder"), blank=True)
+
+    class Meta:
+        ordering = ["-signal__created_at"]
+
+    def __str__(self):
+        return f"Casusoverleg {self.profile}"

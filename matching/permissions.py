@@ -1,0 +1,57 @@
+"""Profile grants: the region's regisseurs edit, chosen corporations view; always role AND grant."""
+
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES, region_directors
+from woonkans.accounts.roles import Role
+
+VIEW = "view_profile"
+CHANGE = "change_profile"
+CHAIR_ROLES = (Role.KETENREGISSEUR,)
+
+__all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES"]
+
+
+def grant_to_region(profile):
+    for organisation in region_directors(profile.region):
+        assign_perm(f"matching.{VIEW}", organisation.group, profile)
+        assign_perm(f"matching.{CHANGE}", organisation.group, profile)
+
+
+def revoke_from_region(profile):
+    for organisation in region_directors(profile.region):
+        remove_perm(f"matching.{VIEW}", organisation.group, profile)
+        remove_perm(f"matching.{CHANGE}", organisation.group, profile)
+
+
+def grant_to_corporation(profile, corporation):
+    assign_perm(f"matching.{VIEW}", corporation.group, profile)
+
+
+def revoke_from_corporation(profile, corporation):
+    remove_perm(f"matching.{VIEW}", corporation.group, profile)
+
+
+def has(user, perm, profile, roles):
+    if not user.is_authenticated or not user.has_role(*roles):
+        return False
+    return ObjectPermissionChecker(user).has_perm(perm, profile)
+
+
+def visible_profiles(user, queryset, roles, perm=VIEW):
+    if not user.is_authenticated or not user.has_role(*roles):
+        return queryset.none()
+    return get_objects_for_user(
+        user, f"matching.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
+    )
+
+
+def is_chair_of(user, region):
+    return (
+        user.is_authenticated
+        and user.has_role(*CHAIR_ROLES)
+        and user.organisation_id is not None
+        and user.organisation.region_id == region.pk
+        and user.organisation.kind == "chain_direction"
+    )

@@ -1,0 +1,252 @@
+"""Reads of profiles, the matching table, trajectories and meetings: filtered per user and logged.
+
+Corporation-facing reads load profiles (code and content) only; identity is read
+only through referrals.selectors after a match, by the matched corporation.
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from referrals import selectors as referral_selectors
+from referrals.models import ExceptionRequest
+from woonkans.audit.models import AccessAction, AccessOutcome
+from woonkans.audit.services import log_access
+
+from . import permissions
+from .models import (
+    AgendaItem,
+    Attendance,
+    CaseMeeting,
+    Match,
+    Meeting,
+    Profile,
+    ProfileMessage,
+    ProfileShare,
+    ProfileStatus,
+)
+
+OBJECT_TYPE = "matching.profile"
+
+
+def _deny(user, object_id, purpose, object_type=OBJECT_TYPE):
+    log_access(
+        user=user,
+        action=AccessAction.READ,
+        object_type=object_type,
+        object_id=str(object_id),
+        outcome=AccessOutcome.DENIED,
+        purpose=purpose,
+    )
+    raise Http404
+
+
+def _read(user, profile, purpose):
+    log_access(user=user, action=AccessAction.READ, obj=profile, subject=profile.code, purpose=purpose)
+
+
+def region_profiles(*, user, status=None):
+    profiles = permissions.visible_profiles(
+        user,
+        Profile.objects.select_related("region").annotate(
+            share_count=Count("shares", distinct=True),
+            offer_count=Count("shares", filter=Q(shares__response="offer"), distinct=True),
+        ),
+        permissions.REGISSEUR_ROLES,
+        perm=permissions.CHANGE,
+    )
+    if status:
+        profiles = profiles.filter(status=status)
+    log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="profielen regio")
+    return profiles.order_by("-created_at")
+
+
+def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):
+    profile = (
+        Profile.objects.select_related(
+            "region",
+            "regisseur",
+            "match__corporation",
+            "match__care_provider",
+            "match__corporation_contact",
+            "match__provider_contact",
+        )
+        .prefetch_related(
+            "search_area",
+            Prefetch("shares", queryset=ProfileShare.objects.select_related("corporation").prefetch_related("offers")),
+            Prefetch("messages", queryset=ProfileMessage.objects.select_related("author", "corporation")),
+            "evaluations__organisation",
+            Prefetch(
+                "case_meetings", queryset=CaseMeeting.objects.select_related("signal__organisation", "casusregisseur")
+            ),
+        )
+        .filter(pk=profile_id)
+        .first()
+    )
+    if profile is None or not permissions.has(user, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES):
+        _deny(user, profile_id, purpose)
+    _read(user, profile, purpose)
+    return profile
+
+
+def corporation_table(*, user, status=None, age_band=None, municipality=None):
+    """The corporation's matching table: its shares, with the profile while it may still see it."""
+    if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
+        return ProfileShare.objects.none()
+    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
+    shares = (
+        ProfileShare.objects.filter(corporation=user.organisation)
+        .filter(Q(profile__in=visible) | Q(placed_elsewhere=True))
+        .select_related("profile")
+        .prefetch_related("profile__search_area")
+        .only(
+            "id",
+            "response",
+            "shared_at",
+            "placed_elsewhere",
+            "profile__id",
+            "profile__code",
+            "profile__age_band",
+            "profile__status",
+            "profile__contract_form",
+            "profile__dwelling_needs",
+            "profile__region_id",
+            "corporation_id",
+        )
+    )
+    if status:
+        shares = shares.filter(response=status)
+    if age_band:
+        shares = shares.filter(profile__age_band=age_band)
+    if municipality:
+        shares = shares.filter(profile__search_area=municipality)
+    log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="matchingstabel")
+    return shares.order_by("-shared_at").distinct()
+
+
+def get_profile_for_corporation(*, user, profile_id):
+    profile = Profile.objects.prefetch_related("search_area").filter(pk=profile_id).first()
+    if profile is None or not permissions.has(user, permissions.VIEW, profile, permissions.CORPORATION_ROLES):
+        _deny(user, profile_id, "matchingstabel")
+    share = (
+        ProfileShare.objects.filter(profile=profile, corporation_id=user.organisation_id)
+        .prefetch_related("offers")
+        .first()
+    )
+    if share is None:
+        _deny(user, profile_id, "matchingstabel")
+    _read(user, profile, "matchingstabel")
+    messages = ProfileMessage.objects.filter(profile=profile, corporation_id=user.organisation_id).select_related(
+        "author"
+    )
+    return profile, share, messages
+
+
+def get_tenant(*, user, profile_id):
+    """Step 6 for the matched corporation: the profile, the match and (through referrals) the identity."""
+    match = Match.objects.select_related("profile").filter(profile_id=profile_id).first()
+    if match is None or match.corporation_id != user.organisation_id:
+        _deny(user, profile_id, "huurovereenkomst")
+    referral = referral_selectors.get_identity_for_tenant(user=user, referral_id=match.profile.referral_id)
+    return match, referral
+
+
+def trajectories(*, user):
+    """Running cases where the user's organisation is the matched corporation or the linked provider."""
+    if not user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES) or not user.organisation_id:
+        return Match.objects.none()
+    matches = (
+        Match.objects.filter(Q(corporation=user.organisation) | Q(care_provider=user.organisation))
+        .select_related(
+            "profile",
+            "corporation",
+            "care_provider",
+            "corporation_contact",
+            "provider_contact",
+            "profile__referral__identity",
+        )
+        .only(
+            "id",
+            "dwelling_address",
+            "intended_date",
+            "lease_signed_on",
+            "end_kind",
+            "profile__id",
+            "profile__code",
+            "profile__status",
+            "corporation__name",
+            "care_provider__name",
+            "corporation_contact__first_name",
+            "corporation_contact__last_name",
+            "provider_contact__first_name",
+            "provider_contact__last_name",
+            "profile__referral__id",
+            "profile__referral__identity__given_name",
+            "profile__referral__identity__family_name",
+            "profile__referral__identity__phone",
+            "profile__referral__identity__email",
+            "corporation_id",
+            "care_provider_id",
+        )
+    )
+    log_access(user=user, action=AccessAction.SEARCH, object_type="matching.match", purpose="trajecten")
+    return matches.order_by("-matched_at")
+
+
+def get_trajectory(*, user, profile_id):
+    match = (
+        Match.objects.select_related("profile", "corporation", "care_provider").filter(profile_id=profile_id).first()
+    )
+    allowed = (
+        match is not None
+        and user.organisation_id in (match.corporation_id, match.care_provider_id)
+        and (user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES))
+    )
+    if not allowed:
+        _deny(user, profile_id, "traject")
+    _read(user, match.profile, "traject")
+    return match
+
+
+def region_meetings(*, user):
+    if not user.has_role(*permissions.REGISSEUR_ROLES) or user.organisation is None:
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(region_id=user.organisation.region_id)
+        .select_related("chair", "region")
+        .annotate(item_count=Count("items"))
+        .order_by("-date")
+    )
+
+
+def get_meeting(*, user, meeting_id):
+    meeting = Meeting.objects.select_related("region", "chair").filter(pk=meeting_id).first()
+    if (
+        meeting is None
+        or not user.has_role(*permissions.REGISSEUR_ROLES)
+        or (user.organisation is None or meeting.region_id != user.organisation.region_id)
+    ):
+        _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
+    log_access(user=user, action=AccessAction.READ, obj=meeting, purpose="woonkans-overleg")
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("profile", "exception_request__referral__municipality")
+        .prefetch_related("votes__organisation")
+    )
+    attendances = Attendance.objects.filter(meeting=meeting).select_related("organisation")
+    return meeting, items, attendances
+
+
+def open_exception_requests(*, user):
+    if not user.has_role(*permissions.REGISSEUR_ROLES) or user.organisation is None:
+        return ExceptionRequest.objects.none()
+    return ExceptionRequest.objects.filter(
+        region_id=user.organisation.region_id, decision=ExceptionRequest.Decision.OPEN
+    ).select_related("referral__municipality")
+
+
+def housed_this_year(*, region, year):
+    return Profile.objects.filter(
+        region=region,
+        housed_on__year=year,
+        status__in=[ProfileStatus.HOUSED, ProfileStatus.ENDED_POSITIVE, ProfileStatus.ENDED_NEGATIVE],
+    ).count()

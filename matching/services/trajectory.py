@@ -1,0 +1,241 @@
+"""The match and everything after it: housing, evaluations, signals, case meetings, the end, handover."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from referrals import services as referral_services
+from referrals.models import EventKind
+from referrals.permissions import region_directors
+from woonkans.notifications import notify
+
+from .. import permissions
+from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, ProfileStatus, Signal
+
+
+def _lock(profile):
+    return Profile.objects.select_for_update().select_related("region", "referral").get(pk=profile.pk)
+
+
+def _require_regisseur(actor, profile):
+    if not permissions.has(actor, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES):
+        raise PermissionDenied
+
+
+def _profile_path(profile):
+    return reverse("matching:profile", kwargs={"profile_id": profile.pk})
+
+
+@transaction.atomic
+def record_match(
+    *,
+    actor,
+    profile,
+    corporation,
+    dwelling_address,
+    intended_date,
+    care_provider,
+    corporation_contact,
+    provider_contact,
+    corporation_substitute=None,
+    provider_substitute=None,
+    offer=None,
+):
+    profile = _lock(profile)
+    _require_regisseur(actor, profile)
+    if profile.status != ProfileStatus.SHARED:
+        raise ValidationError(_("Alleen een gedeeld profiel kan worden gematcht."))
+    share = ProfileShare.objects.filter(profile=profile, corporation=corporation).first()
+    if share is None:
+        raise ValidationError(_("Dit profiel is niet met deze corporatie gedeeld."))
+    for contact, organisation in (
+        (corporation_contact, corporation),
+        (corporation_substitute, corporation),
+        (provider_contact, care_provider),
+        (provider_substitute, care_provider),
+    ):
+        if contact is not None and contact.organisation_id != organisation.pk:
+            raise ValidationError(_("Een vast aanspreekpunt moet werken bij de eigen organisatie."))
+    match = Match.objects.create(
+        profile=profile,
+        corporation=corporation,
+        offer=offer,
+        dwelling_address=dwelling_address,
+        intended_date=intended_date,
+        care_provider=care_provider,
+        corporation_contact=corporation_contact,
+        corporation_substitute=corporation_substitute,
+        provider_contact=provider_contact,
+        provider_substitute=provider_substitute,
+        matched_by=actor,
+    )
+    profile.status = ProfileStatus.MATCHED
+    profile.matched_at = timezone.now()
+    profile.save(update_fields=["status", "matched_at", "updated_at"])
+    # The other corporations lose the profile; they only learn it was placed elsewhere.
+    for other in (
+        ProfileShare.objects.filter(profile=profile)
+        .exclude(corporation=corporation)
+        .select_related("corporation__group")
+    ):
+        permissions.revoke_from_corporation(profile, other.corporation)
+        other.placed_elsewhere = True
+        other.revoked_at = timezone.now()
+        other.save(update_fields=["placed_elsewhere", "revoked_at"])
+    referral_services.mark_matched(
+        actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider
+    )
+    notify(
+        organisations=[corporation],
+        roles=permissions.CORPORATION_ROLES,
+        subject=_("Match vastgelegd"),
+        intro=_("Een bemiddelingsprofiel is aan je corporatie gekoppeld. Je ziet nu de gegevens voor de huur."),
+        path=reverse("matching:tenant", kwargs={"profile_id": profile.pk}),
+    )
+    notify(
+        organisations=[care_provider],
+        roles=permissions.PROVIDER_ROLES,
+        subject=_("Nieuwe cliënt via Woonkans"),
+        intro=_("Je organisatie is gekoppeld aan een Woonkans-traject."),
+        path=reverse("matching:trajectories"),
+    )
+    return match
+
+
+@transaction.atomic
+def record_housing(*, actor, profile, lease_signed_on):
+    profile = _lock(profile)
+    _require_regisseur(actor, profile)
+    if profile.status != ProfileStatus.MATCHED:
+        raise ValidationError(_("Alleen een gematcht profiel kan als gehuisvest worden vastgelegd."))
+    if lease_signed_on > timezone.localdate():
+        raise ValidationError(_("De datum van het huurcontract ligt in de toekomst."))
+    Match.objects.filter(profile=profile).update(lease_signed_on=lease_signed_on)
+    profile.status = ProfileStatus.HOUSED
+    profile.housed_on = lease_signed_on
+    profile.save(update_fields=["status", "housed_on", "updated_at"])
+    referral_services.record_route_event(
+        actor=actor, referral=profile.referral, kind=EventKind.HOUSED, note=lease_signed_on.strftime("%d-%m-%Y")
+    )
+    return profile
+
+
+def _party_of_case(actor, profile):
+    """The matched corporation or the linked provider of a running trajectory."""
+    match = getattr(profile, "match", None)
+    if (
+        match is None
+        or not actor.is_authenticated
+        or actor.organisation_id not in (match.corporation_id, match.care_provider_id)
+    ):
+        return None
+    if not actor.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES):
+        return None
+    return match
+
+
+@transaction.atomic
+def record_evaluation(*, actor, profile, held_on, notes):
+    profile = _lock(profile)
+    if _party_of_case(actor, profile) is None and not permissions.has(
+        actor, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES
+    ):
+        raise PermissionDenied
+    return Evaluation.objects.create(
+        profile=profile, held_on=held_on, notes=notes, author=actor, organisation=actor.organisation
+    )
+
+
+@transaction.atomic
+def raise_signal(*, actor, profile, kind, text):
+    """A signal raises a case-meeting request with the chair of the region (Art. 8.2–8.4)."""
+    profile = _lock(profile)
+    if _party_of_case(actor, profile) is None:
+        raise PermissionDenied
+    signal = Signal.objects.create(
+        profile=profile, kind=kind, text=text, raised_by=actor, organisation=actor.organisation
+    )
+    meeting = CaseMeeting.objects.create(profile=profile, signal=signal)
+    notify(
+        organisations=region_directors(profile.region),
+        roles=permissions.CHAIR_ROLES,
+        subject=_("Verzoek om een casusoverleg"),
+        intro=_("Er is een signaal over een lopend traject."),
+        path=_profile_path(profile),
+    )
+    return meeting
+
+
+@transaction.atomic
+def plan_case_meeting(*, actor, case_meeting, planned_on, casusregisseur=None):
+    profile = _lock(case_meeting.profile)
+    if not permissions.is_chair_of(actor, profile.region):
+        raise PermissionDenied
+    case_meeting.planned_on = planned_on
+    case_meeting.casusregisseur = casusregisseur or actor
+    case_meeting.status = CaseMeeting.Status.PLANNED
+    case_meeting.save(update_fields=["planned_on", "casusregisseur", "status"])
+    return case_meeting
+
+
+@transaction.atomic
+def record_case_meeting_outcome(*, actor, case_meeting, outcome, report_back=""):
+    profile = _lock(case_meeting.profile)
+    if not (permissions.is_chair_of(actor, profile.region) or case_meeting.casusregisseur_id == actor.pk):
+        raise PermissionDenied
+    if case_meeting.signal.kind == "provider_underperforms" and not report_back.strip():
+        raise ValidationError(_("Koppel terug aan de melder wat er met het signaal is gedaan."))
+    case_meeting.outcome = outcome
+    case_meeting.report_back = report_back
+    case_meeting.status = CaseMeeting.Status.HELD
+    case_meeting.save(update_fields=["outcome", "report_back", "status"])
+    if report_back:
+        notify(
+            organisations=[case_meeting.signal.organisation],
+            roles=(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES),
+            subject=_("Terugkoppeling op je signaal"),
+            intro=_("De casusregisseur heeft je signaal behandeld."),
+            path=reverse("matching:trajectories"),
+        )
+    return case_meeting
+
+
+@transaction.atomic
+def end_trajectory(*, actor, profile, kind, ended_on, evaluation=""):
+    profile = _lock(profile)
+    _require_regisseur(actor, profile)
+    if profile.status != ProfileStatus.HOUSED:
+        raise ValidationError(_("Alleen een traject van een gehuisveste inwoner kan worden beëindigd."))
+    if kind != EndKind.POSITIVE and not evaluation.strip():
+        raise ValidationError(_("Bij een negatieve beëindiging is een evaluatie altijd verplicht."))
+    Match.objects.filter(profile=profile).update(end_kind=kind, ended_on=ended_on, end_evaluation=evaluation)
+    profile.status = ProfileStatus.ENDED_POSITIVE if kind == EndKind.POSITIVE else ProfileStatus.ENDED_NEGATIVE
+    profile.ended_on = ended_on
+    profile.save(update_fields=["status", "ended_on", "updated_at"])
+    referral_services.record_route_event(
+        actor=actor, referral=profile.referral, kind=EventKind.ENDED, note=EndKind(kind).label
+    )
+    return profile
+
+
+@transaction.atomic
+def hand_over(*, actor, profile, to_region):
+    """Warm handover between the chairs of two regions (Art. 6.1): access moves, history stays."""
+    profile = _lock(profile)
+    if not permissions.is_chair_of(actor, profile.region) or to_region == profile.region:
+        raise PermissionDenied
+    permissions.revoke_from_region(profile)
+    profile.region = to_region
+    profile.save(update_fields=["region", "updated_at"])
+    permissions.grant_to_region(profile)
+    referral_services.hand_over_region(actor=actor, referral=profile.referral, to_region=to_region)
+    notify(
+        organisations=region_directors(to_region),
+        roles=permissions.REGISSEUR_ROLES,
+        subject=_("Warme overdracht"),
+        intro=_("Een traject is overgedragen aan je regio."),
+        path=_profile_path(profile),
+    )
+    return profile

@@ -1,0 +1,46 @@
+"""Running trajectories for the matched corporation and the linked care provider."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from woonkans.accounts.permissions import role_required
+
+from .. import selectors, services
+from ..forms import EvaluationForm, SignalForm
+from ..permissions import CORPORATION_ROLES, PROVIDER_ROLES
+
+
+@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
+def trajectory_list(request):
+    matches = selectors.trajectories(user=request.user)
+    return render(request, "matching/trajectories.html", {"matches": matches[:200]})
+
+
+@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
+def trajectory_detail(request, profile_id):
+    match = selectors.get_trajectory(user=request.user, profile_id=profile_id)
+    profile = match.profile
+    evaluation_form = EvaluationForm(request.POST if "evaluatie" in request.POST else None)
+    signal_form = SignalForm(request.POST if "signaal" in request.POST else None)
+    try:
+        if "evaluatie" in request.POST and evaluation_form.is_valid():
+            services.record_evaluation(actor=request.user, profile=profile, **evaluation_form.cleaned_data)
+            messages.success(request, _("De evaluatie is vastgelegd."))
+            return redirect("matching:trajectory", profile_id=profile.pk)
+        if "signaal" in request.POST and signal_form.is_valid():
+            services.raise_signal(actor=request.user, profile=profile, **signal_form.cleaned_data)
+            messages.success(request, _("Het signaal is bij de voorzitter van het Woonkans-overleg gemeld."))
+            return redirect("matching:trajectory", profile_id=profile.pk)
+    except ValidationError as error:
+        signal_form.add_error(None, error)
+    context = {
+        "match": match,
+        "profile": profile,
+        "evaluation_form": evaluation_form,
+        "signal_form": signal_form,
+        "evaluations": profile.evaluations.select_related("organisation"),
+        "signals": profile.signals.filter(organisation=request.user.organisation).select_related("case_meeting"),
+    }
+    return render(request, "matching/trajectory.html", context)

@@ -1,0 +1,217 @@
+"""The Woonkans-overleg (majority votes on exceptions) and the trajectory after housing."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from matching import services
+from matching.models import CaseMeeting, ProfileStatus
+from matching.selectors import housed_this_year
+from matching.tasks import remind_evaluations
+from referrals import services as referral_services
+from referrals.models import ExceptionRequest
+from referrals.workflow import Status
+
+from ..pdftext import pdf_text
+from ..referrals.conftest import make_ready
+from .conftest import make_matched, make_profile, org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("votes_for", "present", "majority"),
+    [
+        (3, 5, True),
+        (2, 4, False),
+        (2, 3, True),
+        (1, 2, False),
+        (0, 0, False),
+        (5, 5, True),
+        (3, 6, False),
+    ],
+)
+def test_majority_of_those_present_and_a_tie_is_not_a_majority(votes_for, present, majority):
+    assert services.has_majority(votes_for=votes_for, present=present) is majority
+
+
+def exception_on_agenda(people):
+    referral = make_ready(people["venlo"], status_holder=True)
+    request = referral_services.request_exception(
+        actor=people["venlo"], referral=referral, motivation="Al tien jaar in Venlo, geen netwerk elders."
+    )
+    meeting = services.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
+    item = services.add_agenda_item(
+        actor=people["noord"], meeting=meeting, kind="exception", title="Verzoek", exception_request=request
+    )
+    return referral, meeting, item
+
+
+def vote(people, meeting, item, present, votes):
+    for name in present:
+        services.check_in(actor=people["noord"], meeting=meeting, organisation=org(name))
+    for name, choice in votes.items():
+        services.record_vote(actor=people["noord"], item=item, organisation=org(name), choice=choice)
+    return services.decide_item(actor=people["noord"], item=item, decision="")
+
+
+def test_an_exception_is_granted_by_a_majority_of_those_present(people):
+    referral, meeting, item = exception_on_agenda(people)
+    decided = vote(
+        people,
+        meeting,
+        item,
+        ["Gemeente Venlo", "Woonwenz", "Moveoo"],
+        {"Gemeente Venlo": "for", "Woonwenz": "for", "Moveoo": "against"},
+    )
+    assert "toegekend" in decided.decision and "2 van 3" in decided.decision
+    referral.refresh_from_db()
+    assert referral.exception_granted and referral.status == Status.IN_RESEARCH
+    # With the exception granted, the failing condition no longer blocks submission.
+    referral_services.submit_referral(actor=people["venlo"], referral=referral)
+
+
+def test_a_tie_refuses_the_exception_and_absent_members_do_not_count(people):
+    referral, meeting, item = exception_on_agenda(people)
+    decided = vote(
+        people,
+        meeting,
+        item,
+        ["Gemeente Venlo", "Woonwenz", "Moveoo", "Antares"],
+        {"Gemeente Venlo": "for", "Woonwenz": "for", "Moveoo": "against", "Antares": "abstain"},
+    )
+    assert "afgewezen" in decided.decision
+    referral.refresh_from_db()
+    assert referral.status == Status.CLOSED and not referral.exception_granted
+    assert ExceptionRequest.objects.get().decision == "refused"
+
+
+def test_an_absent_organisation_cannot_vote(people):
+    _referral, meeting, item = exception_on_agenda(people)
+    with pytest.raises(ValidationError, match="aanwezige"):
+        services.record_vote(actor=people["noord"], item=item, organisation=org("Antares"), choice="for")
+
+
+def test_only_the_chair_of_the_region_runs_the_overleg(people):
+    _referral, meeting, item = exception_on_agenda(people)
+    for outsider in ("midden", "proces_midden", "venlo"):
+        with pytest.raises(PermissionDenied):
+            services.decide_item(actor=people[outsider], item=item, decision="")
+
+
+def test_agenda_pdf_shows_codes_and_never_identity(client, signed_in, people):
+    profile = make_profile(people["noord"], people["venlo"])
+    meeting = services.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    services.add_agenda_item(
+        actor=people["noord"], meeting=meeting, kind="profile", profile=profile, title=f"Profiel {profile.code}"
+    )
+    signed_in(people["noord"])
+    page = client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).content.decode()
+    assert profile.code in page and "Jansen" not in page
+    response = client.get(reverse("matching:meeting_pdf", kwargs={"meeting_id": meeting.pk, "document": "agenda"}))
+    text = pdf_text(response.content)
+    assert profile.code in text and "Jansen" not in text
+    signed_in(people["midden"])
+    assert client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("items", [5, 50])
+def test_overleg_page_queries_do_not_grow(client, signed_in, people, items, django_assert_max_num_queries):
+    profile = make_profile(people["noord"], people["venlo"])
+    meeting = services.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    for number in range(items):
+        services.add_agenda_item(
+            actor=people["noord"], meeting=meeting, kind="profile", profile=profile, title=f"Punt {number}"
+        )
+    services.check_in(actor=people["noord"], meeting=meeting, organisation=org("Woonwenz"))
+    signed_in(people["noord"])
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).status_code == 200
+
+
+def test_housing_counts_toward_the_regions_annual_target(client, signed_in, people):
+    profile = make_matched(people)
+    today = timezone.localdate()
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=today)
+    assert housed_this_year(region=profile.region, year=today.year) == 1
+    signed_in(people["noord"])
+    page = client.get(reverse("matching:profiles")).content.decode()
+    assert "1 van de 120 woningen" in page
+
+
+def test_evaluation_reminders_go_out_once_after_six_months(people, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    profile = make_matched(people)
+    services.record_housing(
+        actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate() - datetime.timedelta(days=200)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_evaluations() == 1
+        assert remind_evaluations() == 0
+    assert {message.to[0] for message in mail.outbox} >= {"woonwenz@example.org", "moveoo@example.org"}
+    services.record_evaluation(actor=people["moveoo"], profile=profile, held_on=timezone.localdate(), notes="Goed")
+    assert remind_evaluations(today=timezone.localdate() + datetime.timedelta(days=100)) == 0
+
+
+def test_a_signal_raises_a_case_meeting_and_underperformance_needs_a_report_back(client, signed_in, people):
+    profile = make_matched(people)
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate())
+    signed_in(people["woonwenz"])
+    response = client.post(
+        reverse("matching:trajectory", kwargs={"profile_id": profile.pk}),
+        {"signaal": "", "kind": "provider_underperforms", "text": "Begeleiding komt niet."},
+    )
+    assert response.status_code == 302
+    meeting = CaseMeeting.objects.get(profile=profile)
+    services.plan_case_meeting(
+        actor=people["noord"], case_meeting=meeting, planned_on=timezone.localdate(), casusregisseur=people["venlo"]
+    )
+    with pytest.raises(ValidationError, match="Koppel terug"):
+        services.record_case_meeting_outcome(actor=people["venlo"], case_meeting=meeting, outcome="Besproken")
+    services.record_case_meeting_outcome(
+        actor=people["venlo"],
+        case_meeting=meeting,
+        outcome="Besproken",
+        report_back="Aanbieder zet extra begeleider in.",
+    )
+    page = client.get(reverse("matching:trajectory", kwargs={"profile_id": profile.pk})).content.decode()
+    assert "Aanbieder zet extra begeleider in." in page
+    signed_in(people["antares"])
+    assert client.get(reverse("matching:trajectory", kwargs={"profile_id": profile.pk})).status_code == 404
+
+
+def test_a_negative_end_needs_an_evaluation(people):
+    profile = make_matched(people)
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="evaluatie"):
+        services.end_trajectory(actor=people["noord"], profile=profile, kind="evicted", ended_on=timezone.localdate())
+    ended = services.end_trajectory(
+        actor=people["noord"],
+        profile=profile,
+        kind="evicted",
+        ended_on=timezone.localdate(),
+        evaluation="Huurachterstand opgelopen.",
+    )
+    assert ended.status == ProfileStatus.ENDED_NEGATIVE
+
+
+def test_warm_handover_moves_access_and_keeps_history(client, signed_in, people):
+    profile = make_matched(people)
+    midden = org("Ketenregie Midden-Limburg").region
+    with pytest.raises(PermissionDenied):
+        services.hand_over(actor=people["midden"], profile=profile, to_region=midden)
+    signed_in(people["noord"])
+    client.post(reverse("matching:profile_handover", kwargs={"profile_id": profile.pk}), {"region": midden.pk})
+    profile.refresh_from_db()
+    assert profile.region == midden and profile.referral.region == midden
+    detail = reverse("matching:profile", kwargs={"profile_id": profile.pk})
+    assert client.get(detail).status_code == 404
+    assert client.get(reverse("referrals:detail", kwargs={"referral_id": profile.referral_id})).status_code == 404
+    signed_in(people["midden"])
+    assert client.get(detail).status_code == 200
+    page = client.get(reverse("referrals:detail", kwargs={"referral_id": profile.referral_id})).content.decode()
+    assert "Warme overdracht" in page and "Gematcht met een corporatie" in page
