@@ -43,7 +43,7 @@ class SubmissionIncomplete(ValidationError):
 
 
 def _lock(referral):
-    return Referral.objects.select_for_update().select_related("municipality", "region").get(pk=referral.pk)
+    return Referral.objects.select_for_update(of=("self",)).select_related("municipality", "region").get(pk=referral.pk)
 
 
 def _event(referral, kind, actor, note=""):

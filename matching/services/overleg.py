@@ -63,7 +63,11 @@ def record_vote(*, actor, item, organisation, choice):
 @transaction.atomic
 def decide_item(*, actor, item, decision):
     """Record the decision; an exception request is granted only by a majority of those present."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "exception_request").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting", "exception_request")
+        .get(pk=item.pk)
+    )
     _require_chair(actor, item.meeting)
     if item.decided:
         raise ValidationError(_("Over dit punt is al besloten."))

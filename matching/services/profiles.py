@@ -92,6 +92,14 @@ def update_profile(*, actor, profile, expected_version, data):
     search_area = data.pop("search_area", None)
     for field, value in data.items():
         setattr(locked, field, value)
+    # Corporations already read a shared profile: new identifying text must never reach them.
+    if locked.status == ProfileStatus.SHARED and open_findings(locked, names=resident_names(locked)):
+        raise IdentifyingDataFound(
+            _(
+                "Dit profiel is al gedeeld met corporaties. De nieuwe tekst bevat mogelijk identificerende gegevens "
+                "en is daarom niet opgeslagen; pas de gemarkeerde tekst aan."
+            )
+        )
     locked.version += 1
     locked.save()
     if search_area is not None:
@@ -162,7 +170,11 @@ def eligible_corporations(profile):
 
 @transaction.atomic
 def share_profile(*, actor, profile, corporations):
-    locked = Profile.objects.select_for_update().select_related("referral__identity", "region").get(pk=profile.pk)
+    locked = (
+        Profile.objects.select_for_update(of=("self",))
+        .select_related("referral__identity", "region")
+        .get(pk=profile.pk)
+    )
     _require(actor, permissions.CHANGE, locked)
     if locked.status not in (ProfileStatus.DRAFT, ProfileStatus.SHARED):
         raise ValidationError(_("Dit profiel kan niet meer worden gedeeld."))
@@ -193,7 +205,7 @@ def share_profile(*, actor, profile, corporations):
 
 @transaction.atomic
 def respond_to_profile(*, actor, share, response, offer=None):
-    share = ProfileShare.objects.select_for_update().select_related("profile").get(pk=share.pk)
+    share = ProfileShare.objects.select_for_update(of=("self",)).select_related("profile").get(pk=share.pk)
     if share.corporation_id != actor.organisation_id or not permissions.has(
         actor, permissions.VIEW, share.profile, permissions.CORPORATION_ROLES
     ):

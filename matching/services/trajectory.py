@@ -16,7 +16,7 @@ from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileSh
 
 
 def _lock(profile):
-    return Profile.objects.select_for_update().select_related("region", "referral").get(pk=profile.pk)
+    return Profile.objects.select_for_update(of=("self",)).select_related("region", "referral").get(pk=profile.pk)
 
 
 def _require_regisseur(actor, profile):

@@ -151,6 +151,11 @@ def profile_edit(request, profile_id):
             )
             form.data = form.data.copy()
             form.data["version"] = error.current.version
+        except services.IdentifyingDataFound as error:
+            form.add_error(None, error)
+            # Show the findings of the text as typed, which was not saved.
+            for field, value in data.items():
+                setattr(profile, field, value)
         except ValidationError as error:
             form.add_error(None, error)
         else:

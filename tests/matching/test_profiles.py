@@ -142,3 +142,17 @@ def test_profile_pdf_shows_the_code_and_never_the_identity(client, signed_in, pe
     text = pdf_text(response.content)
     assert shared_profile.code in text and "Woont tijdelijk bij een vriend." in text
     assert "Jansen" not in text and "111222333" not in text
+
+
+def test_a_shared_profile_never_saves_new_identifying_text(client, signed_in, people, shared_profile):
+    signed_in(people["noord"])
+    url = reverse("matching:profile_edit", kwargs={"profile_id": shared_profile.pk})
+    response = client.post(url, edit_data(shared_profile, mobility="Fietst; telefoon 06-87654321."))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "al gedeeld met corporaties" in page and "06-87654321" in page  # the typed text is kept
+    shared_profile.refresh_from_db()
+    assert "06-87654321" not in shared_profile.mobility
+    signed_in(people["woonwenz"])
+    corporation_page = client.get(reverse("matching:corporation_profile", kwargs={"profile_id": shared_profile.pk}))
+    assert "06-87654321" not in corporation_page.content.decode()

@@ -19,6 +19,7 @@ They are heuristics, not a guarantee that a text is free of identifying data.
 Pure Python (``re`` and ``unicodedata``); no database access.
 """
 
+import bisect
 import calendar
 import re
 import unicodedata
@@ -408,12 +409,16 @@ def _resolve(candidates):
     """Non-overlapping findings: longest first, then the most specific kind."""
     candidates = _merge_same_kind(set(candidates))
     ordered = sorted(candidates, key=lambda c: (-(c[1] - c[0]), _SPECIFICITY.index(c[2]), c[0]))
-    kept = []
+    kept = []  # sorted by start; kept spans never overlap, so their ends are sorted too
     for candidate in ordered:
         start, end = candidate[0], candidate[1]
-        if all(end <= other[0] or start >= other[1] for other in kept):
-            kept.append(candidate)
-    return sorted(kept)
+        index = bisect.bisect_left(kept, start, key=lambda c: c[0])
+        if index < len(kept) and kept[index][0] < end:
+            continue  # overlaps the next kept span
+        if index > 0 and kept[index - 1][1] > start:
+            continue  # overlaps the previous kept span
+        kept.insert(index, candidate)
+    return kept
 
 
 def _scan(text, name_patterns):
