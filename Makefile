@@ -19,6 +19,7 @@ install: $(INSTALLED) var/.env
 
 var/.env:
 	$(PYTHON) scripts/write_local_env.py $@
+	mkdir -p var/static var/private
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput

@@ -1,1 +1,209 @@
-"""Models arrive with the issue that builds this part of the route."""
+"""The guarantee fund (SOK Art. 7, Bijlage 3): rounds, an insert-only ledger, claims and their payment.
+
+Money is integer cents. The balance lives in one Fund row, changed with F() under a
+row lock and guarded by CHECK (balance >= 0); the ledger is the history that adds up to it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from woonkans.audit.models import AppendOnlyModel
+from woonkans.parties.models import Organisation
+
+
+class Fund(models.Model):
+    balance_cents = models.BigIntegerField(default=0)
+    dissolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(balance_cents__gte=0), name="fund_never_negative")]
+
+    def __str__(self):
+        return f"Garantiefonds (€ {self.balance_cents / 100:,.2f})"
+
+    @classmethod
+    def get(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class RoundKind(models.TextChoices):
+    INITIAL = "initial", _("Eerste inleg")
+    TOP_UP = "top_up", _("Aanvulling (fonds onder € 25.000)")
+
+
+class ContributionRound(models.Model):
+    number = models.PositiveIntegerField(unique=True)
+    kind = models.CharField(max_length=10, choices=RoundKind.choices)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(_("te betalen vóór"))
+    triggered_by_entry = models.OneToOneField(
+        "LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="triggered_round"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"Ronde {self.number} ({self.get_kind_display()})"
+
+
+class Contribution(models.Model):
+    round = models.ForeignKey(ContributionRound, on_delete=models.PROTECT, related_name="contributions")
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contributions")
+    amount_cents = models.BigIntegerField()
+    received_on = models.DateField(null=True, blank=True)
+    ledger_entry = models.OneToOneField(
+        "LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="contribution"
+    )
+
+    class Meta:
+        ordering = ["party__kind", "party__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "party"], name="one_contribution_per_party_per_round"),
+            models.CheckConstraint(condition=models.Q(amount_cents__gte=0), name="contribution_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.party} – {self.round}"
+
+
+class EntryKind(models.TextChoices):
+    CONTRIBUTION = "contribution", _("Bijdrage")
+    PAYOUT = "payout", _("Uitkering claim")
+    DISTRIBUTION = "distribution", _("Uitkering bij opheffing")
+    CORRECTION = "correction", _("Correctie")
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One movement of money; never changed. A correction is a new entry that points at the one it reverses."""
+
+    booked_on = models.DateField(_("datum"))
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=14, choices=EntryKind.choices)
+    amount_cents = models.BigIntegerField(help_text=_("Positief: in het fonds; negatief: uit het fonds."))
+    balance_after_cents = models.BigIntegerField()
+    party = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reference = models.CharField(_("kenmerk"), max_length=100, blank=True)
+    description = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance_after_cents__gte=0), name="ledger_balance_never_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.booked_on} {self.get_kind_display()} {self.amount_cents / 100:.2f}"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    FILED = "filed", _("Ingediend voor het Woonkans-overleg")
+    APPROVED = "approved", _("Goedgekeurd door de voorzitter")
+    REJECTED = "rejected", _("Afgewezen")
+    AT_MGR = "at_mgr", _("Ingediend bij de MGR")
+    RETURNED = "returned", _("Teruggestuurd voor correctie")
+    PAID = "paid", _("Uitbetaald")
+
+
+class TerminationKind(models.TextChoices):
+    EVICTED = "evicted", _("Ontruimd")
+    LEFT = "left", _("Vertrokken, woont er niet meer")
+
+
+class Claim(models.Model):
+    """The standard claim form of Bijlage 3. It names the case by its code only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey("matching.Profile", on_delete=models.PROTECT, related_name="claims")
+    code = models.CharField(max_length=12, editable=False)
+    corporation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="claims")
+    region = models.ForeignKey("parties.Region", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT)
+    termination_date = models.DateField(_("datum beëindiging"))
+    termination_kind = models.CharField(_("soort beëindiging"), max_length=10, choices=TerminationKind.choices)
+    evaluation = models.TextField(_("evaluatie"))
+    deposit_cents = models.BigIntegerField(_("borg (centen)"))
+    no_serious_negligence = models.BooleanField(_("geen ernstige nalatigheid van een partij"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    filed_at = models.DateTimeField(null=True, blank=True)
+    approved_cents = models.BigIntegerField(null=True, blank=True)
+    decision_motivation = models.TextField(blank=True)
+    bespoke = models.BooleanField(_("maatwerk (Art. 7.9)"), default=False)
+    overleg_consent = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_to_mgr_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    payout = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("pay_claim", "Can pay approved claims (MGR treasurer)")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deposit_cents__gte=0), name="deposit_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.code}"
+
+    @property
+    def claimed_cents(self):
+        return sum(line.amount_cents for line in self.lines.all())
+
+
+class CostCategory(models.TextChoices):
+    REPAIR = "repair", _("Herstel- en mutatiekosten")
+    LEGAL = "legal", _("Juridische (proces)kosten")
+    RENT = "rent", _("Huurachterstand / huurderving")
+    EVICTION = "eviction", _("Ontruimingskosten")
+
+
+class ClaimLine(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    category = models.CharField(_("categorie"), max_length=10, choices=CostCategory.choices)
+    description = models.CharField(_("omschrijving"), max_length=200)
+    amount_cents = models.BigIntegerField(_("bedrag (centen)"))
+    period_from = models.DateField(_("periode van"), null=True, blank=True)
+    period_to = models.DateField(_("periode tot en met"), null=True, blank=True)
+    mediation_exhausted = models.BooleanField(_("reguliere bemiddeling was uitgeput"), default=False)
+
+    class Meta:
+        ordering = ["category", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="claim_line_positive")]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.amount_cents / 100:.2f}"
+
+
+class ClaimDocument(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    description = models.CharField(_("omschrijving"), max_length=120)
+    path = models.CharField(max_length=300, editable=False)
+    file_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.file_name

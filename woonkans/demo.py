@@ -37,7 +37,11 @@ DEMO_USERS = [
 ]
 
 # One seeder per app that holds cases: seeder(*, scale) -> list of manifest case entries.
-CASE_SEEDERS = ["referrals.demo.seed_demo_cases", "matching.demo.seed_demo_cases"]
+CASE_SEEDERS = [
+    "referrals.demo.seed_demo_cases",
+    "matching.demo.seed_demo_cases",
+    "guarantee_fund.demo.seed_demo_fund",
+]
 
 
 class NotADemoDatabase(RuntimeError):

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "woonkans.accounts.context_processors.portal",
             ],
+            "libraries": {"money": "woonkans.templatetags.money"},
         },
     },
 ]

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("woonkans.audit.urls")),
     path("", include("referrals.urls")),
     path("", include("matching.urls")),
+    path("", include("guarantee_fund.urls")),
     path("beheer/", admin.site.urls),
 ]

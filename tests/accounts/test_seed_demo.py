@@ -154,3 +154,17 @@ def test_scale_adds_shared_profiles(tmp_path):
     seed(tmp_path, "--scale", "60")
     assert Profile.objects.filter(current_situation="Synthetisch profiel.").count() > 5
     assert ProfileShare.objects.count() > Profile.objects.count() // 2
+
+
+def test_demo_fund_has_a_paid_round_a_payout_and_claims_at_every_status(tmp_path):
+    from guarantee_fund.models import Claim, ClaimStatus, ContributionRound, Fund, LedgerEntry
+
+    seed(tmp_path)
+    first = ContributionRound.objects.get(number=1)
+    assert not first.contributions.filter(received_on__isnull=True).exists()
+    assert LedgerEntry.objects.filter(kind="payout").exists()
+    assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    assert Claim.objects.filter(status=ClaimStatus.AT_MGR).exists()  # the treasurer can pay this one
+    assert Fund.get().balance_cents == sum(LedgerEntry.objects.values_list("amount_cents", flat=True))
+    seed(tmp_path)
+    assert ContributionRound.objects.count() == 1

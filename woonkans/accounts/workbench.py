@@ -39,13 +39,25 @@ ROLE_LINKS = {
         (_("Nieuwe aanmeldingen"), "referrals:inbox"),
         (_("Bemiddelingsprofielen"), "matching:profiles"),
         (_("Woonkans-overleg"), "matching:meetings"),
+        (_("Claims garantiefonds"), "guarantee_fund:claims"),
+        (_("Verantwoording garantiefonds"), "guarantee_fund:accountability"),
     ),
     Role.PROCESREGISSEUR: _links(
         (_("Nieuwe aanmeldingen"), "referrals:inbox"),
         (_("Bemiddelingsprofielen"), "matching:profiles"),
         (_("Woonkans-overleg"), "matching:meetings"),
     ),
-    Role.CORPORATION: _links((_("Matchingstabel"), "matching:table"), (_("Trajecten"), "matching:trajectories")),
+    Role.CORPORATION: _links(
+        (_("Matchingstabel"), "matching:table"),
+        (_("Trajecten"), "matching:trajectories"),
+        (_("Claims garantiefonds"), "guarantee_fund:claims"),
+    ),
+    Role.TREASURER: _links(
+        (_("Claims ter betaling"), "guarantee_fund:claims"),
+        (_("Grootboek"), "guarantee_fund:ledger"),
+        (_("Bijdragerondes"), "guarantee_fund:rounds"),
+        (_("Verantwoording"), "guarantee_fund:accountability"),
+    ),
     Role.CARE_PROVIDER: _links(
         (_("Meldingen van je organisatie"), "referrals:reports"),
         (_("Inwoner melden"), "referrals:report_new"),

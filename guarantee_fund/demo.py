@@ -1,0 +1,112 @@
+"""Demo fund: a paid first round, a payout history, and claims at every status (one ready to pay)."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from matching.models import EndKind, Match, ProfileStatus
+from woonkans.accounts.models import User
+
+from . import services
+from .models import Claim, ContributionRound, LedgerEntry
+
+DEMO_PDF = b"%PDF-1.4\n% Woonkans demofactuur\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# status to reach, claimed cents, deposit cents
+DEMO_CLAIMS = [
+    ("draft", 180_000, 60_000),
+    ("filed", 250_000, 60_000),
+    ("approved", 320_000, 75_000),
+    ("rejected", 90_000, 60_000),
+    ("returned", 410_000, 80_000),
+    ("paid", 530_000, 70_000),
+    ("at_mgr", 275_000, 65_000),
+]
+
+
+def _claim(users, profile, status, cents, deposit):
+    corporation = User.objects.filter(
+        is_demo=True, organisation=profile.match.corporation, role_assignments__role="corporation"
+    ).first()
+    chair = User.objects.filter(
+        is_demo=True, role_assignments__role="ketenregisseur", organisation__region=profile.region
+    ).first()
+    claim = services.create_claim(
+        actor=corporation,
+        profile=profile,
+        termination_date=profile.ended_on,
+        termination_kind=profile.match.end_kind,
+        evaluation=profile.match.end_evaluation,
+        deposit_cents=deposit,
+    )
+    services.add_claim_line(
+        actor=corporation,
+        claim=claim,
+        category="rent",
+        description="Huurderving",
+        amount_cents=cents - 40_000,
+        period_from=profile.ended_on - datetime.timedelta(days=120),
+        period_to=profile.ended_on,
+    )
+    services.add_claim_line(
+        actor=corporation,
+        claim=claim,
+        category="repair",
+        description="Opnameformulier: deur en vloer niet hersteld",
+        amount_cents=40_000,
+    )
+    services.add_claim_document(
+        actor=corporation,
+        claim=claim,
+        description="Factuur en opnameformulier",
+        uploaded_file=SimpleUploadedFile("factuur.pdf", DEMO_PDF, content_type="application/pdf"),
+    )
+    if status == "draft":
+        return claim
+    services.file_claim(actor=corporation, claim=claim, no_serious_negligence=True)
+    if status == "filed":
+        return claim
+    services.decide_claim(
+        actor=chair,
+        claim=claim,
+        approve=status != "rejected",
+        approved_cents=cents,
+        motivation="Besproken in het Woonkans-overleg; kosten aangetoond.",
+    )
+    if status in ("approved", "rejected"):
+        return claim
+    services.submit_to_mgr(actor=corporation, claim=claim)
+    treasurer = users["penningmeester.mgr"]
+    if status == "returned":
+        services.return_claim(actor=treasurer, claim=claim, reason="Het opnameformulier ontbreekt.")
+    elif status == "paid":
+        services.pay_claim(
+            actor=treasurer,
+            claim=claim,
+            paid_on=timezone.localdate(),
+            reference="DEMO-2026-001",
+            idempotency_key=f"demo-{claim.pk}",
+        )
+    return claim
+
+
+def seed_demo_fund(*, scale=0):
+    if ContributionRound.objects.exists() or LedgerEntry.objects.exists():
+        return []
+    users = {user.username: user for user in User.objects.filter(is_demo=True)}
+    treasurer = users["penningmeester.mgr"]
+    round_ = services.open_round(actor=treasurer)
+    for contribution in round_.contributions.all():
+        services.record_contribution_received(
+            actor=treasurer, contribution=contribution, received_on=round_.opened_at.date(), reference="DEMO-INLEG"
+        )
+    ended = Match.objects.filter(
+        end_kind__in=[EndKind.EVICTED, EndKind.LEFT], profile__status=ProfileStatus.ENDED_NEGATIVE
+    ).select_related("profile__region")
+    for match in ended:
+        if Claim.objects.filter(profile=match.profile).exists():
+            continue
+        for status, cents, deposit in DEMO_CLAIMS:
+            _claim(users, match.profile, status, cents, deposit)
+        break
+    return []

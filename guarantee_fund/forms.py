@@ -1,0 +1,100 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from referrals.forms import DATE_WIDGET, TEXT_AREA
+from woonkans.privacy.files import PrivateFileField
+
+from .models import CostCategory, TerminationKind
+
+
+class EuroField(forms.DecimalField):
+    """Euros typed by people (comma or point), stored as integer cents."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=10, decimal_places=2, min_value=Decimal("0"), localize=True, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("€", "").strip()
+            if "," in value:
+                value = value.replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+    def clean(self, value):
+        euros = super().clean(value)
+        return None if euros is None else int(euros * 100)
+
+
+class ClaimForm(forms.Form):
+    termination_date = forms.DateField(label=_("Datum beëindiging"), widget=DATE_WIDGET)
+    termination_kind = forms.ChoiceField(label=_("Soort beëindiging"), choices=TerminationKind.choices)
+    evaluation = forms.CharField(label=_("Evaluatie"), widget=TEXT_AREA)
+    deposit_cents = EuroField(label=_("Borg (€)"))
+
+
+class ClaimLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("Categorie"), choices=CostCategory.choices)
+    description = forms.CharField(
+        label=_("Omschrijving"), max_length=200, help_text=_("Bij herstelkosten: de posten van het opnameformulier.")
+    )
+    amount_cents = EuroField(label=_("Bedrag (€)"))
+    period_from = forms.DateField(label=_("Periode van"), required=False, widget=DATE_WIDGET)
+    period_to = forms.DateField(label=_("Periode tot en met"), required=False, widget=DATE_WIDGET)
+    mediation_exhausted = forms.BooleanField(
+        label=_("De reguliere bemiddeling was uitgeput (juridische kosten)"), required=False
+    )
+
+
+class ClaimDocumentForm(forms.Form):
+    description = forms.CharField(label=_("Omschrijving"), max_length=120)
+    file = PrivateFileField(label=_("Bestand"), help_text=_("Factuur of opnameformulier: PDF, JPEG of PNG."))
+
+
+class FileClaimForm(forms.Form):
+    no_serious_negligence = forms.BooleanField(
+        label=_("Wij verklaren dat geen van de partijen ernstig nalatig is geweest."),
+        error_messages={"required": _("Zonder deze verklaring kan de claim niet worden ingediend.")},
+    )
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Besluit"),
+        choices=[("1", _("Goedkeuren")), ("0", _("Afwijzen"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    approved_cents = EuroField(label=_("Toegekend bedrag (€)"), required=False)
+    motivation = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
+    bespoke = forms.BooleanField(label=_("Maatwerk: afwijking van de regels (Art. 7.9)"), required=False)
+    overleg_consent = forms.BooleanField(
+        label=_("De aanwezigen in het overleg stemden in met het maatwerk"), required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Wat moet er gecorrigeerd worden?"), widget=TEXT_AREA)
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Betaaldatum"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("Bankkenmerk"), max_length=100)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ReceivedForm(forms.Form):
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DATE_WIDGET)
+    reference = forms.CharField(label=_("Bankkenmerk"), max_length=100, required=False)
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("Vanaf"), widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("Tot en met"), widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+        return cleaned

@@ -1,0 +1,76 @@
+"""Reads of the fund: the treasurer never sees identity or profile text; claims show the case by code only."""
+
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from matching.permissions import is_chair_of
+from woonkans.accounts.roles import Role
+from woonkans.audit.models import AccessAction, AccessOutcome
+from woonkans.audit.services import log_access
+
+from .models import Claim, ClaimStatus, Contribution, ContributionRound, Fund, LedgerEntry
+
+TREASURER_STATUSES = [ClaimStatus.AT_MGR, ClaimStatus.RETURNED, ClaimStatus.PAID]
+
+
+def claims_for(*, user):
+    """Claims the user may see: own corporation's; the region's (chair and regisseurs); those at the MGR."""
+    claims = Claim.objects.select_related("corporation", "region").prefetch_related("lines")
+    if user.has_role(Role.TREASURER):
+        visible = Q(status__in=TREASURER_STATUSES)
+    else:
+        visible = Q(pk__in=[])
+    if user.has_role(Role.CORPORATION) and user.organisation_id:
+        visible |= Q(corporation_id=user.organisation_id)
+    if user.has_role(Role.KETENREGISSEUR, Role.PROCESREGISSEUR) and user.organisation_id:
+        visible |= Q(region_id=user.organisation.region_id) & ~Q(status=ClaimStatus.DRAFT)
+    log_access(user=user, action=AccessAction.SEARCH, object_type="guarantee_fund.claim", purpose="claims")
+    return claims.filter(visible).order_by("-created_at")
+
+
+def get_claim(*, user, claim_id):
+    claim = claims_for(user=user).prefetch_related("documents").filter(pk=claim_id).first()
+    if claim is None:
+        log_access(
+            user=user,
+            action=AccessAction.READ,
+            object_type="guarantee_fund.claim",
+            object_id=str(claim_id),
+            outcome=AccessOutcome.DENIED,
+            purpose="claim",
+        )
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=claim, subject=claim.code, purpose="claim")
+    return claim
+
+
+def can_decide(user, claim):
+    return is_chair_of(user, claim.region)
+
+
+def ledger(*, user):
+    log_access(user=user, action=AccessAction.READ, object_type="guarantee_fund.ledgerentry", purpose="grootboek")
+    return LedgerEntry.objects.select_related("party", "reverses").order_by("-id")
+
+
+def rounds():
+    return ContributionRound.objects.order_by("-number")
+
+
+def round_detail(round_id):
+    round_ = ContributionRound.objects.filter(pk=round_id).first()
+    if round_ is None:
+        raise Http404
+    contributions = Contribution.objects.filter(round=round_).select_related("party")
+    return round_, contributions
+
+
+def fund_balance():
+    return Fund.get().balance_cents
+
+
+def payouts_by_category(*, date_from, date_to, region=None):
+    claims = Claim.objects.filter(status=ClaimStatus.PAID, paid_on__gte=date_from, paid_on__lte=date_to)
+    if region is not None:
+        claims = claims.filter(region=region)
+    return claims.values("lines__category").annotate(total=Sum("lines__amount_cents")).order_by("lines__category")

@@ -1,0 +1,208 @@
+"""The claim on the standard form (Bijlage 3): filed by the matched corporation, decided by the chair."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import EndKind, ProfileStatus
+from matching.permissions import is_chair_of
+from referrals.permissions import region_directors
+from woonkans.accounts.roles import Role
+from woonkans.notifications import notify
+from woonkans.parties.models import Organisation, OrganisationKind
+from woonkans.privacy.files import store_upload
+
+from ..models import Claim, ClaimDocument, ClaimLine, ClaimStatus, CostCategory
+from ..workflow import ClaimTransition, claim_target
+from .ledger import TREASURER_ROLES
+
+CORPORATION_ROLES = (Role.CORPORATION,)
+
+
+class ClaimIncomplete(ValidationError):
+    pass
+
+
+def _lock(claim):
+    return Claim.objects.select_for_update(of=("self",)).select_related("region", "corporation").get(pk=claim.pk)
+
+
+def _require_owner(actor, claim):
+    if not actor.has_role(*CORPORATION_ROLES) or actor.organisation_id != claim.corporation_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_claim(*, actor, profile, termination_date, termination_kind, evaluation, deposit_cents):
+    """Only the matched corporation of a trajectory that ended negatively can claim."""
+    match = getattr(profile, "match", None)
+    if match is None or not actor.has_role(*CORPORATION_ROLES) or actor.organisation_id != match.corporation_id:
+        raise PermissionDenied
+    if profile.status != ProfileStatus.ENDED_NEGATIVE or match.end_kind not in (EndKind.EVICTED, EndKind.LEFT):
+        raise ValidationError(_("Een claim kan alleen na een negatieve beëindiging: ontruimd of vertrokken."))
+    return Claim.objects.create(
+        profile=profile,
+        code=profile.code,
+        corporation=match.corporation,
+        region=profile.region,
+        termination_date=termination_date,
+        termination_kind=termination_kind,
+        evaluation=evaluation,
+        deposit_cents=deposit_cents,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def add_claim_line(
+    *, actor, claim, category, description, amount_cents, period_from=None, period_to=None, mediation_exhausted=False
+):
+    claim = _lock(claim)
+    _require_owner(actor, claim)
+    if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.RETURNED):
+        raise ValidationError(_("Deze claim kan niet meer worden gewijzigd."))
+    if category == CostCategory.LEGAL and not mediation_exhausted:
+        raise ValidationError(_("Juridische kosten tellen alleen als de reguliere bemiddeling was uitgeput."))
+    if category == CostCategory.RENT and not (period_from and period_to):
+        raise ValidationError(_("Geef de periode van de huurachterstand of huurderving."))
+    if period_from and period_to and period_from > period_to:
+        raise ValidationError(_("De periode eindigt vóór hij begint."))
+    return ClaimLine.objects.create(
+        claim=claim,
+        category=category,
+        description=description,
+        amount_cents=amount_cents,
+        period_from=period_from,
+        period_to=period_to,
+        mediation_exhausted=mediation_exhausted,
+    )
+
+
+@transaction.atomic
+def add_claim_document(*, actor, claim, description, uploaded_file):
+    claim = _lock(claim)
+    _require_owner(actor, claim)
+    stored = store_upload(uploaded_file, folder=f"claims/{claim.pk.hex}")
+    return ClaimDocument.objects.create(
+        claim=claim,
+        description=description,
+        path=stored.path,
+        file_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+
+
+def claim_problems(claim):
+    problems = []
+    total = claim.claimed_cents
+    if not claim.lines.exists():
+        problems.append(_("Voeg de kosten toe, per post."))
+    if total <= claim.deposit_cents:
+        problems.append(
+            _(
+                "Het totaal van de kosten (€ %(total)s) is niet hoger dan de borg (€ %(deposit)s); een claim is dan "
+                "niet mogelijk."
+            )
+            % {"total": f"{total / 100:,.2f}", "deposit": f"{claim.deposit_cents / 100:,.2f}"}
+        )
+    if not claim.evaluation.strip():
+        problems.append(_("Een evaluatie is altijd verplicht."))
+    if not claim.documents.exists():
+        problems.append(_("Voeg de facturen en het opnameformulier toe."))
+    if not claim.no_serious_negligence:
+        problems.append(_("Verklaar dat geen partij ernstig nalatig is geweest."))
+    return problems
+
+
+@transaction.atomic
+def file_claim(*, actor, claim, no_serious_negligence):
+    claim = _lock(claim)
+    _require_owner(actor, claim)
+    claim.no_serious_negligence = no_serious_negligence
+    problems = claim_problems(claim)
+    if problems:
+        raise ClaimIncomplete(problems)
+    claim.status = claim_target(ClaimTransition.FILE, claim.status)
+    claim.filed_at = timezone.now()
+    claim.save(update_fields=["status", "filed_at", "no_serious_negligence"])
+    notify(
+        organisations=region_directors(claim.region),
+        roles=(Role.KETENREGISSEUR,),
+        subject=_("Claim voor het Woonkans-overleg"),
+        intro=_("Er is een claim op het garantiefonds ingediend voor het Woonkans-overleg."),
+        path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
+    return claim
+
+
+@transaction.atomic
+def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, bespoke=False, overleg_consent=False):
+    """The chair decides after the overleg: approve up to the claimed total, or reject; always motivated."""
+    claim = _lock(claim)
+    if not is_chair_of(actor, claim.region):
+        raise PermissionDenied
+    if not motivation.strip():
+        raise ValidationError(_("Motiveer het besluit."))
+    if bespoke and not overleg_consent:
+        raise ValidationError(_("Maatwerk buiten de regels kan alleen met instemming van de aanwezigen."))
+    if approve:
+        if approved_cents is None or approved_cents <= 0 or approved_cents > claim.claimed_cents:
+            raise ValidationError(_("Het toegekende bedrag moet positief zijn en niet hoger dan het geclaimde."))
+        claim.status = claim_target(ClaimTransition.APPROVE, claim.status)
+        claim.approved_cents = approved_cents
+    else:
+        claim.status = claim_target(ClaimTransition.REJECT, claim.status)
+    claim.decision_motivation, claim.bespoke, claim.overleg_consent = motivation, bespoke, overleg_consent
+    claim.decided_by, claim.decided_at = actor, timezone.now()
+    claim.save()
+    notify(
+        organisations=[claim.corporation],
+        roles=CORPORATION_ROLES,
+        subject=_("Besluit over je claim"),
+        intro=_("De voorzitter van het Woonkans-overleg heeft over een claim besloten."),
+        path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
+    return claim
+
+
+@transaction.atomic
+def submit_to_mgr(*, actor, claim):
+    claim = _lock(claim)
+    _require_owner(actor, claim)
+    claim.status = claim_target(ClaimTransition.SUBMIT_TO_MGR, claim.status)
+    claim.submitted_to_mgr_at = timezone.now()
+    claim.return_reason = ""
+    claim.save(update_fields=["status", "submitted_to_mgr_at", "return_reason"])
+    notify(
+        organisations=Organisation.objects.filter(kind=OrganisationKind.MGR),
+        roles=TREASURER_ROLES,
+        subject=_("Goedgekeurde claim ter betaling"),
+        intro=_("Er staat een goedgekeurde claim klaar."),
+        path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
+    return claim
+
+
+@transaction.atomic
+def return_claim(*, actor, claim, reason):
+    if not actor.has_role(*TREASURER_ROLES):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Geef aan wat er gecorrigeerd moet worden."))
+    claim = _lock(claim)
+    claim.status = claim_target(ClaimTransition.RETURN, claim.status)
+    claim.return_reason = reason
+    claim.save(update_fields=["status", "return_reason"])
+    notify(
+        organisations=[claim.corporation],
+        roles=CORPORATION_ROLES,
+        subject=_("Claim teruggestuurd"),
+        intro=_("De MGR heeft een claim teruggestuurd voor correctie."),
+        path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
+    return claim

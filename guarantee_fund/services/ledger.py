@@ -1,0 +1,268 @@
+"""Money movements. Lock order is always: the Fund row first, then the claim or contribution.
+
+The balance changes only here, with F() under select_for_update; the database's
+CHECK (balance >= 0) is the last line of defence, the clear message the first.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from woonkans.accounts.roles import Role
+from woonkans.notifications import notify
+from woonkans.parties.models import DistributionKeyShare, HousingStock, Organisation, OrganisationKind
+
+from .. import splits
+from ..models import (
+    Claim,
+    ClaimStatus,
+    Contribution,
+    ContributionRound,
+    EntryKind,
+    Fund,
+    LedgerEntry,
+    RoundKind,
+)
+from ..workflow import ClaimTransition, claim_target
+
+TREASURER_ROLES = (Role.TREASURER,)
+ROUND_TERM = datetime.timedelta(days=30)
+
+
+class InsufficientFunds(ValidationError):
+    pass
+
+
+def _require_treasurer(actor):
+    if actor is not None and not actor.has_role(*TREASURER_ROLES):
+        raise PermissionDenied
+
+
+def _lock_fund():
+    return Fund.objects.select_for_update().get(pk=Fund.get().pk)
+
+
+def _book(
+    *,
+    fund,
+    kind,
+    amount_cents,
+    booked_on,
+    actor,
+    party=None,
+    reference="",
+    description="",
+    idempotency_key=None,
+    reverses=None,
+):
+    new_balance = fund.balance_cents + amount_cents
+    if new_balance < 0:
+        raise InsufficientFunds(
+            _(
+                "Het saldo van het garantiefonds (€ %(balance)s) is te laag voor deze uitbetaling (€ %(amount)s). "
+                "Er wordt een aanvullende bijdrageronde gestart."
+            )
+            % {"balance": f"{fund.balance_cents / 100:,.2f}", "amount": f"{-amount_cents / 100:,.2f}"}
+        )
+    Fund.objects.filter(pk=fund.pk).update(balance_cents=F("balance_cents") + amount_cents)
+    fund.refresh_from_db(fields=["balance_cents"])
+    return LedgerEntry.objects.create(
+        booked_on=booked_on,
+        kind=kind,
+        amount_cents=amount_cents,
+        balance_after_cents=fund.balance_cents,
+        party=party,
+        reference=reference,
+        description=description,
+        idempotency_key=idempotency_key,
+        reverses=reverses,
+        created_by=actor,
+    )
+
+
+def participating(kind, on_date):
+    """Parties that take part on a date: joined (or from the start) and not yet left (Art. 9, 10)."""
+    return Organisation.objects.filter(kind=kind).exclude(joined_on__gt=on_date).exclude(left_on__lte=on_date)
+
+
+def _open_top_up_exists():
+    latest = ContributionRound.objects.filter(kind=RoundKind.TOP_UP).order_by("-number").first()
+    return latest is not None and latest.contributions.filter(received_on__isnull=True).exists()
+
+
+@transaction.atomic
+def open_round(*, actor, kind=RoundKind.INITIAL, due_on=None, triggered_by_entry=None):
+    """Compute every party's amount for a round: the split adds up exactly to the totals (Art. 7)."""
+    _require_treasurer(actor)
+    today = timezone.localdate()
+    municipalities = participating(OrganisationKind.MUNICIPALITY, today)
+    corporations = participating(OrganisationKind.CORPORATION, today)
+    providers = participating(OrganisationKind.CARE_PROVIDER, today)
+    key = dict(
+        DistributionKeyShare.objects.filter(municipality__in=municipalities).values_list(
+            "municipality_id", "basis_points"
+        )
+    )
+    stock = {}
+    for corporation_id, homes in HousingStock.objects.filter(corporation__in=corporations).values_list(
+        "corporation_id", "homes"
+    ):
+        stock[corporation_id] = stock.get(corporation_id, 0) + homes
+    split = splits.contribution_round(
+        key_basis_points=key, housing_stock=stock, care_providers=list(providers.values_list("pk", flat=True))
+    )
+    number = (ContributionRound.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    round_ = ContributionRound.objects.create(
+        number=number,
+        kind=kind,
+        opened_by=actor,
+        due_on=due_on or today + ROUND_TERM,
+        triggered_by_entry=triggered_by_entry,
+    )
+    amounts = {**split.municipalities, **split.corporations, **split.care_providers}
+    Contribution.objects.bulk_create(
+        [Contribution(round=round_, party_id=party_id, amount_cents=cents) for party_id, cents in amounts.items()]
+    )
+    notify(
+        organisations=Organisation.objects.filter(pk__in=amounts.keys()),
+        roles=(Role.ADMINISTRATOR, Role.WERKGROEP, Role.TREASURER),
+        subject=_("Bijdrageverzoek garantiefonds Woonkans"),
+        intro=_("Er is een nieuwe bijdrageronde voor het garantiefonds van Woonkans geopend."),
+        path=reverse("guarantee_fund:rounds"),
+    )
+    notify(
+        organisations=Organisation.objects.filter(kind=OrganisationKind.MGR),
+        roles=TREASURER_ROLES,
+        subject=_("Bijdrageronde geopend"),
+        intro=_("Er is een bijdrageronde geopend."),
+        path=reverse("guarantee_fund:rounds"),
+    )
+    return round_
+
+
+@transaction.atomic
+def record_contribution_received(*, actor, contribution, received_on, reference=""):
+    _require_treasurer(actor)
+    fund = _lock_fund()
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.received_on is not None:
+        return contribution.ledger_entry
+    entry = _book(
+        fund=fund,
+        kind=EntryKind.CONTRIBUTION,
+        amount_cents=contribution.amount_cents,
+        booked_on=received_on,
+        actor=actor,
+        party=contribution.party,
+        reference=reference,
+        description=str(contribution.round),
+        idempotency_key=f"contribution:{contribution.pk}",
+    )
+    Contribution.objects.filter(pk=contribution.pk).update(received_on=received_on, ledger_entry=entry)
+    return entry
+
+
+def pay_claim(*, actor, claim, paid_on, reference, idempotency_key):
+    """Pay an approved claim exactly once, whatever double clicks, retries or second treasurers do."""
+    _require_treasurer(actor)
+    try:
+        return _pay(actor=actor, claim=claim, paid_on=paid_on, reference=reference, idempotency_key=idempotency_key)
+    except InsufficientFunds:
+        if not _open_top_up_exists():
+            open_round(actor=None, kind=RoundKind.TOP_UP)
+        raise
+
+
+@transaction.atomic
+def _pay(*, actor, claim, paid_on, reference, idempotency_key):
+    fund = _lock_fund()
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status == ClaimStatus.PAID:
+        return claim.payout  # a retry of a payment that already happened
+    existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    claim_target(ClaimTransition.PAY, claim.status)
+    before = fund.balance_cents
+    try:
+        with transaction.atomic():
+            entry = _book(
+                fund=fund,
+                kind=EntryKind.PAYOUT,
+                amount_cents=-claim.approved_cents,
+                booked_on=paid_on,
+                actor=actor,
+                party=claim.corporation,
+                reference=reference,
+                description=_("Claim %(code)s") % {"code": claim.code},
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        return LedgerEntry.objects.get(idempotency_key=idempotency_key)
+    Claim.objects.filter(pk=claim.pk).update(
+        status=ClaimStatus.PAID, paid_on=paid_on, payment_reference=reference, payout=entry
+    )
+    if before >= splits.TOP_UP_THRESHOLD_CENTS > fund.balance_cents:
+        # Exactly once for this drop: the round is tied to the entry that crossed the threshold.
+        open_round(actor=None, kind=RoundKind.TOP_UP, triggered_by_entry=entry)
+    notify(
+        organisations=[claim.corporation],
+        roles=(Role.CORPORATION,),
+        subject=_("Claim uitbetaald"),
+        intro=_("Een claim op het garantiefonds is uitbetaald."),
+        path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
+    return entry
+
+
+@transaction.atomic
+def correct_entry(*, actor, entry, reason):
+    """Reverse an entry with a new, linked one; the original stays."""
+    _require_treasurer(actor)
+    if not reason.strip():
+        raise ValidationError(_("Geef de reden van de correctie."))
+    fund = _lock_fund()
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("Deze boeking is al gecorrigeerd."))
+    return _book(
+        fund=fund,
+        kind=EntryKind.CORRECTION,
+        amount_cents=-entry.amount_cents,
+        booked_on=timezone.localdate(),
+        actor=actor,
+        party=entry.party,
+        reference=entry.reference,
+        description=reason[:200],
+        reverses=entry,
+    )
+
+
+@transaction.atomic
+def dissolve_fund(*, actor, on_date):
+    """Dissolution by all parties: what is left goes back pro rata of the original contributions (Art. 10.5)."""
+    _require_treasurer(actor)
+    fund = _lock_fund()
+    first = ContributionRound.objects.filter(kind=RoundKind.INITIAL).order_by("number").first()
+    originals = dict(first.contributions.filter(received_on__isnull=False).values_list("party_id", "amount_cents"))
+    shares = splits.dissolution(remaining_cents=fund.balance_cents, original_contributions=originals)
+    parties = Organisation.objects.in_bulk(shares.keys())
+    entries = [
+        _book(
+            fund=fund,
+            kind=EntryKind.DISTRIBUTION,
+            amount_cents=-cents,
+            booked_on=on_date,
+            actor=actor,
+            party=parties[party_id],
+            description=_("Opheffing garantiefonds"),
+        )
+        for party_id, cents in sorted(shares.items())
+        if cents
+    ]
+    Fund.objects.filter(pk=fund.pk).update(dissolved_at=timezone.now())
+    return entries

@@ -1,0 +1,192 @@
+"""The MGR treasurer's pages: ledger (and CSV), rounds, payment requests; the chair's accountability overview."""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from woonkans.accounts.permissions import role_required
+from woonkans.accounts.roles import Role
+from woonkans.audit.models import AccessAction
+from woonkans.audit.services import log_access
+from woonkans.pdf import pdf_response, render_pdf
+
+from .. import selectors, services
+from ..forms import PeriodForm, ReceivedForm
+from ..models import Claim, ClaimStatus, Contribution
+
+
+def _cents(value):
+    return f"{value / 100:.2f}".replace(".", ",")
+
+
+@role_required(Role.TREASURER)
+def ledger(request):
+    entries = selectors.ledger(user=request.user)
+    if request.GET.get("formaat") == "csv":
+        log_access(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            object_type="guarantee_fund.ledgerentry",
+            purpose="grootboek csv",
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="grootboek-garantiefonds.csv"'
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("Nummer"),
+                _("Datum"),
+                _("Soort"),
+                _("Partij"),
+                _("Kenmerk"),
+                _("Omschrijving"),
+                _("Bedrag"),
+                _("Saldo"),
+                _("Corrigeert"),
+            ]
+        )
+        for entry in entries.order_by("id").iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    entry.pk,
+                    entry.booked_on.isoformat(),
+                    entry.get_kind_display(),
+                    entry.party.name if entry.party else "",
+                    entry.reference,
+                    entry.description,
+                    _cents(entry.amount_cents),
+                    _cents(entry.balance_after_cents),
+                    entry.reverses_id or "",
+                ]
+            )
+        return response
+    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request, "guarantee_fund/ledger.html", {"page": page, "balance": selectors.fund_balance(), "query": ""}
+    )
+
+
+@role_required(Role.TREASURER)
+def round_list(request):
+    if request.method == "POST":
+        try:
+            round_ = services.open_round(actor=request.user, kind=request.POST.get("kind", "initial"))
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("De ronde is geopend; elke partij heeft een betaalverzoek."))
+            return redirect("guarantee_fund:round", round_id=round_.pk)
+    return render(
+        request,
+        "guarantee_fund/round_list.html",
+        {"rounds": selectors.rounds()[:50], "balance": selectors.fund_balance()},
+    )
+
+
+@role_required(Role.TREASURER)
+def round_detail(request, round_id):
+    round_, contributions = selectors.round_detail(round_id)
+    today = timezone.localdate()
+    return render(
+        request,
+        "guarantee_fund/round_detail.html",
+        {
+            "round": round_,
+            "contributions": contributions,
+            "today": today,
+            "form": ReceivedForm(initial={"received_on": today}),
+            "total": sum(c.amount_cents for c in contributions),
+            "received": sum(c.amount_cents for c in contributions if c.received_on),
+        },
+    )
+
+
+@role_required(Role.TREASURER)
+@require_POST
+def contribution_received(request, round_id, contribution_id):
+    contribution = Contribution.objects.filter(pk=contribution_id, round_id=round_id).select_related("party").first()
+    form = ReceivedForm(request.POST)
+    if contribution is not None and form.is_valid():
+        try:
+            services.record_contribution_received(actor=request.user, contribution=contribution, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("guarantee_fund:round", round_id=round_id)
+
+
+@role_required(Role.TREASURER)
+def payment_request(request, round_id, contribution_id):
+    contribution = (
+        Contribution.objects.filter(pk=contribution_id, round_id=round_id).select_related("party", "round").first()
+    )
+    if contribution is None:
+        from django.http import Http404
+
+        raise Http404
+    pdf = render_pdf(
+        "pdf/payment_request.html",
+        {"contribution": contribution},
+        title=f"Betaalverzoek garantiefonds {contribution.party.name}",
+    )
+    return pdf_response(pdf, filename=f"betaalverzoek-ronde-{contribution.round.number}-{contribution.party.slug}")
+
+
+@role_required(Role.KETENREGISSEUR, Role.TREASURER)
+def accountability(request):
+    """Per period: approved and paid claims per region, for the fund manager (PDF and CSV)."""
+    form = PeriodForm(request.GET or None)
+    rows = []
+    if form.is_valid():
+        date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        claims = Claim.objects.filter(
+            decided_at__date__gte=date_from,
+            decided_at__date__lte=date_to,
+            status__in=[ClaimStatus.APPROVED, ClaimStatus.AT_MGR, ClaimStatus.RETURNED, ClaimStatus.PAID],
+        ).select_related("region", "corporation")
+        if not request.user.has_role(Role.TREASURER):
+            claims = claims.filter(region_id=request.user.organisation.region_id)
+        rows = list(claims.order_by("region__name", "decided_at"))
+        log_access(
+            user=request.user, action=AccessAction.EXPORT, object_type="guarantee_fund.claim", purpose="verantwoording"
+        )
+        context = {
+            "rows": rows,
+            "date_from": date_from,
+            "date_to": date_to,
+            "approved": sum(c.approved_cents or 0 for c in rows),
+            "paid": sum(c.approved_cents or 0 for c in rows if c.status == ClaimStatus.PAID),
+        }
+        if request.GET.get("formaat") == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="verantwoording-garantiefonds.csv"'
+            writer = csv.writer(response, delimiter=";")
+            writer.writerow(
+                [_("Code"), _("Regio"), _("Corporatie"), _("Besluit op"), _("Toegekend"), _("Status"), _("Betaald op")]
+            )
+            for claim in rows:
+                writer.writerow(
+                    [
+                        claim.code,
+                        claim.region.name,
+                        claim.corporation.name,
+                        claim.decided_at.date().isoformat(),
+                        _cents(claim.approved_cents or 0),
+                        claim.get_status_display(),
+                        claim.paid_on.isoformat() if claim.paid_on else "",
+                    ]
+                )
+            return response
+        if request.GET.get("formaat") == "pdf":
+            pdf = render_pdf("pdf/accountability.html", context, title=_("Verantwoording garantiefonds"))
+            return pdf_response(pdf, filename=f"verantwoording-{date_from}-{date_to}")
+        return render(
+            request, "guarantee_fund/accountability.html", {"form": form, **context, "query": request.GET.urlencode()}
+        )
+    return render(request, "guarantee_fund/accountability.html", {"form": form, "rows": rows})
