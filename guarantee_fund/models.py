@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.audit.models import AppendOnlyModel
 from woonkans.parties.models import Organisation
+from woonkans.privacy.models import StoredFileFields
 
 
 class Fund(models.Model):
@@ -193,17 +194,10 @@ class ClaimLine(models.Model):
         return f"{self.get_category_display()}: {self.amount_cents / 100:.2f}"
 
 
-class ClaimDocument(models.Model):
+class ClaimDocument(StoredFileFields):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
     description = models.CharField(_("omschrijving"), max_length=120)
-    path = models.CharField(max_length=300, editable=False)
-    file_name = models.CharField(max_length=120)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return self.file_name

@@ -14,6 +14,7 @@ urlpatterns = [
         name="claim_document",
     ),
     path("garantiefonds/grootboek/", treasury.ledger, name="ledger"),
+    path("garantiefonds/grootboek/<int:entry_id>/corrigeren/", treasury.entry_correct, name="entry_correct"),
     path("garantiefonds/rondes/", treasury.round_list, name="rounds"),
     path("garantiefonds/rondes/<int:round_id>/", treasury.round_detail, name="round"),
     path(

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.state import TransitionNotAllowed, TransitionTable
+
 from .models import ClaimStatus as S
 
 
@@ -25,16 +27,7 @@ CLAIM_TRANSITIONS = {
 }
 
 
-class ClaimTransitionNotAllowed(Exception):
-    pass
-
-
-def claim_target(transition, current):
-    sources, target = CLAIM_TRANSITIONS[transition]
-    if current not in sources:
-        raise ClaimTransitionNotAllowed(f"{transition} is not allowed from {current}")
-    return target
-
-
-def claim_allowed(transition, current):
-    return current in CLAIM_TRANSITIONS[transition][0]
+ClaimTransitionNotAllowed = TransitionNotAllowed
+CLAIMS = TransitionTable(CLAIM_TRANSITIONS)
+claim_target = CLAIMS.target
+claim_allowed = CLAIMS.allowed

@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.fields import EncryptedTextField
+from woonkans.privacy.models import StoredFileFields
 
 from .workflow import COARSE, Status
 
@@ -218,17 +219,10 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Overig")
 
 
-class Document(models.Model):
+class Document(StoredFileFields):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("soort document"), max_length=32, choices=DocumentKind.choices)
-    path = models.CharField(max_length=300, editable=False)
-    file_name = models.CharField(_("bestandsnaam"), max_length=120)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["kind", "uploaded_at"]

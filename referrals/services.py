@@ -199,16 +199,8 @@ def add_document(*, actor, referral, kind, uploaded_file):
     _require_editable(referral)
     stored = store_upload(uploaded_file, folder=f"referrals/{referral.pk.hex}")
     try:
-        document = Document.objects.create(
-            referral=referral,
-            kind=kind,
-            path=stored.path,
-            file_name=stored.original_name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_by=actor,
-        )
+        document = Document.from_stored(stored, referral=referral, kind=kind, uploaded_by=actor)
+        document.save()
         _event(referral, EventKind.DOCUMENT_ADDED, actor, note=str(DocumentKind(kind).label))
     except Exception:
         delete_private_file(stored.path)

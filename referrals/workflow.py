@@ -7,6 +7,8 @@ table under a row lock, writes the timeline event and changes the grants.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.state import TransitionNotAllowed, TransitionTable
+
 
 class Status(models.TextChoices):
     REPORTED = "reported", _("Melding ontvangen")
@@ -74,16 +76,8 @@ COARSE = {
 }
 
 
-class TransitionNotAllowed(Exception):
-    pass
+TABLE = TransitionTable(TRANSITIONS)
+target_of = TABLE.target
+allowed = TABLE.allowed
 
-
-def target_of(transition, current):
-    sources, target = TRANSITIONS[transition]
-    if current not in sources:
-        raise TransitionNotAllowed(f"{transition} is not allowed from {current}")
-    return target
-
-
-def allowed(transition, current):
-    return current in TRANSITIONS[transition][0]
+__all__ = ["TransitionNotAllowed", "allowed", "target_of"]

@@ -24,6 +24,10 @@ class PortalBoundField(forms.BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
+        # Errors are the server's job (shown beside the field); `required` would make the
+        # component CSS paint every empty field red via :invalid before anything was typed.
+        if attrs.pop("required", False):
+            attrs["aria-required"] = "true"
         if not widget.is_hidden:
             css = WIDGET_CLASSES.get(self.widget_type, DEFAULT_WIDGET_CLASS)
             if self.errors:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import EndKind, ProfileStatus
+from matching.models import AgendaItem, AgendaItemKind, EndKind, Meeting, ProfileStatus
 from matching.permissions import is_chair_of
 from referrals.permissions import region_directors
 from woonkans.accounts.roles import Role
@@ -85,16 +85,9 @@ def add_claim_document(*, actor, claim, description, uploaded_file):
     claim = _lock(claim)
     _require_owner(actor, claim)
     stored = store_upload(uploaded_file, folder=f"claims/{claim.pk.hex}")
-    return ClaimDocument.objects.create(
-        claim=claim,
-        description=description,
-        path=stored.path,
-        file_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=actor,
-    )
+    document = ClaimDocument.from_stored(stored, claim=claim, description=description, uploaded_by=actor)
+    document.save()
+    return document
 
 
 def claim_problems(claim):
@@ -130,6 +123,7 @@ def file_claim(*, actor, claim, no_serious_negligence):
     claim.status = claim_target(ClaimTransition.FILE, claim.status)
     claim.filed_at = timezone.now()
     claim.save(update_fields=["status", "filed_at", "no_serious_negligence"])
+    _put_on_next_agenda(claim)
     notify(
         organisations=region_directors(claim.region),
         roles=(Role.KETENREGISSEUR,),
@@ -138,6 +132,21 @@ def file_claim(*, actor, claim, no_serious_negligence):
         path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
     )
     return claim
+
+
+def _put_on_next_agenda(claim):
+    """The claim is first discussed in the region's next Woonkans-overleg (Art. 7.8)."""
+    meeting = (
+        Meeting.objects.filter(region=claim.region, held=False, date__gte=timezone.localdate()).order_by("date").first()
+    )
+    if meeting is not None:
+        AgendaItem.objects.create(
+            meeting=meeting,
+            kind=AgendaItemKind.CLAIM,
+            profile=claim.profile,
+            title=_("Claim garantiefonds %(code)s") % {"code": claim.code},
+            position=meeting.items.count() + 1,
+        )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,6 +74,20 @@ def ledger(request):
 
 
 @role_required(Role.TREASURER)
+@require_POST
+def entry_correct(request, entry_id):
+    entry = selectors.ledger(user=request.user).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    try:
+        services.correct_entry(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
+        messages.success(request, _("De correctieboeking is gemaakt; de oorspronkelijke boeking blijft staan."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("guarantee_fund:ledger")
+
+
+@role_required(Role.TREASURER)
 def round_list(request):
     if request.method == "POST":
         try:
@@ -127,8 +141,6 @@ def payment_request(request, round_id, contribution_id):
         Contribution.objects.filter(pk=contribution_id, round_id=round_id).select_related("party", "round").first()
     )
     if contribution is None:
-        from django.http import Http404
-
         raise Http404
     pdf = render_pdf(
         "pdf/payment_request.html",

@@ -266,3 +266,25 @@ def test_claims_are_404_for_parties_outside_them(client, signed_in, people, clai
     signed_in(people[outsider])
     assert client.get(reverse("guarantee_fund:claim", args=[claim_at_mgr.pk])).status_code == 404
     assert client.get(reverse("guarantee_fund:ledger")).status_code == 404
+
+
+def test_a_filed_claim_goes_on_the_next_overleg_agenda(people):
+    from matching import services as matching_services
+    from matching.models import AgendaItem
+
+    region = people["noord"].organisation.region
+    meeting = matching_services.create_meeting(
+        actor=people["noord"], region=region, date=timezone.localdate() + datetime.timedelta(days=7)
+    )
+    fund_with(1_000_000, treasurer=people["treasurer"])
+    claim = approved_claim(people)
+    item = AgendaItem.objects.get(meeting=meeting, kind="claim")
+    assert claim.code in item.title
+
+
+def test_the_treasurer_corrects_an_entry_in_the_browser(client, signed_in, people):
+    entry = fund_with(100_000, treasurer=people["treasurer"])
+    signed_in(people["treasurer"])
+    client.post(reverse("guarantee_fund:entry_correct", args=[entry.pk]), {"reason": "Verkeerde partij"})
+    assert LedgerEntry.objects.filter(reverses=entry, amount_cents=-100_000).exists()
+    assert LedgerEntry.objects.filter(pk=entry.pk, amount_cents=100_000).exists()
