@@ -288,3 +288,19 @@ def test_the_treasurer_corrects_an_entry_in_the_browser(client, signed_in, peopl
     client.post(reverse("guarantee_fund:entry_correct", args=[entry.pk]), {"reason": "Verkeerde partij"})
     assert LedgerEntry.objects.filter(reverses=entry, amount_cents=-100_000).exists()
     assert LedgerEntry.objects.filter(pk=entry.pk, amount_cents=100_000).exists()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_treasurer_pages_do_not_grow_in_queries(client, signed_in, people, rows, django_assert_max_num_queries):
+    claim = approved_claim(people)
+    for number in range(rows):
+        fund_with(1_000 + number, treasurer=people["treasurer"])
+        copy = Claim.objects.create(profile=claim.profile, code=claim.code, corporation=claim.corporation,
+                                    region=claim.region, termination_date=timezone.localdate(),
+                                    termination_kind="evicted", evaluation="x", deposit_cents=0,
+                                    created_by=people["woonwenz"], status="at_mgr", approved_cents=100)
+        copy.lines.create(category="repair", description="Deur", amount_cents=200)
+    signed_in(people["treasurer"])
+    for name in ("guarantee_fund:claims", "guarantee_fund:ledger", "guarantee_fund:rounds"):
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name)).status_code == 200, name
