@@ -28,16 +28,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["search_area"].queryset = active_municipalities()
-        self.fields["contract_form"] = forms.ChoiceField(
-            label=_("Contractvorm"),
-            required=False,
-            choices=[
-                ("", "—"),
-                ("provider_lease", _("Huurcontract op naam van de zorgaanbieder")),
-                ("linked_care", _("Huurcontract met gekoppelde zorgafspraken")),
-                ("undecided", _("Nog te bepalen in het overleg")),
-            ],
-        )
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
 

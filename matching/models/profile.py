@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from referrals.models import ContractForm
 from woonkans.parties.models import Organisation, Region
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud in the overleg
@@ -77,7 +78,7 @@ class Profile(models.Model):
     young_adult = models.BooleanField(default=False)
     origin = models.CharField(max_length=20, blank=True)
     negative_rental_history = models.BooleanField(_("negatieve huurhistorie"), default=False)
-    contract_form = models.CharField(_("contractvorm"), max_length=20, blank=True)
+    contract_form = models.CharField(_("contractvorm"), max_length=20, choices=ContractForm.choices, blank=True)
     search_area = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("zoekgebied"))
     current_situation = models.TextField(blank=True)
     housing_situation = models.TextField(blank=True)

@@ -295,10 +295,19 @@ def test_treasurer_pages_do_not_grow_in_queries(client, signed_in, people, rows,
     claim = approved_claim(people)
     for number in range(rows):
         fund_with(1_000 + number, treasurer=people["treasurer"])
-        copy = Claim.objects.create(profile=claim.profile, code=claim.code, corporation=claim.corporation,
-                                    region=claim.region, termination_date=timezone.localdate(),
-                                    termination_kind="evicted", evaluation="x", deposit_cents=0,
-                                    created_by=people["woonwenz"], status="at_mgr", approved_cents=100)
+        copy = Claim.objects.create(
+            profile=claim.profile,
+            code=claim.code,
+            corporation=claim.corporation,
+            region=claim.region,
+            termination_date=timezone.localdate(),
+            termination_kind="evicted",
+            evaluation="x",
+            deposit_cents=0,
+            created_by=people["woonwenz"],
+            status="at_mgr",
+            approved_cents=100,
+        )
         copy.lines.create(category="repair", description="Deur", amount_cents=200)
     signed_in(people["treasurer"])
     for name in ("guarantee_fund:claims", "guarantee_fund:ledger", "guarantee_fund:rounds"):
