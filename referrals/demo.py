@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from monitoring.models import CaseFact
 from woonkans.accounts.models import User
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy import crypto
@@ -223,7 +224,7 @@ def create_synthetic_referrals(*, count, creator, seed=None):
     directors = {org.region_id: org for org in Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION)}
     statuses = [Status.REPORTED, Status.IN_RESEARCH, Status.SUBMITTED, Status.SUBMITTED]
     now = timezone.now()
-    referrals, identities, researches = [], [], []
+    referrals, identities, researches, facts = [], [], [], []
     for number in range(count):
         municipality = rng.choice(municipalities)
         status = rng.choice(statuses)
@@ -238,6 +239,17 @@ def create_synthetic_referrals(*, count, creator, seed=None):
             submitted_at=created + datetime.timedelta(days=rng.randint(5, 60)) if status == Status.SUBMITTED else None,
             eligible=True if status == Status.SUBMITTED else None,
         )
+        facts.append(
+            CaseFact(
+                region=municipality.region,
+                municipality=municipality,
+                reported_on=created.date(),
+                submitted_on=referral.submitted_at.date() if referral.submitted_at else None,
+                eligible=referral.eligible,
+                origin=rng.choice(["bw", "mo", "homelessness", "domestic_violence", "other"]),
+            )
+        )
+        referral.fact = facts[-1]
         referrals.append(referral)
         bsn = _synthetic_bsn(rng)
         identities.append(
@@ -259,6 +271,7 @@ def create_synthetic_referrals(*, count, creator, seed=None):
                 regular_route_motivation="Synthetisch",
             )
         )
+    CaseFact.objects.bulk_create(facts, batch_size=1000)
     Referral.objects.bulk_create(referrals, batch_size=1000)
     Identity.objects.bulk_create(identities, batch_size=1000)
     Research.objects.bulk_create(researches, batch_size=1000)

@@ -49,6 +49,10 @@ class Referral(models.Model):
     eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
     eligibility_checked_at = models.DateTimeField(null=True, blank=True)
     exception_granted = models.BooleanField(default=False)
+    # The case points at its anonymous monitoring fact; nothing points back (monitoring.models).
+    fact = models.OneToOneField(
+        "monitoring.CaseFact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

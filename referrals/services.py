@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring.services import sync_case_fact
 from woonkans.notifications import notify
 from woonkans.parties.models import OrganisationKind
 from woonkans.privacy import crypto
@@ -47,6 +48,8 @@ def _lock(referral):
 
 
 def _event(referral, kind, actor, note=""):
+    # Every business action on a case ends here, so the anonymous monitoring fact follows it.
+    sync_case_fact(referral)
     ReferralEvent.objects.create(
         referral=referral,
         kind=kind,

@@ -164,6 +164,9 @@ LOGGING_NOTICE_VERSION = "2026-11"
 # Audit: retention of access, login and change logs.
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=365)
 
+# Accounts unused for this many days are deactivated automatically (DPIA §16).
+ACCOUNT_INACTIVITY_DAYS = env.int("ACCOUNT_INACTIVITY_DAYS", default=90)
+
 # Security headers.
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check speaks plain http inside
@@ -228,6 +231,14 @@ CELERY_BEAT_SCHEDULE = {
     "remind-evaluations": {
         "task": "matching.tasks.remind_evaluations",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "open-access-reviews": {
+        "task": "woonkans.accounts.tasks.open_access_reviews",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,7"),
+    },
+    "deactivate-inactive-accounts": {
+        "task": "woonkans.accounts.tasks.deactivate_inactive_accounts",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("matching.urls")),
     path("", include("guarantee_fund.urls")),
+    path("", include("monitoring.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -122,6 +122,7 @@ def test_matching_table_and_profile_list_queries_do_not_grow(
         referral = Referral.objects.get(pk=first.referral_id)
         referral.pk = None
         referral.status = "submitted"
+        referral.fact = None
         referral.save()
         from referrals import permissions as referral_permissions
 

@@ -16,4 +16,6 @@ class AccountsConfig(AppConfig):
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.RoleAssignment)
         auditlog.register(models.LoggingAcceptance)
+        auditlog.register(models.AccessReview)
+        auditlog.register(models.AccessReviewItem)
         post_migrate.connect(ensure_role_groups, sender=self)

@@ -100,3 +100,78 @@ class LoggingAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.notice_version}"
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "pending", _("Nog te beoordelen")
+    CONFIRMED = "confirmed", _("Bevestigd")
+    REVOKED = "revoked", _("Ingetrokken")
+
+
+class AccessReview(models.Model):
+    """A periodic check of who in an organisation still needs access (DPIA §16)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="access_reviews"
+    )
+    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now, editable=False)
+    due_on = models.DateField(_("af te ronden vóór"))
+    closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        User,
+        verbose_name=_("afgesloten door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "organisation__name"]
+        verbose_name = _("toegangscontrole")
+        verbose_name_plural = _("toegangscontroles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_access_review_per_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {timezone.localtime(self.opened_at):%d-%m-%Y}"
+
+    @property
+    def is_open(self):
+        return self.closed_at is None
+
+
+class AccessReviewItem(models.Model):
+    """One user in a review: what they could reach when it opened, and the decision about them."""
+
+    review = models.ForeignKey(AccessReview, on_delete=models.CASCADE, related_name="items")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_review_items")
+    roles = models.TextField(_("rollen bij openen"), blank=True, help_text=_("Rolcodes, gescheiden door komma's."))
+    last_login = models.DateTimeField(_("laatst ingelogd bij openen"), null=True, blank=True)
+    reach = models.JSONField(_("bereik bij openen"), default=dict, blank=True)
+    decision = models.CharField(
+        _("besluit"), max_length=16, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("besloten door"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("gebruiker in toegangscontrole")
+        verbose_name_plural = _("gebruikers in toegangscontrole")
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="one_item_per_user_per_review")]
+
+    def __str__(self):
+        return f"{self.review} – {self.user}"
+
+    def role_labels(self):
+        codes = [code for code in self.roles.split(",") if code in Role.values]
+        return [Role(code).label for code in codes]

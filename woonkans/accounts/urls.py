@@ -2,7 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from two_factor.views import QRGeneratorView
 
-from . import views
+from . import review_views, views
 
 # two-factor-auth's flows under its own namespace; the "disable" and phone views
 # are left out on purpose: a second factor is mandatory here.
@@ -21,4 +21,12 @@ urlpatterns = [
     path("uitloggen/", LogoutView.as_view(), name="logout"),
     path("logging-akkoord/", views.accept_logging, name="accept_logging"),
     path("sessie/verlengen/", views.session_keepalive, name="session_keepalive"),
+    path("toegangscontrole/", review_views.review_list, name="access_reviews"),
+    path("toegangscontrole/<int:review_id>/", review_views.review_detail, name="access_review"),
+    path(
+        "toegangscontrole/<int:review_id>/gebruikers/<int:item_id>/",
+        review_views.review_decide,
+        name="access_review_decide",
+    ),
+    path("toegangscontrole/<int:review_id>/afsluiten/", review_views.review_close, name="access_review_close"),
 ]

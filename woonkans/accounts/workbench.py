@@ -10,6 +10,8 @@ def _admin_links():
     return [
         (_("Organisaties, gebruikers en rollen beheren"), reverse("admin:index")),
         (_("Toegangs- en inloglog doorzoeken"), reverse("audit:log_search")),
+        (_("Toegangscontrole"), reverse("access_reviews")),
+        (_("Monitoring (alleen cijfers)"), reverse("monitoring:monitoring")),
     ]
 
 
@@ -33,6 +35,7 @@ def _links(*items):
 
 
 ROLE_LINKS = {
+    Role.WERKGROEP: _links((_("Monitoring"), "monitoring:monitoring")),
     Role.ADMINISTRATOR: _admin_links,
     Role.WMO_CONSULTANT: _links((_("Aanmeldingen van je gemeente"), "referrals:list")),
     Role.KETENREGISSEUR: _links(
@@ -41,11 +44,13 @@ ROLE_LINKS = {
         (_("Woonkans-overleg"), "matching:meetings"),
         (_("Claims garantiefonds"), "guarantee_fund:claims"),
         (_("Verantwoording garantiefonds"), "guarantee_fund:accountability"),
+        (_("Monitoring"), "monitoring:monitoring"),
     ),
     Role.PROCESREGISSEUR: _links(
         (_("Nieuwe aanmeldingen"), "referrals:inbox"),
         (_("Bemiddelingsprofielen"), "matching:profiles"),
         (_("Woonkans-overleg"), "matching:meetings"),
+        (_("Monitoring"), "monitoring:monitoring"),
     ),
     Role.CORPORATION: _links(
         (_("Matchingstabel"), "matching:table"),

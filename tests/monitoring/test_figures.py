@@ -1,0 +1,112 @@
+"""Figures against hand-computed expectations; suppression; no case data on the page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from monitoring import figures
+from monitoring.models import CaseFact
+from woonkans.parties.models import Organisation
+
+from ..referrals.conftest import VALID_BSN, make_submitted
+
+pytestmark = pytest.mark.django_db
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+
+
+def fact(municipality="Gemeente Venlo", **values):
+    organisation = Organisation.objects.get(name=municipality)
+    values.setdefault("reported_on", datetime.date(2026, 2, 1))
+    return CaseFact.objects.create(region=organisation.region, municipality=organisation, **values)
+
+
+def test_counts_per_region_and_municipality_match_a_hand_count():
+    for _number in range(6):
+        fact(submitted_on=datetime.date(2026, 2, 10), eligible=True)
+    fact(submitted_on=datetime.date(2026, 2, 10), eligible=False)
+    fact(reported_on=datetime.date(2025, 12, 31))  # before the period
+    fact(
+        "Gemeente Roermond",
+        submitted_on=datetime.date(2026, 3, 1),
+        eligible=True,
+        housed_on=datetime.date(2026, 5, 1),
+        young_adult=True,
+    )
+    by_municipality = figures.counts_by("municipality", START, END)
+    venlo = by_municipality[Organisation.objects.get(name="Gemeente Venlo").pk]
+    assert (venlo["reports"], venlo["referrals"], venlo["eligible"], venlo["not_eligible"]) == (7, 7, 6, 1)
+    totals = figures.totals(START, END)
+    assert (totals["reports"], totals["housed"], totals["young_adults_housed"]) == (8, 1, 1)
+
+
+def test_housed_against_a_pro_rata_target():
+    fact("Gemeente Roermond", housed_on=datetime.date(2026, 4, 1))
+    rows = {row["region"].name: row for row in figures.housed_against_target(START, END)}
+    assert rows["Midden-Limburg"]["housed"] == 1
+    assert rows["Midden-Limburg"]["target"] == round(100 * 181 / 365, 1)
+    assert rows["Noord-Limburg"]["target"] == round(120 * 181 / 365, 1)
+
+
+def test_lead_time_median_and_90th_percentile():
+    for days in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100):
+        fact(reported_on=datetime.date(2026, 1, 1), submitted_on=datetime.date(2026, 1, 1) + datetime.timedelta(days))
+    first = figures.lead_times(START, END)[0]
+    assert first["count"] == 10
+    assert 50 <= first["median"] <= 60
+    assert 90 <= first["p90"] <= 100
+
+
+def test_small_numbers_are_hidden_and_totals_give_nothing_away():
+    table = figures.suppress({"A": {"n": 12}, "B": {"n": 3}, "C": {"n": 7}}, ["n"])
+    shown = {name: str(cells["n"]) for name, cells in table.rows.items()}
+    assert shown["B"] == "<5"
+    # With only B hidden, 22 - 12 - 7 would reveal it: the next smallest is hidden too.
+    assert shown["C"] == "<5" and shown["A"] == "12"
+    assert str(table.total["n"]) == "22"
+    two_hidden = figures.suppress({"A": {"n": 2}, "B": {"n": 1}, "C": {"n": 9}}, ["n"])
+    assert [str(cells["n"]) for cells in two_hidden.rows.values()] == ["<5", "<5", "9"]
+    small_total = figures.suppress({"A": {"n": 1}, "B": {"n": 2}}, ["n"])
+    assert str(small_total.total["n"]) == "<5"
+    zero = figures.suppress({"A": {"n": 0}, "B": {"n": 9}}, ["n"])
+    assert [str(cells["n"]) for cells in zero.rows.values()] == ["0", "9"]
+
+
+def test_the_route_keeps_an_anonymous_fact(people):
+    referral = make_submitted(people["venlo"], age=22)
+    referral.refresh_from_db()
+    case_fact = CaseFact.objects.get(pk=referral.fact_id)
+    assert case_fact.submitted_on is not None and case_fact.eligible is True
+    assert case_fact.age_band == "18-22" and case_fact.young_adult is True
+    field_names = {field.name for field in CaseFact._meta.get_fields()}
+    assert not field_names & {"referral", "given_name", "family_name", "bsn", "birth_date", "code", "profile"}
+
+
+def test_monitoring_page_shows_figures_only(client, signed_in, people):
+    make_submitted(people["venlo"])
+    for key in ("werkgroep_venlo", "noord", "admin"):
+        signed_in(people[key])
+        response = client.get(reverse("monitoring:monitoring"))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Jansen" not in page and VALID_BSN not in page and "WK-" not in page
+        assert "/aanmeldingen/" not in page
+    for key in ("venlo", "woonwenz", "moveoo", "treasurer"):
+        signed_in(people[key])
+        assert client.get(reverse("monitoring:monitoring")).status_code == 404
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_monitoring_queries_do_not_grow(client, signed_in, people, rows, django_assert_max_num_queries):
+    for number in range(rows):
+        fact(
+            submitted_on=datetime.date(2026, 2, 1) + datetime.timedelta(number % 20),
+            eligible=True,
+            housed_on=datetime.date(2026, 5, 1),
+            young_adult=number % 2 == 0,
+            origin="mo",
+        )
+    signed_in(people["werkgroep_venlo"])
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("monitoring:monitoring"), {"van": "2026-01-01", "tot": "2026-06-30"})
+    assert response.status_code == 200
