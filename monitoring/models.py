@@ -49,3 +49,20 @@ class CaseFact(models.Model):
 
     def __str__(self):
         return f"Feit {self.region} {self.reported_on}"
+
+
+class HalfYearReport(models.Model):
+    """The half-yearly report for all parties (PDF and CSV in private storage)."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    pdf_path = models.CharField(max_length=300)
+    csv_path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-period_start", "-created_at"]
+
+    def __str__(self):
+        return f"Rapportage {self.period_start:%d-%m-%Y} – {self.period_end:%d-%m-%Y}"

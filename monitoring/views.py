@@ -1,86 +1,91 @@
 """Monitoring for the werkgroep, regisseurs and administrators: figures only, no case data."""
 
 from django import forms
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from referrals.forms import DATE_WIDGET
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
-from woonkans.parties.models import Organisation, Region
+from woonkans.privacy.files import open_private_file, private_file_response
 
 from . import figures
+from .models import HalfYearReport
+from .report import build_context, produce_report
 
 MONITORING_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
-COLUMNS = ["reports", "referrals", "eligible", "not_eligible", "shared", "matched", "housed"]
-COLUMN_LABELS = [
-    _("Meldingen"),
-    _("Aanmeldingen"),
-    _("Doelgroep"),
-    _("Geen doelgroep"),
-    _("Profielen gedeeld"),
-    _("Matches"),
-    _("Gehuisvest"),
-]
+REPORT_ON_DEMAND_ROLES = (Role.KETENREGISSEUR, Role.PROCESREGISSEUR)
 
 
 class PeriodForm(forms.Form):
-    van = forms.DateField(label=_("Vanaf"), widget=DATE_WIDGET)
-    tot = forms.DateField(label=_("Tot en met"), widget=DATE_WIDGET)
+    van = forms.DateField(label=gettext_lazy("Vanaf"), widget=DATE_WIDGET)
+    tot = forms.DateField(label=gettext_lazy("Tot en met"), widget=DATE_WIDGET)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("van") and cleaned.get("tot") and cleaned["van"] > cleaned["tot"]:
-            self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
+            self.add_error("tot", gettext_lazy("De einddatum ligt vóór de begindatum."))
         return cleaned
 
 
-def _named(rows, model):
-    names = dict(model.objects.filter(pk__in=rows.keys()).values_list("pk", "name"))
-    return {names[key]: values for key, values in sorted(rows.items(), key=lambda item: names[item[0]])}
+def _period(request):
+    start, end = figures.half_year(timezone.localdate())
+    form = PeriodForm(request.GET or request.POST or None, initial={"van": start, "tot": end})
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["van"], form.cleaned_data["tot"]
+    return form, start, end
 
 
 @role_required(*MONITORING_ROLES)
 def monitoring(request):
-    start, end = figures.half_year(timezone.localdate())
-    form = PeriodForm(request.GET or None, initial={"van": start, "tot": end})
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["van"], form.cleaned_data["tot"]
+    form, start, end = _period(request)
     log_access(
         user=request.user,
         action=AccessAction.READ,
         object_type="monitoring.casefact",
         purpose="monitoring (alleen cijfers)",
     )
-    totals = figures.totals(start, end)
-    young, housed = totals["young_adults_housed"], totals["housed"]
-    context = {
-        "form": form,
-        "start": start,
-        "end": end,
-        "column_labels": COLUMN_LABELS,
-        "corporation_labels": [_("Matches"), _("Gehuisvest")],
-        "count_label": [_("Aantal")],
-        "regions": figures.suppress(_named(figures.counts_by("region", start, end), Region), COLUMNS),
-        "municipalities": figures.suppress(
-            _named(figures.counts_by("municipality", start, end), Organisation), COLUMNS
-        ),
-        "corporations": figures.suppress(
-            _named(figures.counts_by("corporation", start, end), Organisation), ["matched", "housed"]
-        ),
-        "target": figures.housed_against_target(start, end),
-        "lead_times": figures.lead_times(start, end),
-        "age": figures.suppress({_("18–27 jaar"): {"n": young}, _("28 jaar en ouder"): {"n": housed - young}}, ["n"]),
-        "origins": figures.suppress(
-            {
-                key or _("Onbekend"): {"n": n}
-                for key, n in figures.distribution("origin", "reported_on", start, end).items()
-            },
-            ["n"],
-        ),
-        "outcomes": figures.suppress({key: {"n": n} for key, n in figures.outcomes(start, end).items()}, ["n"]),
-    }
+    context = {"form": form, "can_produce": request.user.has_role(*REPORT_ON_DEMAND_ROLES), **build_context(start, end)}
     return render(request, "monitoring/monitoring.html", context)
+
+
+@role_required(*MONITORING_ROLES)
+def reports(request):
+    return render(request, "monitoring/reports.html", {"reports": HalfYearReport.objects.all()[:40]})
+
+
+@role_required(*MONITORING_ROLES)
+def report_file(request, report_id, kind):
+    report = HalfYearReport.objects.filter(pk=report_id).first()
+    if report is None or kind not in ("pdf", "csv"):
+        raise Http404
+    log_access(user=request.user, action=AccessAction.EXPORT, obj=report, purpose="halfjaarrapportage")
+    path = report.pdf_path if kind == "pdf" else report.csv_path
+    content_type = "application/pdf" if kind == "pdf" else "text/csv"
+    filename = f"woonkans-rapportage-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.{kind}"
+    if kind == "csv":
+        response = FileResponse(
+            open_private_file(path), as_attachment=True, filename=filename, content_type="text/csv; charset=utf-8"
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return private_file_response(path, filename=filename, content_type=content_type)
+
+
+@role_required(*REPORT_ON_DEMAND_ROLES)
+@require_POST
+def report_produce(request):
+    form, start, end = _period(request)
+    if not form.is_valid():
+        messages.error(request, _("Kies een geldige periode."))
+        return redirect("monitoring:monitoring")
+    produce_report(start=start, end=end, actor=request.user)
+    messages.success(request, _("De rapportage is gemaakt."))
+    return redirect("monitoring:reports")

@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "woonkans.audit.tasks.prune_logs",
         "schedule": crontab(hour=3, minute=15),
     },
+    "half-year-report": {
+        "task": "monitoring.tasks.produce_half_year_report",
+        "schedule": crontab(hour=5, minute=0, day_of_month=1, month_of_year="1,7"),
+    },
     "remind-evaluations": {
         "task": "matching.tasks.remind_evaluations",
         "schedule": crontab(hour=7, minute=0),

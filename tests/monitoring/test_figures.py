@@ -110,3 +110,48 @@ def test_monitoring_queries_do_not_grow(client, signed_in, people, rows, django_
     with django_assert_max_num_queries(40):
         response = client.get(reverse("monitoring:monitoring"), {"van": "2026-01-01", "tot": "2026-06-30"})
     assert response.status_code == 200
+
+
+def test_the_half_year_report_task_makes_both_files_and_notifies(
+    client, signed_in, people, django_capture_on_commit_callbacks, settings
+):
+    from django.core import mail
+
+    from monitoring.models import HalfYearReport
+    from monitoring.report import previous_half_year
+    from monitoring.tasks import produce_half_year_report
+
+    from ..pdftext import pdf_text
+
+    assert any(
+        job["task"] == "monitoring.tasks.produce_half_year_report" for job in settings.CELERY_BEAT_SCHEDULE.values()
+    )
+    make_submitted(people["venlo"])
+    start, end = previous_half_year(datetime.date.today())
+    fact(reported_on=start)
+    with django_capture_on_commit_callbacks(execute=True):
+        produce_half_year_report()
+    report = HalfYearReport.objects.get()
+    assert (report.period_start, report.period_end) == (start, end)
+    assert "werkgroep_venlo@example.org" in {message.to[0] for message in mail.outbox}
+    assert all("Jansen" not in message.body for message in mail.outbox)
+
+    signed_in(people["werkgroep_venlo"])
+    assert "Halfjaarrapportages" in client.get(reverse("monitoring:reports")).content.decode()
+    pdf = client.get(reverse("monitoring:report_file", args=[report.pk, "pdf"]))
+    text = pdf_text(b"".join(pdf.streaming_content))
+    assert "Per gemeente" in text and "Jansen" not in text and VALID_BSN not in text and "WK-" not in text
+    csv_text = b"".join(client.get(reverse("monitoring:report_file", args=[report.pk, "csv"])).streaming_content)
+    assert b"Gemeente Venlo" in csv_text and b"Jansen" not in csv_text and VALID_BSN.encode() not in csv_text
+
+
+def test_a_regisseur_produces_a_report_on_demand_and_others_cannot(client, signed_in, people):
+    from monitoring.models import HalfYearReport
+
+    signed_in(people["werkgroep_venlo"])
+    assert (
+        client.post(reverse("monitoring:report_produce"), {"van": "2026-01-01", "tot": "2026-06-30"}).status_code == 404
+    )
+    signed_in(people["noord"])
+    client.post(reverse("monitoring:report_produce"), {"van": "2026-01-01", "tot": "2026-06-30"})
+    assert HalfYearReport.objects.filter(period_start=datetime.date(2026, 1, 1)).exists()
