@@ -60,6 +60,9 @@ def fact_values(referral):
 
 
 def sync_case_fact(referral):
+    if getattr(referral, "purged_at", None) is not None:
+        # Its identity and research are gone (retention purge): the fact keeps what it recorded.
+        return referral.fact_id
     values = fact_values(referral)
     if referral.fact_id:
         CaseFact.objects.filter(pk=referral.fact_id).update(**values)

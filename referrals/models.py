@@ -49,6 +49,10 @@ class Referral(models.Model):
     eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
     eligibility_checked_at = models.DateTimeField(null=True, blank=True)
     exception_granted = models.BooleanField(default=False)
+    # DPIA §10: a legal hold (litigation, a supervisor's inquiry) stops the retention purge.
+    legal_hold = models.BooleanField(_("juridische bewaarplicht (niet opschonen)"), default=False)
+    # Set by woonkans.privacy.retention.purge_case: the personal data of this case is gone.
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The case points at its anonymous monitoring fact; nothing points back (monitoring.models).
     fact = models.OneToOneField(
         "monitoring.CaseFact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False

@@ -224,6 +224,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
+    "purge-personal-data": {
+        "task": "woonkans.privacy.tasks.purge_personal_data",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "prune-logs": {
         "task": "woonkans.audit.tasks.prune_logs",
         "schedule": crontab(hour=3, minute=15),
