@@ -16,8 +16,7 @@ from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.privacy.files import open_private_file, private_file_response
 
-from . import figures
-from .models import HalfYearReport
+from . import figures, selectors
 from .report import build_context, produce_report
 
 MONITORING_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
@@ -58,15 +57,14 @@ def monitoring(request):
 
 @role_required(*MONITORING_ROLES)
 def reports(request):
-    return render(request, "monitoring/reports.html", {"reports": HalfYearReport.objects.all()[:40]})
+    return render(request, "monitoring/reports.html", {"reports": selectors.reports()[:40]})
 
 
 @role_required(*MONITORING_ROLES)
 def report_file(request, report_id, kind):
-    report = HalfYearReport.objects.filter(pk=report_id).first()
-    if report is None or kind not in ("pdf", "csv"):
+    if kind not in ("pdf", "csv"):
         raise Http404
-    log_access(user=request.user, action=AccessAction.EXPORT, obj=report, purpose="halfjaarrapportage")
+    report = selectors.get_report_for_download(user=request.user, report_id=report_id)
     path = report.pdf_path if kind == "pdf" else report.csv_path
     content_type = "application/pdf" if kind == "pdf" else "text/csv"
     filename = f"woonkans-rapportage-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.{kind}"
