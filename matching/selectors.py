@@ -7,8 +7,9 @@ only through referrals.selectors after a match, by the matched corporation.
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from referrals import permissions as referral_permissions
 from referrals import selectors as referral_selectors
-from referrals.models import ExceptionRequest
+from referrals.models import ExceptionRequest, Referral
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 
@@ -154,8 +155,17 @@ def trajectories(*, user):
     """Running cases where the user's organisation is the matched corporation or the linked provider."""
     if not user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES) or not user.organisation_id:
         return Match.objects.none()
+    # The identity shown here is read only where the match granted it: view_identity for the
+    # matched corporation, view_contact for the linked provider (the same grants as the detail pages).
+    as_tenant = referral_permissions.visible_referrals(
+        user, Referral.objects.all(), referral_permissions.CORPORATION_ROLES, perm=referral_permissions.VIEW_IDENTITY
+    )
+    as_provider = referral_permissions.visible_referrals(
+        user, Referral.objects.all(), referral_permissions.PROVIDER_ROLES, perm=referral_permissions.VIEW_CONTACT
+    )
     matches = (
         Match.objects.filter(Q(corporation=user.organisation) | Q(care_provider=user.organisation))
+        .filter(Q(profile__referral__in=as_tenant.values("pk")) | Q(profile__referral__in=as_provider.values("pk")))
         .select_related(
             "profile",
             "corporation",
