@@ -5,6 +5,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES, region_directors
 from woonkans.accounts.roles import Role
+from woonkans.privacy.restriction import is_restricted
 
 VIEW = "view_profile"
 CHANGE = "change_profile"
@@ -33,18 +34,29 @@ def revoke_from_corporation(profile, corporation):
     remove_perm(f"matching.{VIEW}", corporation.group, profile)
 
 
+# Organisations a profile is shared with; their view pauses while the case is restricted (AVG art. 18).
+SHARED_WITH_ROLES = frozenset({*CORPORATION_ROLES, *PROVIDER_ROLES})
+
+
+def _share_paused_for(roles):
+    return set(roles) <= SHARED_WITH_ROLES
+
+
 def has(user, perm, profile, roles):
     if not user.is_authenticated or not user.has_role(*roles):
         return False
-    return ObjectPermissionChecker(user).has_perm(perm, profile)
+    if not ObjectPermissionChecker(user).has_perm(perm, profile):
+        return False
+    return not (_share_paused_for(roles) and is_restricted(profile.referral_id))
 
 
 def visible_profiles(user, queryset, roles, perm=VIEW):
     if not user.is_authenticated or not user.has_role(*roles):
         return queryset.none()
-    return get_objects_for_user(
+    visible = get_objects_for_user(
         user, f"matching.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
     )
+    return visible.filter(referral__restricted_at__isnull=True) if _share_paused_for(roles) else visible
 
 
 def is_chair_of(user, region):

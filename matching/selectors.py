@@ -12,6 +12,7 @@ from referrals import selectors as referral_selectors
 from referrals.models import ExceptionRequest, Referral
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.privacy.restriction import is_restricted
 
 from . import permissions
 from .models import (
@@ -210,6 +211,8 @@ def get_trajectory(*, user, profile_id):
         match is not None
         and user.organisation_id in (match.corporation_id, match.care_provider_id)
         and (user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES))
+        # Paused while the resident has the processing restricted (AVG art. 18).
+        and not is_restricted(match.profile.referral_id)
     )
     if not allowed:
         _deny(user, profile_id, "traject")

@@ -51,6 +51,8 @@ class Referral(models.Model):
     exception_granted = models.BooleanField(default=False)
     # DPIA §10: a legal hold (litigation, a supervisor's inquiry) stops the retention purge.
     legal_hold = models.BooleanField(_("juridische bewaarplicht (niet opschonen)"), default=False)
+    # GDPR art. 18: while set, the case is read-only and its shares are paused (subject_rights).
+    restricted_at = models.DateTimeField(_("verwerking beperkt sinds"), null=True, blank=True, editable=False)
     # Set by woonkans.privacy.retention.purge_case: the personal data of this case is gone.
     purged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The case points at its anonymous monitoring fact; nothing points back (monitoring.models).

@@ -42,8 +42,16 @@ def revoke_from_region(referral):
         remove_perm(f"referrals.{VIEW}", organisation.group, referral)
 
 
+def _share_paused_for(roles):
+    # Corporations and care providers lose their view while the case is restricted (AVG art. 18);
+    # the municipality and the regisseurs keep reading (storage is allowed), but cannot write.
+    return set(roles) <= {Role.CORPORATION, Role.CARE_PROVIDER}
+
+
 def has(user, perm, referral, roles):
     if not user.is_authenticated or not user.has_role(*roles):
+        return False
+    if _share_paused_for(roles) and referral.restricted_at is not None:
         return False
     return ObjectPermissionChecker(user).has_perm(perm, referral)
 
@@ -51,9 +59,10 @@ def has(user, perm, referral, roles):
 def visible_referrals(user, queryset, roles, perm=VIEW):
     if not user.is_authenticated or not user.has_role(*roles):
         return queryset.none()
-    return get_objects_for_user(
-        user, f"referrals.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
-    )
+    # The bare codename: the queryset names the model. "referrals.view_identity" would be ambiguous,
+    # as the Identity model has a default permission with the same codename.
+    visible = get_objects_for_user(user, perm, klass=queryset, accept_global_perms=False, with_superuser=False)
+    return visible.filter(restricted_at__isnull=True) if _share_paused_for(roles) else visible
 
 
 VIEW_IDENTITY = "view_identity"

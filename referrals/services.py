@@ -18,6 +18,7 @@ from woonkans.parties.models import OrganisationKind
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn
 from woonkans.privacy.files import delete_private_file, store_upload
+from woonkans.privacy.restriction import ProcessingRestricted, ensure_processing_allowed
 
 from . import eligibility, permissions
 from .models import (
@@ -44,7 +45,13 @@ class SubmissionIncomplete(ValidationError):
 
 
 def _lock(referral):
-    return Referral.objects.select_for_update(of=("self",)).select_related("municipality", "region").get(pk=referral.pk)
+    """Lock the case row for this action; a restricted case (AVG art. 18) takes no action at all."""
+    locked = (
+        Referral.objects.select_for_update(of=("self",)).select_related("municipality", "region").get(pk=referral.pk)
+    )
+    if locked.restricted_at is not None:
+        raise ProcessingRestricted
+    return locked
 
 
 def _event(referral, kind, actor, note=""):
@@ -395,6 +402,7 @@ def save_draft(*, actor, referral, step, data):
     """Keep what the user typed (encrypted), even when it is not valid yet."""
     if not permissions.has(actor, permissions.CHANGE, referral, permissions.CONSULTANT_ROLES):
         raise PermissionDenied
+    ensure_processing_allowed(referral_id=referral.pk)
     if referral.status not in EDITABLE:
         return None
     payload = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
@@ -443,6 +451,7 @@ def decide_exception(*, actor, request, granted, decision_text):
 
 def record_route_event(*, actor, referral, kind, note=""):
     """Later stages (matching) write their steps on the referral's timeline through this."""
+    ensure_processing_allowed(referral_id=referral.pk)
     _event(referral, kind, actor, note=note)
 
 

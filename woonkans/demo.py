@@ -34,6 +34,7 @@ DEMO_USERS = [
     ("penningmeester.mgr", "Karin", "Bours", "MGR sociaal domein Limburg-Noord", Role.TREASURER),
     ("werkgroep.venray", "Peter", "Linders", "Gemeente Venray", Role.WERKGROEP),
     ("beheerder", "Yvonne", "Kessels", "Functioneel beheer Woonkans", Role.ADMINISTRATOR),
+    ("privacy.venlo", "Marloes", "Driessen", "Gemeente Venlo", Role.PRIVACY_OFFICER),
 ]
 
 # One seeder per app that holds cases: seeder(*, scale) -> list of manifest case entries.
@@ -41,6 +42,7 @@ CASE_SEEDERS = [
     "referrals.demo.seed_demo_cases",
     "matching.demo.seed_demo_cases",
     "guarantee_fund.demo.seed_demo_fund",
+    "subject_rights.demo.seed_demo_requests",
 ]
 
 

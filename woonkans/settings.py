@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "matching",
     "guarantee_fund",
     "monitoring",
+    "subject_rights",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "woonkans.accounts.middleware.RequireLoggingAcceptanceMiddleware",
     "woonkans.accounts.middleware.NoStoreForUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "woonkans.privacy.middleware.ProcessingRestrictedMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",

@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("guarantee_fund.urls")),
     path("", include("monitoring.urls")),
+    path("", include("subject_rights.urls")),
     path("beheer/", admin.site.urls),
 ]

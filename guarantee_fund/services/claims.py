@@ -13,6 +13,7 @@ from woonkans.accounts.roles import Role
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.files import store_upload
+from woonkans.privacy.restriction import ensure_processing_allowed
 
 from ..models import Claim, ClaimDocument, ClaimLine, ClaimStatus, CostCategory
 from ..workflow import ClaimTransition, claim_target
@@ -26,7 +27,14 @@ class ClaimIncomplete(ValidationError):
 
 
 def _lock(claim):
-    return Claim.objects.select_for_update(of=("self",)).select_related("region", "corporation").get(pk=claim.pk)
+    """Lock the claim for this action; the claim of a restricted case (AVG art. 18) takes no action."""
+    locked = (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("region", "corporation", "profile")
+        .get(pk=claim.pk)
+    )
+    ensure_processing_allowed(referral_id=locked.profile.referral_id)
+    return locked
 
 
 def _require_owner(actor, claim):
@@ -42,6 +50,7 @@ def create_claim(*, actor, profile, termination_date, termination_kind, evaluati
         raise PermissionDenied
     if profile.status != ProfileStatus.ENDED_NEGATIVE or match.end_kind not in (EndKind.EVICTED, EndKind.LEFT):
         raise ValidationError(_("Een claim kan alleen na een negatieve beëindiging: ontruimd of vertrokken."))
+    ensure_processing_allowed(referral_id=profile.referral_id)
     return Claim.objects.create(
         profile=profile,
         code=profile.code,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from woonkans.accounts.roles import Role
 from woonkans.notifications import notify
 from woonkans.parties.models import DistributionKeyShare, HousingStock, Organisation, OrganisationKind
+from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import splits
 from ..models import (
@@ -184,6 +185,7 @@ def _pay(*, actor, claim, paid_on, reference, idempotency_key):
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == ClaimStatus.PAID:
         return claim.payout  # a retry of a payment that already happened
+    ensure_processing_allowed(referral_id=claim.profile.referral_id)
     existing = LedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from referrals import services as referral_services
+from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgendaItem, AgendaItemKind, Attendance, Meeting, Vote, VoteChoice
@@ -40,6 +41,10 @@ def check_in(*, actor, meeting, organisation, present=True):
 @transaction.atomic
 def add_agenda_item(*, actor, meeting, kind, title, profile=None, exception_request=None):
     _require_chair(actor, meeting)
+    if profile is not None:
+        ensure_processing_allowed(referral_id=profile.referral_id)
+    if exception_request is not None:
+        ensure_processing_allowed(referral_id=exception_request.referral_id)
     if profile is not None and profile.region_id != meeting.region_id:
         raise ValidationError(_("Dit profiel hoort bij een andere regio."))
     if exception_request is not None and exception_request.region_id != meeting.region_id:
@@ -71,6 +76,8 @@ def decide_item(*, actor, item, decision):
     _require_chair(actor, item.meeting)
     if item.decided:
         raise ValidationError(_("Over dit punt is al besloten."))
+    if item.profile_id is not None:
+        ensure_processing_allowed(referral_id=item.profile.referral_id)
     if item.kind == AgendaItemKind.EXCEPTION:
         present = Attendance.objects.filter(meeting=item.meeting).count()
         votes_for = item.votes.filter(choice=VoteChoice.FOR).count()

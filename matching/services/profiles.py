@@ -14,6 +14,7 @@ from woonkans.audit.services import log_access
 from woonkans.notifications import notify
 from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
 from woonkans.privacy.pii_scan import fingerprint, scan_sections
+from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
@@ -35,6 +36,7 @@ class IdentifyingDataFound(ValidationError):
 def _require(user, perm, profile, roles=permissions.REGISSEUR_ROLES):
     if not permissions.has(user, perm, profile, roles):
         raise PermissionDenied
+    ensure_processing_allowed(referral_id=profile.referral_id)
 
 
 def _snapshot(profile, actor):
@@ -51,6 +53,7 @@ def create_profile(*, actor, referral):
     """Start the profile from the consultant's research; the regisseur edits from there."""
     if not referral_permissions.has(actor, referral_permissions.VIEW, referral, referral_permissions.REGISSEUR_ROLES):
         raise PermissionDenied
+    ensure_processing_allowed(referral_id=referral.pk)
     if referral.status != "submitted" or hasattr(referral, "profile"):
         raise ValidationError(_("Voor deze aanmelding kan geen (nieuw) profiel worden gemaakt."))
     research, identity = referral.research, referral.identity
@@ -206,6 +209,7 @@ def share_profile(*, actor, profile, corporations):
 @transaction.atomic
 def respond_to_profile(*, actor, share, response, offer=None):
     share = ProfileShare.objects.select_for_update(of=("self",)).select_related("profile").get(pk=share.pk)
+    ensure_processing_allowed(referral_id=share.profile.referral_id)
     if share.corporation_id != actor.organisation_id or not permissions.has(
         actor, permissions.VIEW, share.profile, permissions.CORPORATION_ROLES
     ):
@@ -229,6 +233,7 @@ def respond_to_profile(*, actor, share, response, offer=None):
 
 @transaction.atomic
 def post_message(*, actor, profile, corporation, text):
+    ensure_processing_allowed(referral_id=profile.referral_id)
     is_regisseur = permissions.has(actor, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES)
     is_that_corporation = actor.organisation_id == corporation.pk and permissions.has(
         actor, permissions.VIEW, profile, permissions.CORPORATION_ROLES

@@ -10,13 +10,18 @@ from referrals import services as referral_services
 from referrals.models import EventKind
 from referrals.permissions import region_directors
 from woonkans.notifications import notify
+from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, ProfileStatus, Signal
 
 
 def _lock(profile):
-    return Profile.objects.select_for_update(of=("self",)).select_related("region", "referral").get(pk=profile.pk)
+    """Lock the profile for this action; a restricted case (AVG art. 18) takes no action at all."""
+    locked = Profile.objects.select_for_update(of=("self",)).select_related("region", "referral").get(pk=profile.pk)
+    if locked.referral.restricted_at is not None:
+        raise ProcessingRestricted
+    return locked
 
 
 def _require_regisseur(actor, profile):

@@ -26,6 +26,7 @@ EXPECTED = {
     Role.TREASURER: {"mgr"},
     Role.WERKGROEP: set(OrganisationKind.values),
     Role.ADMINISTRATOR: set(OrganisationKind.values),
+    Role.PRIVACY_OFFICER: {"municipality"},
 }
 
 

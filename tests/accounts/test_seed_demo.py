@@ -168,3 +168,23 @@ def test_demo_fund_has_a_paid_round_a_payout_and_claims_at_every_status(tmp_path
     assert Fund.get().balance_cents == sum(LedgerEntry.objects.values_list("amount_cents", flat=True))
     seed(tmp_path)
     assert ContributionRound.objects.count() == 1
+
+
+def test_the_demo_privacy_officer_has_a_fresh_and_an_overdue_request(tmp_path, client):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+    from woonkans.accounts.models import LoggingAcceptance
+
+    seed(tmp_path)
+    officer = User.objects.get(username="privacy.venlo")
+    LoggingAcceptance.objects.create(user=officer, notice_version=settings.LOGGING_NOTICE_VERSION)
+    sign_in(client, officer)
+    page = client.get(reverse("subject_rights:list")).content.decode()
+    assert "Inzage (art. 15)" in page and "Bezwaar (art. 21)" in page
+    assert "1 verzoek is over de termijn." in page
+    seed(tmp_path)  # idempotent: no second pair
+    from subject_rights.models import SubjectRequest
+
+    assert SubjectRequest.objects.count() == 2

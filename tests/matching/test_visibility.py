@@ -145,3 +145,13 @@ def test_matching_table_and_profile_list_queries_do_not_grow(
     signed_in(people["noord"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("matching:profiles")).status_code == 200
+
+
+def test_the_matched_corporation_sees_its_tenant_in_the_trajectories_list(client, signed_in, people):
+    # Regression: "referrals.view_identity" was ambiguous for django-guardian (Identity's default permission).
+    profile = make_matched(people)
+    signed_in(people["woonwenz"])
+    page = client.get(reverse("matching:trajectories")).content.decode()
+    assert profile.code in page and "Jan Jansen" in page
+    signed_in(people["antares"])
+    assert profile.code not in client.get(reverse("matching:trajectories")).content.decode()

@@ -21,8 +21,10 @@ from matching.models.profile import SECTION_FIELDS
 from monitoring import figures
 from monitoring.models import CaseFact
 from referrals.models import Consent, Document, Feedback, Identity, Referral, ReferralEvent, Research
+from subject_rights.models import SubjectRequest
+from subject_rights.services import register_request
+from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessLog
-from woonkans.privacy import retention
 from woonkans.privacy.retention import cases_due, purge_case, purge_due
 
 from ..guarantee_fund.conftest import ended_negatively
@@ -108,7 +110,7 @@ def test_the_later_of_referral_closing_and_profile_end_counts(people):
     assert profile.referral_id not in due_ids()
 
 
-def test_open_cases_held_cases_and_purged_cases_are_not_due(people, closed_case, monkeypatch):
+def test_open_cases_held_cases_and_purged_cases_are_not_due(people, closed_case, make_user):
     open_case = make_submitted(people["venlo"])
     Referral.objects.filter(pk=open_case.pk).update(closed_at=at_noon(TODAY - relativedelta(years=30)))
     assert due_ids() == {closed_case.pk}  # status still submitted: not closed, whatever the date
@@ -120,9 +122,17 @@ def test_open_cases_held_cases_and_purged_cases_are_not_due(people, closed_case,
     assert purge_case(referral=closed_case)["cases"] == 0  # also when called directly
 
     Referral.objects.filter(pk=closed_case.pk).update(legal_hold=False)
-    monkeypatch.setattr(retention, "has_open_subject_request", lambda referral: referral.pk == closed_case.pk)
-    assert due_ids() == set()
-    monkeypatch.undo()
+    officer = make_user(Role.PRIVACY_OFFICER, "Gemeente Venlo")
+    request = register_request(
+        actor=officer,
+        referral=closed_case,
+        kind="access",
+        received_on=timezone.localdate(),
+        request_text="Wat hebben jullie?",
+    )
+    assert due_ids() == set()  # a pending data-subject request keeps the data
+    SubjectRequest.objects.filter(pk=request.pk).update(status="granted")
+    assert due_ids() == {closed_case.pk}
 
     Referral.objects.filter(pk=closed_case.pk).update(purged_at=timezone.now())
     assert due_ids() == set()

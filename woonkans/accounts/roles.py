@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     TREASURER = "treasurer", _("Penningmeester MGR")
     WERKGROEP = "werkgroep", _("Lid werkgroep")
     ADMINISTRATOR = "administrator", _("Functioneel beheerder")
+    # Handles the residents' GDPR requests for the municipality's cases (DPIA §15).
+    PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
 
 
 ALL_KINDS = frozenset(OrganisationKind.values)
@@ -30,6 +32,8 @@ ROLE_ORGANISATION_KINDS = {
     Role.WERKGROEP: ALL_KINDS,
     # Each organisation may have its own administrator (access reviews, DPIA §16).
     Role.ADMINISTRATOR: ALL_KINDS,
+    # The municipality is the controller for the Wmo file and answers the resident's requests.
+    Role.PRIVACY_OFFICER: frozenset({OrganisationKind.MUNICIPALITY}),
 }
 
 

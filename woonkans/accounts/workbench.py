@@ -27,6 +27,10 @@ ROLE_PANELS = {
     Role.TREASURER: (_("Garantiefonds"), _("Goedgekeurde claims, het grootboek en bijdragerondes.")),
     Role.WERKGROEP: (_("Monitoring"), _("De halfjaarlijkse cijfers van Woonkans.")),
     Role.ADMINISTRATOR: (_("Beheer"), _("Organisaties, gebruikers, rollen en de logboeken.")),
+    Role.PRIVACY_OFFICER: (
+        _("Rechten van betrokkenen"),
+        _("Verzoeken om inzage, correctie, beperking, wissen en bezwaar, met hun termijnen."),
+    ),
 }
 
 
@@ -62,6 +66,10 @@ ROLE_LINKS = {
         (_("Grootboek"), "guarantee_fund:ledger"),
         (_("Bijdragerondes"), "guarantee_fund:rounds"),
         (_("Verantwoording"), "guarantee_fund:accountability"),
+    ),
+    Role.PRIVACY_OFFICER: _links(
+        (_("Verzoeken van inwoners"), "subject_rights:list"),
+        (_("Nieuw verzoek registreren"), "subject_rights:find_case"),
     ),
     Role.CARE_PROVIDER: _links(
         (_("Meldingen van je organisatie"), "referrals:reports"),

@@ -73,6 +73,7 @@ from referrals.models import (
     Research,
 )
 from referrals.workflow import Status
+from subject_rights.models import SubjectRequest
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
@@ -85,16 +86,14 @@ ENDED_PROFILE_STATUSES = (ProfileStatus.ENDED_POSITIVE, ProfileStatus.ENDED_NEGA
 AUDIT_OBJECT_TYPE = "privacy.retention"
 
 
-def has_open_subject_request(referral) -> bool:
-    """Hook for the data-subject-rights feature (AVG art. 15–18, 21): always False for now.
+def with_open_subject_request():
+    """Referrals whose resident has a pending request (AVG art. 15–18, 21): the answer needs the data,
+    and a restriction in effect means the data is kept as it is. ``cases_due`` leaves them out."""
+    return SubjectRequest.objects.pending().values("referral_id")
 
-    A case whose resident has an open request (access, rectification, restriction, objection)
-    must not be purged while that request is handled: the answer needs the data. When that
-    feature lands, return True here for such a referral (better still: turn it into a queryset
-    filter in ``cases_due``). ``cases_due`` already leaves out every referral for which this
-    returns True.
-    """
-    return False
+
+def has_open_subject_request(referral) -> bool:
+    return SubjectRequest.objects.pending().filter(referral_id=referral.pk).exists()
 
 
 def closed_on_expression():
@@ -128,8 +127,8 @@ def cutoffs(today: date) -> dict[int, date]:
 def cases_due(*, today: date):
     """The referrals whose personal data must be purged on `today` (see the module docstring).
 
-    Leaves out referrals under a legal hold, those already purged, and those for which
-    ``has_open_subject_request`` says a data-subject request is open.
+    Leaves out referrals under a legal hold, those already purged, and those with a pending
+    data-subject request (``with_open_subject_request``).
     """
     cutoff = cutoffs(today)
     not_eligible = Q(eligible=False) | Q(eligible__isnull=True)
@@ -140,11 +139,10 @@ def cases_due(*, today: date):
             Q(eligible=True, closed_on__lt=cutoff[ELIGIBLE_RETENTION_YEARS])
             | (not_eligible & Q(closed_on__lt=cutoff[NOT_ELIGIBLE_RETENTION_YEARS]))
         )
+        .exclude(pk__in=with_open_subject_request())
         .order_by("closed_on", "pk")
     )
-    # Only the (few) due cases are looked at here, never all cases.
-    held = [referral.pk for referral in due if has_open_subject_request(referral)]
-    return due.exclude(pk__in=held) if held else due
+    return due
 
 
 def _ids(queryset):

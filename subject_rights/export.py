@@ -1,0 +1,212 @@
+"""The art. 15 overview: everything held about the resident, with purposes, recipients, retention,
+source and who viewed the data when (organisation and role, from the access log).
+
+One structure feeds both files: JSON for machines, PDF (templates/pdf/subject_access.html) for the
+resident. Records are read field by field from the models, so a field added later shows up here
+without anyone remembering to list it; only technical fields and staff members' own data stay out.
+"""
+
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guarantee_fund.models import Claim, ClaimDocument, ClaimLine
+from matching.models import CaseMeeting, Evaluation, Match, Offer, Profile, ProfileMessage, ProfileShare, Signal
+from matching.models.profile import SECTIONS
+from referrals.models import Consent, Document, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
+from woonkans.accounts.roles import Role
+from woonkans.audit.models import AccessLog
+
+from .models import SubjectRequest
+from .recipients import case_recipients
+
+# Technical or staff fields: not the resident's data (staff names are the staff's personal data).
+LEFT_OUT = {
+    "id",
+    "referral",
+    "profile",
+    "share",
+    "claim",
+    "request",
+    "bsn_index",
+    "path",
+    "sha256",
+    "fact",
+    "version",
+    "pii_overrides",
+    "request_text",
+    "decision_reason",
+}
+USER_MODEL_LABEL = "accounts.User"
+
+PURPOSES = [
+    _("Het inventariseren van de zorg- en ondersteuningsbehoefte (Wmo-onderzoek)"),
+    _("Bepalen of de inwoner tot de doelgroep van Woonkans behoort"),
+    _("Passende zorg en ondersteuning realiseren en een passende woning bemiddelen"),
+    _("Het begeleiden van het traject na de huisvesting en het garantiefonds (borg bij misgaan)"),
+    _("Anonieme verantwoording en monitoring van het programma"),
+]
+LEGAL_BASIS = _(
+    "Uitvoering van een taak van algemeen belang (AVG art. 6 lid 1 sub e) op grond van de Wmo 2015, "
+    "met uitdrukkelijke toestemming van de inwoner voor het delen met de partners van Woonkans."
+)
+
+
+def _value(instance, field):
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    value = getattr(instance, field.attname if not field.is_relation else field.name)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    return value
+
+
+def record(instance, *, extra=()):
+    """[(label, value)] of one row: every concrete field except technical and staff fields."""
+    rows = []
+    for field in instance._meta.concrete_fields:
+        if field.name in LEFT_OUT:
+            continue
+        if field.is_relation and field.related_model._meta.label == USER_MODEL_LABEL:
+            continue
+        value = _value(instance, field)
+        if value in (None, "", []):
+            continue
+        rows.append((str(field.verbose_name), value))
+    rows.extend(extra)
+    return rows
+
+
+def _section(title, instances, **kwargs):
+    return {"title": str(title), "records": [record(instance, **kwargs) for instance in instances]}
+
+
+def _retention(referral):
+    years = referral.retention_years
+    return {
+        "years": years,
+        "rule": _(
+            "Na afsluiten van de zaak %(years)s jaar (Wmo, selectielijst, DPIA §10): 15 jaar als de inwoner tot de "
+            "doelgroep behoorde, anders 5 jaar. Daarna worden de persoonsgegevens verwijderd; alleen anonieme "
+            "cijfers blijven."
+        )
+        % {"years": years},
+        "closed_at": referral.closed_at.date() if referral.closed_at else None,
+        "removed_after": (referral.closed_at.date() + relativedelta(years=years)) if referral.closed_at else None,
+    }
+
+
+def _source(referral):
+    if referral.reported_by_id:
+        return _(
+            "Gemeld door %(organisation)s, met mandaat van de inwoner; aangevuld in het gesprek met de inwoner."
+        ) % {"organisation": referral.reported_by.name}
+    return _("Verstrekt door de inwoner zelf in het gesprek met de Wmo-consulent van %(municipality)s.") % {
+        "municipality": referral.municipality.name
+    }
+
+
+def _role_labels(codes):
+    """The log keeps role codes ("corporation"); the resident reads "Verhuurconsulent"."""
+    return ", ".join(str(Role(code).label) if code in Role.values else code for code in codes.split(",") if code)
+
+
+def access_history(referral, profile, claims):
+    """Who read or changed the data, when: organisation and role only, oldest first."""
+    subjects = [str(referral.pk)]
+    if profile is not None:
+        subjects.append(profile.code)
+    subjects.extend({claim.code for claim in claims})
+    rows = (
+        AccessLog.objects.filter(subject__in=subjects)
+        .order_by("at", "id")
+        .values_list("at", "organisation", "roles", "action", "outcome", "purpose")
+    )
+    actions = dict(AccessLog._meta.get_field("action").choices)
+    outcomes = dict(AccessLog._meta.get_field("outcome").choices)
+    return [
+        {
+            "at": at,
+            "organisation": organisation or _("het portaal (automatisch)"),
+            "roles": _role_labels(roles),
+            "action": str(actions.get(action, action)),
+            "outcome": str(outcomes.get(outcome, outcome)),
+            "purpose": purpose,
+        }
+        for at, organisation, roles, action, outcome, purpose in rows
+    ]
+
+
+def build_overview(referral_id):
+    referral = Referral.objects.select_related("municipality", "region", "reported_by").get(pk=referral_id)
+    profile = Profile.objects.filter(referral=referral).select_related("region").first()
+    claims = list(Claim.objects.filter(profile=profile).select_related("corporation")) if profile else []
+    sections = [
+        _section(_("Zaak"), [referral]),
+        _section(_("Identiteit en contactgegevens"), Identity.objects.filter(referral=referral)),
+        _section(_("Onderzoek (keukentafelgesprek)"), Research.objects.filter(referral=referral)),
+        _section(_("Toestemming"), Consent.objects.filter(referral=referral)),
+        _section(_("Documenten"), Document.objects.filter(referral=referral)),
+        _section(_("Terugkoppelingen van de regisseur"), Feedback.objects.filter(referral=referral)),
+        _section(_("Uitzonderingsverzoeken"), ExceptionRequest.objects.filter(referral=referral)),
+        _section(_("Verloop van de zaak"), ReferralEvent.objects.filter(referral=referral)),
+    ]
+    if profile is not None:
+        profile_text = [(str(label), getattr(profile, field)) for field, label in SECTIONS if getattr(profile, field)]
+        sections += [
+            {"title": str(_("Bemiddelingsprofiel (zonder naam, onder code)")), "records": [record(profile)]},
+            {"title": str(_("Tekst van het bemiddelingsprofiel")), "records": [profile_text] if profile_text else []},
+            _section(_("Gedeeld met corporaties"), ProfileShare.objects.filter(profile=profile)),
+            _section(_("Woningaanbiedingen"), Offer.objects.filter(share__profile=profile)),
+            _section(_("Vragen en berichten over het profiel"), ProfileMessage.objects.filter(profile=profile)),
+            _section(_("Match en traject"), Match.objects.filter(profile=profile)),
+            _section(_("Evaluaties"), Evaluation.objects.filter(profile=profile)),
+            _section(_("Signalen"), Signal.objects.filter(profile=profile)),
+            _section(_("Casusoverleggen"), CaseMeeting.objects.filter(profile=profile)),
+            _section(_("Claims op het garantiefonds"), claims),
+            _section(_("Kostenposten van claims"), ClaimLine.objects.filter(claim__in=claims)),
+            _section(_("Documenten bij claims"), ClaimDocument.objects.filter(claim__in=claims)),
+        ]
+    sections.append(
+        _section(
+            _("Verzoeken van de inwoner (AVG)"),
+            SubjectRequest.objects.filter(referral=referral).order_by("received_on", "registered_at"),
+        )
+    )
+    return {
+        "generated_at": timezone.now(),
+        "reference": referral.short_reference,
+        "controller": referral.municipality.name,
+        "purged": referral.purged_at is not None,
+        "purposes": [str(purpose) for purpose in PURPOSES],
+        "legal_basis": str(LEGAL_BASIS),
+        "source": _source(referral),
+        "retention": _retention(referral),
+        "recipients": [
+            {"organisation": entry["organisation"].name, "received": [str(item) for item in entry["received"]]}
+            for entry in case_recipients(referral)
+        ],
+        "sections": [section for section in sections if section["records"]],
+        "access_history": access_history(referral, profile, claims),
+        "rights": str(
+            _(
+                "U kunt uw gegevens laten verbeteren of aanvullen, laten wissen waar geen wettelijke bewaarplicht "
+                "geldt, de verwerking laten beperken en bezwaar maken. U kunt een klacht indienen bij de Autoriteit "
+                "Persoonsgegevens."
+            )
+        ),
+    }
+
+
+def as_json(value):
+    """json.dumps default: dates and times as ISO 8601, everything else as text."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,151 @@
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals.forms import DATE_WIDGET, TEXT_AREA, IdentityForm
+from referrals.models import Research
+from woonkans.privacy.bsn import normalise_bsn, validate_bsn
+
+from .services import ErasureGround
+from .workflow import RequestKind
+
+REFERENCE = re.compile(r"^[0-9a-fA-F]{8}$")
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
+    return value
+
+
+class CaseSearchForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Zaaknummer"),
+        max_length=8,
+        required=False,
+        help_text=_("De 8 tekens van de aanmelding, bijvoorbeeld 3F2A9C01."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    bsn = forms.CharField(
+        label=_("BSN van de inwoner"),
+        max_length=11,
+        required=False,
+        validators=[validate_bsn],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_reference(self):
+        value = self.cleaned_data["reference"].strip()
+        if value and not REFERENCE.match(value):
+            raise forms.ValidationError(_("Een zaaknummer bestaat uit 8 cijfers en letters A tot en met F."))
+        return value
+
+    def clean_bsn(self):
+        return normalise_bsn(self.cleaned_data.get("bsn", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("reference") and not cleaned.get("bsn"):
+            raise forms.ValidationError(_("Vul een zaaknummer of een BSN in."))
+        return cleaned
+
+
+class RegisterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Soort verzoek"), choices=RequestKind.choices, widget=forms.RadioSelect)
+    received_on = forms.DateField(label=_("Ontvangen op"), widget=DATE_WIDGET, initial=timezone.localdate)
+    request_text = forms.CharField(
+        label=_("Wat vraagt de inwoner?"),
+        widget=TEXT_AREA,
+        help_text=_("In de woorden van de inwoner. Wordt versleuteld bewaard."),
+    )
+
+    def clean_received_on(self):
+        return _not_in_future(self.cleaned_data["received_on"])
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Besluit"),
+        choices=[("granted", _("Toewijzen")), ("refused", _("Afwijzen"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=TEXT_AREA,
+        required=False,
+        help_text=_("Verplicht bij afwijzen: de inwoner krijgt de reden en de mogelijkheid van een klacht te horen."),
+    )
+    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def clean_informed_on(self):
+        return _not_in_future(self.cleaned_data["informed_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "refused" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Motiveer de afwijzing."))
+        return cleaned
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van de verlenging"), widget=TEXT_AREA)
+
+
+class RestrictForm(forms.Form):
+    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
+
+    def clean_informed_on(self):
+        return _not_in_future(self.cleaned_data["informed_on"])
+
+
+class AnnounceLiftForm(forms.Form):
+    announced_on = forms.DateField(
+        label=_("Inwoner geïnformeerd over de opheffing op"), widget=DATE_WIDGET, initial=timezone.localdate
+    )
+
+    def clean_announced_on(self):
+        return _not_in_future(self.cleaned_data["announced_on"])
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van de opheffing"), widget=TEXT_AREA)
+
+
+class EraseForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Grond"), choices=ErasureGround.CHOICES, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
+    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat de persoonsgegevens van deze zaak en de bestanden definitief worden verwijderd.")
+    )
+
+    def clean_informed_on(self):
+        return _not_in_future(self.cleaned_data["informed_on"])
+
+
+class IdentityCorrectionForm(IdentityForm):
+    """The consultant's identity form, with the same checks (BSN elfproef, postcode, birth date)."""
+
+    prefix = "identiteit"
+
+
+RESEARCH_TEXT_FIELDS = [
+    field.name
+    for field in Research._meta.concrete_fields
+    if field.get_internal_type() == "TextField" or field.name == "origin_other"
+]
+
+
+class ResearchCorrectionForm(forms.ModelForm):
+    prefix = "onderzoek"
+
+    class Meta:
+        model = Research
+        fields = RESEARCH_TEXT_FIELDS
+        widgets = {name: TEXT_AREA for name in RESEARCH_TEXT_FIELDS if name != "origin_other"}
+
+
+class RectificationReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van de correctie"), widget=TEXT_AREA)

@@ -1,0 +1,105 @@
+"""Reads for the privacy officer: only the own municipality's cases and requests, every read logged."""
+
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from referrals import permissions as referral_permissions
+from referrals.models import Identity, Referral
+from referrals.services import BSN_INDEX_PURPOSE
+from woonkans.audit.models import AccessAction, AccessOutcome
+from woonkans.audit.services import log_access
+from woonkans.privacy import crypto
+from woonkans.privacy.bsn import normalise_bsn
+
+from .models import SubjectRequest
+from .services import OFFICER_ROLES, is_officer_for
+from .workflow import PENDING, RequestStatus
+
+OBJECT_TYPE = "subject_rights.subjectrequest"
+PURPOSE = "rechten van betrokkene (AVG)"
+
+
+def _officer_requests(user):
+    if not user.is_authenticated or not user.has_role(*OFFICER_ROLES) or user.organisation_id is None:
+        return SubjectRequest.objects.none()
+    return SubjectRequest.objects.filter(municipality_id=user.organisation_id)
+
+
+def requests_for_officer(*, user, show="pending"):
+    """The municipality's requests, pending first and by deadline; overdue ones flagged by the template."""
+    requests = _officer_requests(user).select_related("referral")
+    if show == "pending":
+        requests = requests.filter(status__in=PENDING)
+    elif show == "finished":
+        requests = requests.exclude(status__in=PENDING)
+    log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose=PURPOSE)
+    return requests.annotate(
+        pending_first=Case(When(status__in=PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("pending_first", "due_on", "registered_at")
+
+
+def overdue_count(*, user):
+    return _officer_requests(user).overdue(timezone.localdate()).count()
+
+
+def get_request(*, user, request_id, purpose=PURPOSE):
+    request = (
+        _officer_requests(user)
+        .select_related("referral__municipality", "referral__region", "registered_by", "decided_by")
+        .prefetch_related("rectifications")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None or not is_officer_for(user, request.referral):
+        log_access(
+            user=user,
+            action=AccessAction.READ,
+            object_type=OBJECT_TYPE,
+            object_id=str(request_id),
+            outcome=AccessOutcome.DENIED,
+            purpose=purpose,
+        )
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=request, subject=str(request.referral_id), purpose=purpose)
+    return request
+
+
+def find_cases(*, user, reference="", bsn=""):
+    """The officer's municipality's cases matching a case reference (8 characters) or a BSN; logged as a search.
+
+    Searching is by POST only, so neither ever lands in a URL or a server log.
+    """
+    cases = referral_permissions.visible_referrals(
+        user, Referral.objects.select_related("identity", "municipality"), OFFICER_ROLES
+    )
+    reference = reference.strip().lower()
+    if reference:
+        # The reference is the first 8 hex digits of the case id: a range on the id finds it with the index.
+        cases = cases.filter(
+            id__gte=f"{reference}-0000-0000-0000-000000000000", id__lte=f"{reference}-ffff-ffff-ffff-ffffffffffff"
+        )
+    if bsn:
+        index = crypto.blind_index(normalise_bsn(bsn), purpose=BSN_INDEX_PURPOSE)
+        cases = cases.filter(pk__in=Identity.objects.filter(bsn_index=index).values("referral_id"))
+    log_access(user=user, action=AccessAction.SEARCH, object_type="referrals.referral", purpose=PURPOSE)
+    return list(cases.order_by("-created_at")[:20])
+
+
+def get_case_for_officer(*, user, referral_id):
+    referral = Referral.objects.select_related("identity", "municipality").filter(pk=referral_id).first()
+    if referral is None or not is_officer_for(user, referral):
+        log_access(
+            user=user,
+            action=AccessAction.READ,
+            object_type="referrals.referral",
+            object_id=str(referral_id),
+            outcome=AccessOutcome.DENIED,
+            purpose=PURPOSE,
+        )
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=referral, subject=str(referral.pk), purpose=PURPOSE)
+    return referral
+
+
+__all__ = ["RequestStatus"]

@@ -1,0 +1,104 @@
+"""Art. 15: the overview holds everything on the resident, purposes, recipients, retention, source and who looked."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from woonkans.audit.models import AccessLog
+
+from ..matching.conftest import make_matched
+from ..pdftext import pdf_text
+from ..referrals.conftest import VALID_BSN
+from .conftest import act_url, register
+
+pytestmark = pytest.mark.django_db
+
+
+def export_url(request, file_format):
+    return reverse("subject_rights:export", kwargs={"request_id": request.pk, "file_format": file_format})
+
+
+@pytest.fixture
+def matched_case(people, client, signed_in):
+    profile = make_matched(people)
+    # The matched corporation reads the profile; the other one reads it too before the match decision.
+    signed_in(people["woonwenz"])
+    assert client.get(reverse("matching:corporation_profile", kwargs={"profile_id": profile.pk})).status_code == 200
+    client.logout()
+    return profile
+
+
+def test_the_json_overview_holds_what_article_15_lists(client, signed_in, officer, matched_case, people):
+    referral = matched_case.referral
+    request = register(officer, referral, "access")
+    signed_in(officer)
+    response = client.get(export_url(request, "json"))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store" and "attachment" in response["Content-Disposition"]
+    overview = json.loads(response.content)
+    text = json.dumps(overview, ensure_ascii=False)
+
+    # The data itself: identity, BSN, research, documents, profile text, the match.
+    for held in ("Jansen", VALID_BSN, "Kerkstraat 1", "Woont tijdelijk bij een vriend.", "Maasstraat 3, Venlo"):
+        assert held in text, held
+    titles = {section["title"] for section in overview["sections"]}
+    assert {
+        "Identiteit en contactgegevens",
+        "Onderzoek (keukentafelgesprek)",
+        "Documenten",
+        "Match en traject",
+    } <= titles
+    assert "Gedeeld met corporaties" in titles
+    # Purposes, legal basis, source, retention.
+    assert len(overview["purposes"]) >= 3 and "Wmo" in overview["legal_basis"]
+    assert "Wmo-consulent van Gemeente Venlo" in overview["source"]
+    assert overview["retention"]["years"] == 15
+    # Recipients: the region's regisseurs, both corporations the profile went to, the matched provider.
+    recipients = {entry["organisation"]: entry["received"] for entry in overview["recipients"]}
+    assert {"Gemeente Venlo", "Ketenregie Noord-Limburg", "Woonwenz", "Antares", "Moveoo"} <= set(recipients)
+    assert any("identiteit" in item for item in recipients["Woonwenz"])
+    assert recipients["Antares"] == ["het geanonimiseerde bemiddelingsprofiel"]
+    # Who viewed it, when: organisation and role, never the employee's name or username.
+    history = overview["access_history"]
+    assert any(row["organisation"] == "Woonwenz" and row["roles"] == "Verhuurconsulent" for row in history)
+    assert people["woonwenz"].username not in text and people["noord"].username not in text
+    assert people["woonwenz"].last_name not in json.dumps(history)
+    # Making the overview is itself logged as an export of this case.
+    assert AccessLog.objects.filter(action="export", subject=str(referral.pk), username=officer.username).exists()
+
+
+def test_the_pdf_overview_reads_the_same_for_the_resident(client, signed_in, officer, matched_case):
+    request = register(officer, matched_case.referral, "access")
+    signed_in(officer)
+    response = client.get(export_url(request, "pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for expected in ("Overzicht van uw gegevens", "Jansen", "Woonwenz", "Wie uw gegevens heeft ingezien", "15 jaar"):
+        assert expected in text, expected
+
+
+def test_access_is_granted_only_after_the_overview_was_made(client, signed_in, officer, matched_case):
+    request = register(officer, matched_case.referral, "access")
+    signed_in(officer)
+    decide = {
+        "besluiten-outcome": "granted",
+        "besluiten-reason": "",
+        "besluiten-informed_on": timezone.localdate().isoformat(),
+    }
+    page = client.post(act_url(request, "besluiten"), decide).content.decode()
+    assert "Maak eerst het overzicht" in page
+    request.refresh_from_db()
+    assert request.status == "open"
+
+    client.get(export_url(request, "pdf"))
+    client.post(act_url(request, "besluiten"), decide)
+    request.refresh_from_db()
+    assert request.status == "granted" and request.decided_by == officer
+
+
+def test_only_an_access_request_has_an_overview(client, signed_in, officer, matched_case):
+    request = register(officer, matched_case.referral, "objection")
+    signed_in(officer)
+    assert client.get(export_url(request, "json")).status_code == 404
