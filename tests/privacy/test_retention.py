@@ -16,7 +16,7 @@ from django.utils import timezone
 from guarantee_fund import services as fund_services
 from guarantee_fund.models import Claim, ClaimDocument
 from matching import services as matching_services
-from matching.models import CaseMeeting, Evaluation, Match, Profile, ProfileMessage, ProfileVersion, Signal
+from matching.models import AgendaItem, CaseMeeting, Evaluation, Match, Profile, ProfileMessage, ProfileVersion, Signal
 from matching.models.profile import SECTION_FIELDS
 from monitoring import figures
 from monitoring.models import CaseFact
@@ -241,6 +241,14 @@ def test_a_whole_trajectory_is_purged_and_the_code_stays(people, django_capture_
         uploaded_file=SimpleUploadedFile("factuur-jansen.pdf", PDF, content_type="application/pdf"),
     )
     Feedback.objects.create(referral=profile.referral, kind=1, text="Jan heeft een bewindvoerder.", author=regisseur)
+    Claim.objects.filter(pk=claim.pk).update(
+        decision_motivation="Jan had geen schuld.", return_reason="Factuur van Jan ontbreekt."
+    )
+    overleg = matching_services.create_meeting(actor=regisseur, region=profile.region, date=TODAY)
+    item = matching_services.add_agenda_item(
+        actor=regisseur, meeting=overleg, kind="profile", title=profile.code, profile=profile
+    )
+    AgendaItem.objects.filter(pk=item.pk).update(decision="Jan krijgt een tweede kans.")
     code = profile.code
     end_profile(profile, TODAY - relativedelta(years=5, days=1), status="ended_negative")
     Referral.objects.filter(pk=profile.referral_id).update(eligible=False)
@@ -262,6 +270,8 @@ def test_a_whole_trajectory_is_purged_and_the_code_stays(people, django_capture_
     assert CaseMeeting.objects.filter(profile=profile, outcome="", report_back="").count() == 1
     kept_claim = Claim.objects.get(pk=claim.pk)
     assert kept_claim.code == code and kept_claim.evaluation == "" and kept_claim.lines.count() == 0
+    assert kept_claim.decision_motivation == "" and kept_claim.return_reason == ""
+    assert AgendaItem.objects.get(pk=item.pk).decision == "" and AgendaItem.objects.get(pk=item.pk).title == code
     assert not ClaimDocument.objects.filter(pk=claim_document.pk).exists()
     assert not stored(claim_document.path)
     # No change-log entry anywhere still holds a copy of the case's text.

@@ -28,7 +28,8 @@ What goes?
     timeline (events with their notes), documents (rows, and the files after commit), every
     free-text section of the profile and its versions and messages, the free text of offers,
     the match, evaluations, signals and case meetings, claim documents (rows and files) and
-    the claim's evaluation, the referral's closing reason, and the django-auditlog change-log
+    the claim's evaluation, decision motivation and return reason, the overleg's decisions on the
+    profile's agenda items, the referral's closing reason, and the django-auditlog change-log
     entries of all those objects, which hold copies of the same data.
 """
 
@@ -206,7 +207,14 @@ def _purge_profile(profile, counts, logged, paths):
 
     claims = Claim.objects.filter(profile_id=profile_id)
     logged[Claim] = _ids(claims)
-    counts["claims"] += claims.update(evaluation="")
+    # The chair's motivation and the MGR's return reason may describe the resident; amounts,
+    # dates and the code stay for the money trail.
+    counts["claims"] += claims.update(evaluation="", decision_motivation="", return_reason="")
+    # Overleg decisions about this profile (or its claim) likewise; the meeting's own notes speak
+    # of codes only and stay with the meeting.
+    agenda_items = AgendaItem.objects.filter(profile_id=profile_id)
+    logged[AgendaItem] = _ids(agenda_items)
+    counts["agenda_items"] += agenda_items.update(decision="")
     claim_documents = ClaimDocument.objects.filter(claim__profile_id=profile_id)
     logged[ClaimDocument] = _ids(claim_documents)
     paths.extend(claim_documents.values_list("path", flat=True))
