@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.remind_evaluations",
         "schedule": crontab(hour=7, minute=0),
     },
+    "remind-subject-request-deadlines": {
+        "task": "subject_rights.tasks.remind_deadlines",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "open-access-reviews": {
         "task": "woonkans.accounts.tasks.open_access_reviews",
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,7"),

@@ -136,3 +136,22 @@ def test_the_list_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("subject_rights:list") + "?toon=alle")
     assert response.content.decode().count('href="/privacy/verzoeken/') >= rows
+
+
+def test_officers_are_reminded_of_requests_due_within_a_week(
+    people, officer, officer_venray, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from subject_rights.tasks import remind_deadlines
+
+    referral = make_submitted(people["venlo"])
+    register(officer, referral, "access", days_ago=2)  # due in about four weeks: no reminder yet
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_deadlines() == 0
+    register(officer, referral, "objection", days_ago=26)  # due within a week
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_deadlines() == 1
+    assert [message.to[0] for message in mail.outbox] == ["privacy@venlo.example.org"]
+    assert "Jansen" not in mail.outbox[0].body
