@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guarantee_fund.models import Claim, ClaimDocument, ClaimLine
 from matching.models import CaseMeeting, Evaluation, Match, Offer, Profile, ProfileMessage, ProfileShare, Signal
-from matching.models.profile import SECTIONS
+from matching.models.profile import SECTION_FIELDS, SECTIONS
 from referrals.models import Consent, Document, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessLog
@@ -41,6 +41,72 @@ LEFT_OUT = {
     "decision_reason",
 }
 USER_MODEL_LABEL = "accounts.User"
+
+# Dutch labels for fields whose model gives none (the model's default would be the English name).
+LABELS = {
+    "actor_organisation": _("door organisatie"),
+    "approved_cents": _("toegekend bedrag (centen)"),
+    "at": _("tijdstip"),
+    "care_provider": _("zorgaanbieder"),
+    "closed_at": _("afgesloten op"),
+    "code": _("code"),
+    "content_type": _("bestandstype"),
+    "corporation": _("corporatie"),
+    "created_at": _("aangemaakt op"),
+    "decided_at": _("besloten op"),
+    "decision": _("besluit"),
+    "decision_motivation": _("motivering van het besluit"),
+    "eligibility_checked_at": _("doelgroep getoetst op"),
+    "end_kind": _("soort beëindiging"),
+    "ended_on": _("beëindigd op"),
+    "evaluation_reminded_on": _("herinnering evaluatie op"),
+    "exception_granted": _("uitzondering toegekend"),
+    "failed_conditions": _("niet voldaan aan"),
+    "filed_at": _("ingediend op"),
+    "housed_on": _("gehuisvest op"),
+    "kind": _("soort"),
+    "lifted_at": _("opgeheven op"),
+    "matched_at": _("gematcht op"),
+    "municipality": _("gemeente"),
+    "note": _("toelichting"),
+    "offer": _("aanbieding"),
+    "organisation": _("organisatie"),
+    "origin": _("herkomst"),
+    "overleg_consent": _("instemming van het overleg"),
+    "paid_on": _("betaald op"),
+    "payment_reference": _("betalingskenmerk"),
+    "payout": _("uitbetaling"),
+    "placed_elsewhere": _("elders geplaatst"),
+    "postcode": _("postcode"),
+    "purged_at": _("persoonsgegevens verwijderd op"),
+    "recorded_at": _("vastgelegd op"),
+    "region": _("regio"),
+    "registered_at": _("geregistreerd op"),
+    "requested_at": _("aangevraagd op"),
+    "research_started_at": _("onderzoek gestart op"),
+    "responded_at": _("gereageerd op"),
+    "response": _("reactie"),
+    "return_reason": _("reden van terugsturen"),
+    "revoked_at": _("ingetrokken op"),
+    "shared_at": _("gedeeld op"),
+    "signal": _("signaal"),
+    "size": _("grootte (bytes)"),
+    "status": _("status"),
+    "submitted_at": _("aangemeld op"),
+    "submitted_to_mgr_at": _("ingediend bij de MGR op"),
+    "updated_at": _("laatst gewijzigd op"),
+    "uploaded_at": _("geüpload op"),
+    "withdrawal_reason": _("reden van intrekken"),
+    "withdrawn_at": _("ingetrokken op"),
+    "young_adult": _("jongvolwassene (18–27)"),
+}
+
+
+def label_of(field):
+    if str(field.verbose_name) != field.name.replace("_", " "):
+        return str(field.verbose_name)
+    return str(LABELS.get(field.name, field.verbose_name))
+
 
 PURPOSES = [
     _("Het inventariseren van de zorg- en ondersteuningsbehoefte (Wmo-onderzoek)"),
@@ -68,18 +134,18 @@ def _value(instance, field):
     return value
 
 
-def record(instance, *, extra=()):
+def record(instance, *, extra=(), leave_out=()):
     """[(label, value)] of one row: every concrete field except technical and staff fields."""
     rows = []
     for field in instance._meta.concrete_fields:
-        if field.name in LEFT_OUT:
+        if field.name in LEFT_OUT or field.name in leave_out:
             continue
         if field.is_relation and field.related_model._meta.label == USER_MODEL_LABEL:
             continue
         value = _value(instance, field)
         if value in (None, "", []):
             continue
-        rows.append((str(field.verbose_name), value))
+        rows.append((label_of(field), value))
     rows.extend(extra)
     return rows
 
@@ -161,7 +227,10 @@ def build_overview(referral_id):
     if profile is not None:
         profile_text = [(str(label), getattr(profile, field)) for field, label in SECTIONS if getattr(profile, field)]
         sections += [
-            {"title": str(_("Bemiddelingsprofiel (zonder naam, onder code)")), "records": [record(profile)]},
+            {
+                "title": str(_("Bemiddelingsprofiel (zonder naam, onder code)")),
+                "records": [record(profile, leave_out=SECTION_FIELDS)],
+            },
             {"title": str(_("Tekst van het bemiddelingsprofiel")), "records": [profile_text] if profile_text else []},
             _section(_("Gedeeld met corporaties"), ProfileShare.objects.filter(profile=profile)),
             _section(_("Woningaanbiedingen"), Offer.objects.filter(share__profile=profile)),

@@ -102,3 +102,23 @@ def test_only_an_access_request_has_an_overview(client, signed_in, officer, matc
     request = register(officer, matched_case.referral, "objection")
     signed_in(officer)
     assert client.get(export_url(request, "json")).status_code == 404
+
+
+def test_every_label_in_the_overview_is_dutch(client, signed_in, officer, matched_case):
+    from django.apps import apps
+
+    from subject_rights.export import LEFT_OUT, label_of
+
+    request = register(officer, matched_case.referral, "access")
+    signed_in(officer)
+    overview = json.loads(client.get(export_url(request, "json")).content)
+    labels = {label for section in overview["sections"] for rows in section["records"] for label, _value in rows}
+    english = {field.name.replace("_", " ") for model in apps.get_models() for field in model._meta.concrete_fields}
+    english -= {"code", "status", "postcode", "regio"}  # the same word in Dutch
+    assert not labels & english, labels & english
+    # No field of the exported models falls back to its English name.
+    for label in ("referrals.Referral", "matching.Match", "guarantee_fund.Claim", "subject_rights.SubjectRequest"):
+        for field in apps.get_model(label)._meta.concrete_fields:
+            staff = field.is_relation and field.related_model._meta.label == "accounts.User"
+            if field.name not in LEFT_OUT and not staff:
+                assert label_of(field) != field.name.replace("_", " ") or field.name in ("code", "status", "postcode")
