@@ -176,15 +176,12 @@ class CaseMeetingPlanForm(forms.Form):
         help_text=_("Leeg laten als je het overleg zelf voert."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, profile, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["casusregisseur"].queryset = (
-            User.objects.filter(
-                is_active=True, role_assignments__role__in=["wmo_consultant", "ketenregisseur", "procesregisseur"]
-            )
-            .distinct()
-            .order_by("last_name")
-        )
+        # Only the people who may run it: the region's regisseurs and the case's own consultants.
+        from .services.trajectory import casusregisseur_candidates
+
+        self.fields["casusregisseur"].queryset = casusregisseur_candidates(profile)
 
 
 class CaseMeetingOutcomeForm(forms.Form):

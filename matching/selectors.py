@@ -263,3 +263,37 @@ def housed_this_year(*, region, year):
         housed_on__year=year,
         status__in=[ProfileStatus.HOUSED, ProfileStatus.ENDED_POSITIVE, ProfileStatus.ENDED_NEGATIVE],
     ).count()
+
+
+def case_meetings_to_run(*, user):
+    """The case meetings this user was appointed to run as casusregisseur (chair or not)."""
+    if not user.is_authenticated or not user.has_role(
+        *permissions.REGISSEUR_ROLES, *referral_permissions.CONSULTANT_ROLES
+    ):
+        return CaseMeeting.objects.none()
+    log_access(user=user, action=AccessAction.SEARCH, object_type="matching.casemeeting", purpose="casusoverleg")
+    return (
+        CaseMeeting.objects.filter(casusregisseur=user)
+        .select_related("profile__region", "signal__organisation")
+        .order_by("status", "planned_on")
+    )
+
+
+def get_case_meeting_to_run(*, user, case_meeting_id):
+    """The appointed casusregisseur's view of one case meeting: the signal and the profile's code, no identity."""
+    meeting = (
+        CaseMeeting.objects.select_related(
+            "profile__region", "profile__referral", "signal__organisation", "casusregisseur"
+        )
+        .filter(pk=case_meeting_id)
+        .first()
+    )
+    allowed = (
+        meeting is not None
+        and meeting.casusregisseur_id == user.pk
+        and user.has_role(*permissions.REGISSEUR_ROLES, *referral_permissions.CONSULTANT_ROLES)
+    )
+    if not allowed:
+        _deny(user, case_meeting_id, "casusoverleg", object_type="matching.casemeeting")
+    _read(user, meeting.profile, "casusoverleg")
+    return meeting

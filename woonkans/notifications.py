@@ -25,3 +25,14 @@ def notify(*, organisations, roles, subject, intro, path):
         transaction.on_commit(
             lambda: send_notification.delay(user_ids=user_ids, subject=str(subject), intro=str(intro), path=path)
         )
+
+
+def notify_users(*, users, subject, intro, path):
+    """The same e-mail to named users (an appointed casusregisseur, say) instead of whole roles."""
+    from woonkans.accounts.tasks import send_notification
+
+    user_ids = [user.pk for user in users if user is not None and user.is_active and user.email]
+    if user_ids:
+        transaction.on_commit(
+            lambda: send_notification.delay(user_ids=user_ids, subject=str(subject), intro=str(intro), path=path)
+        )

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 from referrals import services as referral_services
 from referrals.models import EventKind
 from referrals.permissions import region_directors
-from woonkans.notifications import notify
+from woonkans.accounts.models import User
+from woonkans.accounts.roles import Role
+from woonkans.notifications import notify, notify_users
 from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
@@ -173,15 +176,39 @@ def raise_signal(*, actor, profile, kind, text):
     return meeting
 
 
+def casusregisseur_candidates(profile):
+    """Who may run a case meeting (Art. 8.3): the region's regisseurs and the case's own Wmo-consultants."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(organisation__in=region_directors(profile.region), role_assignments__role__in=permissions.REGISSEUR_ROLES)
+            | Q(organisation_id=profile.referral.municipality_id, role_assignments__role=Role.WMO_CONSULTANT)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
 @transaction.atomic
 def plan_case_meeting(*, actor, case_meeting, planned_on, casusregisseur=None):
     profile = _lock(case_meeting.profile)
     if not permissions.is_chair_of(actor, profile.region):
         raise PermissionDenied
+    if casusregisseur is not None and not casusregisseur_candidates(profile).filter(pk=casusregisseur.pk).exists():
+        raise ValidationError(
+            _("Kies als casusregisseur een regisseur van de regio of een Wmo-consulent van de gemeente.")
+        )
     case_meeting.planned_on = planned_on
     case_meeting.casusregisseur = casusregisseur or actor
     case_meeting.status = CaseMeeting.Status.PLANNED
     case_meeting.save(update_fields=["planned_on", "casusregisseur", "status"])
+    if case_meeting.casusregisseur_id != actor.pk:
+        notify_users(
+            users=[case_meeting.casusregisseur],
+            subject=_("Je bent casusregisseur"),
+            intro=_("Je bent gevraagd een casusoverleg over een Woonkans-traject te voeren."),
+            path=reverse("matching:my_case_meeting", kwargs={"case_meeting_id": case_meeting.pk}),
+        )
     return case_meeting
 
 

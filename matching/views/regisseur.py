@@ -116,8 +116,6 @@ def profile_detail(request, profile_id):
         "date_form": DateForm(),
         "end_form": EndForm(),
         "handover_form": HandoverForm(),
-        "plan_form": CaseMeetingPlanForm(),
-        "outcome_form": CaseMeetingOutcomeForm(),
     }
     return render(request, "matching/profile_detail.html", context)
 
@@ -353,7 +351,7 @@ def case_meeting(request, profile_id, case_meeting_id):
     meeting = profile.case_meetings.filter(pk=case_meeting_id).select_related("signal").first()
     if meeting is None:
         raise Http404
-    plan_form = CaseMeetingPlanForm(request.POST if "plan" in request.POST else None)
+    plan_form = CaseMeetingPlanForm(request.POST if "plan" in request.POST else None, profile=profile)
     outcome_form = CaseMeetingOutcomeForm(request.POST if "outcome" in request.POST else None)
     try:
         if "plan" in request.POST and plan_form.is_valid():
@@ -363,7 +361,7 @@ def case_meeting(request, profile_id, case_meeting_id):
             services.record_case_meeting_outcome(actor=request.user, case_meeting=meeting, **outcome_form.cleaned_data)
             return _to_profile(profile)
     except ValidationError as error:
-        outcome_form.add_error(None, error)
+        (plan_form if "plan" in request.POST else outcome_form).add_error(None, error)
     return render(
         request,
         "matching/case_meeting.html",

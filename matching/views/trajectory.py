@@ -6,10 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.permissions import role_required
+from woonkans.accounts.roles import Role
 
 from .. import selectors, services
-from ..forms import EvaluationForm, SignalForm
-from ..permissions import CORPORATION_ROLES, PROVIDER_ROLES
+from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
+from ..permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
+
+CASUSREGISSEUR_ROLES = (*REGISSEUR_ROLES, Role.WMO_CONSULTANT)
 
 
 @role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
@@ -44,3 +47,27 @@ def trajectory_detail(request, profile_id):
         "signals": profile.signals.filter(organisation=request.user.organisation).select_related("case_meeting"),
     }
     return render(request, "matching/trajectory.html", context)
+
+
+@role_required(*CASUSREGISSEUR_ROLES)
+def my_case_meetings(request):
+    meetings = selectors.case_meetings_to_run(user=request.user)
+    return render(request, "matching/my_case_meetings.html", {"meetings": meetings[:200]})
+
+
+@role_required(*CASUSREGISSEUR_ROLES)
+def my_case_meeting(request, case_meeting_id):
+    """The appointed casusregisseur (a regisseur or the case's Wmo-consultant) records the outcome."""
+    meeting = selectors.get_case_meeting_to_run(user=request.user, case_meeting_id=case_meeting_id)
+    form = CaseMeetingOutcomeForm(request.POST or None, initial={"outcome": meeting.outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_case_meeting_outcome(actor=request.user, case_meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De uitkomst van het casusoverleg is vastgelegd."))
+            return redirect("matching:my_case_meetings")
+    return render(
+        request, "matching/my_case_meeting.html", {"meeting": meeting, "profile": meeting.profile, "form": form}
+    )

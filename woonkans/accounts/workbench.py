@@ -41,7 +41,10 @@ def _links(*items):
 ROLE_LINKS = {
     Role.WERKGROEP: _links((_("Monitoring"), "monitoring:monitoring")),
     Role.ADMINISTRATOR: _admin_links,
-    Role.WMO_CONSULTANT: _links((_("Aanmeldingen van je gemeente"), "referrals:list")),
+    Role.WMO_CONSULTANT: _links(
+        (_("Aanmeldingen van je gemeente"), "referrals:list"),
+        (_("Casusoverleggen die je voert"), "matching:my_case_meetings"),
+    ),
     Role.KETENREGISSEUR: _links(
         (_("Nieuwe aanmeldingen"), "referrals:inbox"),
         (_("Bemiddelingsprofielen"), "matching:profiles"),
