@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from referrals.forms import DATE_WIDGET, TEXT_AREA
+from woonkans.parties.models import Organisation
 from woonkans.privacy.files import PrivateFileField
 
 from .models import CostCategory, TerminationKind
@@ -98,3 +99,25 @@ class PeriodForm(forms.Form):
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
             self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
         return cleaned
+
+
+class PartyChangeForm(forms.Form):
+    """Notice or joining of one contributing party (Art. 9, 10)."""
+
+    party = forms.ModelChoiceField(label=_("Partij"), queryset=Organisation.objects.none())
+    on_date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services.parties import CONTRIBUTING_KINDS
+
+        self.fields["party"].queryset = Organisation.objects.filter(kind__in=CONTRIBUTING_KINDS).order_by(
+            "kind", "name"
+        )
+
+
+class DissolveForm(forms.Form):
+    on_date = forms.DateField(label=_("Datum van opheffing"), widget=DATE_WIDGET)
+    confirm = forms.BooleanField(
+        label=_("Alle partijen hebben besloten het fonds op te heffen (Art. 10.5); het saldo gaat naar rato terug.")
+    )

@@ -7,6 +7,7 @@ from matching.permissions import is_chair_of
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.parties.models import Organisation
 
 from .models import Claim, ClaimStatus, Contribution, ContributionRound, Fund, LedgerEntry
 
@@ -74,3 +75,19 @@ def payouts_by_category(*, date_from, date_to, region=None):
     if region is not None:
         claims = claims.filter(region=region)
     return claims.values("lines__category").annotate(total=Sum("lines__amount_cents")).order_by("lines__category")
+
+
+def fund():
+    return Fund.get()
+
+
+def contributing_parties(*, user):
+    """The parties that pay into the fund, with their joining and leaving dates (treasurer only)."""
+    from .services.parties import CONTRIBUTING_KINDS
+
+    if not user.has_role(Role.TREASURER):
+        return Organisation.objects.none()
+    log_access(
+        user=user, action=AccessAction.SEARCH, object_type="parties.organisation", purpose="deelnemers garantiefonds"
+    )
+    return Organisation.objects.filter(kind__in=CONTRIBUTING_KINDS).order_by("kind", "name")

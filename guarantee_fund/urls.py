@@ -28,4 +28,5 @@ urlpatterns = [
         name="payment_request",
     ),
     path("garantiefonds/verantwoording/", treasury.accountability, name="accountability"),
+    path("garantiefonds/deelnemers/", treasury.parties, name="parties"),
 ]

@@ -249,7 +249,11 @@ def dissolve_fund(*, actor, on_date):
     """Dissolution by all parties: what is left goes back pro rata of the original contributions (Art. 10.5)."""
     _require_treasurer(actor)
     fund = _lock_fund()
+    if fund.dissolved_at is not None:
+        raise ValidationError(_("Het garantiefonds is al opgeheven."))
     first = ContributionRound.objects.filter(kind=RoundKind.INITIAL).order_by("number").first()
+    if first is None:
+        raise ValidationError(_("Er is nooit ingelegd; er valt niets terug te betalen."))
     originals = dict(first.contributions.filter(received_on__isnull=False).values_list("party_id", "amount_cents"))
     shares = splits.dissolution(remaining_cents=fund.balance_cents, original_contributions=originals)
     parties = Organisation.objects.in_bulk(shares.keys())

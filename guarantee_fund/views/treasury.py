@@ -18,7 +18,7 @@ from woonkans.audit.services import log_access
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import selectors, services
-from ..forms import PeriodForm, ReceivedForm
+from ..forms import DissolveForm, PartyChangeForm, PeriodForm, ReceivedForm
 from ..models import Claim, ClaimStatus, Contribution
 
 
@@ -202,3 +202,57 @@ def accountability(request):
             request, "guarantee_fund/accountability.html", {"form": form, **context, "query": request.GET.urlencode()}
         )
     return render(request, "guarantee_fund/accountability.html", {"form": form, "rows": rows})
+
+
+PARTY_ACTIONS = {
+    "opzeggen": (
+        services.give_notice,
+        "notice_on",
+        _("De opzegging is vastgelegd; de partij treedt na twee maanden uit."),
+    ),
+    "toetreden": (
+        services.join_party,
+        "joined_on",
+        _("De toetreding is vastgelegd; volgende rondes rekenen haar mee."),
+    ),
+}
+
+
+@role_required(Role.TREASURER)
+def parties(request):
+    """Who takes part in the fund, notice and joining (Art. 9, 10), and dissolution (Art. 10.5)."""
+    forms_by_action = {name: PartyChangeForm(prefix=name) for name in PARTY_ACTIONS}
+    dissolve_form = DissolveForm(prefix="opheffen")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action in PARTY_ACTIONS:
+                form = forms_by_action[action] = PartyChangeForm(request.POST, prefix=action)
+                if form.is_valid():
+                    service, date_argument, success = PARTY_ACTIONS[action]
+                    service(
+                        actor=request.user,
+                        party=form.cleaned_data["party"],
+                        **{date_argument: form.cleaned_data["on_date"]},
+                    )
+                    messages.success(request, success)
+                    return redirect("guarantee_fund:parties")
+            elif action == "opheffen":
+                form = dissolve_form = DissolveForm(request.POST, prefix="opheffen")
+                if form.is_valid():
+                    services.dissolve_fund(actor=request.user, on_date=form.cleaned_data["on_date"])
+                    messages.success(request, _("Het garantiefonds is opgeheven; het saldo is naar rato teruggeboekt."))
+                    return redirect("guarantee_fund:ledger")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "guarantee_fund/parties.html",
+        {
+            "parties": selectors.contributing_parties(user=request.user),
+            "forms": forms_by_action,
+            "dissolve_form": dissolve_form,
+            "fund": selectors.fund(),
+            "today": timezone.localdate(),
+        },
+    )

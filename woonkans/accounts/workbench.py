@@ -68,6 +68,7 @@ ROLE_LINKS = {
         (_("Claims ter betaling"), "guarantee_fund:claims"),
         (_("Grootboek"), "guarantee_fund:ledger"),
         (_("Bijdragerondes"), "guarantee_fund:rounds"),
+        (_("Deelnemers en opheffing"), "guarantee_fund:parties"),
         (_("Verantwoording"), "guarantee_fund:accountability"),
     ),
     Role.PRIVACY_OFFICER: _links(
