@@ -36,7 +36,7 @@ from ..forms import (
 )
 from ..models import ProfileStatus
 from ..models.profile import SECTIONS
-from ..permissions import REGISSEUR_ROLES, is_chair_of
+from ..permissions import CHAIR_ROLES, REGISSEUR_ROLES, is_chair_of
 
 PAGE_SIZE = 25
 
@@ -323,7 +323,8 @@ def profile_end(request, profile_id):
     )
 
 
-@role_required(*REGISSEUR_ROLES)
+# Warm handover is the chair's: the procesregisseur is refused (and logged) before the profile is read.
+@role_required(*CHAIR_ROLES)
 def profile_handover(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id)
     if not is_chair_of(request.user, profile.region):
