@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 LOCKS := requirements/base.txt requirements/dev.txt
 PYTEST_ARGS ?=
 
-.PHONY: demo test serve install lint bench totp clean
+.PHONY: demo test serve install lint bench totp backup restore clean
 
 $(INSTALLED): $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 of nieuwer is nodig") if sys.version_info < (3, 11) else None'
@@ -41,6 +41,16 @@ totp: install
 
 bench: install
 	@echo "Benchmarks arrive with the end-to-end issue (benchmarks/)."
+
+# Backup: pg_dump of DATABASE_URL plus the private files, into $(BACKUP_DIR)/woonkans-<time>/ (0700).
+# Restore: make restore BACKUP=var/backups/woonkans-... CONFIRM=yes (replaces the database and files).
+BACKUP_DIR ?= var/backups
+
+backup: install
+	$(BIN)/python scripts/backup.py backup --dir "$(BACKUP_DIR)"
+
+restore: install
+	$(BIN)/python scripts/backup.py restore "$(BACKUP)" --confirm "$(CONFIRM)"
 
 clean:
 	rm -rf $(VENV) var/static

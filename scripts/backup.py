@@ -1,0 +1,13 @@
+"""`make backup` / `make restore`: the database (pg_dump) plus the private files. See woonkans/ops/backup.py."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "woonkans.settings")
+
+from woonkans.ops.backup import main  # noqa: E402 - needs the path above
+
+if __name__ == "__main__":
+    sys.exit(main())
