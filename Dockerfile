@@ -2,9 +2,11 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-# WeasyPrint needs Pango; the rest is pure Python or ships wheels.
+# WeasyPrint needs Pango; `make backup` / `make restore` need pg_dump and pg_restore of the server's
+# major version (bookworm ships 15; docker-compose.yml runs postgres:15 to match). The rest ships wheels.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+       postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
