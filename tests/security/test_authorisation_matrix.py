@@ -16,14 +16,12 @@ import copy
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.urls import resolve
 
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessLog, AccessOutcome
 
 from .matrix_support import CASE_KWARGS, client_for, global_kwargs, path_for, url_parameters
-from .world import build_world
 
 CONSULTANT = Role.WMO_CONSULTANT
 KETEN = Role.KETENREGISSEUR
@@ -250,30 +248,6 @@ def describe(response):
     if response.status_code in (301, 302):
         return f"{response.status_code} {response['Location']}"
     return str(response.status_code)
-
-
-# --- the world, built once per module, rolled back at the end -------------------------------------
-
-
-@pytest.fixture(scope="module")
-def private_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("private")
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings, private_root):
-    # Replaces the conftest fixture: the world's files stay where the module put them.
-    settings.PRIVATE_MEDIA_ROOT = private_root
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, private_root):
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PRIVATE_MEDIA_ROOT=private_root, PASSWORD_HASHERS=fast):
-        with transaction.atomic():
-            yield build_world()
-            transaction.set_rollback(True)
 
 
 def ask(client, name, path):

@@ -25,6 +25,7 @@ from woonkans.parties.models import Organisation
 
 from ..factories import UserFactory, organisation
 from ..referrals.conftest import PDF, make_ready
+from . import payloads
 
 # The matrix users: one per role, as the demo has them, all in Midden-Limburg or central.
 ROLE_HOMES = {
@@ -94,9 +95,11 @@ def _resident(number):
     return {**RESIDENT, "given_name": f"{RESIDENT['given_name']}{'' if number == 0 else number}"}
 
 
-def _case_at_stage(people, stage, *, resident=None):
+def _case_at_stage(
+    people, stage, *, resident=None, research=None, dwelling_address="Maasboulevard 3", evaluation="Huurachterstand."
+):
     consultant, regisseur = people["consultant"], people["regisseur"]
-    referral = make_ready(consultant)
+    referral = make_ready(consultant, **(research or {}))
     if resident:
         referral_services.save_identity(
             actor=consultant,
@@ -116,7 +119,7 @@ def _case_at_stage(people, stage, *, resident=None):
         actor=regisseur,
         profile=profile,
         corporation=people["corp_org"],
-        dwelling_address="Maasboulevard 3",
+        dwelling_address=dwelling_address,
         intended_date=timezone.localdate() + datetime.timedelta(days=30),
         care_provider=people["provider"].organisation,
         corporation_contact=people["corporation"],
@@ -129,26 +132,31 @@ def _case_at_stage(people, stage, *, resident=None):
         actor=regisseur, profile=profile, lease_signed_on=timezone.localdate() - datetime.timedelta(days=300)
     )
     return matching_services.end_trajectory(
-        actor=regisseur, profile=profile, kind="evicted", ended_on=timezone.localdate(), evaluation="Huurachterstand."
+        actor=regisseur, profile=profile, kind="evicted", ended_on=timezone.localdate(), evaluation=evaluation
     )
 
 
-def build_case(people, *, resident=None):
-    """Every stage of the route for one region, made by that region's people."""
+def build_case(people, *, resident=None, early_resident=None, early_research=None):
+    """Every stage of the route for one region, made by that region's people.
+
+    The cases before a profile exists may carry another identity and research (the payloads):
+    profile text is scanned for the resident's names, so those stay plain from the profile on.
+    """
     case = Case(people=people, corporation=people["corp_org"])
     consultant, regisseur, corporation = people["consultant"], people["regisseur"], people["corporation"]
     municipality = consultant.organisation
+    early = early_resident or resident or RESIDENT
     case.reported = referral_services.report_resident(
         actor=people["provider"],
         municipality=municipality,
-        given_name=(resident or RESIDENT)["given_name"],
-        family_name=(resident or RESIDENT)["family_name"],
-        phone=(resident or RESIDENT)["phone"],
+        given_name=early["given_name"],
+        family_name=early["family_name"],
+        phone=early["phone"],
         mandate=True,
     )
-    case.in_research = _case_at_stage(people, "in_research", resident=resident)
+    case.in_research = _case_at_stage(people, "in_research", resident=early_resident, research=early_research)
     case.in_research_document = case.in_research.documents.first()
-    case.submitted = _case_at_stage(people, "submitted", resident=resident)
+    case.submitted = _case_at_stage(people, "submitted", resident=early_resident, research=early_research)
     case.shared = _case_at_stage(people, "shared", resident=resident)
     matching_services.post_message(
         actor=regisseur, profile=case.shared, corporation=people["corp_org"], text="Is er iets beschikbaar?"
@@ -229,6 +237,7 @@ class World:
     other: Case
     fund: dict  # objects of the fund and monitoring, which belong to no organisation
     admin_objects: dict  # app_model -> a pk for the admin's object pages
+    extra_pages: list = field(default_factory=list)  # (role, url name, kwargs) showing the payloads
 
 
 def build_world(*, resident=None):
@@ -243,7 +252,12 @@ def build_world(*, resident=None):
     own_people["corp_org"] = own_people["corporation"].organisation
     other_people = {key: make_role_user(role, home) for key, (role, home) in OTHER_PEOPLE.items()}
     other_people["corp_org"] = other_people["corporation"].organisation
-    own = build_case(own_people, resident=resident or RESIDENT)
+    own = build_case(
+        own_people,
+        resident=resident or RESIDENT,
+        early_resident=payloads.identity_payloads(resident or RESIDENT),
+        early_research=payloads.research_payloads(),
+    )
     other = build_case(other_people)
     _check_stages(own)
     _check_stages(other)
@@ -268,7 +282,9 @@ def build_world(*, resident=None):
         "report": report,
     }
     admin_objects = _admin_objects(users)
-    return World(users=users, own=own, other=other, fund=fund, admin_objects=admin_objects)
+    world = World(users=users, own=own, other=other, fund=fund, admin_objects=admin_objects)
+    world.extra_pages = payloads.decorate(world)
+    return world
 
 
 def _admin_objects(users):
