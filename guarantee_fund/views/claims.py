@@ -51,6 +51,18 @@ def claim_new(request, profile_id):
     return render(request, "guarantee_fund/claim_new.html", {"form": form, "match": match})
 
 
+# The detail page holds several forms with same-named fields ("Omschrijving" twice): each form gets
+# its own element ids, so every label points at its own field. The posted names stay the same.
+FORM_IDS = {
+    "line_form": "regel_%s",
+    "document_form": "document_%s",
+    "file_form": "indienen_%s",
+    "decision_form": "besluit_%s",
+    "payment_form": "betaling_%s",
+    "return_form": "terugsturen_%s",
+}
+
+
 def _context(request, claim, **forms):
     user = request.user
     is_owner = user.has_role(Role.CORPORATION) and user.organisation_id == claim.corporation_id
@@ -66,12 +78,13 @@ def _context(request, claim, **forms):
         "can_submit": is_owner and claim_allowed(ClaimTransition.SUBMIT_TO_MGR, claim.status),
         "can_decide": selectors.can_decide(user, claim) and claim_allowed(ClaimTransition.APPROVE, claim.status),
         "can_pay": user.has_role(Role.TREASURER) and claim_allowed(ClaimTransition.PAY, claim.status),
-        "line_form": forms.get("line_form") or ClaimLineForm(),
-        "document_form": forms.get("document_form") or ClaimDocumentForm(),
-        "file_form": forms.get("file_form") or FileClaimForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(),
-        "payment_form": forms.get("payment_form") or PaymentForm(initial={"idempotency_key": uuid.uuid4().hex}),
-        "return_form": forms.get("return_form") or ReasonForm(),
+        "line_form": forms.get("line_form") or ClaimLineForm(auto_id=FORM_IDS["line_form"]),
+        "document_form": forms.get("document_form") or ClaimDocumentForm(auto_id=FORM_IDS["document_form"]),
+        "file_form": forms.get("file_form") or FileClaimForm(auto_id=FORM_IDS["file_form"]),
+        "decision_form": forms.get("decision_form") or DecisionForm(auto_id=FORM_IDS["decision_form"]),
+        "payment_form": forms.get("payment_form")
+        or PaymentForm(initial={"idempotency_key": uuid.uuid4().hex}, auto_id=FORM_IDS["payment_form"]),
+        "return_form": forms.get("return_form") or ReasonForm(auto_id=FORM_IDS["return_form"]),
     }
 
 
@@ -139,7 +152,7 @@ def claim_action(request, claim_id, action):
     if action not in ACTIONS:
         raise Http404
     name, form_class, perform, done = ACTIONS[action]
-    form = form_class(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES, auto_id=FORM_IDS[name])
     if form.is_valid():
         try:
             perform(request.user, claim, form.cleaned_data)

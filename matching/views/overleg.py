@@ -57,6 +57,12 @@ def meeting_detail(request, meeting_id):
     meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     present = [attendance.organisation for attendance in attendances]
     profiles, requests = _agenda_candidates(meeting)
+    present_queryset = _present_queryset(attendances)
+    items = list(items)
+    for item in items:
+        # One vote and decision form per agenda item, each with its own ids for the labels.
+        item.vote_form = VoteForm(present=present_queryset, auto_id=f"punt{item.pk}_stem_%s")
+        item.decision_form = DecisionForm(auto_id=f"punt{item.pk}_besluit_%s")
     context = {
         "meeting": meeting,
         "items": items,
@@ -64,8 +70,6 @@ def meeting_detail(request, meeting_id):
         "is_chair": is_chair_of(request.user, meeting.region),
         "attendance_form": AttendanceForm(initial={"organisations": present}),
         "agenda_form": AgendaItemForm(profiles=profiles, exception_requests=requests),
-        "vote_form": VoteForm(present=_present_queryset(attendances)),
-        "decision_form": DecisionForm(),
     }
     return render(request, "matching/meeting_detail.html", context)
 

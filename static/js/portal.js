@@ -14,6 +14,11 @@
     return minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  // The server logs out only once more than the idle time has passed (whole seconds, counted from
+  // its own clock). Reloading a moment later lets the server do the logout: it then sends to the
+  // login page with its explanation and a way back here. Reloading earlier would only renew the session.
+  var EXPIRY_GRACE_MS = 2000;
+
   function startSessionTimer(timer) {
     var timeout = parseInt(timer.dataset.timeout, 10);
     var warning = parseInt(timer.dataset.warning, 10);
@@ -23,7 +28,7 @@
 
     function tick() {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
-      if (left <= 0) {
+      if (Date.now() >= deadline + EXPIRY_GRACE_MS) {
         window.location.assign(timer.dataset.expiredUrl);
         return;
       }

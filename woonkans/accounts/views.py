@@ -2,6 +2,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit, get_lockout_response
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,8 @@ TOKEN_ERRORS = {
     "verification_not_allowed": _("Te veel pogingen. Wacht even en probeer het opnieuw."),
     "n_failed_attempts": _("Te veel pogingen. Wacht even en probeer het opnieuw."),
 }
+
+TOKEN_LABELS = {"token": _("Verificatiecode"), "backup": _("Reservecode")}
 
 
 class LoginView(two_factor_views.LoginView):
@@ -38,8 +41,11 @@ class LoginView(two_factor_views.LoginView):
 
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step=step, **kwargs)
-        if (step or self.steps.current) in self.TOKEN_STEPS:
+        current = step or self.steps.current
+        if current in self.TOKEN_STEPS:
             form.otp_error_messages = {**form.otp_error_messages, **TOKEN_ERRORS}
+            # two-factor-auth labels the field "Token"; the page asks for a code, in Dutch.
+            form.fields["otp_token"].label = TOKEN_LABELS[current]
         return form
 
     def render(self, form=None, **kwargs):
@@ -51,6 +57,10 @@ class LoginView(two_factor_views.LoginView):
             and form.errors
         )
         if failed_token:
+            # The code is what is wrong: show the message next to the code field (and, linked, in the summary).
+            refused = form.errors.pop(NON_FIELD_ERRORS, None)
+            if refused:
+                form.errors.setdefault("otp_token", form.error_class(renderer=form.renderer)).extend(refused)
             user = self.get_user()
             credentials = {"username": user.get_username(), "woonkans_reason": "invalid_token"}
             user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
