@@ -65,6 +65,7 @@ RESIDENT = {
 def make_role_user(role, organisation_name, **kwargs):
     kwargs.setdefault("accepted_logging", True)
     kwargs.setdefault("with_device", True)
+    kwargs.setdefault("email", f"{role}.{organisation_name.split()[-1].lower()}@example.org")
     return UserFactory(roles=[role], organisation=organisation(organisation_name), **kwargs)
 
 
@@ -238,6 +239,8 @@ class World:
     fund: dict  # objects of the fund and monitoring, which belong to no organisation
     admin_objects: dict  # app_model -> a pk for the admin's object pages
     extra_pages: list = field(default_factory=list)  # (role, url name, kwargs) showing the payloads
+    log_lines: list = field(default_factory=list)  # (logger, line) written while building and reading
+    mails: list = field(default_factory=list)  # e-mails sent while building
 
 
 def build_world(*, resident=None):
