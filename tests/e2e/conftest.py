@@ -200,6 +200,7 @@ class Actor:
         self.name, self.user, self.page, self.base_url, self.recorder = name, user, page, base_url, recorder
         self.navigations = 0
         self.checked = 0
+        self.response = None
         page.on("framenavigated", self._navigated)
 
     def _navigated(self, frame):
@@ -218,7 +219,7 @@ class Actor:
         return self.page
 
     def goto(self, path, label):
-        self.page.goto(self.base_url + path)
+        self.response = self.page.goto(self.base_url + path)
         return self.seen(label)
 
     def submit(self, locator, label):
