@@ -287,6 +287,7 @@ def decorate(world):
         fund_services.submit_to_mgr(actor=corporation, claim=claim)
         if purpose == "returned":
             fund_services.return_claim(actor=treasurer, claim=claim, reason=say("Claim.return_reason"))
+            world.returned_claim = claim
         else:
             fund_services.pay_claim(
                 actor=treasurer,

@@ -241,6 +241,7 @@ class World:
     extra_pages: list = field(default_factory=list)  # (role, url name, kwargs) showing the payloads
     log_lines: list = field(default_factory=list)  # (logger, line) written while building and reading
     mails: list = field(default_factory=list)  # e-mails sent while building
+    returned_claim: object = None  # the own corporation's claim, sent back by the treasurer: editable again
 
 
 def build_world(*, resident=None):
