@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import RoleAssignment, User
+from .reviews import end_sessions
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -31,3 +32,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivated here, as by an access review: logged out everywhere, at once and for good
+            # (an inactive user's session would otherwise come back to life on reactivation).
+            end_sessions(obj)
