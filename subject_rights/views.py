@@ -162,8 +162,8 @@ def detail(request, request_id):
     return render(request, "subject_rights/request_detail.html", _detail_context(subject_request))
 
 
-@require_POST
 @role_required(*OFFICER)
+@require_POST
 def act(request, request_id, action):
     if action not in ACTIONS:
         raise Http404
