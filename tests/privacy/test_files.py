@@ -11,6 +11,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.http import Http404
 
+from woonkans.privacy import files
 from woonkans.privacy.files import (
     ALLOWED_CONTENT_TYPES,
     PrivateFileField,
@@ -137,11 +138,13 @@ def test_sniffing_restores_position_and_reads_in_bounded_chunks():
             self.reads.append(size)
             return super().read(size)
 
-    big_pdf = RecordingBytesIO(pdf_of_size(1_000_000))
+    big_pdf = RecordingBytesIO(pdf_of_size(3 * files.SCAN_CHUNK + 5))
     big_pdf.seek(500)
     assert sniff_content_type(big_pdf) == "application/pdf"
     assert big_pdf.tell() == 0
-    assert big_pdf.reads and all(0 < size <= 4096 for size in big_pdf.reads)
+    # Never the whole file at once: the ends, then the body in chunks of at most SCAN_CHUNK.
+    assert big_pdf.reads and all(0 < size <= files.SCAN_CHUNK for size in big_pdf.reads)
+    assert big_pdf.reads.count(files.SCAN_CHUNK) >= 4  # the body in four chunks, plus the empty last read
 
 
 # --- size and order of the rules --------------------------------------------------------------
@@ -353,3 +356,29 @@ def test_form_field_marks_an_accepted_upload_with_its_sniffed_type_and_clean_nam
 def test_form_field_hints_the_allowed_types_to_the_file_picker():
     accept = DocumentForm()["document"].field.widget.attrs["accept"]
     assert set(ALLOWED_CONTENT_TYPES) <= set(accept.split(","))
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        b"<iframe src=x>",
+        b"<body onload=alert(1)>",
+        b"javascript:alert(1)",
+        b"/OpenAction<</S/JavaScript/JS(app.alert(1))>>",
+        b"/OpenAction<</S/J#61vaScript/JS(app.alert(1))>>",
+        b"/Launch<</F(cmd.exe)>>",
+        b"/EmbeddedFiles<<>>",
+    ],
+)
+def test_content_hidden_in_the_middle_of_a_big_pdf_is_refused(hidden):
+    body = pdf_of_size(3 * files.SCAN_CHUNK)
+    middle = len(body) // 2
+    assert sniff_content_type(io.BytesIO(body[:middle] + hidden + body[middle:])) is None
+    # Across a chunk boundary too.
+    cut = files.SCAN_CHUNK - 3
+    assert sniff_content_type(io.BytesIO(body[:cut] + hidden + body[cut:])) is None
+
+
+def test_a_plain_pdf_with_harmless_names_is_accepted():
+    body = pdf_of_size(2 * files.SCAN_CHUNK).replace(b"%%EOF", b"/Type/Catalog/OpenAction[3 0 R/Fit]\n%%EOF")
+    assert sniff_content_type(io.BytesIO(body)) == "application/pdf"

@@ -24,8 +24,10 @@ from django.utils.translation import gettext
 
 ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
-# Sniffing looks at this many bytes at each end, so a huge upload never lands in memory.
+# The type is judged from the first and last bytes; the whole file is then read in chunks for
+# content that must not be anywhere in it, so a huge upload never lands in memory at once.
 SNIFF_WINDOW = 1024
+SCAN_CHUNK = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Some scanners pad JPEGs after the end-of-image marker; more than this is something hidden.
 JPEG_MAX_TRAILING_PADDING = 16
@@ -37,8 +39,30 @@ FOREIGN_SIGNATURES = (
     b"Rar!\x1a\x07",
     b"7z\xbc\xaf\x27\x1c",
 )
-# Markup that a browser would render or run if the file were ever shown inline.
-MARKUP_MARKERS = (b"<script", b"<html", b"<svg", b"<!doctype html", b"<iframe")
+# A ZIP reader finds the end-of-central-directory record up to a 64 KiB comment before the end.
+ZIP_END_WINDOW = 22 + 65535
+ZIP_END_RECORD = b"PK\x05\x06"
+# Short markup markers are looked for at the ends only: in 10 MB of compressed image data a
+# 4-byte pattern turns up by chance. Longer ones are looked for everywhere in the file.
+MARKUP_MARKERS_AT_ENDS = (b"<svg",)
+MARKUP_MARKERS = (
+    b"<script",
+    b"<html",
+    b"<body",
+    b"<iframe",
+    b"<object",
+    b"<embed",
+    b"<!doctype html",
+    b"<meta http-equiv",
+    b"javascript:",
+    b"onerror=",
+    b"onload=",
+)
+# PDF names that make a reader run or launch something, or carry a hidden file.
+PDF_ACTIVE_NAMES = (b"/javascript", b"/launch", b"/embeddedfile", b"/richmedia")
+# A PDF name may spell letters as #xx (/J#61vaScript); such names are decoded before comparing.
+PDF_ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
+LONGEST_MARKER = max(len(marker) for marker in (*MARKUP_MARKERS, *PDF_ACTIVE_NAMES, *FOREIGN_SIGNATURES))
 STEM_MAX_LENGTH = 80
 FOLDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 
@@ -47,35 +71,76 @@ class UploadRejected(ValidationError):
     """An upload that breaks one of the rules; the message names the rule, in Dutch."""
 
 
+def _read_ends(fileobj, window):
+    fileobj.seek(0)
+    head = fileobj.read(window)
+    fileobj.seek(0, os.SEEK_END)
+    fileobj.seek(max(0, fileobj.tell() - window))
+    return head, fileobj.read(window)
+
+
+def _chunks(fileobj):
+    """The file in lower-cased chunks that overlap by a marker's length, so none is cut in two."""
+    fileobj.seek(0)
+    carry = b""
+    while chunk := fileobj.read(SCAN_CHUNK):
+        data = carry + chunk.lower()
+        yield data
+        carry = data[-(LONGEST_MARKER + 64) :]
+
+
+def _escaped_pdf_name_is_active(data):
+    for match in PDF_ESCAPED_NAME.finditer(data):
+        name = re.sub(rb"#([0-9a-f]{2})", lambda hexpair: bytes([int(hexpair.group(1), 16)]), match.group(0))
+        if any(name.startswith(active) for active in PDF_ACTIVE_NAMES):
+            return True
+    return False
+
+
+def _hides_something(fileobj, *, is_pdf) -> bool:
+    """True when anywhere in the file there is markup, another format's header, or (PDF) active content."""
+    for data in _chunks(fileobj):
+        if any(marker in data for marker in MARKUP_MARKERS):
+            return True
+        if any(signature.lower() in data for signature in FOREIGN_SIGNATURES[:2]):
+            return True
+        if is_pdf and (any(name in data for name in PDF_ACTIVE_NAMES) or _escaped_pdf_name_is_active(data)):
+            return True
+    return False
+
+
 def sniff_content_type(fileobj) -> str | None:
     """The content type judged from the bytes only, or None if not allowed (or a polyglot)."""
     try:
-        fileobj.seek(0)
-        head = fileobj.read(SNIFF_WINDOW)
-        fileobj.seek(0, os.SEEK_END)
-        fileobj.seek(max(0, fileobj.tell() - SNIFF_WINDOW))
-        tail = fileobj.read(SNIFF_WINDOW)
+        head, tail = _read_ends(fileobj, SNIFF_WINDOW)
+        _head, zip_tail = _read_ends(fileobj, ZIP_END_WINDOW)
+        if head.startswith(b"MZ"):  # Windows executable, whatever it is called
+            return None
+        if any(signature in head or signature in tail for signature in FOREIGN_SIGNATURES):
+            return None
+        if ZIP_END_RECORD in zip_tail:  # a ZIP appended behind a long comment
+            return None
+        head_lower, tail_lower = head.lower(), tail.lower()
+        if any(marker in head_lower or marker in tail_lower for marker in MARKUP_MARKERS_AT_ENDS):
+            return None
+
+        if head.startswith(b"%PDF-") and b"%%EOF" in tail:
+            content_type = "application/pdf"
+        elif head.startswith(PNG_SIGNATURE) and b"IEND" in tail[-12:]:
+            content_type = "image/png"
+        elif head.startswith(b"\xff\xd8\xff"):
+            trimmed = tail.rstrip(b" \t\r\n\x00")
+            if not (trimmed.endswith(b"\xff\xd9") and len(tail) - len(trimmed) <= JPEG_MAX_TRAILING_PADDING):
+                return None
+            content_type = "image/jpeg"
+        else:
+            return None
+        if _hides_something(fileobj, is_pdf=content_type == "application/pdf"):
+            return None
+        return content_type
     finally:
         # Callers (and Django's storage) expect to read the file from the start afterwards.
         fileobj.seek(0)
-
-    if head.startswith(b"MZ"):  # Windows executable, whatever it is called
-        return None
-    if any(signature in head or signature in tail for signature in FOREIGN_SIGNATURES):
-        return None
-    head_lower, tail_lower = head.lower(), tail.lower()
-    if any(marker in head_lower or marker in tail_lower for marker in MARKUP_MARKERS):
-        return None
-
-    if head.startswith(b"%PDF-") and b"%%EOF" in tail:
-        return "application/pdf"
-    if head.startswith(PNG_SIGNATURE) and b"IEND" in tail[-12:]:
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        trimmed = tail.rstrip(b" \t\r\n\x00")
-        if trimmed.endswith(b"\xff\xd9") and len(tail) - len(trimmed) <= JPEG_MAX_TRAILING_PADDING:
-            return "image/jpeg"
-    return None
 
 
 def _human_size(num_bytes: int) -> str:
