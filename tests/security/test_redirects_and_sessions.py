@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 
 from woonkans.accounts import reviews
+from woonkans.accounts.models import AccessReview
 from woonkans.accounts.roles import Role
 
 from ..conftest import current_code, sign_in
@@ -220,8 +221,11 @@ def service_deactivates(administrator, user):
 
 
 def review_revokes(administrator, user):
-    review = next(r for r in reviews.open_reviews() if r.organisation_id == user.organisation_id)
-    reviews.decide(actor=administrator, item=review.items.get(user=user), confirm=False)
+    # The organisation's review may already be open (the package's world opened them): the user joins it.
+    reviews.open_reviews()
+    review = AccessReview.objects.get(organisation_id=user.organisation_id, closed_at=None)
+    item, _created = review.items.get_or_create(user=user, defaults={"roles": ",".join(user.role_codes)})
+    reviews.decide(actor=administrator, item=item, confirm=False)
 
 
 @pytest.mark.parametrize("deactivate", [admin_deactivates, service_deactivates, review_revokes])
