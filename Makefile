@@ -40,7 +40,7 @@ totp: install
 	@$(BIN)/python manage.py demo_totp $(USER)
 
 bench: install
-	@echo "Benchmarks arrive with the end-to-end issue (benchmarks/)."
+	$(BIN)/python benchmarks/run.py
 
 # Backup: pg_dump of DATABASE_URL plus the private files, into $(BACKUP_DIR)/woonkans-<time>/ (0700).
 # Restore: make restore BACKUP=var/backups/woonkans-... CONFIRM=yes (replaces the database and files).

@@ -6,6 +6,7 @@ import random
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from monitoring.models import CaseFact
 from referrals import demo as referral_demo
 from referrals.models import Identity, Referral
 from referrals.workflow import Status
@@ -13,7 +14,7 @@ from woonkans.accounts.models import User
 from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
 
 from . import services
-from .models import Profile, ProfileGroupObjectPermission, ProfileShare, ProfileStatus
+from .models import AgeBand, Profile, ProfileGroupObjectPermission, ProfileShare, ProfileStatus
 from .models.profile import new_code
 
 # key, consultant, regisseur, person, share with, match (corporation user, provider user), outcome
@@ -204,24 +205,38 @@ def create_synthetic_profiles(*, seed=None):
     referrals = list(
         Referral.objects.filter(
             status=Status.SUBMITTED, profile__isnull=True, identity__family_name="Testpersoon"
-        ).select_related("region")
+        ).select_related("region", "fact")
     )
     rng.shuffle(referrals)
     view = Permission.objects.get(content_type__app_label="matching", codename="view_profile")
     change = Permission.objects.get(content_type__app_label="matching", codename="change_profile")
-    profiles, shares, grants, areas = [], [], [], []
+    # Codes are random: at tens of thousands of profiles two can meet, so each is checked against the others.
+    codes = set(Profile.objects.values_list("code", flat=True))
+
+    def unique_code(region_letter):
+        code = new_code(region_letter)
+        while code in codes:
+            code = new_code(region_letter)
+        codes.add(code)
+        return code
+
+    profiles, shares, grants, areas, facts = [], [], [], [], []
     for referral in referrals[: len(referrals) // 2]:
         profile = Profile(
             referral=referral,
             region=referral.region,
             regisseur=regisseurs[referral.region_id],
-            code=new_code(referral.region.code_letter),
+            code=unique_code(referral.region.code_letter),
             status=ProfileStatus.SHARED,
-            age_band=rng.choice(["18-22", "23-27", "28-35", "36-50", "51+"]),
+            age_band=referral.fact.age_band if referral.fact else rng.choice(AgeBand.values),
             shared_at=referral.submitted_at,
             current_situation="Synthetisch profiel.",
         )
         profiles.append(profile)
+        if referral.fact:
+            # The anonymous fact follows the case, as monitoring.services.sync_case_fact would.
+            referral.fact.shared_on = timezone.localdate(referral.submitted_at)
+            facts.append(referral.fact)
         grants += [
             ProfileGroupObjectPermission(
                 content_object=profile, group_id=directors[referral.region_id], permission=permission
@@ -242,4 +257,5 @@ def create_synthetic_profiles(*, seed=None):
     Profile.search_area.through.objects.bulk_create(areas, batch_size=2000)
     ProfileShare.objects.bulk_create(shares, batch_size=2000)
     ProfileGroupObjectPermission.objects.bulk_create(grants, batch_size=2000)
+    CaseFact.objects.bulk_update(facts, ["shared_on"], batch_size=1000)
     return profiles

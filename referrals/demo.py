@@ -219,6 +219,8 @@ def _synthetic_bsn(rng):
 @transaction.atomic
 def create_synthetic_referrals(*, count, creator, seed=None):
     """Many referrals at steps 2–4 across every municipality, written in bulk (for measurements)."""
+    from matching.models import AgeBand
+
     rng = random.Random(seed)
     municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).select_related("region"))
     directors = {org.region_id: org for org in Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION)}
@@ -229,6 +231,8 @@ def create_synthetic_referrals(*, count, creator, seed=None):
         municipality = rng.choice(municipalities)
         status = rng.choice(statuses)
         created = now - datetime.timedelta(days=rng.randint(0, 3 * 365))
+        # Submitted 5 to 60 days after the report, never in the future.
+        submitted = min(created + datetime.timedelta(days=rng.randint(5, 60)), now)
         referral = Referral(
             municipality=municipality,
             region=municipality.region,
@@ -236,17 +240,23 @@ def create_synthetic_referrals(*, count, creator, seed=None):
             created_by=creator,
             created_at=created,
             research_started_at=created if status != Status.REPORTED else None,
-            submitted_at=created + datetime.timedelta(days=rng.randint(5, 60)) if status == Status.SUBMITTED else None,
+            submitted_at=submitted if status == Status.SUBMITTED else None,
             eligible=True if status == Status.SUBMITTED else None,
         )
+        birth_date = datetime.date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28))
+        # As monitoring.services.fact_values: the age band on the day of submission (or today).
+        on = timezone.localdate(referral.submitted_at or now)
+        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
         facts.append(
             CaseFact(
                 region=municipality.region,
                 municipality=municipality,
-                reported_on=created.date(),
-                submitted_on=referral.submitted_at.date() if referral.submitted_at else None,
+                reported_on=timezone.localdate(created),
+                submitted_on=timezone.localdate(referral.submitted_at) if referral.submitted_at else None,
                 eligible=referral.eligible,
                 origin=rng.choice(["bw", "mo", "homelessness", "domestic_violence", "other"]),
+                age_band=AgeBand.for_age(age),
+                young_adult=18 <= age <= 27,
             )
         )
         referral.fact = facts[-1]
@@ -259,7 +269,7 @@ def create_synthetic_referrals(*, count, creator, seed=None):
                 family_name="Testpersoon",
                 bsn=bsn,
                 bsn_index=crypto.blind_index(bsn, purpose=services.BSN_INDEX_PURPOSE),
-                birth_date=datetime.date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28)),
+                birth_date=birth_date,
                 city=municipality.name.removeprefix("Gemeente "),
             )
         )

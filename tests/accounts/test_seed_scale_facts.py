@@ -1,0 +1,55 @@
+"""`seed_demo --scale` writes in bulk, yet its monitoring facts say what the route's own services would say."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from monitoring.models import CaseFact
+from monitoring.services import fact_values
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [
+    "region_id",
+    "municipality_id",
+    "eligible",
+    "reported_on",
+    "submitted_on",
+    "shared_on",
+    "matched_on",
+    "housed_on",
+    "age_band",
+    "young_adult",
+    "outcome",
+]
+
+
+@pytest.fixture
+def synthetic(tmp_path):
+    from referrals.models import Referral
+
+    call_command("seed_demo", "--manifest", str(tmp_path / "manifest.json"), "--quiet", "--scale", "200")
+    return list(
+        Referral.objects.filter(identity__family_name="Testpersoon").select_related(
+            "identity", "research", "profile", "fact"
+        )
+    )
+
+
+def test_synthetic_facts_match_what_the_services_compute(synthetic):
+    assert len(synthetic) == 200
+    assert any(hasattr(referral, "profile") for referral in synthetic)
+    for referral in synthetic:
+        expected = fact_values(referral)
+        stored = CaseFact.objects.filter(pk=referral.fact_id).values(*FIELDS).get()
+        assert stored == {field: expected[field] for field in FIELDS}, referral.pk
+
+
+def test_synthetic_cases_span_three_years_and_none_is_submitted_in_the_future(synthetic):
+    now = timezone.now()
+    assert all(referral.submitted_at is None or referral.submitted_at <= now for referral in synthetic)
+    reported = [referral.created_at for referral in synthetic]
+    assert max(reported) - min(reported) > datetime.timedelta(days=2 * 365)
+    assert all(referral.fact.age_band for referral in synthetic)

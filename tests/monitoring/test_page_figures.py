@@ -1,0 +1,95 @@
+"""The monitoring page and the report count every dimension from one grouped scan: same figures as a hand count."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from monitoring import figures
+from monitoring.models import CaseFact
+from monitoring.report import build_context
+from woonkans.parties.models import Organisation
+
+pytestmark = pytest.mark.django_db
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
+
+
+def fact(municipality, corporation=None, **values):
+    organisation = Organisation.objects.get(name=municipality)
+    values.setdefault("reported_on", datetime.date(2026, 2, 1))
+    return CaseFact.objects.create(
+        region=organisation.region,
+        municipality=organisation,
+        corporation=Organisation.objects.get(name=corporation) if corporation else None,
+        **values,
+    )
+
+
+@pytest.fixture
+def facts():
+    for _number in range(6):
+        fact("Gemeente Venlo", submitted_on=datetime.date(2026, 2, 10), eligible=True)
+    fact("Gemeente Venlo", submitted_on=datetime.date(2026, 2, 10), eligible=False)
+    for _number in range(2):
+        fact(
+            "Gemeente Venlo",
+            "Woonwenz",
+            submitted_on=datetime.date(2026, 2, 10),
+            eligible=True,
+            matched_on=datetime.date(2026, 3, 1),
+            housed_on=datetime.date(2026, 4, 1),
+        )
+    fact("Gemeente Venray", "Woonwenz", reported_on=datetime.date(2025, 5, 1), housed_on=datetime.date(2026, 5, 1))
+    for _number in range(5):
+        fact("Gemeente Roermond", "Wonen Limburg", matched_on=datetime.date(2026, 6, 1))
+    fact("Gemeente Roermond", reported_on=datetime.date(2025, 12, 31))  # outside the period
+
+
+def values(table):
+    return {name: {column: cell.value for column, cell in cells.items()} for name, cells in table.rows.items()}
+
+
+def test_every_dimension_matches_a_hand_count(facts):
+    context = build_context(START, END)
+    municipalities = values(context["municipalities"])
+    assert municipalities["Gemeente Venlo"] == {
+        "reports": 9,
+        "referrals": 9,
+        "eligible": 8,
+        "not_eligible": 1,
+        "shared": 0,
+        "matched": 2,
+        "housed": 2,
+    }
+    assert municipalities["Gemeente Venray"]["reports"] == 0 and municipalities["Gemeente Venray"]["housed"] == 1
+    assert municipalities["Gemeente Roermond"]["reports"] == 5 and municipalities["Gemeente Roermond"]["matched"] == 5
+    regions = values(context["regions"])
+    assert regions["Noord-Limburg"]["reports"] == 9 and regions["Noord-Limburg"]["housed"] == 3
+    assert regions["Midden-Limburg"]["reports"] == 5 and regions["Midden-Limburg"]["matched"] == 5
+    assert values(context["corporations"]) == {
+        "Woonwenz": {"matched": 2, "housed": 3},
+        "Wonen Limburg": {"matched": 5, "housed": 0},
+    }
+    assert context["municipalities"].total["reports"].value == 14
+    target = {row["region"].name: row["housed"] for row in context["target"]}
+    assert target == {"Noord-Limburg": 3, "Midden-Limburg": 0}
+
+
+def test_the_same_figures_as_one_query_per_dimension(facts):
+    grouped = figures.counts_by_dimensions(START, END)
+    for dimension in ("region", "municipality", "corporation"):
+        assert grouped[dimension] == figures.counts_by(dimension, START, END)
+    assert figures.totals(START, END, region_counts=grouped["region"]) == figures.totals(START, END)
+
+
+def test_the_facts_are_scanned_once_for_all_counts(facts):
+    with CaptureQueriesContext(connection) as queries:
+        build_context(START, END)
+    grouped_counts = [
+        query["sql"] for query in queries if "monitoring_casefact" in query["sql"] and "FILTER" in query["sql"].upper()
+    ]
+    assert len(grouped_counts) == 1
+    if connection.vendor == "postgresql":
+        # Count, median and 90th percentile of each lead time in one query.
+        assert len([query for query in queries if "percentile_cont" in query["sql"]]) == len(figures.STEPS)
