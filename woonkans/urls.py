@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.accounts import views as account_views
+from woonkans.accounts.admin_scope import scope_admin_site
 from woonkans.accounts.urls import two_factor_patterns
 
 from . import views
@@ -20,6 +21,7 @@ def _admin_login_refused(request, extra_context=None):
 
 
 admin.site.login = _admin_login_refused
+scope_admin_site(admin.site)
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.parties.models import Organisation
+
+from .admin_scope import sees_everything
 from .models import RoleAssignment, User
 from .reviews import end_sessions
 
@@ -31,9 +34,24 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).distinct()
+        queryset = super().get_queryset(request).distinct()
+        if sees_everything(request.user):
+            return queryset
+        # An organisation's administrator manages the organisation's own users only.
+        return queryset.filter(organisation_id=request.user.organisation_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not sees_everything(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        # The autocomplete would search all organisations; a plain choice of one is enough here.
+        return self.autocomplete_fields if sees_everything(request.user) else []
 
     def save_model(self, request, obj, form, change):
+        if not sees_everything(request.user):
+            obj.organisation_id = request.user.organisation_id  # whatever was posted
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
             # Deactivated here, as by an access review: logged out everywhere, at once and for good
