@@ -1,4 +1,4 @@
-"""Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server.
+"""Browser journeys: Playwright driving Debian's Chromium against a live server of the portal.
 
 Every page a journey visits is checked with axe-core (WCAG 2.1 A/AA, serious or critical
 violations fail the test) and photographed; the screenshots are kept under
@@ -21,16 +21,13 @@ from pytest_django.live_server_helper import LiveServer
 
 from ..factories import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between browser steps are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("WOONKANS_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(django_settings.BASE_DIR) / "var" / "e2e-artifacts"
 AXE_SOURCE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("serious", "critical")
 TIMEOUT_MS = 15_000
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +43,35 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls the journeys make between
+    browser steps (and the database set-up around them) are still plain synchronous calls. Allow them
+    for the journeys only: elsewhere (`check --deploy` in tests/security) the variable must not be set."""
+    if item.get_closest_marker("e2e") is None:
+        return (yield)
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The journeys run last. Like every live-server test they are transactional: the database is
+    emptied after each and the reference data restored only for the next such test, so a plain
+    database test after them finds no parties. pytest-django puts transactional tests last, but
+    pytest then regroups the tests that share the session-wide `browser` parameter of pytest-playwright."""
+    journeys = [item for item in items if item.get_closest_marker("e2e")]
+    if journeys:
+        items[:] = [item for item in items if not item.get_closest_marker("e2e")] + journeys
 
 
 class OneRequestAtATimeServer(WSGIServer):
@@ -72,18 +98,25 @@ def _serialized_database(django_db_setup):
     return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
 
 
-@pytest.fixture(autouse=True)
-def _restore_serialized_database(_serialized_database):
-    yield
-    for alias, contents in _serialized_database.items():
+def _give_back(serialized):
+    for alias, contents in serialized.items():
         if contents is not None:
             connections[alias]._test_serialized_contents = contents
 
 
+@pytest.fixture(autouse=True)
+def _restore_serialized_database(_serialized_database):
+    yield
+    _give_back(_serialized_database)
+
+
 @pytest.fixture(scope="session")
-def live_server(request, browser):
+def live_server(request, browser, _serialized_database):
+    # Session fixtures are set up before the test's database fixture: once the browser runs, the
+    # new connection objects need the serialized data before that fixture restores it.
+    _give_back(_serialized_database)
     # Started after the browser, so that with SQLite the server shares the connection object
-    # the test code uses from then on (see _serialized_database).
+    # the test code uses from then on.
     server = LiveServer(
         request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost",
         start=False,
@@ -275,9 +308,8 @@ def log_in(actor, start="/"):
 
 
 @pytest.fixture
-def e2e(request, live_server, browser, recorder, settings):
+def e2e(request, live_server, browser, recorder):
     """Open a browser context per person: `actor = e2e("consulent", user)`; the actor is not yet logged in."""
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     axe = AXE_SOURCE.read_text(encoding="utf-8")
     contexts = []
 
