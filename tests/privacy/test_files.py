@@ -307,7 +307,7 @@ def test_private_file_response_is_a_locked_down_attachment():
         assert response["Content-Disposition"] == 'attachment; filename="jaaropgave.pdf"'
         assert response["Content-Type"] == "application/pdf"
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert response["Content-Security-Policy"] == "default-src 'none'; sandbox; frame-ancestors 'none'"
         assert response["Cache-Control"] == "no-store"
         assert b"".join(response.streaming_content) == PDF
     finally:
@@ -382,3 +382,11 @@ def test_content_hidden_in_the_middle_of_a_big_pdf_is_refused(hidden):
 def test_a_plain_pdf_with_harmless_names_is_accepted():
     body = pdf_of_size(2 * files.SCAN_CHUNK).replace(b"%%EOF", b"/Type/Catalog/OpenAction[3 0 R/Fit]\n%%EOF")
     assert sniff_content_type(io.BytesIO(body)) == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_request_body_far_above_the_upload_limit_is_refused_before_it_is_read(client, settings):
+    settings.REQUEST_MAX_BYTES = 1000
+    response = client.post("/", data=b"x" * 2000, content_type="application/octet-stream")
+    assert response.status_code == 413 and "te groot" in response.content.decode()
+    assert client.post("/", data=b"x" * 10, content_type="application/octet-stream").status_code != 413

@@ -279,7 +279,7 @@ def private_file_response(path: str, *, filename: str, content_type: str) -> Fil
         raise Http404("Bestand niet gevonden.") from None  # no storage path in the message
     response = FileResponse(fileobj, as_attachment=True, filename=clean_name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     response["Cache-Control"] = "no-store"
     return response
 

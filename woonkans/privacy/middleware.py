@@ -1,7 +1,10 @@
-"""Answer a refused write on a restricted case with a message, not an error page."""
+"""Answer a refused write on a restricted case with a message, not an error page; refuse bodies too big to be
+an upload before they are read."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.shortcuts import redirect
 
 from .restriction import ProcessingRestricted
@@ -23,3 +26,24 @@ class ProcessingRestrictedMiddleware:
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         # Back to the page itself (GET): it shows the case read-only with the same notice.
         return redirect(request.path)
+
+
+class RequestSizeLimitMiddleware:
+    """Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not files: a body far above the largest
+    allowed upload would be streamed to disk in full before the upload check refuses it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return HttpResponse(
+                _("Het verzoek is te groot. Een bestand mag niet groter zijn dan het toegestane maximum."),
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
