@@ -1,6 +1,6 @@
 """Reads of the fund: the treasurer never sees identity or profile text; claims show the case by code only."""
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.http import Http404
 
 from matching.permissions import is_chair_of
@@ -9,7 +9,8 @@ from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 from woonkans.parties.models import Organisation
 
-from .models import Claim, ClaimStatus, Contribution, ContributionRound, Fund, LedgerEntry
+from . import splits
+from .models import Claim, ClaimLine, ClaimStatus, Contribution, ContributionRound, Fund, LedgerEntry
 
 TREASURER_STATUSES = [ClaimStatus.AT_MGR, ClaimStatus.RETURNED, ClaimStatus.PAID]
 
@@ -71,10 +72,28 @@ def fund_balance():
 
 
 def payouts_by_category(*, date_from, date_to, region=None):
+    """What was paid out per cost category: [{"lines__category", "total"}], adding up to the payouts.
+
+    The chair approves one amount per claim, which may be less than claimed; it is spread over the
+    claim's categories in proportion to what was claimed in each, to the exact cent. Two queries
+    (the period's paid claims are tens, not thousands), whatever the number of claims.
+    """
     claims = Claim.objects.filter(status=ClaimStatus.PAID, paid_on__gte=date_from, paid_on__lte=date_to)
     if region is not None:
         claims = claims.filter(region=region)
-    return claims.values("lines__category").annotate(total=Sum("lines__amount_cents")).order_by("lines__category")
+    claimed = {}
+    for claim_id, category, cents in ClaimLine.objects.filter(claim__in=claims).values_list(
+        "claim_id", "category", "amount_cents"
+    ):
+        per_claim = claimed.setdefault(claim_id, {})
+        per_claim[category] = per_claim.get(category, 0) + cents
+    totals = {}
+    for claim_id, approved_cents in claims.values_list("pk", "approved_cents"):
+        if not claimed.get(claim_id):
+            continue
+        for category, cents in splits.split_largest_remainder(approved_cents or 0, claimed[claim_id]).items():
+            totals[category] = totals.get(category, 0) + cents
+    return [{"lines__category": category, "total": totals[category]} for category in sorted(totals)]
 
 
 def fund():
