@@ -33,11 +33,14 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.fail(
+        message = (
             f"Chromium not found at {CHROMIUM}: install Debian's chromium "
-            "(apt-get install --no-install-recommends chromium) or set WOONKANS_CHROMIUM.",
-            pytrace=False,
+            "(apt-get install --no-install-recommends chromium) or set WOONKANS_CHROMIUM."
         )
+        # `make test` on a machine with only Python skips the journeys; CI (.ci/run) must run them.
+        if os.environ.get("CI_REQUIRE_SYSTEM_LIBS"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
