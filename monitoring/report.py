@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from guarantee_fund.models import CostCategory, EntryKind, LedgerEntry
 from guarantee_fund.selectors import payouts_by_category
+from referrals.models import Origin
 from woonkans.parties.models import Organisation, Region
 from woonkans.pdf import render_pdf
 from woonkans.privacy.files import get_private_storage
@@ -90,7 +91,7 @@ def build_context(start, end):
         "age": figures.suppress({_("18–27 jaar"): {"n": young}, _("28 jaar en ouder"): {"n": housed - young}}, ["n"]),
         "origins": figures.suppress(
             {
-                key or _("Onbekend"): {"n": n}
+                (str(Origin(key).label) if key in Origin.values else key) or _("Onbekend"): {"n": n}
                 for key, n in figures.distribution("origin", "reported_on", start, end).items()
             },
             ["n"],

@@ -155,3 +155,12 @@ def test_a_regisseur_produces_a_report_on_demand_and_others_cannot(client, signe
     signed_in(people["noord"])
     client.post(reverse("monitoring:report_produce"), {"van": "2026-01-01", "tot": "2026-06-30"})
     assert HalfYearReport.objects.filter(period_start=datetime.date(2026, 1, 1)).exists()
+
+
+def test_origins_are_shown_by_their_dutch_name(client, signed_in, people):
+    for number in range(6):
+        fact(reported_on=datetime.date(2026, 2, 1) + datetime.timedelta(number), origin="mo")
+    signed_in(people["werkgroep_venlo"])
+    page = client.get(reverse("monitoring:monitoring"), {"van": "2026-01-01", "tot": "2026-06-30"}).content.decode()
+    assert "Maatschappelijke opvang" in page
+    assert ">mo<" not in page
