@@ -16,6 +16,7 @@ from ..conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture
 def venlo_admin(make_user):
     return make_user(Role.ADMINISTRATOR, "Gemeente Venlo", with_device=True)

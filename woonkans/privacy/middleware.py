@@ -4,8 +4,8 @@ an upload before they are read."""
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from .restriction import ProcessingRestricted
 
