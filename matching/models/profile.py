@@ -111,7 +111,11 @@ class Profile(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.code:
+            # 32^6 codes per region: a clash is rare but possible; draw again rather than fail on the
+            # unique constraint (which still guards the rare race between two saves).
             self.code = new_code(self.region.code_letter)
+            while Profile.objects.filter(code=self.code).exists():
+                self.code = new_code(self.region.code_letter)
         super().save(*args, **kwargs)
 
     def sections(self):

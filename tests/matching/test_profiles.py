@@ -156,3 +156,13 @@ def test_a_shared_profile_never_saves_new_identifying_text(client, signed_in, pe
     signed_in(people["woonwenz"])
     corporation_page = client.get(reverse("matching:corporation_profile", kwargs={"profile_id": shared_profile.pk}))
     assert "06-87654321" not in corporation_page.content.decode()
+
+
+def test_a_new_profile_draws_again_when_its_code_is_taken(people, monkeypatch):
+    from matching.models import profile as profile_module
+
+    first = make_profile(people["noord"], people["venlo"])
+    drawn = iter([first.code, first.code, "WK-N-ABCDEF"])
+    monkeypatch.setattr(profile_module, "new_code", lambda letter: next(drawn))
+    second = make_profile(people["noord"], people["venray"])
+    assert second.code == "WK-N-ABCDEF"
