@@ -17,7 +17,7 @@ from referrals.models import Identity, Referral, Research
 from referrals.services import BSN_INDEX_PURPOSE
 from referrals.workflow import Status
 from woonkans.accounts.roles import Role
-from woonkans.audit.models import AccessAction
+from woonkans.audit.models import AccessAction, AccessLog
 from woonkans.audit.services import log_access
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn
@@ -173,8 +173,6 @@ def decide_request(*, actor, request, granted, reason, informed_on):
 
 
 def exported(request):
-    from woonkans.audit.models import AccessLog
-
     return AccessLog.objects.filter(
         action=AccessAction.EXPORT, object_type="subject_rights.subjectrequest", object_id=str(request.pk)
     ).exists()

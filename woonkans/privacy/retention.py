@@ -93,10 +93,6 @@ def with_open_subject_request():
     return SubjectRequest.objects.pending().values("referral_id")
 
 
-def has_open_subject_request(referral) -> bool:
-    return SubjectRequest.objects.pending().filter(referral_id=referral.pk).exists()
-
-
 def closed_on_expression():
     """The day the case closed, per referral, in SQL; NULL while the case is still open."""
     referral_closed = Case(
