@@ -31,10 +31,12 @@ demo: install
 test: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 totp: install
 	@$(BIN)/python manage.py demo_totp $(USER)
