@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "woonkans.accounts.middleware.NoStoreForUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "woonkans.privacy.middleware.ProcessingRestrictedMiddleware",
+    "woonkans.errors.DatabaseUnavailableMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",

@@ -23,6 +23,9 @@ def _admin_login_refused(request, extra_context=None):
 admin.site.login = _admin_login_refused
 scope_admin_site(admin.site)
 
+# A 500 (and a database failure outside a view) renders without touching the database.
+handler500 = "woonkans.errors.server_error"
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
