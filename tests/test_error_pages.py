@@ -1,6 +1,7 @@
 """Error pages: a database failure answers 503 and gives the typed text back; 404/500/503 carry the
 portal's header and a way back, and the 500 and 503 pages need no database."""
 
+import socket
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from unittest import mock
@@ -261,3 +262,31 @@ def test_503_renders_without_the_database(django_assert_num_queries):
                 response = server_error(request)
     assert isinstance(response, HttpResponse) and response.status_code == 503
     assert 'value="Van den Berg"' in response.content.decode()
+
+
+def _closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database to stop")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_unreachable_answers_503_with_the_text_back(client, provider, report):
+    sign_in(client, provider)
+    client.raise_request_exception = False
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=_closed_port())
+    try:
+        response = client.post(reverse("referrals:report_new"), report)
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+    page = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert HEADER in page and 'value="Van den Berg &amp; Zn"' in page
+    assert_no_internals(page)
+    assert "Connection refused" not in page and "5432" not in page
+    assert not Identity.objects.exists()

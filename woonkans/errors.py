@@ -102,13 +102,16 @@ def _echo_fields(request):
 
 
 def _best_matching_form_fields(names):
-    """The Dutch labels: the declared fields of the form class that shares the most field names."""
-    best, best_hits, stack = {}, 0, [forms.BaseForm]
+    """The Dutch labels: the declared fields of the form class that shares the most field names, and
+    for a name it lacks, the first form that declares it."""
+    best, best_hits, any_form, stack = {}, 0, {}, [forms.BaseForm]
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
         declared = getattr(cls, "base_fields", None) or {}
+        for name in names & declared.keys():
+            any_form.setdefault(name, declared[name])
         hits = len(names & declared.keys())
         if hits > best_hits:
             best, best_hits = declared, hits
-    return best
+    return {**any_form, **best}
