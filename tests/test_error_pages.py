@@ -1,6 +1,7 @@
 """Error pages: a database failure answers 503 and gives the typed text back; 404/500/503 carry the
 portal's header and a way back, and the 500 and 503 pages need no database."""
 
+import logging
 import socket
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -104,7 +105,8 @@ def test_settings_are_production_like(settings):
     assert settings.DEBUG is False
 
 
-def test_locked_database_during_a_report_answers_503_with_the_text_back(client, provider, report):
+def test_locked_database_during_a_report_answers_503_with_the_text_back(client, provider, report, caplog):
+    caplog.set_level(logging.DEBUG)
     sign_in(client, provider)
     url = reverse("referrals:report_new")
     with database_fails(statements={"INSERT"}):
@@ -123,6 +125,9 @@ def test_locked_database_during_a_report_answers_503_with_the_text_back(client, 
     assert f'action="{url}"' in page and 'name="csrfmiddlewaretoken"' in page
     assert_no_internals(page)
     assert not Identity.objects.exists()
+    # The log says what failed, never what was typed.
+    assert "Database unavailable (OperationalError: database is locked)" in caplog.text
+    assert "Berg" not in caplog.text and "Anne" not in caplog.text and "Maasboulevard" not in caplog.text
 
     # Once the database answers, sending the page's form again saves the report.
     again = submitted_again(page)
@@ -188,6 +193,16 @@ def test_passwords_and_codes_are_never_echoed(client, provider):
     assert provider.username in page
     assert "Geheim-Wachtwoord-2026" not in page and "auth-password" not in page
     assert "493027" not in page and "otp_token" not in page
+
+
+def test_an_unreadable_form_still_gets_the_503_page(client, provider, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    sign_in(client, provider)
+    client.raise_request_exception = False
+    with database_fails():
+        response = client.post(reverse("referrals:report_new"), {f"veld{n}": "tekst" for n in range(10)})
+    assert response.status_code == 503 and HEADER in response.content.decode()
+    assert "csrfmiddlewaretoken" not in response.content.decode()
 
 
 def test_htmx_autosave_gets_a_short_503(client, provider, report):

@@ -62,8 +62,13 @@ def database_unavailable(request, exception):
         text = _("Het portaal kan nu niets opslaan. Probeer het over een minuut opnieuw.")
         return HttpResponse(text, status=503, headers=headers, content_type="text/plain; charset=utf-8")
     context = {"retry_url": request.get_full_path(), "retry_after": RETRY_AFTER_SECONDS}
-    if request.method == "POST" and _passes_csrf(request):
-        context.update(fields=_echo_fields(request), had_files=bool(request.FILES), csrf_token=get_token(request))
+    if request.method == "POST":
+        try:
+            if _passes_csrf(request):
+                context.update(fields=_echo_fields(request), had_files=bool(request.FILES))
+                context["csrf_token"] = get_token(request)
+        except Exception:  # noqa: BLE001 - an unreadable body: the page comes without the echo
+            logger.warning("Database unavailable: the submitted form could not be read back")
     return HttpResponse(loader.render_to_string("503.html", context), status=503, headers=headers)
 
 
