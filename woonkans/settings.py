@@ -136,10 +136,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "woonkans.accounts.views.lockout_response"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# One client address for axes, the session's IP binding and the logs (woonkans/client_ip.py):
+# the X-Forwarded-For entry appended by the last of TRUSTED_PROXY_COUNT proxies; 0 ignores the header.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "woonkans.client_ip.client_ip"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user row; grants go to organisation groups.
