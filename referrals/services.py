@@ -297,6 +297,8 @@ def submit_referral(*, actor, referral):
     referral.eligible = not eligibility.failed(conditions) or referral.exception_granted
     referral.eligibility_checked_at = referral.submitted_at = timezone.now()
     referral.save(update_fields=["status", "eligible", "eligibility_checked_at", "submitted_at", "updated_at"])
+    # The steps cannot be edited any more: what was typed but not saved has no use left.
+    FormDraft.objects.filter(referral=referral).delete()
     permissions.grant_to_region(referral)
     _event(referral, EventKind.SUBMITTED, actor)
     notify(
@@ -398,11 +400,16 @@ def give_feedback(*, actor, referral, kind, text, corporation=None, intended_dat
     return feedback
 
 
+@transaction.atomic
 def save_draft(*, actor, referral, step, data):
-    """Keep what the user typed (encrypted), even when it is not valid yet."""
+    """Keep what the user typed (encrypted), even when it is not valid yet.
+
+    Under the case's row lock, as the submission: an autosave that reaches the server after
+    the case was submitted finds it no longer editable and keeps nothing (returns None).
+    """
     if not permissions.has(actor, permissions.CHANGE, referral, permissions.CONSULTANT_ROLES):
         raise PermissionDenied
-    ensure_processing_allowed(referral_id=referral.pk)
+    referral = _lock(referral)
     if referral.status not in EDITABLE:
         return None
     payload = {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}

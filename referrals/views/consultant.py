@@ -96,7 +96,8 @@ def autosave(request, referral_id, step):
         raise Http404
     draft = services.save_draft(actor=request.user, referral=referral, step=step, data=request.POST)
     if draft is None:
-        return HttpResponse(status=204)
+        # The status line must never keep saying an earlier concept was saved.
+        return HttpResponse(_("Niet opgeslagen: deze aanmelding kan niet meer worden gewijzigd."))
     text = _("Concept opgeslagen om %(time)s") % {"time": timezone.localtime(draft.saved_at).strftime("%H:%M")}
     return HttpResponse(text)
 

@@ -71,5 +71,15 @@
     document.body.addEventListener("htmx:configRequest", function (event) {
       event.detail.headers["X-CSRFToken"] = csrfToken();
     });
+    // htmx swaps nothing on an error answer or a lost connection: without this a failed autosave
+    // would leave the previous "Concept opgeslagen" standing. The text comes from the template.
+    ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+      document.body.addEventListener(name, function (event) {
+        var target = event.detail && event.detail.target;
+        if (target && target.dataset && target.dataset.failedText) {
+          target.textContent = target.dataset.failedText;
+        }
+      });
+    });
   });
 })();

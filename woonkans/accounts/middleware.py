@@ -6,7 +6,6 @@ included, needs a verified second factor and the accepted logging notice.
 
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -16,6 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
+
+from woonkans.client_ip import client_ip
 
 LAST_ACTIVITY_KEY = "woonkans_last_activity"
 CLIENT_IP_KEY = "woonkans_client_ip"
@@ -43,7 +44,7 @@ def _return_path(request):
 def bind_session(request):
     """Start the idle clock and bind the session to the client's address."""
     request.session[LAST_ACTIVITY_KEY] = int(time.time())
-    request.session[CLIENT_IP_KEY] = get_client_ip_address(request)
+    request.session[CLIENT_IP_KEY] = client_ip(request)
 
 
 class SessionSecurityMiddleware:
@@ -60,7 +61,7 @@ class SessionSecurityMiddleware:
             reason = None
             if last_activity is not None and now - last_activity > settings.SESSION_IDLE_TIMEOUT:
                 reason = "idle_timeout"
-            elif bound_ip is not None and bound_ip != get_client_ip_address(request):
+            elif bound_ip is not None and bound_ip != client_ip(request):
                 reason = "ip_changed"
             if reason:
                 request.woonkans_logout_reason = reason

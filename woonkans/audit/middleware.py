@@ -1,4 +1,4 @@
-from axes.helpers import get_client_ip_address
+from woonkans.client_ip import client_ip
 
 from .context import current_ip
 
@@ -10,7 +10,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(get_client_ip_address(request))
+        token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

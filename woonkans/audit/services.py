@@ -1,6 +1,6 @@
 """The one way to write the access log and the login log."""
 
-from axes.helpers import get_client_ip_address
+from woonkans.client_ip import client_ip
 
 from .context import current_ip
 from .models import AccessAction, AccessLog, AccessOutcome, LoginEvent
@@ -50,7 +50,7 @@ def log_access(
 
 def record_login_event(*, request, username, outcome, reason="", user=None):
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
-    ip_address = get_client_ip_address(request) if request is not None else None
+    ip_address = client_ip(request) if request is not None else None
     return LoginEvent.objects.create(
         username=(username or "")[:150],
         user=user,
