@@ -389,3 +389,141 @@ def test_services_refuse_amounts_outside_the_rule_without_reaching_the_database(
             evaluation="x",
             deposit_cents=-1,
         )
+
+
+# --- UniqueConstraints -----------------------------------------------------------------------
+# Every UniqueConstraint, with what keeps a user from hitting it. "again" entries: the action a
+# user can repeat (double click, second tab) is done twice and must leave one row, no error.
+
+
+def check_in_twice(people):
+    from matching import services as matching
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    meeting = matching.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    for _attempt in range(2):
+        matching.check_in(actor=people["noord"], meeting=meeting, organisation=people["woonwenz"].organisation)
+    return meeting.attendances.count()
+
+
+def vote_twice(people):
+    from matching import services as matching
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    meeting = matching.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    item = matching.add_agenda_item(actor=people["noord"], meeting=meeting, kind="profile", title="P", profile=profile)
+    organisation = people["woonwenz"].organisation
+    matching.check_in(actor=people["noord"], meeting=meeting, organisation=organisation)
+    for choice in ("for", "against"):
+        matching.record_vote(actor=people["noord"], item=item, organisation=organisation, choice=choice)
+    return item.votes.count()
+
+
+def share_twice(people):
+    from matching import services as matching
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    matching.share_profile(actor=people["noord"], profile=profile, corporations=[people["woonwenz"].organisation])
+    return profile.shares.count()
+
+
+def accept_logging_twice(people):
+    from django.conf import settings
+
+    from woonkans.accounts.models import LoggingAcceptance
+    from woonkans.accounts.services import accept_logging_notice
+
+    for _attempt in range(2):
+        accept_logging_notice(user=people["venlo"])
+    return LoggingAcceptance.objects.filter(
+        user=people["venlo"], notice_version=settings.LOGGING_NOTICE_VERSION
+    ).count()
+
+
+def save_draft_twice(people):
+    from django.http import QueryDict
+
+    from referrals import services as referral_services
+    from referrals.models import FormDraft
+
+    from .referrals.conftest import make_ready
+
+    referral = make_ready(people["venlo"])
+    for city in ("Tegelen", "Blerick"):
+        referral_services.save_draft(
+            actor=people["venlo"], referral=referral, step="persoon", data=QueryDict(f"city={city}")
+        )
+    return FormDraft.objects.filter(referral=referral, step="persoon").count()
+
+
+def open_reviews_twice(people):
+    from woonkans.accounts.models import AccessReview
+    from woonkans.accounts.reviews import open_reviews
+
+    for _attempt in range(2):
+        open_reviews()
+    organisation = people["venlo"].organisation
+    return AccessReview.objects.filter(organisation=organisation, closed_at__isnull=True).count()
+
+
+def save_a_stale_profile(people):
+    from matching import services as matching
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    stale = profile.version
+    matching.update_profile(actor=people["noord"], profile=profile, expected_version=stale, data={"conclusion": "Eén."})
+    try:
+        matching.update_profile(
+            actor=people["noord"], profile=profile, expected_version=stale, data={"conclusion": "Twee."}
+        )
+    except matching.ConcurrentEdit:
+        pass  # refused with the current text; the view shows it beside the form
+    return profile.versions.filter(version=stale + 1).count()
+
+
+UNIQUE = {
+    ("parties.housingstock", "unique_stock_per_municipality"): "admin: the ModelForm's validate_unique (tested below)",
+    (
+        "accounts.roleassignment",
+        "unique_role_per_user",
+    ): "admin: the user's role inline formset refuses a duplicate row",
+    ("matching.attendance", "one_check_in_per_org"): check_in_twice,
+    ("matching.vote", "one_vote_per_org"): vote_twice,
+    ("matching.profileshare", "one_share_per_corporation"): share_twice,
+    ("accounts.loggingacceptance", "one_acceptance_per_version"): accept_logging_twice,
+    ("referrals.formdraft", "one_draft_per_step"): save_draft_twice,
+    ("accounts.accessreview", "one_open_access_review_per_organisation"): open_reviews_twice,
+    ("matching.profileversion", "one_row_per_profile_version"): save_a_stale_profile,
+    ("guarantee_fund.contribution", "one_contribution_per_party_per_round"): (
+        "service: open_round writes each party once into a round it has just created"
+    ),
+    ("accounts.accessreviewitem", "one_item_per_user_per_review"): (
+        "service: open_reviews writes each user once into a review it has just created"
+    ),
+}
+
+
+def test_every_unique_constraint_has_an_entry():
+    found = set(constraints_of_kind(models.UniqueConstraint))
+    assert found - set(UNIQUE) == set(), "a new UniqueConstraint needs an entry in UNIQUE: what keeps users off it?"
+    assert set(UNIQUE) - found == set(), "UNIQUE names a constraint that no longer exists"
+
+
+@pytest.mark.parametrize("key", [key for key, entry in UNIQUE.items() if callable(entry)], ids=lambda key: key[1])
+def test_doing_it_again_leaves_one_row(key, people):
+    assert UNIQUE[key](people) == 1
+
+
+def test_the_admin_refuses_a_second_housing_stock_row_in_dutch(people, signed_in, client):
+    from woonkans.parties.models import HousingStock
+
+    stock = HousingStock.objects.first()
+    signed_in(people["admin"])
+    response = client.post(
+        reverse("admin:parties_housingstock_add"),
+        {"corporation": stock.corporation_id, "municipality": stock.municipality_id, "homes": "12"},
+    )
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "bestaat al" in page
+    assert HousingStock.objects.filter(corporation=stock.corporation, municipality=stock.municipality).count() == 1
