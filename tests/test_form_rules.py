@@ -527,3 +527,46 @@ def test_the_admin_refuses_a_second_housing_stock_row_in_dutch(people, signed_in
     page = html.unescape(response.content.decode())
     assert "bestaat al" in page
     assert HousingStock.objects.filter(corporation=stock.corporation, municipality=stock.municipality).count() == 1
+
+
+# --- CHECKs that a field type adds (Positive*Field: value >= 0) --------------------------------
+
+POSITIVE_FIELDS = {
+    ("parties.region", "annual_housing_target"): "admin",
+    ("parties.organisation", "sok_party_number"): "admin",
+    ("parties.housingstock", "homes"): "admin",
+    ("parties.distributionkeyshare", "basis_points"): "admin",
+    ("matching.offer", "rent_cents"): "the money field with the RENT rule (RULES above, rent_in_range)",
+    ("referrals.feedback", "kind"): "a choice of FeedbackKind, whose values are all positive",
+    ("referrals.document", "size"): "service: the size of the stored upload",
+    ("guarantee_fund.claimdocument", "size"): "service: the size of the stored upload",
+    ("matching.agendaitem", "position"): "service: the count of items plus one",
+    ("matching.profile", "version"): "service: incremented under a row lock",
+    ("matching.profileversion", "version"): "service: copied from the profile",
+    ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",
+}
+POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+
+
+def test_every_positive_field_has_an_entry():
+    found = {
+        (model._meta.label_lower, field.name)
+        for model in project_models()
+        for field in model._meta.local_concrete_fields
+        if isinstance(field, POSITIVE_TYPES)
+    }
+    assert found - set(POSITIVE_FIELDS) == set(), "a new Positive*Field needs an entry: which form keeps it >= 0?"
+    assert set(POSITIVE_FIELDS) - found == set()
+
+
+@pytest.mark.parametrize("key", [key for key, entry in POSITIVE_FIELDS.items() if entry == "admin"], ids=str)
+def test_the_admin_form_refuses_a_negative_figure_in_dutch(key, rf, people):
+    from django.contrib import admin
+
+    model = apps.get_model(key[0])
+    request = rf.get("/")
+    request.user = people["admin"]
+    form_class = admin.site._registry[model].get_form(request, fields=[key[1]])
+    form = form_class(data={key[1]: "-1"})
+    assert not form.is_valid()
+    assert "minstens 0" in " ".join(form.errors[key[1]])
