@@ -351,9 +351,10 @@ def test_1e6_is_not_a_million_euros(people, signed_in, client):
 
 def test_an_offer_takes_a_dutch_rent(people, signed_in, client):
     post = post_offer(people, signed_in)
-    response = client.post(post.url, {**post.data, "rent": "512,40"})
+    response = client.post(post.url, {**post.data, "rent": "1.512,40"})
     assert response.status_code == 302
-    assert Offer.objects.get().rent_cents == 51240
+    assert Offer.objects.get().rent_cents == 151240
+    assert "€ 1.512,40" in client.get(post.url).content.decode()
 
 
 def test_the_chair_sees_the_claimed_total_in_dutch_when_approving_too_much(people, signed_in, client):

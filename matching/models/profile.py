@@ -195,10 +195,6 @@ class Offer(models.Model):
     def __str__(self):
         return f"{self.dwelling_type}, {self.dwelling_address}"
 
-    @property
-    def rent_euros(self):
-        return self.rent_cents / 100
-
 
 class ProfileMessage(models.Model):
     """The question thread between one corporation and the regisseur about a profile."""
