@@ -571,3 +571,11 @@ def test_the_admin_form_refuses_a_negative_figure_in_dutch(key, rf, people):
     form = form_class(data={key[1]: "-1"})
     assert not form.is_valid()
     assert "minstens 0" in " ".join(form.errors[key[1]])
+
+
+def test_approving_without_an_amount_asks_for_it_beside_the_field(people, signed_in, client):
+    post = post_decision(people, signed_in)
+    response = client.post(post.url, post.data)
+    assert response.status_code == 200
+    assert "Vul het toegekende bedrag in." in field_error(response.content.decode(), "besluit_approved_cents")
+    assert post.rows() == 0

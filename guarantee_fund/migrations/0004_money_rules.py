@@ -5,33 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('guarantee_fund', '0003_alter_claimdocument_file_name'),
-        ('matching', '0003_offer_rent_in_range'),
-        ('parties', '0002_reference_data'),
+        ("guarantee_fund", "0003_alter_claimdocument_file_name"),
+        ("matching", "0003_offer_rent_in_range"),
+        ("parties", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='claim',
-            name='deposit_not_negative',
+            model_name="claim",
+            name="deposit_not_negative",
         ),
         migrations.RemoveConstraint(
-            model_name='claimline',
-            name='claim_line_positive',
+            model_name="claimline",
+            name="claim_line_positive",
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit_cents__gte', 0), ('deposit_cents__lte', 100000000)), name='deposit_in_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deposit_cents__gte", 0), ("deposit_cents__lte", 100000000)),
+                name="deposit_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_cents__isnull', True), models.Q(('approved_cents__gte', 1), ('approved_cents__lte', 100000000)), _connector='OR'), name='approved_amount_in_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_cents__isnull", True),
+                    models.Q(("approved_cents__gte", 1), ("approved_cents__lte", 100000000)),
+                    _connector="OR",
+                ),
+                name="approved_amount_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claimline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gte', 1), ('amount_cents__lte', 100000000)), name='claim_line_amount_in_range'),
+            model_name="claimline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gte", 1), ("amount_cents__lte", 100000000)),
+                name="claim_line_amount_in_range",
+            ),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0002_alter_profile_contract_form'),
+        ("matching", "0002_alter_profile_contract_form"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('rent_cents__gte', 1), ('rent_cents__lte', 1000000)), name='rent_in_range'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rent_cents__gte", 1), ("rent_cents__lte", 1000000)), name="rent_in_range"
+            ),
         ),
     ]

@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('parties', '0002_reference_data'),
+        ("parties", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='distributionkeyshare',
-            name='basis_points',
-            field=models.PositiveIntegerField(help_text='1 procent = 100 basispunten; samen 10.000.', validators=[django.core.validators.MaxValueValidator(10000, message='Een aandeel is hoogstens %(limit_value)s basispunten (100 procent).')], verbose_name='aandeel (basispunten)'),
+            model_name="distributionkeyshare",
+            name="basis_points",
+            field=models.PositiveIntegerField(
+                help_text="1 procent = 100 basispunten; samen 10.000.",
+                validators=[
+                    django.core.validators.MaxValueValidator(
+                        10000, message="Een aandeel is hoogstens %(limit_value)s basispunten (100 procent)."
+                    )
+                ],
+                verbose_name="aandeel (basispunten)",
+            ),
         ),
     ]
