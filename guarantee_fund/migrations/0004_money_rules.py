@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("guarantee_fund", "0003_alter_claimdocument_file_name"),
-        ("matching", "0003_offer_rent_in_range"),
         ("parties", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
