@@ -1,38 +1,18 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms import DATE_WIDGET, TEXT_AREA
+from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
 from woonkans.parties.models import Organisation
 from woonkans.privacy.files import PrivateFileField
 
-from .models import CostCategory, TerminationKind
-
-
-class EuroField(forms.DecimalField):
-    """Euros typed by people (comma or point), stored as integer cents."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=10, decimal_places=2, min_value=Decimal("0"), localize=True, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("€", "").strip()
-            if "," in value:
-                value = value.replace(".", "").replace(",", ".")
-        return super().to_python(value)
-
-    def clean(self, value):
-        euros = super().clean(value)
-        return None if euros is None else int(euros * 100)
+from .models import APPROVED_AMOUNT, CLAIM_LINE_AMOUNT, DEPOSIT, CostCategory, TerminationKind
 
 
 class ClaimForm(forms.Form):
     termination_date = forms.DateField(label=_("Datum beëindiging"), widget=DATE_WIDGET)
     termination_kind = forms.ChoiceField(label=_("Soort beëindiging"), choices=TerminationKind.choices)
     evaluation = forms.CharField(label=_("Evaluatie"), widget=TEXT_AREA)
-    deposit_cents = EuroField(label=_("Borg (€)"))
+    deposit_cents = MoneyField(label=_("Borg (€)"), rule=DEPOSIT)
 
 
 class ClaimLineForm(forms.Form):
@@ -40,7 +20,7 @@ class ClaimLineForm(forms.Form):
     description = forms.CharField(
         label=_("Omschrijving"), max_length=200, help_text=_("Bij herstelkosten: de posten van het opnameformulier.")
     )
-    amount_cents = EuroField(label=_("Bedrag (€)"))
+    amount_cents = MoneyField(label=_("Bedrag (€)"), rule=CLAIM_LINE_AMOUNT)
     period_from = forms.DateField(label=_("Periode van"), required=False, widget=DATE_WIDGET)
     period_to = forms.DateField(label=_("Periode tot en met"), required=False, widget=DATE_WIDGET)
     mediation_exhausted = forms.BooleanField(
@@ -67,12 +47,18 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    approved_cents = EuroField(label=_("Toegekend bedrag (€)"), required=False)
+    approved_cents = MoneyField(label=_("Toegekend bedrag (€)"), rule=APPROVED_AMOUNT, required=False)
     motivation = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
     bespoke = forms.BooleanField(label=_("Maatwerk: afwijking van de regels (Art. 7.9)"), required=False)
     overleg_consent = forms.BooleanField(
         label=_("De aanwezigen in het overleg stemden in met het maatwerk"), required=False
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") and cleaned.get("approved_cents") is None and "approved_cents" not in self.errors:
+            self.add_error("approved_cents", _("Vul het toegekende bedrag in."))
+        return cleaned
 
 
 class ReasonForm(forms.Form):

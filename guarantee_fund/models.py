@@ -12,8 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.audit.models import AppendOnlyModel
+from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import Organisation
 from woonkans.privacy.models import StoredFileFields
+
+# One rule per money column people type: the CHECK below and the form field are both built from it.
+DEPOSIT = MoneyRule(min_cents=0)
+CLAIM_LINE_AMOUNT = MoneyRule(min_cents=1)
+APPROVED_AMOUNT = MoneyRule(min_cents=1)
 
 
 class Fund(models.Model):
@@ -24,7 +30,7 @@ class Fund(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(balance_cents__gte=0), name="fund_never_negative")]
 
     def __str__(self):
-        return f"Garantiefonds (€ {self.balance_cents / 100:,.2f})"
+        return f"Garantiefonds ({format_euro(self.balance_cents)})"
 
     @classmethod
     def get(cls):
@@ -106,7 +112,7 @@ class LedgerEntry(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.booked_on} {self.get_kind_display()} {self.amount_cents / 100:.2f}"
+        return f"{self.booked_on} {self.get_kind_display()} {format_euro(self.amount_cents)}"
 
 
 class ClaimStatus(models.TextChoices):
@@ -159,7 +165,8 @@ class Claim(models.Model):
         ordering = ["-created_at"]
         permissions = [("pay_claim", "Can pay approved claims (MGR treasurer)")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(deposit_cents__gte=0), name="deposit_not_negative"),
+            DEPOSIT.check("deposit_cents", name="deposit_in_range"),
+            APPROVED_AMOUNT.check("approved_cents", name="approved_amount_in_range", nullable=True),
         ]
 
     def __str__(self):
@@ -188,10 +195,10 @@ class ClaimLine(models.Model):
 
     class Meta:
         ordering = ["category", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="claim_line_positive")]
+        constraints = [CLAIM_LINE_AMOUNT.check("amount_cents", name="claim_line_amount_in_range")]
 
     def __str__(self):
-        return f"{self.get_category_display()}: {self.amount_cents / 100:.2f}"
+        return f"{self.get_category_display()}: {format_euro(self.amount_cents)}"
 
 
 class ClaimDocument(StoredFileFields):

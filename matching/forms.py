@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms import DATE_WIDGET, TEXT_AREA, active_municipalities
+from referrals.forms import active_municipalities
 from woonkans.accounts.models import User
+from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
 from woonkans.parties.models import Organisation, OrganisationKind, Region
 
 from .models import AgendaItemKind, EndKind, Profile, SignalKind, VoteChoice
-from .models.profile import SECTIONS
+from .models.profile import RENT, SECTIONS
 
 
 class ProfileForm(forms.ModelForm):
@@ -63,9 +64,7 @@ class ResponseForm(forms.Form):
     )
     dwelling_address = forms.CharField(label=_("Adres van de woning"), max_length=200, required=False)
     dwelling_type = forms.CharField(label=_("Type woning"), max_length=100, required=False)
-    rent = forms.DecimalField(
-        label=_("Huur per maand (€)"), max_digits=7, decimal_places=2, min_value=0, required=False
-    )
+    rent = MoneyField(label=_("Huur per maand (€)"), rule=RENT, required=False)
     available_from = forms.DateField(label=_("Beschikbaar vanaf"), required=False, widget=DATE_WIDGET)
 
     def clean(self):
@@ -83,7 +82,7 @@ class ResponseForm(forms.Form):
         return {
             "dwelling_address": data["dwelling_address"],
             "dwelling_type": data["dwelling_type"],
-            "rent_cents": int(data["rent"] * 100),
+            "rent_cents": data["rent"],
             "available_from": data["available_from"],
         }
 

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from referrals.forms import DATE_WIDGET
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.forms import DATE_WIDGET
 from woonkans.privacy.files import open_private_file, private_file_response
 
 from . import figures, selectors

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.forms import DATE_WIDGET, TEXT_AREA
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.bsn import normalise_bsn, validate_bsn
 from woonkans.privacy.files import PrivateFileField
@@ -12,8 +13,6 @@ from .models import Consent, DocumentKind, Feedback, FeedbackKind, Identity, Res
 
 POSTCODE = re.compile(r"^[1-9][0-9]{3}\s?[A-Za-z]{2}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{7,16}$")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TEXT_AREA = forms.Textarea(attrs={"rows": 4})
 
 
 def active_municipalities():

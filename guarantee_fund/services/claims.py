@@ -10,12 +10,22 @@ from matching.models import AgendaItem, AgendaItemKind, EndKind, Meeting, Profil
 from matching.permissions import is_chair_of
 from referrals.permissions import region_directors
 from woonkans.accounts.roles import Role
+from woonkans.money import format_euro
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.files import store_upload
 from woonkans.privacy.restriction import ensure_processing_allowed
 
-from ..models import Claim, ClaimDocument, ClaimLine, ClaimStatus, CostCategory
+from ..models import (
+    APPROVED_AMOUNT,
+    CLAIM_LINE_AMOUNT,
+    DEPOSIT,
+    Claim,
+    ClaimDocument,
+    ClaimLine,
+    ClaimStatus,
+    CostCategory,
+)
 from ..workflow import ClaimTransition, claim_target
 from .ledger import TREASURER_ROLES
 
@@ -50,6 +60,7 @@ def create_claim(*, actor, profile, termination_date, termination_kind, evaluati
         raise PermissionDenied
     if profile.status != ProfileStatus.ENDED_NEGATIVE or match.end_kind not in (EndKind.EVICTED, EndKind.LEFT):
         raise ValidationError(_("Een claim kan alleen na een negatieve beëindiging: ontruimd of vertrokken."))
+    DEPOSIT.ensure(deposit_cents)
     ensure_processing_allowed(referral_id=profile.referral_id)
     return Claim.objects.create(
         profile=profile,
@@ -72,6 +83,7 @@ def add_claim_line(
     _require_owner(actor, claim)
     if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.RETURNED):
         raise ValidationError(_("Deze claim kan niet meer worden gewijzigd."))
+    CLAIM_LINE_AMOUNT.ensure(amount_cents)
     if category == CostCategory.LEGAL and not mediation_exhausted:
         raise ValidationError(_("Juridische kosten tellen alleen als de reguliere bemiddeling was uitgeput."))
     if category == CostCategory.RENT and not (period_from and period_to):
@@ -107,10 +119,10 @@ def claim_problems(claim):
     if total <= claim.deposit_cents:
         problems.append(
             _(
-                "Het totaal van de kosten (€ %(total)s) is niet hoger dan de borg (€ %(deposit)s); een claim is dan "
+                "Het totaal van de kosten (%(total)s) is niet hoger dan de borg (%(deposit)s); een claim is dan "
                 "niet mogelijk."
             )
-            % {"total": f"{total / 100:,.2f}", "deposit": f"{claim.deposit_cents / 100:,.2f}"}
+            % {"total": format_euro(total), "deposit": format_euro(claim.deposit_cents)}
         )
     if not claim.evaluation.strip():
         problems.append(_("Een evaluatie is altijd verplicht."))
@@ -169,8 +181,18 @@ def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, besp
     if bespoke and not overleg_consent:
         raise ValidationError(_("Maatwerk buiten de regels kan alleen met instemming van de aanwezigen."))
     if approve:
-        if approved_cents is None or approved_cents <= 0 or approved_cents > claim.claimed_cents:
-            raise ValidationError(_("Het toegekende bedrag moet positief zijn en niet hoger dan het geclaimde."))
+        claimed = claim.claimed_cents
+        if approved_cents is None or not APPROVED_AMOUNT.min_cents <= approved_cents <= claimed:
+            # Keyed by the form's field, so the message stands next to the amount.
+            raise ValidationError(
+                {
+                    "approved_cents": _(
+                        "Het toegekende bedrag moet positief zijn en niet hoger dan het geclaimde (%(claimed)s)."
+                    )
+                    % {"claimed": format_euro(claimed)}
+                }
+            )
+        APPROVED_AMOUNT.ensure(approved_cents)
         claim.status = claim_target(ClaimTransition.APPROVE, claim.status)
         claim.approved_cents = approved_cents
     else:

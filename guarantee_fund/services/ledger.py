@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.roles import Role
+from woonkans.money import format_euro
 from woonkans.notifications import notify
 from woonkans.parties.models import DistributionKeyShare, HousingStock, Organisation, OrganisationKind
 from woonkans.privacy.restriction import ensure_processing_allowed
@@ -65,10 +66,10 @@ def _book(
     if new_balance < 0:
         raise InsufficientFunds(
             _(
-                "Het saldo van het garantiefonds (€ %(balance)s) is te laag voor deze uitbetaling (€ %(amount)s). "
+                "Het saldo van het garantiefonds (%(balance)s) is te laag voor deze uitbetaling (%(amount)s). "
                 "Er wordt een aanvullende bijdrageronde gestart."
             )
-            % {"balance": f"{fund.balance_cents / 100:,.2f}", "amount": f"{-amount_cents / 100:,.2f}"}
+            % {"balance": format_euro(fund.balance_cents), "amount": format_euro(-amount_cents)}
         )
     Fund.objects.filter(pk=fund.pk).update(balance_cents=F("balance_cents") + amount_cents)
     fund.refresh_from_db(fields=["balance_cents"])

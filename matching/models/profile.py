@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from referrals.models import ContractForm
+from woonkans.money import MoneyRule
 from woonkans.parties.models import Organisation, Region
 
+# A monthly rent: more than nothing, and homes in this programme rent far below € 10.000 a month.
+RENT = MoneyRule(min_cents=1, max_cents=1_000_000)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud in the overleg
 
 
@@ -187,13 +190,10 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [RENT.check("rent_cents", name="rent_in_range")]
 
     def __str__(self):
         return f"{self.dwelling_type}, {self.dwelling_address}"
-
-    @property
-    def rent_euros(self):
-        return self.rent_cents / 100
 
 
 class ProfileMessage(models.Model):

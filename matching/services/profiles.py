@@ -18,7 +18,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
-from ..models.profile import SECTION_FIELDS
+from ..models.profile import RENT, SECTION_FIELDS
 
 
 class ConcurrentEdit(Exception):
@@ -216,6 +216,8 @@ def respond_to_profile(*, actor, share, response, offer=None):
         raise PermissionDenied
     if share.profile.status != ProfileStatus.SHARED:
         raise ValidationError(_("Op dit profiel kan niet meer worden gereageerd."))
+    if response == "offer":
+        RENT.ensure(offer["rent_cents"])
     share.response = response
     share.responded_at = timezone.now()
     share.save(update_fields=["response", "responded_at"])

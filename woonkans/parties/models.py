@@ -5,8 +5,12 @@ organisation owns one auth group that later stages grant object permissions to.
 """
 
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+# The whole distribution key: 100 percent. The field validator and the CHECK use this one number.
+WHOLE_KEY_BASIS_POINTS = 10_000
 
 
 class Region(models.Model):
@@ -135,7 +139,13 @@ class DistributionKeyShare(models.Model):
         limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
     )
     basis_points = models.PositiveIntegerField(
-        _("aandeel (basispunten)"), help_text=_("1 procent = 100 basispunten; samen 10.000.")
+        _("aandeel (basispunten)"),
+        help_text=_("1 procent = 100 basispunten; samen 10.000."),
+        validators=[
+            MaxValueValidator(
+                WHOLE_KEY_BASIS_POINTS, message=_("Een aandeel is hoogstens %(limit_value)s basispunten (100 procent).")
+            )
+        ],
     )
     is_demo_figure = models.BooleanField(
         _("demonstratiecijfer"), default=False, help_text=_("Aangevinkt: dit is geen echt cijfer.")
@@ -146,7 +156,9 @@ class DistributionKeyShare(models.Model):
         verbose_name_plural = _("verdeelsleutel")
         ordering = ["municipality__name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(basis_points__lte=10000), name="key_share_at_most_whole"),
+            models.CheckConstraint(
+                condition=models.Q(basis_points__lte=WHOLE_KEY_BASIS_POINTS), name="key_share_at_most_whole"
+            ),
         ]
 
     def __str__(self):

@@ -1,5 +1,7 @@
 from django import template
 
+from woonkans.money import format_euro
+
 register = template.Library()
 
 
@@ -8,7 +10,4 @@ def euro(cents):
     """Integer cents as Dutch euros: 123456 -> '€ 1.234,56'."""
     if cents is None or cents == "":
         return "–"
-    cents = int(cents)
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+    return format_euro(cents)
