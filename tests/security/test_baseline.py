@@ -77,7 +77,12 @@ def test_login_page_has_no_inline_script(client):
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "eager"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "eager",
+        "notifications": {"backlog": 0, "failed": 0, "oldest_age_seconds": 0, "status": "ok"},
+    }
 
 
 @pytest.mark.django_db
