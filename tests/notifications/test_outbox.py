@@ -420,3 +420,11 @@ def test_sent_rows_are_pruned_after_the_retention_and_waiting_rows_are_kept(peop
 
     assert counts["sent_notifications"] == 1
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+@pytest.mark.django_db
+def test_a_task_queued_before_the_outbox_existed_becomes_an_outbox_row(people):
+    from woonkans.accounts.tasks import send_notification
+
+    send_notification.apply(kwargs={"user_ids": [people["venlo"].pk], "subject": "S", "intro": "I", "path": "/x/"})
+    assert OutboxMessage.objects.get().recipient_ids == [people["venlo"].pk]
