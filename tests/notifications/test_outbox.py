@@ -428,3 +428,15 @@ def test_a_task_queued_before_the_outbox_existed_becomes_an_outbox_row(people):
 
     send_notification.apply(kwargs={"user_ids": [people["venlo"].pk], "subject": "S", "intro": "I", "path": "/x/"})
     assert OutboxMessage.objects.get().recipient_ids == [people["venlo"].pk]
+
+
+@pytest.mark.django_db
+def test_a_dead_broker_is_given_up_on_at_once(broker, caplog):
+    """The user's request waits for one refused connection, not for the broker client's retries (6 s)."""
+    import time
+
+    broker(CLOSED_PORT)
+    started = time.monotonic()
+    services.hand_over(12345)
+    assert time.monotonic() - started < 2
+    assert "notification 12345 not handed to the worker (OperationalError)" in caplog.text

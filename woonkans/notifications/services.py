@@ -34,11 +34,19 @@ def enqueue(*, user_ids, subject, intro, path):
 
 def hand_over(outbox_id):
     """Queue the delivery task. A broker failure is logged and swallowed: the row waits for the periodic run."""
+    from woonkans.celery import app
+
     from .tasks import deliver_notification
 
     try:
-        # No publish retries: the outbox is the retry, and the user's request must not wait for a dead broker.
-        deliver_notification.apply_async(args=[outbox_id], retry=False)
+        if app.conf.task_always_eager:  # no broker (demo, tests): sent in-process, as before the outbox
+            deliver_notification.apply_async(args=[outbox_id])
+            return
+        # One connection attempt and no publish retries: the outbox is the retry, and the user's
+        # request must not wait for a dead broker (the pooled, retrying path took 6 s to give up).
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)
+            deliver_notification.apply_async(args=[outbox_id], connection=connection, retry=False)
     except Exception as error:  # noqa: BLE001 - whatever the broker does, the committed action stands
         logger.warning(
             "notification %s not handed to the worker (%s); the periodic delivery sends it",
