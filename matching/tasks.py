@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -32,13 +33,15 @@ def remind_evaluations(today=None):
         recently_reminded = match.evaluation_reminded_on and match.evaluation_reminded_on > due_before
         if last > due_before or recently_reminded:
             continue
-        notify(
-            organisations=[match.corporation, match.care_provider],
-            roles=(*CORPORATION_ROLES, *PROVIDER_ROLES),
-            subject=_("Tijd voor een evaluatie"),
-            intro=_("Een Woonkans-traject heeft al zes maanden geen evaluatie gehad."),
-            path=reverse("matching:trajectory", kwargs={"profile_id": match.profile_id}),
-        )
-        Match.objects.filter(pk=match.pk).update(evaluation_reminded_on=today)
+        # The outbox row and the "reminded" mark commit together: never twice, never lost.
+        with transaction.atomic():
+            notify(
+                organisations=[match.corporation, match.care_provider],
+                roles=(*CORPORATION_ROLES, *PROVIDER_ROLES),
+                subject=_("Tijd voor een evaluatie"),
+                intro=_("Een Woonkans-traject heeft al zes maanden geen evaluatie gehad."),
+                path=reverse("matching:trajectory", kwargs={"profile_id": match.profile_id}),
+            )
+            Match.objects.filter(pk=match.pk).update(evaluation_reminded_on=today)
         reminded += 1
     return reminded

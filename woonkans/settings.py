@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "woonkans.accounts",
     "woonkans.audit",
     "woonkans.privacy",
+    "woonkans.notifications",
     "referrals",
     "matching",
     "guarantee_fund",
@@ -227,6 +228,15 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@woonkans.example")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
+# Notification outbox (woonkans.notifications): a failed send is retried after 1, 2, 4 ... minutes,
+# at most an hour apart, and given up after NOTIFICATION_MAX_ATTEMPTS (the command can retry those).
+# /healthz turns unhealthy when the oldest undelivered e-mail is older than NOTIFICATION_BACKLOG_MAX_AGE.
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=60 * 60)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=24)
+NOTIFICATION_BACKLOG_MAX_AGE = env.int("NOTIFICATION_BACKLOG_MAX_AGE", default=30 * 60)
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=30)
+
 # Celery: without a broker every task runs eagerly in-process.
 CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
@@ -235,6 +245,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
+    "deliver-notifications": {
+        "task": "woonkans.notifications.tasks.deliver_due_notifications",
+        "schedule": 60.0,
+    },
     "purge-personal-data": {
         "task": "woonkans.privacy.tasks.purge_personal_data",
         "schedule": crontab(hour=2, minute=0),
