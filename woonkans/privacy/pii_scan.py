@@ -3,8 +3,8 @@
 A regional regisseur writes a pseudonymised mediation profile about a resident.
 Before that profile goes to the housing corporations, its free-text sections are
 scanned here for data that identifies the resident directly: a BSN, a date (of
-birth), a phone number, an e-mail address, a postcode (with house number), an
-IBAN or the resident's own name.
+birth), a phone number, an e-mail address, a postcode (with house number), a
+street with a house number, an IBAN or the resident's own name.
 
 The scan only *informs* the regisseur: findings are highlighted so they can be
 rewritten, or overridden one by one with a reason. It never blocks on its own;
@@ -33,7 +33,7 @@ from django.utils.translation import gettext, gettext_noop
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn, passes_eleven_test
 
-KINDS = ("bsn", "date", "phone", "email", "postcode", "name", "iban")
+KINDS = ("bsn", "date", "phone", "email", "postcode", "address", "name", "iban")
 
 # Labels are Dutch msgids, translated when a finding is made.
 LABELS = {
@@ -42,6 +42,7 @@ LABELS = {
     "phone": gettext_noop("Telefoonnummer"),
     "email": gettext_noop("E-mailadres"),
     "postcode": gettext_noop("Postcode met huisnummer"),
+    "address": gettext_noop("Straat met huisnummer"),
     "name": gettext_noop("Naam van de inwoner"),
     "iban": gettext_noop("IBAN"),
 }
@@ -49,7 +50,7 @@ LABEL_BARE_POSTCODE = gettext_noop("Postcode")
 
 # When two candidates overlap the longest wins; on equal length the more specific
 # kind (earlier in this tuple) wins.
-_SPECIFICITY = ("iban", "email", "bsn", "phone", "postcode", "date", "name")
+_SPECIFICITY = ("iban", "email", "bsn", "phone", "postcode", "address", "date", "name")
 
 FINGERPRINT_PURPOSE = "pii-scan-override"
 
@@ -277,6 +278,57 @@ def _scan_postcodes(text):
 
 
 # ---------------------------------------------------------------------------
+# Street and house number (no postcode)
+# ---------------------------------------------------------------------------
+
+# The last part of almost every Dutch street name ("Maasboulevard", "Kerkstraat",
+# "Groenveldsingel"). Choice: the street must be written with a capital, as street
+# names are; lowercase prose ("de weg 2 keer") is not flagged.
+_STREET_SUFFIXES = (
+    "straat", "straatje", "laan", "laantje", "weg", "plein", "pleintje", "singel", "gracht", "kade", "dijk",
+    "boulevard", "dreef", "hof", "pad", "steeg", "markt", "ring", "baan", "park", "plantsoen", "wal", "veld",
+    "erf", "gaarde", "akker", "kamp", "dries", "brink", "allee", "promenade", "passage", "vest", "wei", "weide",
+    "oever", "haven", "poort", "hoeve", "heuvel", "donk", "hoek", "beemd", "kwartier", "rade", "straatweg",
+    "zoom", "dam", "werf", "hage", "hoven", "horst", "berg", "bosch", "broek", "loop",
+)  # fmt: skip
+_SUFFIX_ALTERNATION = "|".join(sorted(_STREET_SUFFIXES, key=len, reverse=True))
+# Words that end like a street but are ordinary nouns in a profile ("Vordering 2 van het CJIB").
+_NOT_STREETS = frozenset(
+    {
+        "loopbaan", "bijbaan", "arbeidsmarkt", "woningmarkt", "huurmarkt", "supermarkt", "vordering",
+        "verzekering", "werkveld", "speelveld", "sportveld", "gerechtshof", "zorgpad", "tijdpad",
+        "ziekenhuis", "hulpverlening", "uitweg", "vakantiepark",
+    }
+)  # fmt: skip
+# Words that commonly start a street name of more than one word ("Oude Markt", "Burg. van Rijnstraat").
+_STREET_PREFIX = (
+    r"(?:(?:Oude|Nieuwe|Hoge|Lage|Lange|Korte|Grote|Kleine|Sint|St\.|Burg\.|Burgemeester|Dr\.|Mgr\.|Prof\.|"
+    r"Pastoor|Kapelaan|Koning|Koningin|Prins|Prinses|Graaf|Hertog|Generaal|Gen\.|Mr\.|Ir\.)[ \t]+"
+    r"(?:(?:van|de|der|den|het|'t|ter|ten|te|la|le)[ \t]+){0,2})"
+)
+# A number that counts something, not a house ("Rijksweg 20 minuten", "Markt 3 keer").
+_COUNTED = (
+    r"(?:keer|maal|x|jaar|jaren|jr|maand|maanden|week|weken|dag|dagen|uur|uren|minuut|minuten|min|sec|"
+    r"seconden|km|kilometer|m|meter|euro|eur|procent|personen|mensen|kinderen|kamers|stuks|nachten)\b"
+)
+_ADDRESS_RE = re.compile(
+    rf"(?<![\w.])(?P<street>{_STREET_PREFIX}?(?P<word>(?=[A-Z])(?i:[a-zà-ÿ'-]*?(?:{_SUFFIX_ALTERNATION}))))"
+    rf"[ \t]+(?:(?:{_NUMBER_WORD})[ \t]*)?(?P<number>{_HOUSE_NUMBER})(?![.,]\d)(?![ \t]*(?:{_COUNTED}|%))"
+)
+
+
+def _scan_addresses(text):
+    label = LABELS["address"]
+    for match in _ADDRESS_RE.finditer(text):
+        word = match.group("word").casefold()
+        if word in _NOT_STREETS or word.endswith("ering"):
+            continue
+        if word in _STREET_SUFFIXES and match.group("street") == match.group("word"):
+            continue  # "Markt 3", "Weg 4": a street on its own only after a prefix ("Oude Markt 3")
+        yield match.start(), match.end(), "address", label
+
+
+# ---------------------------------------------------------------------------
 # IBAN
 # ---------------------------------------------------------------------------
 
@@ -429,6 +481,7 @@ def _scan(text, name_patterns):
         *_scan_bsn(text),
         *_scan_phones(text),
         *_scan_postcodes(text),
+        *_scan_addresses(text),
         *_scan_dates(text),
         *_scan_names(text, name_patterns),
     ]
