@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from matching.models import EndKind, Match, ProfileStatus
 from woonkans.accounts.models import User
+from woonkans.demo import demo_pdf
 
 from . import services
 from .models import Claim, ContributionRound, LedgerEntry
 
-DEMO_PDF = b"%PDF-1.4\n% Woonkans demofactuur\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF = demo_pdf("Woonkans demofactuur")
 # status to reach, claimed cents, deposit cents
 DEMO_CLAIMS = [
     ("draft", 180_000, 60_000),

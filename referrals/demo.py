@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from monitoring.models import CaseFact
 from woonkans.accounts.models import User
+from woonkans.demo import demo_pdf
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy import crypto
 
@@ -16,7 +17,7 @@ from . import permissions, services
 from .models import DocumentKind, Identity, Referral, ReferralGroupObjectPermission, Research
 from .workflow import Status
 
-DEMO_PDF = b"%PDF-1.4\n% Woonkans demodocument\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF = demo_pdf("Woonkans demodocument")
 
 # key, consultant, reporting provider user, target status, identity, research extras
 DEMO_CASES = [

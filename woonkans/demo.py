@@ -5,16 +5,29 @@ holds any user it did not create itself.
 """
 
 import base64
+import io
 import secrets
 
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pypdf import PdfWriter
 
 from woonkans.accounts.models import RoleAssignment, User
 from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation
+
+
+def demo_pdf(title: str) -> bytes:
+    """A real one-page PDF for demo uploads (the upload check parses PDFs, so a stub would be refused)."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
 
 DEMO_PASSWORD = "Woonkans-demo-2026"  # noqa: S105 - printed on purpose; only demo databases
 

@@ -157,6 +157,11 @@ def override_finding(*, actor, profile, finding_fingerprint, kind, reason):
     return locked
 
 
+def open_finding_count(profile):
+    """How many findings in the saved text still wait to be rewritten or overridden with a reason."""
+    return sum(len(items) for items in open_findings(profile, names=resident_names(profile)).values())
+
+
 def eligible_corporations(profile):
     """Corporations with housing stock in the profile's search area (Bijlage 2 step 5)."""
     return (

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from referrals import selectors as referral_selectors
@@ -135,7 +136,7 @@ def profile_edit(request, profile_id):
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
-            services.update_profile(
+            saved = services.update_profile(
                 actor=request.user, profile=profile, expected_version=form.cleaned_data["version"], data=data
             )
         except services.ConcurrentEdit as error:
@@ -157,7 +158,24 @@ def profile_edit(request, profile_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Het profiel is opgeslagen."))
+            remaining = services.profiles.open_finding_count(saved)
+            if remaining:
+                # Saved, but not ready to share: a green "opgeslagen" would hide that.
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Het profiel is opgeslagen, maar er staat nog %(count)d mogelijk identificerend gegeven in. "
+                        "Pas de gemarkeerde tekst aan of leg uit waarom het geen identificerend gegeven is; "
+                        "delen kan pas als er geen meldingen meer open staan.",
+                        "Het profiel is opgeslagen, maar er staan nog %(count)d mogelijk identificerende gegevens in. "
+                        "Pas de gemarkeerde tekst aan of leg uit waarom het geen identificerend gegeven is; "
+                        "delen kan pas als er geen meldingen meer open staan.",
+                        remaining,
+                    )
+                    % {"count": remaining},
+                )
+            else:
+                messages.success(request, _("Het profiel is opgeslagen."))
             return redirect("matching:profile_edit", profile_id=profile.pk)
     sections, finding_count = _findings_view(profile)
     context = {

@@ -1,6 +1,7 @@
 """Writing the profile: prefill, the identifying-data scan, overrides, sharing, optimistic locking."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -60,6 +61,37 @@ def test_sharing_is_refused_while_identifying_data_is_in_the_text(client, signed
     profile.refresh_from_db()
     shared = services.share_profile(actor=people["noord"], profile=profile, corporations=[org("Woonwenz")])
     assert shared.status == ProfileStatus.SHARED
+
+
+def saved_messages(response):
+    return [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+
+
+def test_saving_with_open_findings_warns_how_many_remain_instead_of_a_green_success(client, signed_in, people):
+    profile = make_profile(people["noord"], people["venlo"])
+    signed_in(people["noord"])
+    url = reverse("matching:profile_edit", kwargs={"profile_id": profile.pk})
+
+    response = client.post(url, edit_data(profile, housing_situation="Slaapt bij een vriend op Maasboulevard 12b."))
+    assert response.status_code == 302
+    [(level, text)] = saved_messages(response)
+    assert level == "warning"
+    assert text.startswith("Het profiel is opgeslagen, maar er staat nog 1 mogelijk identificerend gegeven in.")
+    profile.refresh_from_db()
+    assert profile.housing_situation == "Slaapt bij een vriend op Maasboulevard 12b."  # saved all the same
+
+    response = client.post(
+        url, edit_data(profile, finances="Schulden; belt vanaf Kerkstraat 4 met 06-12345678."), follow=True
+    )
+    page = response.content.decode()
+    assert "utrecht-alert--warning" in page and "utrecht-alert--ok" not in page
+    assert "er staan nog 3 mogelijk identificerende gegevens in" in page
+    assert "Straat met huisnummer" in page  # the findings are marked next to the text
+
+    profile.refresh_from_db()
+    clean = edit_data(profile, housing_situation="Slaapt bij een vriend.", finances="Schulden in een sanering.")
+    response = client.post(url, clean)
+    assert saved_messages(response) == [("success", "Het profiel is opgeslagen.")]
 
 
 def test_the_residents_own_name_is_found(people):

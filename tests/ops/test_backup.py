@@ -27,6 +27,7 @@ from referrals import services as referral_services
 from referrals.models import Document, DocumentKind, Referral
 
 from ..guarantee_fund.conftest import approved_claim, fund_with
+from ..pdfs import build_pdf
 from ..referrals.conftest import OTHER_BSN, make_ready
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def run_script(*args, database=None, path=None):
 
 def unique_pdf(label):
     """A valid small PDF whose bytes belong to this one document only."""
-    return b"%PDF-1.4\n% " + label.encode() + b" " + os.urandom(16).hex().encode() + b"\n%%EOF\n"
+    return build_pdf(filler=b"% " + label.encode() + b" " + os.urandom(16).hex().encode() + b"\n")
 
 
 def seed(people):

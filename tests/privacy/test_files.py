@@ -27,7 +27,8 @@ from woonkans.privacy.files import (
     validate_upload,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+from ..pdfs import PDF, pdf_of_size
+
 PNG = (
     b"\x89PNG\r\n\x1a\n"
     + b"\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
@@ -46,12 +47,6 @@ EMPTY_MESSAGE = "Het bestand is leeg."
 
 def upload(content, name="bestand.pdf", content_type="application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def pdf_of_size(size):
-    """A valid-looking PDF of exactly `size` bytes (padding in a PDF comment line)."""
-    start, end = b"%PDF-1.4\n%", b"\n%%EOF\n"
-    return start + b"x" * (size - len(start) - len(end)) + end
 
 
 def rejection(uploaded_file):

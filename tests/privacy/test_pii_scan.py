@@ -29,8 +29,8 @@ def only(text, kind, **kwargs):
     return findings[0]
 
 
-def test_kinds_are_the_seven_documented_ones():
-    assert KINDS == ("bsn", "date", "phone", "email", "postcode", "name", "iban")
+def test_kinds_are_the_eight_documented_ones():
+    assert KINDS == ("bsn", "date", "phone", "email", "postcode", "address", "name", "iban")
 
 
 # --- BSN ---------------------------------------------------------------------
@@ -217,6 +217,69 @@ def test_unit_letter_pair_is_only_a_postcode_with_address_context():
 )
 def test_things_that_look_like_a_postcode_are_not_flagged(text):
     assert found(text) == []
+
+
+# --- Street and house number -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Maasboulevard 12b",
+        "Kerkstraat 4",
+        "Burg. van Rijnstraat 10-2",
+        "Groenveldsingel 3a",
+        "Tegelseweg 143-A",
+        "Oude Markt 12",
+        "Sint Jansstraat 7",
+        "Kerkstraat nr. 4",
+        "Prinsenhof 2",
+        "Oranjeplein 1",
+        "Vleesstraat 14",
+        "Noorderpad 9",
+        "Herengracht 502",
+        "Maaskade 3",
+        "Rijnlaan 70",
+        "Stationsdijk 11",
+        "Wilhelminapark 5",
+        "Julianaplantsoen 2",
+        "Lindendreef 8",
+        "Kapelsteeg 1",
+        "Buitenring 40",
+        "Spoorbaan 6",
+        "Stadswal 21",
+        "Kempenveld 33",
+    ],
+)
+def test_street_with_house_number_is_flagged_without_a_postcode(written):
+    finding = only(f"Woont nu op {written} bij zijn zus.", "address")
+    assert finding.text == written
+    assert finding.label == "Straat met huisnummer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ging de weg 2 keer kwijt.",
+        "Woont 3 jaar in Venlo.",
+        "Woont aan de Kerkstraat, vlak bij het station.",  # a street without a number identifies no home
+        "Via de Rijksweg 20 minuten naar zijn werk.",
+        "Markt 3 keer per week bezocht.",
+        "Rijksweg 2,5 km verderop.",
+        "Vordering 2 van het CJIB is betaald.",
+        "Arbeidsmarkt 2024 is krap.",
+        "Sportpark 2 dagen per week als vrijwilliger.",
+        "Woonwenz 12 maanden huurachterstand",
+        "de kerkstraat 4",  # choice: street names are written with a capital
+        "Markt 12",  # a bare suffix is only a street after a prefix ("Oude Markt 12")
+    ],
+)
+def test_counts_and_ordinary_words_are_no_street_address(text):
+    assert [kind for kind, _ in found(text)] == []
+
+
+def test_street_and_postcode_together_stay_one_postcode_finding():
+    assert found("Kerkstraat 12, 5911 AB") == [("postcode", "Kerkstraat 12, 5911 AB")]
 
 
 # --- IBAN --------------------------------------------------------------------

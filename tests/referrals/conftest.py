@@ -7,9 +7,10 @@ from referrals import services
 from referrals.models import DocumentKind, Referral
 from woonkans.parties.models import Organisation
 
+from ..pdfs import PDF
+
 VALID_BSN = "111222333"
 OTHER_BSN = "123456782"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pdf(name="verklaring.pdf"):

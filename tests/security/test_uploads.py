@@ -8,6 +8,7 @@ behind a long ZIP comment, or as PDF actions; the validation now reads the whole
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -18,11 +19,12 @@ from guarantee_fund.models import ClaimDocument
 from referrals.models import Document
 from woonkans.accounts.roles import Role
 
+from ..pdfs import build_pdf, build_pdf_with_object_stream, written_pdf
 from .matrix_support import client_for
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"% filler line\n" * 120 + b"trailer<<>>\n%%EOF\n"
+PDF = build_pdf(filler=b"% filler line\n" * 120)
 TYPE_RULE = "Alleen PDF-, JPEG- of PNG-bestanden zijn toegestaan"
 SIZE_RULE = "Dit bestand is groter dan"
 
@@ -134,3 +136,46 @@ def test_oversize_is_refused_and_a_file_at_the_limit_is_not(world, form, setting
     assert response.status_code == 302 and added == 1
     bigger = PDF.replace(b"%%EOF", b"% one more byte\n%%EOF")
     assert_refused(*UPLOADS[form](world, bigger), SIZE_RULE)
+
+
+# PDFs are parsed (pypdf), not grepped: what sits in a compressed object stream is found too.
+JS_ACTION = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+PARSED_REFUSALS = {
+    "javascript only inside a compressed object stream": (
+        build_pdf_with_object_stream(catalog=b"/OpenAction 5 0 R", extra={5: JS_ACTION}),
+        "Dit PDF-bestand bevat onderdelen die iets kunnen starten of meesturen",
+    ),
+    "launch action only inside a compressed object stream": (
+        build_pdf_with_object_stream(catalog=b"/OpenAction << /S /Launch /F (cmd.exe) >>"),
+        "Dit PDF-bestand bevat onderdelen die iets kunnen starten of meesturen",
+    ),
+    "embedded file": (
+        written_pdf(lambda writer: writer.add_attachment("factuur.exe", b"MZ\x90\x00")),
+        "Dit PDF-bestand bevat onderdelen die iets kunnen starten of meesturen",
+    ),
+    "encrypted": (
+        written_pdf(lambda writer: writer.encrypt("geheim")),
+        "Dit PDF-bestand is beveiligd met een wachtwoord of versleuteld",
+    ),
+    "not parseable": (
+        b"%PDF-1.4\n" + b"% filler line\n" * 120 + b"%%EOF\n",
+        "Dit PDF-bestand kan niet worden gelezen",
+    ),
+}
+
+
+@pytest.mark.parametrize("form", UPLOADS)
+@pytest.mark.parametrize("case", PARSED_REFUSALS)
+def test_pdfs_are_parsed_and_refused_with_the_reason_next_to_the_field(world, form, case):
+    content, rule = PARSED_REFUSALS[case]
+    assert b"JavaScript" not in content and b"/Launch" not in content  # a byte scan sees nothing
+    response, added = UPLOADS[form](world, content)
+    assert_refused(response, added, rule)
+    next_to_the_field = rf'id="[\w-]*file_error"><p class="utrecht-paragraph">{rule}'
+    assert re.search(next_to_the_field, response.content.decode())
+
+
+@pytest.mark.parametrize("form", UPLOADS)
+def test_a_pdf_in_object_streams_with_text_is_accepted(world, form):
+    response, added = UPLOADS[form](world, build_pdf_with_object_stream())
+    assert response.status_code == 302 and added == 1

@@ -3,6 +3,9 @@
 Case files (ID scans, income statements, letters) are special personal data. They are judged by
 their content, stored under random names outside the web root with owner-only permissions, and
 only ever handed back as downloads that a browser will not render or execute.
+
+An upload is read once, into memory (at most the size limit plus one byte), and every check and
+the storage work on that one buffer: nothing can change between the check and the write.
 """
 
 import hashlib
@@ -16,16 +19,19 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 
+from woonkans.privacy.pdf_check import check_pdf
+
 ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
-# The type is judged from the first and last bytes; the whole file is then read in chunks for
-# content that must not be anywhere in it, so a huge upload never lands in memory at once.
+# The type is judged from the first and last bytes; the whole file is then searched for content
+# that must not be anywhere in it. It is read in chunks of SCAN_CHUNK, and never past the limit.
 SNIFF_WINDOW = 1024
 SCAN_CHUNK = 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -58,11 +64,11 @@ MARKUP_MARKERS = (
     b"onerror=",
     b"onload=",
 )
-# PDF names that make a reader run or launch something, or carry a hidden file.
+# PDF names that make a reader run or launch something, or carry a hidden file. A first net over
+# the raw bytes only: pdf_check parses every object, compressed ones included.
 PDF_ACTIVE_NAMES = (b"/javascript", b"/launch", b"/embeddedfile", b"/richmedia")
 # A PDF name may spell letters as #xx (/J#61vaScript); such names are decoded before comparing.
 PDF_ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
-LONGEST_MARKER = max(len(marker) for marker in (*MARKUP_MARKERS, *PDF_ACTIVE_NAMES, *FOREIGN_SIGNATURES))
 STEM_MAX_LENGTH = 80
 FOLDER_PATTERN = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 
@@ -71,22 +77,20 @@ class UploadRejected(ValidationError):
     """An upload that breaks one of the rules; the message names the rule, in Dutch."""
 
 
-def _read_ends(fileobj, window):
+def _read_once(fileobj, limit=None) -> bytes:
+    """The file's bytes from the start, in one pass of bounded reads; never more than limit + 1."""
     fileobj.seek(0)
-    head = fileobj.read(window)
-    fileobj.seek(0, os.SEEK_END)
-    fileobj.seek(max(0, fileobj.tell() - window))
-    return head, fileobj.read(window)
-
-
-def _chunks(fileobj):
-    """The file in lower-cased chunks that overlap by a marker's length, so none is cut in two."""
+    chunks, total = [], 0
+    while limit is None or total <= limit:
+        want = SCAN_CHUNK if limit is None else min(SCAN_CHUNK, limit + 1 - total)
+        chunk = fileobj.read(want)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    # Callers (and Django's storage) expect to read the file from the start afterwards.
     fileobj.seek(0)
-    carry = b""
-    while chunk := fileobj.read(SCAN_CHUNK):
-        data = carry + chunk.lower()
-        yield data
-        carry = data[-(LONGEST_MARKER + 64) :]
+    return b"".join(chunks)
 
 
 def _escaped_pdf_name_is_active(data):
@@ -97,50 +101,50 @@ def _escaped_pdf_name_is_active(data):
     return False
 
 
-def _hides_something(fileobj, *, is_pdf) -> bool:
-    """True when anywhere in the file there is markup, another format's header, or (PDF) active content."""
-    for data in _chunks(fileobj):
-        if any(marker in data for marker in MARKUP_MARKERS):
-            return True
-        if any(signature.lower() in data for signature in FOREIGN_SIGNATURES[:2]):
-            return True
-        if is_pdf and (any(name in data for name in PDF_ACTIVE_NAMES) or _escaped_pdf_name_is_active(data)):
-            return True
-    return False
+def _sniff(data: bytes) -> tuple[str | None, bool]:
+    """(content type judged from the bytes, or None if not allowed or a polyglot; PDF names seen raw)."""
+    head, tail, zip_tail = data[:SNIFF_WINDOW], data[-SNIFF_WINDOW:], data[-ZIP_END_WINDOW:]
+    if head.startswith(b"MZ"):  # Windows executable, whatever it is called
+        return None, False
+    if any(signature in head or signature in tail for signature in FOREIGN_SIGNATURES):
+        return None, False
+    if ZIP_END_RECORD in zip_tail:  # a ZIP appended behind a long comment
+        return None, False
+    head_lower, tail_lower = head.lower(), tail.lower()
+    if any(marker in head_lower or marker in tail_lower for marker in MARKUP_MARKERS_AT_ENDS):
+        return None, False
+
+    if head.startswith(b"%PDF-") and b"%%EOF" in tail:
+        content_type = "application/pdf"
+    elif head.startswith(PNG_SIGNATURE) and b"IEND" in tail[-12:]:
+        content_type = "image/png"
+    elif head.startswith(b"\xff\xd8\xff"):
+        trimmed = tail.rstrip(b" \t\r\n\x00")
+        if not (trimmed.endswith(b"\xff\xd9") and len(tail) - len(trimmed) <= JPEG_MAX_TRAILING_PADDING):
+            return None, False
+        content_type = "image/jpeg"
+    else:
+        return None, False
+
+    # Anywhere in the file: markup, or another format's header.
+    lowered = data.lower()
+    if any(marker in lowered for marker in MARKUP_MARKERS):
+        return None, False
+    if any(signature.lower() in lowered for signature in FOREIGN_SIGNATURES[:2]):
+        return None, False
+    raw_pdf_names = content_type == "application/pdf" and (
+        any(name in lowered for name in PDF_ACTIVE_NAMES) or _escaped_pdf_name_is_active(lowered)
+    )
+    return content_type, raw_pdf_names
 
 
 def sniff_content_type(fileobj) -> str | None:
-    """The content type judged from the bytes only, or None if not allowed (or a polyglot)."""
-    try:
-        head, tail = _read_ends(fileobj, SNIFF_WINDOW)
-        _head, zip_tail = _read_ends(fileobj, ZIP_END_WINDOW)
-        if head.startswith(b"MZ"):  # Windows executable, whatever it is called
-            return None
-        if any(signature in head or signature in tail for signature in FOREIGN_SIGNATURES):
-            return None
-        if ZIP_END_RECORD in zip_tail:  # a ZIP appended behind a long comment
-            return None
-        head_lower, tail_lower = head.lower(), tail.lower()
-        if any(marker in head_lower or marker in tail_lower for marker in MARKUP_MARKERS_AT_ENDS):
-            return None
+    """The content type judged from the bytes only, or None if not allowed (or a polyglot).
 
-        if head.startswith(b"%PDF-") and b"%%EOF" in tail:
-            content_type = "application/pdf"
-        elif head.startswith(PNG_SIGNATURE) and b"IEND" in tail[-12:]:
-            content_type = "image/png"
-        elif head.startswith(b"\xff\xd8\xff"):
-            trimmed = tail.rstrip(b" \t\r\n\x00")
-            if not (trimmed.endswith(b"\xff\xd9") and len(tail) - len(trimmed) <= JPEG_MAX_TRAILING_PADDING):
-                return None
-            content_type = "image/jpeg"
-        else:
-            return None
-        if _hides_something(fileobj, is_pdf=content_type == "application/pdf"):
-            return None
-        return content_type
-    finally:
-        # Callers (and Django's storage) expect to read the file from the start afterwards.
-        fileobj.seek(0)
+    Looks at the bytes only; validate_upload also parses a PDF (pdf_check).
+    """
+    content_type, raw_pdf_names = _sniff(_read_once(fileobj))
+    return None if raw_pdf_names else content_type
 
 
 def _human_size(num_bytes: int) -> str:
@@ -152,35 +156,58 @@ def _human_size(num_bytes: int) -> str:
     return f"{num_bytes} bytes"
 
 
-def _measure_size(fileobj) -> int:
-    # Measured from the bytes themselves rather than trusting a size attribute someone set.
-    fileobj.seek(0, os.SEEK_END)
-    size = fileobj.tell()
-    fileobj.seek(0)
-    return size
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed every rule, with the bytes that were checked (the only ones stored)."""
+
+    content: bytes
+    content_type: str  # sniffed, never the browser's claim
+    clean_name: str
 
 
-def validate_upload(uploaded_file) -> tuple[str, str]:
-    """Return (sniffed content type, sanitised name) or raise UploadRejected naming the broken rule."""
-    size = _measure_size(uploaded_file)
-    if size == 0:
-        raise UploadRejected(gettext("Het bestand is leeg."), code="upload_empty")
+def _type_rejected():
+    return UploadRejected(
+        gettext(
+            "Alleen PDF-, JPEG- of PNG-bestanden zijn toegestaan. Dit bestand is geen van die drie "
+            "(gekeken is naar de inhoud, niet naar de naam)."
+        ),
+        code="upload_type",
+    )
+
+
+def check_upload(uploaded_file) -> CheckedUpload:
+    """Read the upload once and apply every rule to those bytes; raises UploadRejected naming the rule."""
     limit = settings.UPLOAD_MAX_BYTES  # read per call, so the setting can change without a restart
-    if size > limit:
+    # Measured from the bytes themselves rather than trusting a size attribute someone set.
+    content = _read_once(uploaded_file, limit)
+    if not content:
+        raise UploadRejected(gettext("Het bestand is leeg."), code="upload_empty")
+    if len(content) > limit:
         raise UploadRejected(
             gettext("Dit bestand is groter dan %(limit)s; upload een kleiner bestand.") % {"limit": _human_size(limit)},
             code="upload_too_large",
         )
-    content_type = sniff_content_type(uploaded_file)
+    content_type, raw_pdf_names = _sniff(content)
     if content_type is None:
-        raise UploadRejected(
-            gettext(
-                "Alleen PDF-, JPEG- of PNG-bestanden zijn toegestaan. Dit bestand is geen van die drie "
-                "(gekeken is naar de inhoud, niet naar de naam)."
-            ),
-            code="upload_type",
-        )
-    return content_type, sanitize_filename(uploaded_file.name, content_type)
+        raise _type_rejected()
+    if content_type == "application/pdf":
+        refusal = check_pdf(content)
+        # The raw bytes name active content that the parser did not find (or could not parse):
+        # a reader that repairs the file might find it. Trust neither.
+        if raw_pdf_names and (refusal is None or refusal[0] == "upload_pdf_unreadable"):
+            raise _type_rejected()
+        if refusal is not None:
+            code, message = refusal
+            raise UploadRejected(message, code=code)
+    return CheckedUpload(
+        content=content, content_type=content_type, clean_name=sanitize_filename(uploaded_file.name, content_type)
+    )
+
+
+def validate_upload(uploaded_file) -> tuple[str, str]:
+    """Return (sniffed content type, sanitised name) or raise UploadRejected naming the broken rule."""
+    checked = check_upload(uploaded_file)
+    return checked.content_type, checked.clean_name
 
 
 def sanitize_filename(name, content_type: str) -> str:
@@ -219,39 +246,24 @@ class StoredFile:
     sha256: str
 
 
-class _HashingFile(File):
-    """Hashes and counts the bytes as the storage writes them, so the file is read only once.
-
-    Being a plain File (no temporary_file_path) also stops FileSystemStorage from moving a
-    temporary upload into place, which would skip the copy we want to hash.
-    """
-
-    def __init__(self, source):
-        super().__init__(source, name=getattr(source, "name", None))
-        self.hasher = hashlib.sha256()
-        self.bytes_written = 0
-
-    def chunks(self, chunk_size=None):
-        for chunk in super().chunks(chunk_size):
-            self.hasher.update(chunk)
-            self.bytes_written += len(chunk)
-            yield chunk
-
-
 def store_upload(uploaded_file, *, folder: str) -> StoredFile:
-    """Validate and store an upload as <folder>/<random hex><ext>; raises UploadRejected."""
+    """Validate and store an upload as <folder>/<random hex><ext>; raises UploadRejected.
+
+    An upload that came through PrivateFileField was read and checked there: its checked bytes
+    are stored as they are, without reading the file again.
+    """
     # The folder comes from code (e.g. f"cases/{case.pk}"), never from the user: refuse anything odd.
     if not FOLDER_PATTERN.match(folder):
         raise ValueError(f"Invalid storage folder: {folder!r}")
-    content_type, clean_name = validate_upload(uploaded_file)
-    hashing_file = _HashingFile(uploaded_file)
-    path = get_private_storage().save(f"{folder}/{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}", hashing_file)
+    checked = getattr(uploaded_file, "checked_upload", None) or check_upload(uploaded_file)
+    extension = ALLOWED_CONTENT_TYPES[checked.content_type]
+    path = get_private_storage().save(f"{folder}/{uuid.uuid4().hex}{extension}", ContentFile(checked.content))
     return StoredFile(
         path=path,
-        content_type=content_type,
-        size=hashing_file.bytes_written,
-        original_name=clean_name,
-        sha256=hashing_file.hasher.hexdigest(),
+        content_type=checked.content_type,
+        size=len(checked.content),
+        original_name=checked.clean_name,
+        sha256=hashlib.sha256(checked.content).hexdigest(),
     )
 
 
@@ -287,7 +299,8 @@ def private_file_response(path: str, *, filename: str, content_type: str) -> Fil
 class PrivateFileField(forms.FileField):
     """A form file field that applies validate_upload, so its messages appear next to the field.
 
-    On success the returned upload carries `sniffed_content_type` and `clean_name`.
+    On success the returned upload carries `sniffed_content_type`, `clean_name` and
+    `checked_upload` (the checked bytes, which store_upload stores without reading the file again).
     """
 
     def __init__(self, **kwargs):
@@ -306,9 +319,10 @@ class PrivateFileField(forms.FileField):
         if not isinstance(uploaded, UploadedFile):  # nothing new uploaded: cleared, empty or initial
             return uploaded
         try:
-            content_type, clean_name = validate_upload(uploaded)
+            checked = check_upload(uploaded)
         except UploadRejected as rejected:
             raise ValidationError(rejected.message, code=rejected.code) from None
-        uploaded.sniffed_content_type = content_type
-        uploaded.clean_name = clean_name
+        uploaded.checked_upload = checked
+        uploaded.sniffed_content_type = checked.content_type
+        uploaded.clean_name = checked.clean_name
         return uploaded
