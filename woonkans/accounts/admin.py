@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +23,17 @@ from .user_services import (
 )
 
 
+class RoleAssignmentFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The table's column header is no <label>: name the box for screen readers.
+            form.fields["DELETE"].widget.attrs["aria-label"] = str(_("Deze rol verwijderen"))
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     extra = 1
     fields = ["role", "granted_at"]
     readonly_fields = ["granted_at"]
@@ -83,7 +93,6 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["organisation__kind", "is_active", "role_assignments__role"]
     list_select_related = ["organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    autocomplete_fields = ["organisation"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Persoon"), {"fields": ("first_name", "last_name", "email")}),
@@ -119,15 +128,13 @@ class UserAdmin(DjangoUserAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A plain choice, not select2's autocomplete: that one has no accessible name (axe), and an
+        # organisation's administrator must not search all organisations anyway.
         if db_field.name == "organisation" and not sees_everything(request.user):
             kwargs["queryset"] = Organisation.objects.filter(pk=request.user.organisation_id)
             kwargs["initial"] = request.user.organisation_id
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_autocomplete_fields(self, request):
-        # The autocomplete would search all organisations; a plain choice of one is enough here.
-        return self.autocomplete_fields if sees_everything(request.user) else []
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
