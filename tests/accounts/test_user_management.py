@@ -196,3 +196,14 @@ def test_deactivating_a_user_in_the_admin_ends_their_sessions(make_user):
     assert admin_client.post(reverse("admin:accounts_user_change", args=[colleague.pk]), form).status_code == 302
     assert not User.objects.get(pk=colleague.pk).is_active
     assert colleague_client.get(reverse("referrals:list")).status_code != 200
+
+
+def test_the_database_refuses_a_request_decided_by_its_requester(operator_admins, make_user):
+    from django.db import IntegrityError, transaction
+
+    first, _second = operator_admins
+    grant_request = grant_role(actor=first, user=make_user(None, "Gemeente Venlo"), role=Role.WMO_CONSULTANT)
+    grant_request.status = RoleRequestStatus.APPROVED
+    grant_request.decided_by = first
+    with pytest.raises(IntegrityError), transaction.atomic():
+        grant_request.save()

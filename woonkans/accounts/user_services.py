@@ -96,13 +96,17 @@ def _check_roles_editable(actor, user):
 # --- users --------------------------------------------------------------------------
 
 
+def _value(user, field):
+    return user.organisation_id if field == "organisation" else getattr(user, field)
+
+
 @transaction.atomic
 def save_user(*, actor, user):
     """Create or change a user as `actor`; returns the role requests made by a change of organisation."""
     before = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk is not None else None
     changed = []
     if before is not None:
-        changed = [field for field in SELF_PROTECTED_FIELDS if getattr(before, field) != getattr(user, field)]
+        changed = [field for field in SELF_PROTECTED_FIELDS if _value(before, field) != _value(user, field)]
     check_user_change(actor=actor, user=user, changed=changed, organisation_id=user.organisation_id)
     user.save()
     log_access(
@@ -178,7 +182,7 @@ def grant_role(*, actor, user, role):
     Within the actor's own organisation it takes effect at once (a RoleAssignment); elsewhere it
     becomes a RoleGrantRequest that a second administrator approves.
     """
-    user = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=user.pk)
     _check_roles_editable(actor, user)
     if user.organisation_id is None:
         raise ValidationError(_("Geef de gebruiker eerst een organisatie."))
@@ -202,7 +206,9 @@ def revoke_role(*, actor, assignment):
 
 def _decide(*, actor, grant_request, approve):
     grant_request = (
-        RoleGrantRequest.objects.select_for_update().select_related("user", "organisation").get(pk=grant_request.pk)
+        RoleGrantRequest.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation")
+        .get(pk=grant_request.pk)
     )
     if grant_request.status != RoleRequestStatus.PENDING:
         raise ValidationError(_("Over deze rolaanvraag is al besloten."))
