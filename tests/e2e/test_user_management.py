@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from woonkans.accounts import reviews
 from woonkans.accounts.models import RoleGrantRequest, RoleRequestStatus, User
 from woonkans.accounts.roles import Role
 
@@ -58,3 +59,11 @@ def test_add_a_user_with_a_role_in_one_save_and_approve_it_with_four_eyes(e2e, m
     assert RoleGrantRequest.objects.get(user=user).status == RoleRequestStatus.APPROVED
     assert User.objects.get(pk=user.pk).has_role(Role.WMO_CONSULTANT)
     page = admin_b.goto(f"/beheer/accounts/user/{user.pk}/change/", "gebruiker-wijzigen")
+    page = admin_b.goto(f"/beheer/accounts/user/{user.pk}/password/", "wachtwoord-instellen")
+    page = admin_b.goto("/beheer/axes/accessattempt/", "inlogpogingen")
+    assert page.get_by_role("heading", name=re.compile("inlogpoging")).count() >= 1
+
+    review = next(review for review in reviews.open_reviews() if review.organisation.name == "Gemeente Venlo")
+    page = admin_b.goto(f"/toegangscontrole/{review.pk}/", "toegangscontrole-venlo")
+    assert page.get_by_role("heading", name="Rollen met goedkeuring door een tweede beheerder").is_visible()
+    assert page.get_by_text("Goedgekeurd").first.is_visible()

@@ -136,6 +136,13 @@ class UserAdmin(DjangoUserAdmin):
             kwargs["empty_label"] = None
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "organisation" and field is not None and hasattr(field.widget, "can_add_related"):
+            # Organisations are managed on their own page, by the operator only.
+            field.widget.can_add_related = field.widget.can_change_related = field.widget.can_view_related = False
+        return field
+
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
         actor = request.user
