@@ -80,6 +80,7 @@ GLOBAL_KWARGS = {
     ),
     "admin:otp_totp_totpdevice_config": lambda w: {"pk": w.admin_objects["otp_totp_totpdevice"]},
     "admin:otp_totp_totpdevice_qrcode": lambda w: {"pk": w.admin_objects["otp_totp_totpdevice"]},
+    "role_request_decide": lambda w: {"request_id": w.admin_objects["role_request"]},
 }
 
 ADMIN_OBJECT_URL = re.compile(r"^admin:(?P<model>[a-z_]+?)_(change|delete|history)$")

@@ -58,6 +58,7 @@ POST_ONLY = {
     "session_keepalive",
     "access_review_decide",
     "access_review_close",
+    "role_request_decide",
     "referrals:start",
     "referrals:research_start",
     "referrals:autosave",
@@ -75,7 +76,7 @@ POST_ONLY = {
     "subject_rights:act",
     "admin:logout",
 }
-POST_DATA = {"access_review_decide": {"decision": "confirm"}}
+POST_DATA = {"access_review_decide": {"decision": "confirm"}, "role_request_decide": {"decision": "refuse"}}
 
 MATRIX = {
     # --- signing in and the session -----------------------------------------------------------
@@ -96,6 +97,9 @@ MATRIX = {
     "access_review_decide": {ADMIN: (DONE, DONE), EVERYONE_ELSE: REFUSED},
     "access_review_close": {ADMIN: (DONE, DONE), EVERYONE_ELSE: REFUSED},
     "audit:log_search": {ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    # Role requests (four eyes): the operator's administrator decides on them, no one else sees them.
+    "role_requests": {ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    "role_request_decide": {ADMIN: DONE, EVERYONE_ELSE: REFUSED},
     # --- Wmo intake -----------------------------------------------------------------------------
     "referrals:list": {CONSULTANT: OK, EVERYONE_ELSE: REFUSED},
     "referrals:start": {CONSULTANT: DONE, EVERYONE_ELSE: REFUSED},

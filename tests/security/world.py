@@ -297,6 +297,7 @@ def _admin_objects(users):
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
 
+    from woonkans.accounts.models import RoleGrantRequest
     from woonkans.parties.models import DistributionKeyShare, HousingStock, Region
 
     consultant = users[Role.WMO_CONSULTANT]
@@ -307,7 +308,12 @@ def _admin_objects(users):
     access = AccessLog.objects.create(username="iemand", ip_address="10.0.0.1", user_agent="x")
     static = StaticDevice.objects.create(user=consultant, name="backup")
     municipality = consultant.organisation
+    # A role asked for a Venlo user by someone else than the world's administrator (four eyes).
+    role_request = RoleGrantRequest.objects.create(
+        user=consultant, organisation=municipality, role=Role.WERKGROEP, requested_by=users[Role.WERKGROEP]
+    )
     return {
+        "role_request": role_request.pk,
         "accounts_user": consultant.pk,
         "auditlog_logentry": LogEntry.objects.order_by("pk").first().pk,
         "auth_group": Group.objects.order_by("pk").first().pk,

@@ -6,7 +6,9 @@ when the URLs are loaded (after every app's admin module registered its models):
 - the programme's own data (regions, organisations, housing stock, distribution key): operator only.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from .reviews import is_operator_administrator
 
@@ -69,7 +71,25 @@ def _attempts_admin(base):
     return OwnOrganisationAttemptsAdmin
 
 
+# Add-ons whose names the management screens would show in English (they have no Dutch).
+APP_NAMES = {"axes": _("Inlogpogingen"), "otp_totp": _("Tweede factor"), "otp_static": _("Reservecodes")}
+MODEL_NAMES = {
+    "otp_totp.totpdevice": (_("authenticator-app"), _("authenticator-apps")),
+    "otp_static.staticdevice": (_("set reservecodes"), _("sets reservecodes")),
+}
+
+
+def name_in_dutch():
+    for label, name in APP_NAMES.items():
+        if label in apps.app_configs:
+            apps.get_app_config(label).verbose_name = name
+    for label, (singular, plural) in MODEL_NAMES.items():
+        opts = apps.get_model(label)._meta
+        opts.verbose_name, opts.verbose_name_plural = singular, plural
+
+
 def scope_admin_site(site):
+    name_in_dutch()
     for model, model_admin in list(site._registry.items()):
         label = model._meta.label_lower
         if label in PROGRAMME_MODELS:

@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.RoleAssignment)
+        auditlog.register(models.RoleGrantRequest)
         auditlog.register(models.LoggingAcceptance)
         auditlog.register(models.AccessReview)
         auditlog.register(models.AccessReviewItem)

@@ -72,7 +72,10 @@ class RoleAssignment(models.Model):
 
     def clean(self):
         super().clean()
-        organisation = self.user.organisation if self.user_id else None
+        # On the add-user page the user is not saved yet: read the organisation from the unsaved
+        # user the inline was built for, so a user and their roles are made in one save.
+        user = self._state.fields_cache.get("user") if self.user_id is None else self.user
+        organisation = user.organisation if user is not None and user.organisation_id else None
         if organisation is None:
             raise ValidationError(_("Geef de gebruiker eerst een organisatie."))
         if not role_allowed_in(self.role, organisation.kind):
@@ -82,6 +85,64 @@ class RoleAssignment(models.Model):
                     % {"role": Role(self.role).label, "kind": organisation.get_kind_display().lower()}
                 }
             )
+
+
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Wacht op goedkeuring")
+    APPROVED = "approved", _("Goedgekeurd")
+    REFUSED = "refused", _("Afgewezen")
+    WITHDRAWN = "withdrawn", _("Vervallen")
+
+
+class RoleGrantRequest(models.Model):
+    """A role asked for outside the asking administrator's own organisation (four eyes).
+
+    The role takes effect (a RoleAssignment is made) only when a second administrator approves.
+    The database itself refuses a request decided by the one who made it, or by the user it is for.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="role_requests")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("besloten door"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("rolaanvraag")
+        verbose_name_plural = _("rolaanvragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_user_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+                name="role_request_second_administrator_decides",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
+                name="role_request_not_decided_by_its_user",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("user")), name="role_request_not_for_oneself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{Role(self.role).label} – {self.user}"
 
 
 class LoggingAcceptance(models.Model):

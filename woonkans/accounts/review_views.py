@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
-from . import reviews
-from .models import ReviewDecision
+from . import reviews, user_services
+from .models import ReviewDecision, RoleGrantRequest, RoleRequestStatus
 from .permissions import role_required
 from .roles import Role
 
@@ -37,11 +37,15 @@ def review_list(request):
 def review_detail(request, review_id):
     review = _review_or_404(request.user, review_id)
     items = review.items.select_related("user", "decided_by")
+    # Roles that needed a second administrator (four eyes), for this organisation's users.
+    role_requests = RoleGrantRequest.objects.filter(organisation_id=review.organisation_id).select_related(
+        "user", "requested_by", "decided_by"
+    )[:100]
     log_access(user=request.user, action=AccessAction.READ, obj=review, purpose="toegangscontrole")
     return render(
         request,
         "accounts/access_review_detail.html",
-        {"review": review, "items": items, "decisions": ReviewDecision},
+        {"review": review, "items": items, "decisions": ReviewDecision, "role_requests": role_requests},
     )
 
 
@@ -85,3 +89,44 @@ def review_close(request, review_id):
     else:
         messages.success(request, _("De toegangscontrole is afgesloten."))
     return redirect("access_review", review_id=review.pk)
+
+
+# --- role requests (four eyes) ----------------------------------------------------
+
+
+@role_required(Role.ADMINISTRATOR)
+def role_requests(request):
+    visible = user_services.role_requests_visible_to(request.user)
+    pending = list(visible.filter(status=RoleRequestStatus.PENDING)[:200])
+    for grant_request in pending:
+        grant_request.may_decide = user_services.may_decide(request.user, grant_request)
+    decided = visible.exclude(status=RoleRequestStatus.PENDING).order_by("-decided_at", "-requested_at")[:50]
+    log_access(
+        user=request.user, action=AccessAction.READ, object_type="accounts.rolegrantrequest", purpose="rolaanvragen"
+    )
+    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
+
+
+@role_required(Role.ADMINISTRATOR)
+@require_POST
+def role_request_decide(request, request_id):
+    grant_request = user_services.role_requests_visible_to(request.user).filter(pk=request_id).first()
+    decision = request.POST.get("decision")
+    if grant_request is None or decision not in ("approve", "refuse"):
+        raise Http404
+    try:
+        if decision == "approve":
+            user_services.approve_role_request(actor=request.user, grant_request=grant_request)
+        else:
+            user_services.refuse_role_request(actor=request.user, grant_request=grant_request)
+    except PermissionDenied:
+        messages.error(request, _("Over deze rolaanvraag mag je niet beslissen."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        name = grant_request.user.get_full_name() or grant_request.user.get_username()
+        if decision == "approve":
+            messages.success(request, _("De rol is goedgekeurd en geldt nu voor %(name)s.") % {"name": name})
+        else:
+            messages.success(request, _("De rolaanvraag voor %(name)s is afgewezen.") % {"name": name})
+    return redirect("role_requests")

@@ -184,6 +184,12 @@ def decide(*, actor, item, confirm):
     if not confirm and item.user_id == actor.pk:
         raise ValidationError(_("Je kunt je eigen toegang niet intrekken. Vraag een andere beheerder."))
     if not confirm:
+        # The same rules as every other change of a user's roles or active state.
+        from .user_services import check_user_change
+
+        check_user_change(
+            actor=actor, user=item.user, changed=["is_active", "roles"], organisation_id=item.user.organisation_id
+        )
         _revoke(item.user)
     item.decision = ReviewDecision.CONFIRMED if confirm else ReviewDecision.REVOKED
     item.decided_by = actor

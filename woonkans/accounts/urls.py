@@ -29,4 +29,10 @@ urlpatterns = [
         name="access_review_decide",
     ),
     path("toegangscontrole/<int:review_id>/afsluiten/", review_views.review_close, name="access_review_close"),
+    path("toegangscontrole/rolaanvragen/", review_views.role_requests, name="role_requests"),
+    path(
+        "toegangscontrole/rolaanvragen/<int:request_id>/",
+        review_views.role_request_decide,
+        name="role_request_decide",
+    ),
 ]

@@ -11,6 +11,7 @@ def _admin_links():
         (_("Organisaties, gebruikers en rollen beheren"), reverse("admin:index")),
         (_("Toegangs- en inloglog doorzoeken"), reverse("audit:log_search")),
         (_("Toegangscontrole"), reverse("access_reviews")),
+        (_("Rolaanvragen goedkeuren (vier ogen)"), reverse("role_requests")),
         (_("Monitoring (alleen cijfers)"), reverse("monitoring:monitoring")),
     ]
 
