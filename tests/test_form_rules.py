@@ -27,6 +27,7 @@ from guarantee_fund.models import APPROVED_AMOUNT, CLAIM_LINE_AMOUNT, DEPOSIT, C
 from guarantee_fund.services.claims import claim_problems
 from matching.models import Offer
 from matching.models.profile import RENT
+from woonkans.accounts.roles import Role
 from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import WHOLE_KEY_BASIS_POINTS, DistributionKeyShare
 
@@ -233,6 +234,43 @@ class ServiceOnly:
     message: str
 
 
+# --- the administrators' role requests (four eyes): only woonkans.accounts.user_services writes them ---
+
+
+def _role_request_by(people):
+    from woonkans.accounts.user_services import grant_role
+
+    # The operator's administrator asks for a role in Venlo: a request, not yet a role.
+    return grant_role(actor=people["admin"], user=people["venlo"], role=Role.WERKGROEP)
+
+
+def approve_ones_own_role_request(people):
+    from woonkans.accounts.user_services import approve_role_request
+
+    approve_role_request(actor=people["admin"], grant_request=_role_request_by(people))
+
+
+def approve_a_role_request_for_oneself(people):
+    from woonkans.accounts.user_services import approve_role_request, grant_role
+
+    grant_request = grant_role(actor=people["admin"], user=people["admin_venlo"], role=Role.WERKGROEP)
+    approve_role_request(actor=people["admin_venlo"], grant_request=grant_request)
+
+
+def ask_a_role_for_oneself(people):
+    from woonkans.accounts.user_services import grant_role
+
+    grant_role(actor=people["admin"], user=people["admin"], role=Role.WERKGROEP)
+
+
+def ask_the_same_role_twice(people):
+    from woonkans.accounts.models import RoleGrantRequest
+
+    _role_request_by(people)
+    _role_request_by(people)
+    return RoleGrantRequest.objects.filter(user=people["venlo"], role=Role.WERKGROEP).count()
+
+
 RULES = {
     ("guarantee_fund.claimline", "claim_line_amount_in_range"): Form(
         post_claim_line, "amount_cents", money_refusals(CLAIM_LINE_AMOUNT)
@@ -270,6 +308,24 @@ RULES = {
         split_a_negative_key,
         ValueError,
         "negatief",
+    ),
+    ("accounts.rolegrantrequest", "role_request_second_administrator_decides"): ServiceOnly(
+        "Role requests are decided only by user_services._decide, which refuses the requester.",
+        approve_ones_own_role_request,
+        ValidationError,
+        "tweede beheerder",
+    ),
+    ("accounts.rolegrantrequest", "role_request_not_decided_by_its_user"): ServiceOnly(
+        "Role requests are decided only by user_services._decide, which refuses the user concerned.",
+        approve_a_role_request_for_oneself,
+        ValidationError,
+        "niet zelf wijzigen",
+    ),
+    ("accounts.rolegrantrequest", "role_request_not_for_oneself"): ServiceOnly(
+        "Role requests are written only by user_services.grant_role, which refuses one's own account.",
+        ask_a_role_for_oneself,
+        ValidationError,
+        "niet zelf wijzigen",
     ),
 }
 
@@ -498,6 +554,7 @@ UNIQUE = {
     ("guarantee_fund.contribution", "one_contribution_per_party_per_round"): (
         "service: open_round writes each party once into a round it has just created"
     ),
+    ("accounts.rolegrantrequest", "one_pending_request_per_user_role"): ask_the_same_role_twice,
     ("accounts.accessreviewitem", "one_item_per_user_per_review"): (
         "service: open_reviews writes each user once into a review it has just created"
     ),
@@ -545,6 +602,7 @@ POSITIVE_FIELDS = {
     ("matching.profile", "version"): "service: incremented under a row lock",
     ("matching.profileversion", "version"): "service: copied from the profile",
     ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",
+    ("notifications.outboxmessage", "attempts"): "service: counted up from 0 by the outbox delivery",
 }
 POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 
