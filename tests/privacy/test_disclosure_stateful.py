@@ -182,7 +182,7 @@ class Route(RuleBasedStateMachine):
 
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=40,
     stateful_step_count=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -200,7 +200,7 @@ def test_random_routes_keep_every_users_access_equal_to_the_policy(route_people)
     Route.people = route_people
     run_state_machine_as_test(Route, settings=SETTINGS)
     assert {disclosure.Stage.SHARED, disclosure.Stage.MATCHED} <= Route.reached
-    assert Route.reached & {disclosure.Stage.STOPPED, disclosure.Stage.ENDED}
+    assert disclosure.Stage.STOPPED in Route.reached
 
 
 class RouteWithAPlantedGrant(Route):
