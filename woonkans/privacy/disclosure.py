@@ -385,6 +385,10 @@ def sync_case_grants(referral, *, actor=None, settle=True):
     """
     referral_id = getattr(referral, "pk", referral)
     with transaction.atomic():
+        # The case row's lock serialises two transitions of one case: the later one derives from the
+        # earlier one's committed state, so a stop can never be undone by a share racing it.
+        referral_model = apps.get_model(_OBJECT_MODELS[REFERRAL][0])
+        list(referral_model.objects.select_for_update().filter(pk=referral_id).values_list("pk", flat=True))
         reconcile([referral_id], fix=True)
         state = case_states([referral_id]).get(referral_id)
         if state is None:

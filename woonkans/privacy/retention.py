@@ -265,8 +265,9 @@ def purge_case(*, referral) -> Counter:
 
         counts["change_log_entries"] = _forget_change_log(logged)
         Referral.objects.filter(pk=referral_id).update(closed_reason="", purged_at=timezone.now())
-        # Nobody but the municipality keeps a grant on an erased case (the policy's ERASED stage).
-        sync_case_grants(referral_id)
+        # Nobody but the municipality keeps a grant on an erased case (the policy's ERASED stage). The
+        # purge handles the case's rows itself (an agenda item the overleg refers to stays): grants only.
+        sync_case_grants(referral_id, settle=False)
         counts["files"] = len(paths)
         _delete_files_after_commit(paths)
     counts["cases"] = 1
