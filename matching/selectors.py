@@ -208,6 +208,34 @@ def trajectories(*, user):
     return matches.order_by("-matched_at")
 
 
+def ended_for_claim(*, user):
+    """The matched corporation's trajectories that ended negatively: the code only, no identity.
+
+    The policy takes identity and profile away when a trajectory ends; the corporation keeps the case's
+    code and its match to file a claim on the guarantee fund (Bijlage 3).
+    """
+    if not user.has_role(*permissions.CORPORATION_ROLES) or not user.organisation_id:
+        return Match.objects.none()
+    return (
+        Match.objects.filter(
+            corporation=user.organisation,
+            profile__status=ProfileStatus.ENDED_NEGATIVE,
+            profile__referral__restricted_at__isnull=True,
+        )
+        .select_related("profile", "corporation", "care_provider")
+        .only(
+            "id",
+            "ended_on",
+            "profile__id",
+            "profile__code",
+            "profile__status",
+            "corporation__name",
+            "care_provider__name",
+        )
+        .order_by("-ended_on")
+    )
+
+
 def get_trajectory(*, user, profile_id):
     match = (
         Match.objects.select_related("profile", "corporation", "care_provider").filter(profile_id=profile_id).first()

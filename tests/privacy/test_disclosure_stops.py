@@ -123,7 +123,10 @@ def test_the_end_of_the_trajectory_takes_the_case_from_corporation_and_provider(
     assert client.get(corporation_profile(profile)).status_code == 404
     page = table(client)
     assert "Niet meer beschikbaar" in page and corporation_profile(profile) not in page
-    assert "Jansen" not in client.get(reverse("matching:trajectories")).content.decode()
+    # Only the code stays, for a claim on the guarantee fund (Bijlage 3); no identity.
+    trajectories = client.get(reverse("matching:trajectories")).content.decode()
+    assert profile.code in trajectories and "Jansen" not in trajectories and "0612345678" not in trajectories
+    assert client.get(reverse("matching:trajectory", kwargs={"profile_id": profile.pk})).status_code == 200
     signed_in(people["antares"])
     assert "Elders geplaatst" in table(client)
     signed_in(people["moveoo"])

@@ -108,7 +108,8 @@ POLICY = {
     Stage.MATCHED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
     Stage.HOUSED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
     # The trajectory ended: the shares go from every corporation and provider; the regisseurs keep the
-    # case for the end evaluation and a fund claim (Bijlage 3, decided by the chair).
+    # case for the end evaluation and a fund claim (Bijlage 3, decided by the chair). The matched
+    # corporation keeps only the match by its code, to file that claim (no grant: matching.selectors).
     Stage.ENDED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE},
     # Art. 4.3: no further processing by the parties; the municipality keeps its Wmo file.
     Stage.STOPPED: {**_MUNICIPALITY, **_REPORTER},
