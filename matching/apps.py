@@ -8,7 +8,9 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import case_facts, models
+
+        case_facts.register()
 
         for model in (
             models.Profile,

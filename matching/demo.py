@@ -3,7 +3,6 @@
 import datetime
 import random
 
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from monitoring.models import CaseFact
@@ -11,10 +10,11 @@ from referrals import demo as referral_demo
 from referrals.models import Identity, Referral
 from referrals.workflow import Status
 from woonkans.accounts.models import User
-from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
+from woonkans.parties.models import HousingStock, Organisation
+from woonkans.privacy import disclosure
 
 from . import services
-from .models import AgeBand, Profile, ProfileGroupObjectPermission, ProfileShare, ProfileStatus
+from .models import AgeBand, Profile, ProfileShare, ProfileStatus
 from .models.profile import new_code
 
 # key, consultant, regisseur, person, share with, match (corporation user, provider user), outcome
@@ -196,20 +196,12 @@ def create_synthetic_profiles(*, seed=None):
     stock = {}
     for municipality_id, corporation_id in HousingStock.objects.values_list("municipality_id", "corporation_id"):
         stock.setdefault(municipality_id, []).append(corporation_id)
-    directors = {
-        org.region_id: org.group_id for org in Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION)
-    }
-    corporation_groups = dict(
-        Organisation.objects.filter(kind=OrganisationKind.CORPORATION).values_list("pk", "group_id")
-    )
     referrals = list(
         Referral.objects.filter(
             status=Status.SUBMITTED, profile__isnull=True, identity__family_name="Testpersoon"
         ).select_related("region", "fact")
     )
     rng.shuffle(referrals)
-    view = Permission.objects.get(content_type__app_label="matching", codename="view_profile")
-    change = Permission.objects.get(content_type__app_label="matching", codename="change_profile")
     # Codes are random: at tens of thousands of profiles two can meet, so each is checked against the others.
     codes = set(Profile.objects.values_list("code", flat=True))
 
@@ -220,7 +212,7 @@ def create_synthetic_profiles(*, seed=None):
         codes.add(code)
         return code
 
-    profiles, shares, grants, areas, facts = [], [], [], [], []
+    profiles, shares, areas, facts = [], [], [], []
     for referral in referrals[: len(referrals) // 2]:
         profile = Profile(
             referral=referral,
@@ -237,25 +229,15 @@ def create_synthetic_profiles(*, seed=None):
             # The anonymous fact follows the case, as monitoring.services.sync_case_fact would.
             referral.fact.shared_on = timezone.localdate(referral.submitted_at)
             facts.append(referral.fact)
-        grants += [
-            ProfileGroupObjectPermission(
-                content_object=profile, group_id=directors[referral.region_id], permission=permission
-            )
-            for permission in (view, change)
-        ]
         areas.append(Profile.search_area.through(profile=profile, organisation_id=referral.municipality_id))
         for corporation_id in stock.get(referral.municipality_id, [])[:2]:
             shares.append(
                 ProfileShare(profile=profile, corporation_id=corporation_id, shared_by=regisseurs[referral.region_id])
             )
-            grants.append(
-                ProfileGroupObjectPermission(
-                    content_object=profile, group_id=corporation_groups[corporation_id], permission=view
-                )
-            )
     Profile.objects.bulk_create(profiles, batch_size=1000)
     Profile.search_area.through.objects.bulk_create(areas, batch_size=2000)
     ProfileShare.objects.bulk_create(shares, batch_size=2000)
-    ProfileGroupObjectPermission.objects.bulk_create(grants, batch_size=2000)
+    # Their grants follow from the disclosure policy, for all of them at once.
+    disclosure.reconcile(None, fix=True)
     CaseFact.objects.bulk_update(facts, ["shared_on"], batch_size=1000)
     return profiles

@@ -1,9 +1,12 @@
-"""Profile grants: the region's regisseurs edit, chosen corporations view; always role AND grant."""
+"""Profile grants: the region's regisseurs edit, chosen corporations view; always role AND grant.
+
+The grants follow the case's stage: woonkans.privacy.disclosure derives and writes them.
+"""
 
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import get_objects_for_user
 
-from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES, region_directors
+from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from woonkans.accounts.roles import Role
 from woonkans.privacy.restriction import is_restricted
 
@@ -12,26 +15,6 @@ CHANGE = "change_profile"
 CHAIR_ROLES = (Role.KETENREGISSEUR,)
 
 __all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES"]
-
-
-def grant_to_region(profile):
-    for organisation in region_directors(profile.region):
-        assign_perm(f"matching.{VIEW}", organisation.group, profile)
-        assign_perm(f"matching.{CHANGE}", organisation.group, profile)
-
-
-def revoke_from_region(profile):
-    for organisation in region_directors(profile.region):
-        remove_perm(f"matching.{VIEW}", organisation.group, profile)
-        remove_perm(f"matching.{CHANGE}", organisation.group, profile)
-
-
-def grant_to_corporation(profile, corporation):
-    assign_perm(f"matching.{VIEW}", corporation.group, profile)
-
-
-def revoke_from_corporation(profile, corporation):
-    remove_perm(f"matching.{VIEW}", corporation.group, profile)
 
 
 # Organisations a profile is shared with; their view pauses while the case is restricted (AVG art. 18).

@@ -4,12 +4,13 @@ Corporation-facing reads load profiles (code and content) only; identity is read
 only through referrals.selectors after a match, by the matched corporation.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from referrals import permissions as referral_permissions
 from referrals import selectors as referral_selectors
 from referrals.models import ExceptionRequest, Referral
+from referrals.workflow import Status
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 from woonkans.privacy.restriction import is_restricted
@@ -91,13 +92,17 @@ def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):
 
 
 def corporation_table(*, user, status=None, age_band=None, municipality=None):
-    """The corporation's matching table: its shares, with the profile while it may still see it."""
+    """The corporation's matching table: every share it had, with the profile only while it may see it.
+
+    A share of a case that stopped, ended or is paused keeps its row, marked not available, without
+    any content (the template shows the code only); filters on content match available rows only.
+    """
     if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
         return ProfileShare.objects.none()
     visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
     shares = (
         ProfileShare.objects.filter(corporation=user.organisation)
-        .filter(Q(profile__in=visible) | Q(placed_elsewhere=True))
+        .annotate(available=Exists(visible.filter(pk=OuterRef("profile_id"))))
         .select_related("profile")
         .prefetch_related("profile__search_area")
         .only(
@@ -118,9 +123,9 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
     if status:
         shares = shares.filter(response=status)
     if age_band:
-        shares = shares.filter(profile__age_band=age_band)
+        shares = shares.filter(available=True, profile__age_band=age_band)
     if municipality:
-        shares = shares.filter(profile__search_area=municipality)
+        shares = shares.filter(available=True, profile__search_area=municipality)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="matchingstabel")
     return shares.order_by("-shared_at").distinct()
 
@@ -203,6 +208,34 @@ def trajectories(*, user):
     return matches.order_by("-matched_at")
 
 
+def ended_for_claim(*, user):
+    """The matched corporation's trajectories that ended negatively: the code only, no identity.
+
+    The policy takes identity and profile away when a trajectory ends; the corporation keeps the case's
+    code and its match to file a claim on the guarantee fund (Bijlage 3).
+    """
+    if not user.has_role(*permissions.CORPORATION_ROLES) or not user.organisation_id:
+        return Match.objects.none()
+    return (
+        Match.objects.filter(
+            corporation=user.organisation,
+            profile__status=ProfileStatus.ENDED_NEGATIVE,
+            profile__referral__restricted_at__isnull=True,
+        )
+        .select_related("profile", "corporation", "care_provider")
+        .only(
+            "id",
+            "ended_on",
+            "profile__id",
+            "profile__code",
+            "profile__status",
+            "corporation__name",
+            "care_provider__name",
+        )
+        .order_by("-ended_on")
+    )
+
+
 def get_trajectory(*, user, profile_id):
     match = (
         Match.objects.select_related("profile", "corporation", "care_provider").filter(profile_id=profile_id).first()
@@ -252,8 +285,11 @@ def get_meeting(*, user, meeting_id):
 def open_exception_requests(*, user):
     if not user.has_role(*permissions.REGISSEUR_ROLES) or user.organisation is None:
         return ExceptionRequest.objects.none()
+    # A case that stopped (consent or referral withdrawn) leaves the overleg's list with its request.
     return ExceptionRequest.objects.filter(
-        region_id=user.organisation.region_id, decision=ExceptionRequest.Decision.OPEN
+        region_id=user.organisation.region_id,
+        decision=ExceptionRequest.Decision.OPEN,
+        referral__status=Status.EXCEPTION_REQUESTED,
     ).select_related("referral__municipality")
 
 

@@ -8,7 +8,9 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import case_facts, models
+
+        case_facts.register()
 
         auditlog.register(models.Referral)
         # The change log must not become a second, unencrypted copy of the BSN.

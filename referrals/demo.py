@@ -11,10 +11,10 @@ from monitoring.models import CaseFact
 from woonkans.accounts.models import User
 from woonkans.demo import demo_pdf
 from woonkans.parties.models import Organisation, OrganisationKind
-from woonkans.privacy import crypto
+from woonkans.privacy import crypto, disclosure
 
-from . import permissions, services
-from .models import DocumentKind, Identity, Referral, ReferralGroupObjectPermission, Research
+from . import services
+from .models import DocumentKind, Identity, Referral, Research
 from .workflow import Status
 
 DEMO_PDF = demo_pdf("Woonkans demodocument")
@@ -224,7 +224,6 @@ def create_synthetic_referrals(*, count, creator, seed=None):
 
     rng = random.Random(seed)
     municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).select_related("region"))
-    directors = {org.region_id: org for org in Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION)}
     statuses = [Status.REPORTED, Status.IN_RESEARCH, Status.SUBMITTED, Status.SUBMITTED]
     now = timezone.now()
     referrals, identities, researches, facts = [], [], [], []
@@ -286,32 +285,6 @@ def create_synthetic_referrals(*, count, creator, seed=None):
     Referral.objects.bulk_create(referrals, batch_size=1000)
     Identity.objects.bulk_create(identities, batch_size=1000)
     Research.objects.bulk_create(researches, batch_size=1000)
-    _bulk_grant(referrals, directors)
+    # Their grants follow from the disclosure policy, for all cases at once (woonkans.privacy.disclosure).
+    disclosure.reconcile(None, fix=True)
     return referrals
-
-
-def _bulk_grant(referrals, directors):
-    from django.contrib.auth.models import Permission
-
-    perms = {
-        codename: Permission.objects.get(content_type__app_label="referrals", codename=codename)
-        for codename in (permissions.VIEW, permissions.CHANGE)
-    }
-    rows = []
-    for referral in referrals:
-        group = referral.municipality.group_id
-        rows.append(
-            ReferralGroupObjectPermission(content_object=referral, group_id=group, permission=perms["view_referral"])
-        )
-        rows.append(
-            ReferralGroupObjectPermission(content_object=referral, group_id=group, permission=perms["change_referral"])
-        )
-        if referral.status == Status.SUBMITTED:
-            rows.append(
-                ReferralGroupObjectPermission(
-                    content_object=referral,
-                    group_id=directors[referral.region_id].group_id,
-                    permission=perms["view_referral"],
-                )
-            )
-    ReferralGroupObjectPermission.objects.bulk_create(rows, batch_size=2000)

@@ -1,11 +1,13 @@
 """Who may do what with a referral: a role of the right kind AND a guardian grant on the case.
 
+The grants themselves follow the case's stage: woonkans.privacy.disclosure derives and writes them.
+
 Grants go to organisation groups; the role check keeps e.g. a municipality's
 werkgroep member or administrator (same group) away from case content.
 """
 
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import get_objects_for_user
 
 from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation, OrganisationKind
@@ -22,24 +24,6 @@ REPORTER_ROLES = (Role.CARE_PROVIDER,)
 
 def region_directors(region):
     return Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION, region=region).select_related("group")
-
-
-def grant_on_creation(referral):
-    group = referral.municipality.group
-    assign_perm(f"referrals.{VIEW}", group, referral)
-    assign_perm(f"referrals.{CHANGE}", group, referral)
-    if referral.reported_by_id:
-        assign_perm(f"referrals.{VIEW_STATUS}", referral.reported_by.group, referral)
-
-
-def grant_to_region(referral):
-    for organisation in region_directors(referral.region):
-        assign_perm(f"referrals.{VIEW}", organisation.group, referral)
-
-
-def revoke_from_region(referral):
-    for organisation in region_directors(referral.region):
-        remove_perm(f"referrals.{VIEW}", organisation.group, referral)
 
 
 def _share_paused_for(roles):
@@ -69,8 +53,3 @@ VIEW_IDENTITY = "view_identity"
 VIEW_CONTACT = "view_contact"
 CORPORATION_ROLES = (Role.CORPORATION,)
 PROVIDER_ROLES = (Role.CARE_PROVIDER,)
-
-
-def grant_after_match(referral, *, corporation, care_provider):
-    assign_perm(f"referrals.{VIEW_IDENTITY}", corporation.group, referral)
-    assign_perm(f"referrals.{VIEW_CONTACT}", care_provider.group, referral)

@@ -8,12 +8,15 @@ from django.http import Http404
 
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.privacy import disclosure
 
 from . import permissions
 from .models import Document, Referral, ReferralEvent
 from .workflow import COARSE, CoarseStatus, Status
 
 OBJECT_TYPE = "referrals.referral"
+# Step 6 names the documents the matched corporation receives; nothing else of the file (the policy).
+TENANT_DOCUMENT_KINDS = disclosure.document_kinds(disclosure.Relation.MATCHED_CORPORATION)
 
 
 def _subject(referral):
@@ -118,7 +121,10 @@ def get_document(*, user, document_id):
     document = Document.objects.select_related("referral").filter(pk=document_id).first()
     allowed = document is not None and (
         permissions.has(user, permissions.VIEW, document.referral, permissions.CASE_ROLES)
-        or permissions.has(user, permissions.VIEW_IDENTITY, document.referral, permissions.CORPORATION_ROLES)
+        or (
+            document.kind in TENANT_DOCUMENT_KINDS
+            and permissions.has(user, permissions.VIEW_IDENTITY, document.referral, permissions.CORPORATION_ROLES)
+        )
     )
     if not allowed:
         log_access(
@@ -138,7 +144,9 @@ def get_document(*, user, document_id):
 
 def get_identity_for_tenant(*, user, referral_id):
     """Step 6: the matched corporation sees the identity and the lease documents, nothing of the research."""
-    queryset = Referral.objects.select_related("identity").prefetch_related("documents")
+    queryset = Referral.objects.select_related("identity").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.filter(kind__in=TENANT_DOCUMENT_KINDS))
+    )
     return _get_checked(
         user=user,
         referral_id=referral_id,

@@ -1,7 +1,8 @@
 """Every write on a referral: one function per business action, one transaction, with its timeline event.
 
-Transitions check workflow.TRANSITIONS under a row lock and change the guardian
-grants of the stage they move to. Field changes land in the change log (auditlog).
+Transitions check workflow.TRANSITIONS under a row lock; the grants of the stage they move to
+follow from woonkans.privacy.disclosure (sync_case_grants, in the same transaction).
+Field changes land in the change log (auditlog).
 """
 
 import json
@@ -17,6 +18,7 @@ from woonkans.notifications import notify
 from woonkans.parties.models import OrganisationKind
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn
+from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.files import delete_private_file, store_upload
 from woonkans.privacy.restriction import ProcessingRestricted, ensure_processing_allowed
 
@@ -117,7 +119,7 @@ def report_resident(
         phone=phone,
         email=email,
     )
-    permissions.grant_on_creation(referral)
+    sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.REPORTED, actor)
     notify(
         organisations=[municipality],
@@ -142,7 +144,7 @@ def start_referral(*, actor):
         status=Status.IN_RESEARCH,
         research_started_at=timezone.now(),
     )
-    permissions.grant_on_creation(referral)
+    sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.STARTED, actor)
     return referral
 
@@ -299,7 +301,7 @@ def submit_referral(*, actor, referral):
     referral.save(update_fields=["status", "eligible", "eligibility_checked_at", "submitted_at", "updated_at"])
     # The steps cannot be edited any more: what was typed but not saved has no use left.
     FormDraft.objects.filter(referral=referral).delete()
-    permissions.grant_to_region(referral)
+    sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.SUBMITTED, actor)
     notify(
         organisations=permissions.region_directors(referral.region),
@@ -327,6 +329,7 @@ def request_exception(*, actor, referral, motivation):
     referral.eligible = False
     referral.eligibility_checked_at = timezone.now()
     referral.save(update_fields=["status", "eligible", "eligibility_checked_at", "updated_at"])
+    sync_case_grants(referral, actor=actor)
     request = ExceptionRequest.objects.create(
         referral=referral,
         region=referral.region,
@@ -351,7 +354,8 @@ def _close(actor, referral, transition, kind, reason):
     referral.closed_at = timezone.now()
     referral.closed_reason = reason
     referral.save(update_fields=["status", "closed_at", "closed_reason", "updated_at"])
-    permissions.revoke_from_region(referral)
+    # Art. 4.3: the policy takes the case away from the region, every corporation and provider at once.
+    sync_case_grants(referral, actor=actor)
     _event(referral, kind, actor, note=reason)
     if was_with_region:
         notify(
@@ -441,6 +445,8 @@ def decide_exception(*, actor, request, granted, decision_text):
         referral.closed_at = timezone.now()
         referral.closed_reason = decision_text
     referral.save(update_fields=["status", "exception_granted", "closed_at", "closed_reason", "updated_at"])
+    # The overleg's own agenda item carries this decision; nothing else of the case is open yet.
+    sync_case_grants(referral, actor=actor, settle=False)
     ExceptionRequest.objects.filter(pk=request.pk).update(
         decision=ExceptionRequest.Decision.GRANTED if granted else ExceptionRequest.Decision.REFUSED,
         decided_at=timezone.now(),
@@ -468,7 +474,7 @@ def mark_matched(*, actor, referral, corporation, care_provider):
     referral = _lock(referral)
     _move(referral, Transition.MATCH)
     referral.save(update_fields=["status", "updated_at"])
-    permissions.grant_after_match(referral, corporation=corporation, care_provider=care_provider)
+    sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.MATCHED, actor, note=corporation.name)
     return referral
 
@@ -477,10 +483,9 @@ def mark_matched(*, actor, referral, corporation, care_provider):
 def hand_over_region(*, actor, referral, to_region):
     """Warm handover: the case's region changes; access moves to the new region's regisseurs."""
     referral = _lock(referral)
-    permissions.revoke_from_region(referral)
     old = referral.region
     referral.region = to_region
     referral.save(update_fields=["region", "updated_at"])
-    permissions.grant_to_region(referral)
+    sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.HANDED_OVER, actor, note=f"{old.name} → {to_region.name}")
     return referral

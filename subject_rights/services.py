@@ -21,6 +21,7 @@ from woonkans.audit.models import AccessAction, AccessLog
 from woonkans.audit.services import log_access
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn
+from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.retention import purge_case
 
 from .models import EXTENSION_MONTHS, Rectification, SubjectRequest, answer_due
@@ -265,6 +266,8 @@ def restrict_processing(*, actor, request, informed_on):
     request.save()
     if referral.restricted_at is None:
         Referral.objects.filter(pk=referral.pk).update(restricted_at=timezone.now())
+    # Art. 18: the policy pauses what corporations and providers see (grants taken away until lifted).
+    sync_case_grants(referral, actor=actor)
     _audit(actor, request, AccessAction.UPDATE, _("verwerking beperkt"))
     notify_recipients(
         referral,
@@ -310,6 +313,7 @@ def lift_restriction(*, actor, request, reason):
     )
     if not still_restricted:
         Referral.objects.filter(pk=referral.pk).update(restricted_at=None)
+        sync_case_grants(referral, actor=actor)
     _audit(actor, request, AccessAction.UPDATE, _("beperking opgeheven"))
     if not still_restricted:
         notify_recipients(
@@ -368,10 +372,10 @@ def erase(*, actor, request, ground, reason, informed_on):
         Referral.objects.filter(pk=referral.pk).update(
             status=Status.WITHDRAWN, closed_at=timezone.now(), updated_at=timezone.now()
         )
-        referral_permissions.revoke_from_region(referral)
     _decide(request, actor, RequestTransition.GRANT, reason, informed_on)
     request.save()
     counts = purge_case(referral=referral)
+    sync_case_grants(referral, actor=actor)
     SubjectRequest.objects.filter(referral=referral).update(request_text="", decision_reason="")
     _audit(actor, request, AccessAction.DELETE, _("gegevens gewist: %(rows)s rijen") % {"rows": sum(counts.values())})
     notify_recipients(

@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "woonkans.accounts.tasks.deactivate_inactive_accounts",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Every case's grants against the disclosure policy; drift is repaired and logged by case id.
+    "check-disclosure": {
+        "task": "woonkans.privacy.tasks.check_disclosure",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.notifications import notify
 from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
+from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.pii_scan import fingerprint, scan_sections
 from woonkans.privacy.restriction import ensure_processing_allowed
 
@@ -78,7 +79,7 @@ def create_profile(*, actor, referral):
         dwelling_needs="\n".join(filter(None, [research.dwelling_needs, research.neighbourhood_needs])),
     )
     profile.search_area.set(research.search_area.all())
-    permissions.grant_to_region(profile)
+    sync_case_grants(referral, actor=actor)
     _snapshot(profile, actor)
     return profile
 
@@ -194,11 +195,11 @@ def share_profile(*, actor, profile, corporations):
         raise ValidationError(_("Kies corporaties met woningbezit in het zoekgebied."))
     for corporation in chosen:
         ProfileShare.objects.get_or_create(profile=locked, corporation=corporation, defaults={"shared_by": actor})
-        permissions.grant_to_corporation(locked, corporation)
     first_share = locked.status == ProfileStatus.DRAFT
     locked.status = ProfileStatus.SHARED
     locked.shared_at = locked.shared_at or timezone.now()
     locked.save(update_fields=["status", "shared_at", "updated_at"])
+    sync_case_grants(locked.referral_id, actor=actor)
     if first_share:
         referral_services.record_route_event(actor=actor, referral=locked.referral, kind=EventKind.PROFILE_SHARED)
     notify(
@@ -219,7 +220,7 @@ def respond_to_profile(*, actor, share, response, offer=None):
         actor, permissions.VIEW, share.profile, permissions.CORPORATION_ROLES
     ):
         raise PermissionDenied
-    if share.profile.status != ProfileStatus.SHARED:
+    if share.profile.status != ProfileStatus.SHARED or share.revoked_at is not None:
         raise ValidationError(_("Op dit profiel kan niet meer worden gereageerd."))
     if response == "offer":
         RENT.ensure(offer["rent_cents"])
@@ -247,6 +248,9 @@ def post_message(*, actor, profile, corporation, text):
     )
     if not (is_regisseur or is_that_corporation):
         raise PermissionDenied
+    # The question thread closes with the share (placed elsewhere, stopped, ended).
+    if ProfileShare.objects.filter(profile=profile, corporation=corporation, revoked_at__isnull=False).exists():
+        raise ValidationError(_("Over dit profiel kunnen met deze corporatie geen vragen meer worden gesteld."))
     message = ProfileMessage.objects.create(profile=profile, corporation=corporation, author=actor, text=text)
     recipients = [corporation] if is_regisseur else list(referral_permissions.region_directors(profile.region))
     roles = permissions.CORPORATION_ROLES if is_regisseur else permissions.REGISSEUR_ROLES

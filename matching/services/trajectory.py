@@ -13,6 +13,7 @@ from referrals.permissions import region_directors
 from woonkans.accounts.models import User
 from woonkans.accounts.roles import Role
 from woonkans.notifications import notify, notify_users
+from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
@@ -83,15 +84,11 @@ def record_match(
     profile.matched_at = timezone.now()
     profile.save(update_fields=["status", "matched_at", "updated_at"])
     # The other corporations lose the profile; they only learn it was placed elsewhere.
-    for other in (
-        ProfileShare.objects.filter(profile=profile)
-        .exclude(corporation=corporation)
-        .select_related("corporation__group")
-    ):
-        permissions.revoke_from_corporation(profile, other.corporation)
+    for other in ProfileShare.objects.filter(profile=profile).exclude(corporation=corporation):
         other.placed_elsewhere = True
         other.revoked_at = timezone.now()
         other.save(update_fields=["placed_elsewhere", "revoked_at"])
+    # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
         actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider
     )
@@ -124,6 +121,7 @@ def record_housing(*, actor, profile, lease_signed_on):
     profile.status = ProfileStatus.HOUSED
     profile.housed_on = lease_signed_on
     profile.save(update_fields=["status", "housed_on", "updated_at"])
+    sync_case_grants(profile.referral_id, actor=actor)
     referral_services.record_route_event(
         actor=actor, referral=profile.referral, kind=EventKind.HOUSED, note=lease_signed_on.strftime("%d-%m-%Y")
     )
@@ -246,6 +244,8 @@ def end_trajectory(*, actor, profile, kind, ended_on, evaluation=""):
     profile.status = ProfileStatus.ENDED_POSITIVE if kind == EndKind.POSITIVE else ProfileStatus.ENDED_NEGATIVE
     profile.ended_on = ended_on
     profile.save(update_fields=["status", "ended_on", "updated_at"])
+    # The policy takes the shares from the corporation and the provider at once (trajectory ended).
+    sync_case_grants(profile.referral_id, actor=actor)
     referral_services.record_route_event(
         actor=actor, referral=profile.referral, kind=EventKind.ENDED, note=EndKind(kind).label
     )
@@ -258,10 +258,9 @@ def hand_over(*, actor, profile, to_region):
     profile = _lock(profile)
     if not permissions.is_chair_of(actor, profile.region) or to_region == profile.region:
         raise PermissionDenied
-    permissions.revoke_from_region(profile)
     profile.region = to_region
     profile.save(update_fields=["region", "updated_at"])
-    permissions.grant_to_region(profile)
+    # The referral follows; its sync moves the grants to the new region's regisseurs.
     referral_services.hand_over_region(actor=actor, referral=profile.referral, to_region=to_region)
     notify(
         organisations=region_directors(to_region),

@@ -18,7 +18,8 @@ CASUSREGISSEUR_ROLES = (*REGISSEUR_ROLES, Role.WMO_CONSULTANT)
 @role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
 def trajectory_list(request):
     matches = selectors.trajectories(user=request.user)
-    return render(request, "matching/trajectories.html", {"matches": matches[:200]})
+    ended = selectors.ended_for_claim(user=request.user)
+    return render(request, "matching/trajectories.html", {"matches": matches[:200], "ended": ended[:200]})
 
 
 @role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)

@@ -124,9 +124,9 @@ def test_matching_table_and_profile_list_queries_do_not_grow(
         referral.status = "submitted"
         referral.fact = None
         referral.save()
-        from referrals import permissions as referral_permissions
+        from woonkans.privacy.disclosure import sync_case_grants
 
-        referral_permissions.grant_to_region(referral)
+        sync_case_grants(referral)
         from referrals.models import Identity, Research
 
         identity = Identity.objects.get(referral_id=first.referral_id)

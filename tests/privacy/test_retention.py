@@ -223,8 +223,9 @@ def test_a_whole_trajectory_is_purged_and_the_code_stays(people, django_capture_
         actor=corporation, profile=profile, kind="situation_changed", text="Jan Jansen heeft schulden."
     )
     CaseMeeting.objects.filter(pk=meeting.pk).update(outcome="Besproken met Jan.", report_back="Jan krijgt hulp.")
-    matching_services.post_message(
-        actor=regisseur, profile=profile, corporation=org("Woonwenz"), text="Jan zoekt een tweekamerwoning."
+    # Written while the profile was still shared (the thread closes when the trajectory ends).
+    ProfileMessage.objects.create(
+        profile=profile, corporation=org("Woonwenz"), author=regisseur, text="Jan zoekt een tweekamerwoning."
     )
     claim = fund_services.create_claim(
         actor=corporation,

@@ -185,7 +185,10 @@ def test_shares_pause_for_corporations_and_providers_but_regisseurs_still_read(
             assert "Jansen" not in response.content.decode()
         assert profile.code not in client.get(reverse("matching:trajectories")).content.decode()
     signed_in(people["woonwenz"])
-    assert profile.code not in client.get(table).content.decode()
+    # The row stays, empty: no link to the profile and none of its content (the disclosure policy).
+    page = client.get(table).content.decode()
+    assert "Niet meer beschikbaar" in page
+    assert reverse("matching:corporation_profile", kwargs={"profile_id": profile.pk}) not in page
 
     signed_in(people["noord"])
     page = client.get(reverse("matching:profile", kwargs={"profile_id": profile.pk})).content.decode()

@@ -78,6 +78,7 @@ from subject_rights.models import SubjectRequest
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
+from .disclosure import sync_case_grants
 from .files import delete_private_file
 
 logger = logging.getLogger(__name__)
@@ -264,6 +265,9 @@ def purge_case(*, referral) -> Counter:
 
         counts["change_log_entries"] = _forget_change_log(logged)
         Referral.objects.filter(pk=referral_id).update(closed_reason="", purged_at=timezone.now())
+        # Nobody but the municipality keeps a grant on an erased case (the policy's ERASED stage). The
+        # purge handles the case's rows itself (an agenda item the overleg refers to stays): grants only.
+        sync_case_grants(referral_id, settle=False)
         counts["files"] = len(paths)
         _delete_files_after_commit(paths)
     counts["cases"] = 1
