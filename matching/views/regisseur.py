@@ -253,9 +253,13 @@ def message_post(request, profile_id, corporation_id):
         raise Http404
     form = MessageForm(request.POST)
     if form.is_valid():
-        services.post_message(
-            actor=request.user, profile=profile, corporation=share.corporation, text=form.cleaned_data["text"]
-        )
+        try:
+            services.post_message(
+                actor=request.user, profile=profile, corporation=share.corporation, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            # The thread closed with the share (placed elsewhere, stopped, ended): say so, change nothing.
+            messages.error(request, " ".join(error.messages))
     return _to_profile(profile)
 
 

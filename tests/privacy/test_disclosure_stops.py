@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services as matching_services
-from matching.models import AgendaItem, ProfileShare, ProfileStatus
+from matching.models import AgendaItem, ProfileMessage, ProfileShare, ProfileStatus
 from referrals.models import DocumentKind
 from subject_rights import services as subject_services
 from woonkans.audit.models import AccessLog, AccessOutcome
+from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
 from ..matching.conftest import make_matched, make_shared
@@ -179,3 +180,17 @@ def test_the_matched_corporation_gets_only_the_documents_step_6_names(client, si
     assert client.get(reverse("referrals:document", kwargs={"document_id": note.pk})).status_code == 404
     signed_in(people["venlo"])
     assert client.get(reverse("referrals:document", kwargs={"document_id": note.pk})).status_code == 200
+
+
+def test_a_question_to_a_corporation_that_lost_the_profile_is_refused_in_dutch(client, signed_in, people):
+    profile = make_matched(people, corporation="Woonwenz", shared_with=("Woonwenz", "Antares"))
+    antares = Organisation.objects.get(name="Antares")
+    signed_in(people["noord"])
+    response = client.post(
+        reverse("matching:message", kwargs={"profile_id": profile.pk, "corporation_id": antares.pk}),
+        {"text": "Is er nog iets?"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "geen vragen meer worden gesteld" in response.content.decode()
+    assert not ProfileMessage.objects.filter(profile=profile, corporation=antares).exists()

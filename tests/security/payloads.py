@@ -298,7 +298,8 @@ def decorate(world):
             )
         pages.append((Role.CORPORATION, "guarantee_fund:claim", {"claim_id": claim.pk}))
         pages.append((Role.KETENREGISSEUR, "matching:profile", {"profile_id": ended.pk}))
-        pages.append((Role.CORPORATION, "matching:tenant", {"profile_id": ended.pk}))
+        # The tenant page of a running trajectory: once it ended, the policy answers 404 there.
+        pages.append((Role.CORPORATION, "matching:tenant", {"profile_id": own.matched.pk}))
         pages.append((Role.CORPORATION, "matching:trajectory", {"profile_id": ended.pk}))
         pages.append((Role.TREASURER, "guarantee_fund:claim", {"claim_id": claim.pk}))
     contribution = world.fund["contribution"]
