@@ -15,7 +15,7 @@ from woonkans.audit.models import AppendOnlyModel
 from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import Organisation
 from woonkans.privacy.models import StoredFileFields
-from woonkans.privacy.personal_data import Category, ChangeLog, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 # One rule per money column people type: the CHECK below and the form field are both built from it.
 DEPOSIT = MoneyRule(min_cents=0)
@@ -174,23 +174,25 @@ class Claim(models.Model):
         free_text="evaluation",
         case="termination_date termination_kind no_serious_negligence bespoke",
         fields={
-            "code": Field(Category.PSEUDONYMOUS, label=_("code")),
-            "corporation": Field(Category.CASE, label=_("corporatie")),
-            "region": Field(Category.CASE, label=_("regio")),
-            "status": Field(Category.CASE, label=_("status")),
+            "code": PersonalField(Category.PSEUDONYMOUS, label=_("code")),
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "region": PersonalField(Category.CASE, label=_("regio")),
+            "status": PersonalField(Category.CASE, label=_("status")),
             # Amounts and payment stay after the purge: the fund's money trail, named by the code only.
-            "deposit_cents": Field(Category.FINANCIAL, kept_on_purge=True),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
-            "filed_at": Field(Category.CASE, label=_("ingediend op")),
-            "approved_cents": Field(Category.FINANCIAL, label=_("toegekend bedrag (centen)"), kept_on_purge=True),
-            "decision_motivation": Field(Category.FREE_TEXT, label=_("motivering van het besluit")),
-            "overleg_consent": Field(Category.CASE, label=_("instemming van het overleg")),
-            "decided_at": Field(Category.CASE, label=_("besloten op")),
-            "submitted_to_mgr_at": Field(Category.CASE, label=_("ingediend bij de MGR op")),
-            "return_reason": Field(Category.FREE_TEXT, label=_("reden van terugsturen")),
-            "paid_on": Field(Category.CASE, label=_("betaald op")),
-            "payment_reference": Field(Category.FINANCIAL, label=_("betalingskenmerk"), kept_on_purge=True),
-            "payout": Field(Category.FINANCIAL, label=_("uitbetaling"), kept_on_purge=True),
+            "deposit_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "filed_at": PersonalField(Category.CASE, label=_("ingediend op")),
+            "approved_cents": PersonalField(
+                Category.FINANCIAL, label=_("toegekend bedrag (centen)"), kept_on_purge=True
+            ),
+            "decision_motivation": PersonalField(Category.FREE_TEXT, label=_("motivering van het besluit")),
+            "overleg_consent": PersonalField(Category.CASE, label=_("instemming van het overleg")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
+            "submitted_to_mgr_at": PersonalField(Category.CASE, label=_("ingediend bij de MGR op")),
+            "return_reason": PersonalField(Category.FREE_TEXT, label=_("reden van terugsturen")),
+            "paid_on": PersonalField(Category.CASE, label=_("betaald op")),
+            "payment_reference": PersonalField(Category.FINANCIAL, label=_("betalingskenmerk"), kept_on_purge=True),
+            "payout": PersonalField(Category.FINANCIAL, label=_("uitbetaling"), kept_on_purge=True),
         },
         not_personal="id profile created_by decided_by",
         on_purge=OnPurge.BLANK,
@@ -231,9 +233,9 @@ class ClaimLine(models.Model):
     personal_data = PersonalData.of(
         case="period_from period_to mediation_exhausted",
         fields={
-            "category": Field(Category.FINANCIAL, kept_on_purge=True),
-            "description": Field(Category.FINANCIAL, kept_on_purge=True),
-            "amount_cents": Field(Category.FINANCIAL, kept_on_purge=True),
+            "category": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "description": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "amount_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
         },
         not_personal="id claim",
         on_purge=OnPurge.KEEP,
@@ -256,11 +258,11 @@ class ClaimDocument(StoredFileFields):
         identifying="file_name",
         free_text="description",
         fields={
-            "path": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
-            "content_type": Field(Category.CASE, label=_("bestandstype")),
-            "size": Field(Category.CASE, label=_("grootte (bytes)")),
-            "sha256": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
-            "uploaded_at": Field(Category.CASE, label=_("geüpload op")),
+            "path": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "content_type": PersonalField(Category.CASE, label=_("bestandstype")),
+            "size": PersonalField(Category.CASE, label=_("grootte (bytes)")),
+            "sha256": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "uploaded_at": PersonalField(Category.CASE, label=_("geüpload op")),
         },
         not_personal="uploaded_by id claim",
         on_purge=OnPurge.DELETE,

@@ -16,7 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.models import StoredFileFields
-from woonkans.privacy.personal_data import Category, ChangeLog, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 from .workflow import COARSE, Status
 
@@ -65,15 +65,15 @@ class Referral(models.Model):
         free_text="closed_reason",
         case="municipality region reported_by reported_with_mandate eligible legal_hold restricted_at",
         fields={
-            "status": Field(Category.CASE, label=_("status")),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
-            "updated_at": Field(Category.CASE, label=_("laatst gewijzigd op")),
-            "research_started_at": Field(Category.CASE, label=_("onderzoek gestart op")),
-            "submitted_at": Field(Category.CASE, label=_("aangemeld op")),
-            "closed_at": Field(Category.CASE, label=_("afgesloten op")),
-            "eligibility_checked_at": Field(Category.CASE, label=_("doelgroep getoetst op")),
-            "exception_granted": Field(Category.CASE, label=_("uitzondering toegekend")),
-            "purged_at": Field(Category.CASE, label=_("persoonsgegevens verwijderd op")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
+            "research_started_at": PersonalField(Category.CASE, label=_("onderzoek gestart op")),
+            "submitted_at": PersonalField(Category.CASE, label=_("aangemeld op")),
+            "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
+            "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
+            "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
+            "purged_at": PersonalField(Category.CASE, label=_("persoonsgegevens verwijderd op")),
         },
         not_personal="id created_by fact",
         on_purge=OnPurge.BLANK,
@@ -146,15 +146,15 @@ class Identity(models.Model):
     personal_data = PersonalData.of(
         identifying="given_name family_name sex city",
         fields={
-            "bsn": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE),
-            "bsn_index": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "bsn": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE),
+            "bsn_index": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
             # Address, contact and birth date are starred out by half in the change log; the name stays
             # readable there, so a change can be traced to its case.
-            "birth_date": Field(Category.IDENTIFYING, change_log=ChangeLog.MASK),
-            "street_address": Field(Category.IDENTIFYING, change_log=ChangeLog.MASK),
-            "postcode": Field(Category.IDENTIFYING, label=_("postcode"), change_log=ChangeLog.MASK),
-            "phone": Field(Category.IDENTIFYING, change_log=ChangeLog.MASK),
-            "email": Field(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "birth_date": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "street_address": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "postcode": PersonalField(Category.IDENTIFYING, label=_("postcode"), change_log=ChangeLog.MASK),
+            "phone": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "email": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
         },
         not_personal="referral",
         on_purge=OnPurge.DELETE,
@@ -265,9 +265,9 @@ class Consent(models.Model):
     personal_data = PersonalData.of(
         case="support_plan_signed_on informed_of_sharing informed_of_rights privacy_statement_version",
         fields={
-            "recorded_at": Field(Category.CASE, label=_("vastgelegd op")),
-            "withdrawn_at": Field(Category.CASE, label=_("ingetrokken op")),
-            "withdrawal_reason": Field(Category.FREE_TEXT, label=_("reden van intrekken")),
+            "recorded_at": PersonalField(Category.CASE, label=_("vastgelegd op")),
+            "withdrawn_at": PersonalField(Category.CASE, label=_("ingetrokken op")),
+            "withdrawal_reason": PersonalField(Category.FREE_TEXT, label=_("reden van intrekken")),
         },
         not_personal="referral recorded_by",
         on_purge=OnPurge.DELETE,
@@ -302,11 +302,11 @@ class Document(StoredFileFields):
         identifying="file_name",
         case="kind",
         fields={
-            "path": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
-            "content_type": Field(Category.CASE, label=_("bestandstype")),
-            "size": Field(Category.CASE, label=_("grootte (bytes)")),
-            "sha256": Field(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
-            "uploaded_at": Field(Category.CASE, label=_("geüpload op")),
+            "path": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "content_type": PersonalField(Category.CASE, label=_("bestandstype")),
+            "size": PersonalField(Category.CASE, label=_("grootte (bytes)")),
+            "sha256": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "uploaded_at": PersonalField(Category.CASE, label=_("geüpload op")),
         },
         not_personal="uploaded_by id referral",
         on_purge=OnPurge.DELETE,
@@ -350,7 +350,7 @@ class Feedback(models.Model):
         free_text="text",
         case="kind corporation intended_date",
         fields={
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id referral author",
         on_purge=OnPurge.DELETE,
@@ -386,11 +386,11 @@ class ExceptionRequest(models.Model):
     personal_data = PersonalData.of(
         free_text="motivation",
         fields={
-            "region": Field(Category.CASE, label=_("regio")),
-            "failed_conditions": Field(Category.FREE_TEXT, label=_("niet voldaan aan")),
-            "requested_at": Field(Category.CASE, label=_("aangevraagd op")),
-            "decision": Field(Category.CASE, label=_("besluit")),
-            "decided_at": Field(Category.CASE, label=_("besloten op")),
+            "region": PersonalField(Category.CASE, label=_("regio")),
+            "failed_conditions": PersonalField(Category.FREE_TEXT, label=_("niet voldaan aan")),
+            "requested_at": PersonalField(Category.CASE, label=_("aangevraagd op")),
+            "decision": PersonalField(Category.CASE, label=_("besluit")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
         },
         not_personal="id referral requested_by",
         on_purge=OnPurge.DELETE,
@@ -437,10 +437,10 @@ class ReferralEvent(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "kind": Field(Category.CASE, label=_("soort")),
-            "actor_organisation": Field(Category.CASE, label=_("door organisatie")),
-            "at": Field(Category.CASE, label=_("tijdstip")),
-            "note": Field(Category.FREE_TEXT, label=_("toelichting")),
+            "kind": PersonalField(Category.CASE, label=_("soort")),
+            "actor_organisation": PersonalField(Category.CASE, label=_("door organisatie")),
+            "at": PersonalField(Category.CASE, label=_("tijdstip")),
+            "note": PersonalField(Category.FREE_TEXT, label=_("toelichting")),
         },
         not_personal="id referral actor",
         on_purge=OnPurge.DELETE,
@@ -464,9 +464,9 @@ class FormDraft(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "step": Field(Category.CASE, exported=False),
-            "data": Field(Category.FREE_TEXT, exported=False),
-            "saved_at": Field(Category.CASE, exported=False),
+            "step": PersonalField(Category.CASE, exported=False),
+            "data": PersonalField(Category.FREE_TEXT, exported=False),
+            "saved_at": PersonalField(Category.CASE, exported=False),
         },
         not_personal="id referral saved_by",
         on_purge=OnPurge.DELETE,

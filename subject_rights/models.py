@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
-from woonkans.privacy.personal_data import Category, ChangeLog, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 from .workflow import PENDING, RequestKind, RequestStatus
 
@@ -67,13 +67,13 @@ class SubjectRequest(models.Model):
     personal_data = PersonalData.of(
         case="kind received_on due_on extended_to extension_reason resident_informed_on lift_announced_on",
         fields={
-            "municipality": Field(Category.CASE, label=_("gemeente")),
-            "status": Field(Category.CASE, label=_("status")),
-            "request_text": Field(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
-            "registered_at": Field(Category.CASE, label=_("geregistreerd op")),
-            "decided_at": Field(Category.CASE, label=_("besloten op")),
-            "decision_reason": Field(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
-            "lifted_at": Field(Category.CASE, label=_("opgeheven op")),
+            "municipality": PersonalField(Category.CASE, label=_("gemeente")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "request_text": PersonalField(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
+            "registered_at": PersonalField(Category.CASE, label=_("geregistreerd op")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
+            "decision_reason": PersonalField(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
+            "lifted_at": PersonalField(Category.CASE, label=_("opgeheven op")),
         },
         not_personal="id referral registered_by decided_by",
         on_purge=OnPurge.KEEP,
@@ -119,12 +119,12 @@ class Rectification(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "record": Field(Category.CASE, exported=False),
-            "field": Field(Category.CASE, exported=False),
-            "field_label": Field(Category.CASE, exported=False),
-            "reason": Field(Category.FREE_TEXT, exported=False),
-            "corrected_at": Field(Category.CASE, exported=False),
-            "notified": Field(Category.CASE, exported=False),
+            "record": PersonalField(Category.CASE, exported=False),
+            "field": PersonalField(Category.CASE, exported=False),
+            "field_label": PersonalField(Category.CASE, exported=False),
+            "reason": PersonalField(Category.FREE_TEXT, exported=False),
+            "corrected_at": PersonalField(Category.CASE, exported=False),
+            "notified": PersonalField(Category.CASE, exported=False),
         },
         not_personal="id request corrected_by",
         on_purge=OnPurge.KEEP,

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation, Region
-from woonkans.privacy.personal_data import Category, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 
 class Meeting(models.Model):
@@ -64,10 +64,10 @@ class AgendaItem(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "kind": Field(Category.CASE, exported=False),
-            "title": Field(Category.PSEUDONYMOUS, exported=False),
-            "decision": Field(Category.FREE_TEXT, exported=False),
-            "decided": Field(Category.CASE, exported=False),
+            "kind": PersonalField(Category.CASE, exported=False),
+            "title": PersonalField(Category.PSEUDONYMOUS, exported=False),
+            "decision": PersonalField(Category.FREE_TEXT, exported=False),
+            "decided": PersonalField(Category.CASE, exported=False),
         },
         not_personal="id meeting position profile exception_request",
         on_purge=OnPurge.BLANK,

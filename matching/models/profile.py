@@ -16,7 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from referrals.models import ContractForm
 from woonkans.money import MoneyRule
 from woonkans.parties.models import Organisation, Region
-from woonkans.privacy.personal_data import Category, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 # A monthly rent: more than nothing, and homes in this programme rent far below € 10.000 a month.
 RENT = MoneyRule(min_cents=1, max_cents=1_000_000)
@@ -110,26 +110,26 @@ class Profile(models.Model):
     # (DPIA Bijlage 1); a field added here stays out of its pages until it says corporation=True.
     personal_data = PersonalData.of(
         fields={
-            "code": Field(Category.PSEUDONYMOUS, label=_("code"), corporation=True),
-            "region": Field(Category.CASE, label=_("regio"), corporation=True),
-            "status": Field(Category.CASE, label=_("status"), corporation=True),
-            "age_band": Field(Category.PSEUDONYMOUS, corporation=True),
-            "young_adult": Field(Category.PSEUDONYMOUS, label=_("jongvolwassene (18–27)")),
-            "origin": Field(Category.PSEUDONYMOUS, label=_("herkomst")),
-            "negative_rental_history": Field(Category.PSEUDONYMOUS, corporation=True),
-            "contract_form": Field(Category.PSEUDONYMOUS, corporation=True),
+            "code": PersonalField(Category.PSEUDONYMOUS, label=_("code"), corporation=True),
+            "region": PersonalField(Category.CASE, label=_("regio"), corporation=True),
+            "status": PersonalField(Category.CASE, label=_("status"), corporation=True),
+            "age_band": PersonalField(Category.PSEUDONYMOUS, corporation=True),
+            "young_adult": PersonalField(Category.PSEUDONYMOUS, label=_("jongvolwassene (18–27)")),
+            "origin": PersonalField(Category.PSEUDONYMOUS, label=_("herkomst")),
+            "negative_rental_history": PersonalField(Category.PSEUDONYMOUS, corporation=True),
+            "contract_form": PersonalField(Category.PSEUDONYMOUS, corporation=True),
             **{
-                name: Field(SECTION_CATEGORIES.get(name, Category.SPECIAL), label=label, corporation=True)
+                name: PersonalField(SECTION_CATEGORIES.get(name, Category.SPECIAL), label=label, corporation=True)
                 for name, label in SECTIONS
             },
             # The regisseur's reasons for keeping a passage the identifying-data scan flagged.
-            "pii_overrides": Field(Category.FREE_TEXT, exported=False),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
-            "updated_at": Field(Category.CASE, label=_("laatst gewijzigd op")),
-            "shared_at": Field(Category.CASE, label=_("gedeeld op")),
-            "matched_at": Field(Category.CASE, label=_("gematcht op")),
-            "housed_on": Field(Category.CASE, label=_("gehuisvest op")),
-            "ended_on": Field(Category.CASE, label=_("beëindigd op")),
+            "pii_overrides": PersonalField(Category.FREE_TEXT, exported=False),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
+            "shared_at": PersonalField(Category.CASE, label=_("gedeeld op")),
+            "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
+            "housed_on": PersonalField(Category.CASE, label=_("gehuisvest op")),
+            "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
         },
         not_personal="id referral regisseur version",
         on_purge=OnPurge.BLANK,
@@ -180,8 +180,8 @@ class ProfileVersion(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "content": Field(Category.FREE_TEXT, exported=False),
-            "saved_at": Field(Category.CASE, exported=False),
+            "content": PersonalField(Category.FREE_TEXT, exported=False),
+            "saved_at": PersonalField(Category.CASE, exported=False),
         },
         not_personal="id profile version saved_by",
         on_purge=OnPurge.DELETE,
@@ -217,12 +217,12 @@ class ProfileShare(models.Model):
 
     personal_data = PersonalData.of(
         fields={
-            "corporation": Field(Category.CASE, label=_("corporatie")),
-            "shared_at": Field(Category.CASE, label=_("gedeeld op")),
-            "response": Field(Category.CASE, label=_("reactie")),
-            "responded_at": Field(Category.CASE, label=_("gereageerd op")),
-            "placed_elsewhere": Field(Category.CASE, label=_("elders geplaatst")),
-            "revoked_at": Field(Category.CASE, label=_("ingetrokken op")),
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "shared_at": PersonalField(Category.CASE, label=_("gedeeld op")),
+            "response": PersonalField(Category.CASE, label=_("reactie")),
+            "responded_at": PersonalField(Category.CASE, label=_("gereageerd op")),
+            "placed_elsewhere": PersonalField(Category.CASE, label=_("elders geplaatst")),
+            "revoked_at": PersonalField(Category.CASE, label=_("ingetrokken op")),
         },
         not_personal="id profile shared_by",
         on_purge=OnPurge.KEEP,
@@ -250,8 +250,8 @@ class Offer(models.Model):
         identifying="dwelling_address",
         case="dwelling_type available_from",
         fields={
-            "rent_cents": Field(Category.FINANCIAL, kept_on_purge=True),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
+            "rent_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id share created_by",
         on_purge=OnPurge.BLANK,
@@ -277,8 +277,8 @@ class ProfileMessage(models.Model):
     personal_data = PersonalData.of(
         free_text="text",
         fields={
-            "corporation": Field(Category.CASE, label=_("corporatie")),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id profile author",
         on_purge=OnPurge.DELETE,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
-from woonkans.privacy.personal_data import Category, Field, OnPurge, PersonalData
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 from .profile import Offer, Profile
 
@@ -61,13 +61,13 @@ class Match(models.Model):
         free_text="end_evaluation",
         case="intended_date lease_signed_on",
         fields={
-            "corporation": Field(Category.CASE, label=_("corporatie")),
-            "offer": Field(Category.CASE, label=_("aanbieding")),
-            "care_provider": Field(Category.CASE, label=_("zorgaanbieder")),
-            "matched_at": Field(Category.CASE, label=_("gematcht op")),
-            "end_kind": Field(Category.CASE, label=_("soort beëindiging")),
-            "ended_on": Field(Category.CASE, label=_("beëindigd op")),
-            "evaluation_reminded_on": Field(Category.CASE, label=_("herinnering evaluatie op")),
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "offer": PersonalField(Category.CASE, label=_("aanbieding")),
+            "care_provider": PersonalField(Category.CASE, label=_("zorgaanbieder")),
+            "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
+            "end_kind": PersonalField(Category.CASE, label=_("soort beëindiging")),
+            "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
+            "evaluation_reminded_on": PersonalField(Category.CASE, label=_("herinnering evaluatie op")),
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
@@ -96,8 +96,8 @@ class Evaluation(models.Model):
         free_text="notes",
         case="held_on",
         fields={
-            "organisation": Field(Category.CASE, label=_("organisatie")),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
+            "organisation": PersonalField(Category.CASE, label=_("organisatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id profile author",
         on_purge=OnPurge.BLANK,
@@ -129,8 +129,8 @@ class Signal(models.Model):
         free_text="text",
         case="kind",
         fields={
-            "organisation": Field(Category.CASE, label=_("organisatie")),
-            "created_at": Field(Category.CASE, label=_("aangemaakt op")),
+            "organisation": PersonalField(Category.CASE, label=_("organisatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id profile raised_by",
         on_purge=OnPurge.BLANK,
@@ -170,8 +170,8 @@ class CaseMeeting(models.Model):
         free_text="outcome report_back",
         case="planned_on",
         fields={
-            "signal": Field(Category.CASE, label=_("signaal")),
-            "status": Field(Category.CASE, label=_("status")),
+            "signal": PersonalField(Category.CASE, label=_("signaal")),
+            "status": PersonalField(Category.CASE, label=_("status")),
         },
         not_personal="id profile casusregisseur",
         on_purge=OnPurge.BLANK,

@@ -45,7 +45,7 @@ def _declaration_errors(model, spec):
         errors.append(
             checks.Error(
                 f"{name}: fields neither declared personal nor not personal: {', '.join(undecided)}",
-                hint="Decide each in the model's personal_data: a Field(category, ...) or not_personal.",
+                hint="Decide each in the model's personal_data: a PersonalField(category, ...) or not_personal.",
                 obj=model,
                 id="privacy.E002",
             )
@@ -67,7 +67,7 @@ def _declaration_errors(model, spec):
                 errors.append(
                     checks.Error(
                         f"{name}.{field_name} is in the art. 15 overview without a Dutch label",
-                        hint="Give the model field a verbose_name or the Field a label.",
+                        hint="Give the model field a verbose_name or the PersonalField a label.",
                         obj=model,
                         id="privacy.E004",
                     )

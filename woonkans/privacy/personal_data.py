@@ -56,7 +56,7 @@ KEPT_CATEGORIES = frozenset({Category.PSEUDONYMOUS, Category.CASE})
 
 
 @dataclass(frozen=True)
-class Field:
+class PersonalField:
     category: Category
     label: str | None = None  # Dutch label for the art. 15 export when the model field has none
     change_log: ChangeLog = ChangeLog.LOG
@@ -73,7 +73,7 @@ class Field:
 
 @dataclass(frozen=True)
 class PersonalData:
-    fields: dict[str, Field] = field(default_factory=dict)
+    fields: dict[str, PersonalField] = field(default_factory=dict)
     not_personal: frozenset[str] = frozenset()
     on_purge: OnPurge = OnPurge.KEEP
     retention: RetentionClass | None = RetentionClass.CASE_FILE
@@ -81,12 +81,12 @@ class PersonalData:
     @classmethod
     def of(cls, *, fields=None, not_personal=(), on_purge=OnPurge.KEEP, retention=RetentionClass.CASE_FILE, **groups):
         """Fields without options grouped by category (``special="mobility finances"``), the
-        others as ``fields={name: Field(...)}``."""
+        others as ``fields={name: PersonalField(...)}``."""
         merged = {}
         for key, names in groups.items():
             category = Category(key)
             names = names.split() if isinstance(names, str) else names
-            merged.update({name: Field(category) for name in names})
+            merged.update({name: PersonalField(category) for name in names})
         for name, spec in (fields or {}).items():
             if name in merged:
                 raise ValueError(f"{name} is declared twice")
