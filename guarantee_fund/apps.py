@@ -6,7 +6,7 @@ class GuaranteeFundConfig(AppConfig):
     verbose_name = "Garantiefonds"
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from woonkans.privacy.personal_data import register_with_auditlog
 
         from . import models
 
@@ -17,4 +17,4 @@ class GuaranteeFundConfig(AppConfig):
             models.ClaimLine,
             models.ClaimDocument,
         ):
-            auditlog.register(model)
+            register_with_auditlog(model)

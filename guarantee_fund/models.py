@@ -15,6 +15,7 @@ from woonkans.audit.models import AppendOnlyModel
 from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import Organisation
 from woonkans.privacy.models import StoredFileFields
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 # One rule per money column people type: the CHECK below and the form field are both built from it.
 DEPOSIT = MoneyRule(min_cents=0)
@@ -25,6 +26,8 @@ APPROVED_AMOUNT = MoneyRule(min_cents=1)
 class Fund(models.Model):
     balance_cents = models.BigIntegerField(default=0)
     dissolved_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData.none()
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(balance_cents__gte=0), name="fund_never_negative")]
@@ -54,6 +57,8 @@ class ContributionRound(models.Model):
         "LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="triggered_round"
     )
 
+    personal_data = PersonalData.none()
+
     class Meta:
         ordering = ["-number"]
 
@@ -69,6 +74,8 @@ class Contribution(models.Model):
     ledger_entry = models.OneToOneField(
         "LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="contribution"
     )
+
+    personal_data = PersonalData.none()
 
     class Meta:
         ordering = ["party__kind", "party__name"]
@@ -104,6 +111,8 @@ class LedgerEntry(AppendOnlyModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    personal_data = PersonalData.none()
 
     class Meta:
         ordering = ["-id"]
@@ -161,6 +170,34 @@ class Claim(models.Model):
     payment_reference = models.CharField(max_length=100, blank=True)
     payout = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
 
+    personal_data = PersonalData.of(
+        free_text="evaluation",
+        case="termination_date termination_kind no_serious_negligence bespoke",
+        fields={
+            "code": PersonalField(Category.PSEUDONYMOUS, label=_("code")),
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "region": PersonalField(Category.CASE, label=_("regio")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+            # Amounts and payment stay after the purge: the fund's money trail, named by the code only.
+            "deposit_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "filed_at": PersonalField(Category.CASE, label=_("ingediend op")),
+            "approved_cents": PersonalField(
+                Category.FINANCIAL, label=_("toegekend bedrag (centen)"), kept_on_purge=True
+            ),
+            "decision_motivation": PersonalField(Category.FREE_TEXT, label=_("motivering van het besluit")),
+            "overleg_consent": PersonalField(Category.CASE, label=_("instemming van het overleg")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
+            "submitted_to_mgr_at": PersonalField(Category.CASE, label=_("ingediend bij de MGR op")),
+            "return_reason": PersonalField(Category.FREE_TEXT, label=_("reden van terugsturen")),
+            "paid_on": PersonalField(Category.CASE, label=_("betaald op")),
+            "payment_reference": PersonalField(Category.FINANCIAL, label=_("betalingskenmerk"), kept_on_purge=True),
+            "payout": PersonalField(Category.FINANCIAL, label=_("uitbetaling"), kept_on_purge=True),
+        },
+        not_personal="id profile created_by decided_by",
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         ordering = ["-created_at"]
         permissions = [("pay_claim", "Can pay approved claims (MGR treasurer)")]
@@ -193,6 +230,17 @@ class ClaimLine(models.Model):
     period_to = models.DateField(_("periode tot en met"), null=True, blank=True)
     mediation_exhausted = models.BooleanField(_("reguliere bemiddeling was uitgeput"), default=False)
 
+    personal_data = PersonalData.of(
+        case="period_from period_to mediation_exhausted",
+        fields={
+            "category": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "description": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "amount_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+        },
+        not_personal="id claim",
+        on_purge=OnPurge.KEEP,
+    )
+
     class Meta:
         ordering = ["category", "id"]
         constraints = [CLAIM_LINE_AMOUNT.check("amount_cents", name="claim_line_amount_in_range")]
@@ -205,6 +253,20 @@ class ClaimDocument(StoredFileFields):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
     description = models.CharField(_("omschrijving"), max_length=120)
+
+    personal_data = PersonalData.of(
+        identifying="file_name",
+        free_text="description",
+        fields={
+            "path": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "content_type": PersonalField(Category.CASE, label=_("bestandstype")),
+            "size": PersonalField(Category.CASE, label=_("grootte (bytes)")),
+            "sha256": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "uploaded_at": PersonalField(Category.CASE, label=_("geüpload op")),
+        },
+        not_personal="uploaded_by id claim",
+        on_purge=OnPurge.DELETE,
+    )
 
     def __str__(self):
         return self.file_name

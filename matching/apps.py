@@ -6,7 +6,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Bemiddeling"
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from woonkans.privacy.personal_data import register_with_auditlog
 
         from . import case_facts, models
 
@@ -26,4 +26,4 @@ class MatchingConfig(AppConfig):
             models.Vote,
             models.Attendance,
         ):
-            auditlog.register(model)
+            register_with_auditlog(model)

@@ -13,6 +13,7 @@ from referrals.models import ExceptionRequest, Referral
 from referrals.workflow import Status
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.privacy.personal_data import corporation_fields
 from woonkans.privacy.restriction import is_restricted
 
 from . import permissions
@@ -91,6 +92,10 @@ def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):
     return profile
 
 
+# The columns of the corporation's matching table (each must be corporation-visible on Profile).
+TABLE_COLUMNS = ("id", "code", "age_band", "status", "contract_form", "dwelling_needs", "region_id")
+
+
 def corporation_table(*, user, status=None, age_band=None, municipality=None):
     """The corporation's matching table: every share it had, with the profile only while it may see it.
 
@@ -110,14 +115,9 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
             "response",
             "shared_at",
             "placed_elsewhere",
-            "profile__id",
-            "profile__code",
-            "profile__age_band",
-            "profile__status",
-            "profile__contract_form",
-            "profile__dwelling_needs",
-            "profile__region_id",
             "corporation_id",
+            # The table's columns; the declaration on Profile decides whether a corporation may read them.
+            *corporation_fields(Profile, prefix="profile__", columns=TABLE_COLUMNS),
         )
     )
     if status:
@@ -131,7 +131,11 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
 
 
 def get_profile_for_corporation(*, user, profile_id):
-    profile = Profile.objects.prefetch_related("search_area").filter(pk=profile_id).first()
+    # Only what Profile.personal_data lets a corporation read is loaded (a field added later stays
+    # out until it is declared corporation-visible).
+    profile = (
+        Profile.objects.prefetch_related("search_area").only(*corporation_fields(Profile)).filter(pk=profile_id).first()
+    )
     if profile is None or not permissions.has(user, permissions.VIEW, profile, permissions.CORPORATION_ROLES):
         _deny(user, profile_id, "matchingstabel")
     share = (

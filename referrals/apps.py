@@ -6,17 +6,17 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Aanmeldingen"
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from woonkans.privacy.personal_data import register_with_auditlog
 
         from . import case_facts, models
 
         case_facts.register()
 
-        auditlog.register(models.Referral)
-        # The change log must not become a second, unencrypted copy of the BSN.
-        auditlog.register(models.Identity, exclude_fields=["bsn", "bsn_index"])
-        auditlog.register(models.Research, m2m_fields={"search_area"})
-        auditlog.register(models.Consent)
-        auditlog.register(models.Document, exclude_fields=["path", "sha256"])
-        auditlog.register(models.Feedback)
-        auditlog.register(models.ExceptionRequest)
+        register_with_auditlog(models.Referral)
+        # The change log masks or leaves out what each model's personal_data says (the BSN: left out).
+        register_with_auditlog(models.Identity)
+        register_with_auditlog(models.Research, m2m_fields={"search_area"})
+        register_with_auditlog(models.Consent)
+        register_with_auditlog(models.Document)
+        register_with_auditlog(models.Feedback)
+        register_with_auditlog(models.ExceptionRequest)

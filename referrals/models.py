@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.models import StoredFileFields
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 from .workflow import COARSE, Status
 
@@ -60,6 +61,24 @@ class Referral(models.Model):
         "monitoring.CaseFact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
+    personal_data = PersonalData.of(
+        free_text="closed_reason",
+        case="municipality region reported_by reported_with_mandate eligible legal_hold restricted_at",
+        fields={
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
+            "research_started_at": PersonalField(Category.CASE, label=_("onderzoek gestart op")),
+            "submitted_at": PersonalField(Category.CASE, label=_("aangemeld op")),
+            "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
+            "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
+            "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
+            "purged_at": PersonalField(Category.CASE, label=_("persoonsgegevens verwijderd op")),
+        },
+        not_personal="id created_by fact",
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("aanmelding")
@@ -91,9 +110,13 @@ class Referral(models.Model):
 class ReferralUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
+    personal_data = PersonalData.none()
+
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+    personal_data = PersonalData.none()
 
 
 class Sex(models.TextChoices):
@@ -119,6 +142,23 @@ class Identity(models.Model):
     city = models.CharField(_("woonplaats"), max_length=100, blank=True)
     phone = models.CharField(_("telefoonnummer"), max_length=20, blank=True)
     email = models.EmailField(_("e-mailadres"), blank=True)
+
+    personal_data = PersonalData.of(
+        identifying="given_name family_name sex city",
+        fields={
+            "bsn": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE),
+            "bsn_index": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            # Address, contact and birth date are starred out by half in the change log; the name stays
+            # readable there, so a change can be traced to its case.
+            "birth_date": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "street_address": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "postcode": PersonalField(Category.IDENTIFYING, label=_("postcode"), change_log=ChangeLog.MASK),
+            "phone": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+            "email": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.MASK),
+        },
+        not_personal="referral",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         verbose_name = _("identiteit")
@@ -190,6 +230,19 @@ class Research(models.Model):
     guardianship_notes = models.TextField(_("Toelichting bewindvoering"), blank=True)
     safety_plan_needed = models.BooleanField(_("Een veiligheidsplan is nodig"), default=False)
 
+    personal_data = PersonalData.of(
+        special=(
+            "housing_situation household_care daytime_activities social_network mobility social_self_reliance "
+            "support_need support_need_about_living origin origin_other status_holder labour_migrant "
+            "safety_plan_needed"
+        ),
+        financial="finances negative_rental_history rental_arrears guardianship guardianship_notes",
+        free_text="regular_route_motivation rental_nuisance rental_history_notes dwelling_needs neighbourhood_needs",
+        case="contract_form",
+        not_personal="referral",
+        on_purge=OnPurge.DELETE,
+    )
+
     class Meta:
         verbose_name = _("onderzoek")
         verbose_name_plural = _("onderzoeken")
@@ -208,6 +261,17 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
+
+    personal_data = PersonalData.of(
+        case="support_plan_signed_on informed_of_sharing informed_of_rights privacy_statement_version",
+        fields={
+            "recorded_at": PersonalField(Category.CASE, label=_("vastgelegd op")),
+            "withdrawn_at": PersonalField(Category.CASE, label=_("ingetrokken op")),
+            "withdrawal_reason": PersonalField(Category.FREE_TEXT, label=_("reden van intrekken")),
+        },
+        not_personal="referral recorded_by",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         verbose_name = _("toestemming")
@@ -233,6 +297,20 @@ class Document(StoredFileFields):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("soort document"), max_length=32, choices=DocumentKind.choices)
+
+    personal_data = PersonalData.of(
+        identifying="file_name",
+        case="kind",
+        fields={
+            "path": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "content_type": PersonalField(Category.CASE, label=_("bestandstype")),
+            "size": PersonalField(Category.CASE, label=_("grootte (bytes)")),
+            "sha256": PersonalField(Category.IDENTIFYING, change_log=ChangeLog.EXCLUDE, exported=False),
+            "uploaded_at": PersonalField(Category.CASE, label=_("geüpload op")),
+        },
+        not_personal="uploaded_by id referral",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         ordering = ["kind", "uploaded_at"]
@@ -268,6 +346,16 @@ class Feedback(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData.of(
+        free_text="text",
+        case="kind corporation intended_date",
+        fields={
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+        },
+        not_personal="id referral author",
+        on_purge=OnPurge.DELETE,
+    )
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("terugkoppeling")
@@ -294,6 +382,19 @@ class ExceptionRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data = PersonalData.of(
+        free_text="motivation",
+        fields={
+            "region": PersonalField(Category.CASE, label=_("regio")),
+            "failed_conditions": PersonalField(Category.FREE_TEXT, label=_("niet voldaan aan")),
+            "requested_at": PersonalField(Category.CASE, label=_("aangevraagd op")),
+            "decision": PersonalField(Category.CASE, label=_("besluit")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
+        },
+        not_personal="id referral requested_by",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         ordering = ["-requested_at"]
@@ -334,6 +435,17 @@ class ReferralEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
+    personal_data = PersonalData.of(
+        fields={
+            "kind": PersonalField(Category.CASE, label=_("soort")),
+            "actor_organisation": PersonalField(Category.CASE, label=_("door organisatie")),
+            "at": PersonalField(Category.CASE, label=_("tijdstip")),
+            "note": PersonalField(Category.FREE_TEXT, label=_("toelichting")),
+        },
+        not_personal="id referral actor",
+        on_purge=OnPurge.DELETE,
+    )
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -349,6 +461,16 @@ class FormDraft(models.Model):
     data = EncryptedTextField()
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     saved_at = models.DateTimeField(auto_now=True)
+
+    personal_data = PersonalData.of(
+        fields={
+            "step": PersonalField(Category.CASE, exported=False),
+            "data": PersonalField(Category.FREE_TEXT, exported=False),
+            "saved_at": PersonalField(Category.CASE, exported=False),
+        },
+        not_personal="id referral saved_by",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["referral", "step"], name="one_draft_per_step")]

@@ -8,9 +8,9 @@ class SubjectRightsConfig(AppConfig):
     verbose_name = _("Rechten van betrokkenen")
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from woonkans.privacy.personal_data import register_with_auditlog
 
         from . import models
 
-        auditlog.register(models.SubjectRequest, exclude_fields=["request_text", "decision_reason"])
-        auditlog.register(models.Rectification)
+        register_with_auditlog(models.SubjectRequest)
+        register_with_auditlog(models.Rectification)

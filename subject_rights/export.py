@@ -2,8 +2,9 @@
 source and who viewed the data when (organisation and role, from the access log).
 
 One structure feeds both files: JSON for machines, PDF (templates/pdf/subject_access.html) for the
-resident. Records are read field by field from the models, so a field added later shows up here
-without anyone remembering to list it; only technical fields and staff members' own data stay out.
+resident. Records list the fields each model declares personal (``personal_data`` on the model, see
+woonkans/privacy/personal_data.py) with the declaration's Dutch labels; a field added later must be
+declared before the system check passes, and then shows up here.
 """
 
 from datetime import date, datetime
@@ -19,94 +20,10 @@ from matching.models.profile import SECTION_FIELDS, SECTIONS
 from referrals.models import Consent, Document, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessLog
+from woonkans.privacy.personal_data import export_fields
 
 from .models import SubjectRequest
 from .recipients import case_recipients
-
-# Technical or staff fields: not the resident's data (staff names are the staff's personal data).
-LEFT_OUT = {
-    "id",
-    "referral",
-    "profile",
-    "share",
-    "claim",
-    "request",
-    "bsn_index",
-    "path",
-    "sha256",
-    "fact",
-    "version",
-    "pii_overrides",
-    "request_text",
-    "decision_reason",
-}
-USER_MODEL_LABEL = "accounts.User"
-
-# Dutch labels for fields whose model gives none (the model's default would be the English name).
-LABELS = {
-    "actor_organisation": _("door organisatie"),
-    "approved_cents": _("toegekend bedrag (centen)"),
-    "at": _("tijdstip"),
-    "care_provider": _("zorgaanbieder"),
-    "closed_at": _("afgesloten op"),
-    "code": _("code"),
-    "content_type": _("bestandstype"),
-    "corporation": _("corporatie"),
-    "created_at": _("aangemaakt op"),
-    "decided_at": _("besloten op"),
-    "decision": _("besluit"),
-    "decision_motivation": _("motivering van het besluit"),
-    "eligibility_checked_at": _("doelgroep getoetst op"),
-    "end_kind": _("soort beëindiging"),
-    "ended_on": _("beëindigd op"),
-    "evaluation_reminded_on": _("herinnering evaluatie op"),
-    "exception_granted": _("uitzondering toegekend"),
-    "failed_conditions": _("niet voldaan aan"),
-    "filed_at": _("ingediend op"),
-    "housed_on": _("gehuisvest op"),
-    "kind": _("soort"),
-    "lifted_at": _("opgeheven op"),
-    "matched_at": _("gematcht op"),
-    "municipality": _("gemeente"),
-    "note": _("toelichting"),
-    "offer": _("aanbieding"),
-    "organisation": _("organisatie"),
-    "origin": _("herkomst"),
-    "overleg_consent": _("instemming van het overleg"),
-    "paid_on": _("betaald op"),
-    "payment_reference": _("betalingskenmerk"),
-    "payout": _("uitbetaling"),
-    "placed_elsewhere": _("elders geplaatst"),
-    "postcode": _("postcode"),
-    "purged_at": _("persoonsgegevens verwijderd op"),
-    "recorded_at": _("vastgelegd op"),
-    "region": _("regio"),
-    "registered_at": _("geregistreerd op"),
-    "requested_at": _("aangevraagd op"),
-    "research_started_at": _("onderzoek gestart op"),
-    "responded_at": _("gereageerd op"),
-    "response": _("reactie"),
-    "return_reason": _("reden van terugsturen"),
-    "revoked_at": _("ingetrokken op"),
-    "shared_at": _("gedeeld op"),
-    "signal": _("signaal"),
-    "size": _("grootte (bytes)"),
-    "status": _("status"),
-    "submitted_at": _("aangemeld op"),
-    "submitted_to_mgr_at": _("ingediend bij de MGR op"),
-    "updated_at": _("laatst gewijzigd op"),
-    "uploaded_at": _("geüpload op"),
-    "withdrawal_reason": _("reden van intrekken"),
-    "withdrawn_at": _("ingetrokken op"),
-    "young_adult": _("jongvolwassene (18–27)"),
-}
-
-
-def label_of(field):
-    if str(field.verbose_name) != field.name.replace("_", " "):
-        return str(field.verbose_name)
-    return str(LABELS.get(field.name, field.verbose_name))
-
 
 PURPOSES = [
     _("Het inventariseren van de zorg- en ondersteuningsbehoefte (Wmo-onderzoek)"),
@@ -135,17 +52,17 @@ def _value(instance, field):
 
 
 def record(instance, *, extra=(), leave_out=()):
-    """[(label, value)] of one row: every concrete field except technical and staff fields."""
+    """[(label, value)] of one row: the fields its model declares personal (``personal_data``),
+    with their Dutch labels; keys, technical fields and staff members' own data are declared not
+    personal and stay out."""
     rows = []
-    for field in instance._meta.concrete_fields:
-        if field.name in LEFT_OUT or field.name in leave_out:
-            continue
-        if field.is_relation and field.related_model._meta.label == USER_MODEL_LABEL:
+    for field, label in export_fields(type(instance)):
+        if field.name in leave_out:
             continue
         value = _value(instance, field)
         if value in (None, "", []):
             continue
-        rows.append((label_of(field), value))
+        rows.append((str(label), value))
     rows.extend(extra)
     return rows
 

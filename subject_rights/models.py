@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
+from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 
 from .workflow import PENDING, RequestKind, RequestStatus
 
@@ -63,6 +64,21 @@ class SubjectRequest(models.Model):
 
     objects = SubjectRequestQuerySet.as_manager()
 
+    personal_data = PersonalData.of(
+        case="kind received_on due_on extended_to extension_reason resident_informed_on lift_announced_on",
+        fields={
+            "municipality": PersonalField(Category.CASE, label=_("gemeente")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "request_text": PersonalField(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
+            "registered_at": PersonalField(Category.CASE, label=_("geregistreerd op")),
+            "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
+            "decision_reason": PersonalField(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
+            "lifted_at": PersonalField(Category.CASE, label=_("opgeheven op")),
+        },
+        not_personal="id referral registered_by decided_by",
+        on_purge=OnPurge.KEEP,
+    )
+
     class Meta:
         ordering = ["due_on", "registered_at"]
         verbose_name = _("verzoek van een betrokkene")
@@ -100,6 +116,19 @@ class Rectification(models.Model):
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     corrected_at = models.DateTimeField(default=timezone.now)
     notified = models.JSONField(_("geïnformeerde organisaties"), default=list)
+
+    personal_data = PersonalData.of(
+        fields={
+            "record": PersonalField(Category.CASE, exported=False),
+            "field": PersonalField(Category.CASE, exported=False),
+            "field_label": PersonalField(Category.CASE, exported=False),
+            "reason": PersonalField(Category.FREE_TEXT, exported=False),
+            "corrected_at": PersonalField(Category.CASE, exported=False),
+            "notified": PersonalField(Category.CASE, exported=False),
+        },
+        not_personal="id request corrected_by",
+        on_purge=OnPurge.KEEP,
+    )
 
     class Meta:
         ordering = ["corrected_at", "id"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation, Region
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 
 class Meeting(models.Model):
@@ -15,6 +16,8 @@ class Meeting(models.Model):
     )
     held = models.BooleanField(default=False)
     notes = models.TextField(_("verslag"), blank=True)
+
+    personal_data = PersonalData.none()
 
     class Meta:
         ordering = ["-date"]
@@ -28,6 +31,8 @@ class Meeting(models.Model):
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    personal_data = PersonalData.none()
 
     class Meta:
         ordering = ["organisation__name"]
@@ -57,6 +62,17 @@ class AgendaItem(models.Model):
     decision = models.TextField(_("besluit"), blank=True)
     decided = models.BooleanField(default=False)
 
+    personal_data = PersonalData.of(
+        fields={
+            "kind": PersonalField(Category.CASE, exported=False),
+            "title": PersonalField(Category.PSEUDONYMOUS, exported=False),
+            "decision": PersonalField(Category.FREE_TEXT, exported=False),
+            "decided": PersonalField(Category.CASE, exported=False),
+        },
+        not_personal="id meeting position profile exception_request",
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -76,6 +92,8 @@ class Vote(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=8, choices=VoteChoice.choices)
+
+    personal_data = PersonalData.none()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "organisation"], name="one_vote_per_org")]

@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from referrals.models import ContractForm
 from woonkans.money import MoneyRule
 from woonkans.parties.models import Organisation, Region
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 # A monthly rent: more than nothing, and homes in this programme rent far below € 10.000 a month.
 RENT = MoneyRule(min_cents=1, max_cents=1_000_000)
@@ -68,6 +69,8 @@ SECTIONS = [
     ("dwelling_needs", _("Passende woning")),
 ]
 SECTION_FIELDS = [field for field, _label in SECTIONS]
+# The sections are health and support data (special category) unless listed here.
+SECTION_CATEGORIES = {"finances": Category.FINANCIAL, "dwelling_needs": Category.FREE_TEXT}
 
 
 class Profile(models.Model):
@@ -103,6 +106,35 @@ class Profile(models.Model):
     housed_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
 
+    # A corporation the profile is shared with reads the code, the categories and the text sections
+    # (DPIA Bijlage 1); a field added here stays out of its pages until it says corporation=True.
+    personal_data = PersonalData.of(
+        fields={
+            "code": PersonalField(Category.PSEUDONYMOUS, label=_("code"), corporation=True),
+            "region": PersonalField(Category.CASE, label=_("regio"), corporation=True),
+            "status": PersonalField(Category.CASE, label=_("status"), corporation=True),
+            "age_band": PersonalField(Category.PSEUDONYMOUS, corporation=True),
+            "young_adult": PersonalField(Category.PSEUDONYMOUS, label=_("jongvolwassene (18–27)")),
+            "origin": PersonalField(Category.PSEUDONYMOUS, label=_("herkomst")),
+            "negative_rental_history": PersonalField(Category.PSEUDONYMOUS, corporation=True),
+            "contract_form": PersonalField(Category.PSEUDONYMOUS, corporation=True),
+            **{
+                name: PersonalField(SECTION_CATEGORIES.get(name, Category.SPECIAL), label=label, corporation=True)
+                for name, label in SECTIONS
+            },
+            # The regisseur's reasons for keeping a passage the identifying-data scan flagged.
+            "pii_overrides": PersonalField(Category.FREE_TEXT, exported=False),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
+            "shared_at": PersonalField(Category.CASE, label=_("gedeeld op")),
+            "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
+            "housed_on": PersonalField(Category.CASE, label=_("gehuisvest op")),
+            "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
+        },
+        not_personal="id referral regisseur version",
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("bemiddelingsprofiel")
@@ -128,9 +160,13 @@ class Profile(models.Model):
 class ProfileUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Profile, on_delete=models.CASCADE)
 
+    personal_data = PersonalData.none()
+
 
 class ProfileGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Profile, on_delete=models.CASCADE)
+
+    personal_data = PersonalData.none()
 
 
 class ProfileVersion(models.Model):
@@ -141,6 +177,15 @@ class ProfileVersion(models.Model):
     content = models.JSONField()
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData.of(
+        fields={
+            "content": PersonalField(Category.FREE_TEXT, exported=False),
+            "saved_at": PersonalField(Category.CASE, exported=False),
+        },
+        not_personal="id profile version saved_by",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -170,6 +215,19 @@ class ProfileShare(models.Model):
     placed_elsewhere = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    personal_data = PersonalData.of(
+        fields={
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "shared_at": PersonalField(Category.CASE, label=_("gedeeld op")),
+            "response": PersonalField(Category.CASE, label=_("reactie")),
+            "responded_at": PersonalField(Category.CASE, label=_("gereageerd op")),
+            "placed_elsewhere": PersonalField(Category.CASE, label=_("elders geplaatst")),
+            "revoked_at": PersonalField(Category.CASE, label=_("ingetrokken op")),
+        },
+        not_personal="id profile shared_by",
+        on_purge=OnPurge.KEEP,
+    )
+
     class Meta:
         ordering = ["-shared_at"]
         constraints = [models.UniqueConstraint(fields=["profile", "corporation"], name="one_share_per_corporation")]
@@ -188,6 +246,17 @@ class Offer(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    personal_data = PersonalData.of(
+        identifying="dwelling_address",
+        case="dwelling_type available_from",
+        fields={
+            "rent_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+        },
+        not_personal="id share created_by",
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [RENT.check("rent_cents", name="rent_in_range")]
@@ -204,6 +273,16 @@ class ProfileMessage(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("bericht"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData.of(
+        free_text="text",
+        fields={
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+        },
+        not_personal="id profile author",
+        on_purge=OnPurge.DELETE,
+    )
 
     class Meta:
         ordering = ["created_at"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
 from .profile import Offer, Profile
 
@@ -55,6 +56,26 @@ class Match(models.Model):
     end_evaluation = models.TextField(_("evaluatie bij beëindiging"), blank=True)
     evaluation_reminded_on = models.DateField(null=True, blank=True)
 
+    personal_data = PersonalData.of(
+        identifying="dwelling_address",
+        free_text="end_evaluation",
+        case="intended_date lease_signed_on",
+        fields={
+            "corporation": PersonalField(Category.CASE, label=_("corporatie")),
+            "offer": PersonalField(Category.CASE, label=_("aanbieding")),
+            "care_provider": PersonalField(Category.CASE, label=_("zorgaanbieder")),
+            "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
+            "end_kind": PersonalField(Category.CASE, label=_("soort beëindiging")),
+            "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
+            "evaluation_reminded_on": PersonalField(Category.CASE, label=_("herinnering evaluatie op")),
+        },
+        # The contact persons are staff: their names are their own data, not the resident's.
+        not_personal=(
+            "id profile corporation_contact corporation_substitute provider_contact provider_substitute matched_by"
+        ),
+        on_purge=OnPurge.BLANK,
+    )
+
     class Meta:
         verbose_name = _("match")
         verbose_name_plural = _("matches")
@@ -70,6 +91,17 @@ class Evaluation(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("verslag"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData.of(
+        free_text="notes",
+        case="held_on",
+        fields={
+            "organisation": PersonalField(Category.CASE, label=_("organisatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+        },
+        not_personal="id profile author",
+        on_purge=OnPurge.BLANK,
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -92,6 +124,17 @@ class Signal(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData.of(
+        free_text="text",
+        case="kind",
+        fields={
+            "organisation": PersonalField(Category.CASE, label=_("organisatie")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+        },
+        not_personal="id profile raised_by",
+        on_purge=OnPurge.BLANK,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,6 +165,17 @@ class CaseMeeting(models.Model):
     planned_on = models.DateField(_("datum"), null=True, blank=True)
     outcome = models.TextField(_("uitkomst"), blank=True)
     report_back = models.TextField(_("terugkoppeling aan de melder"), blank=True)
+
+    personal_data = PersonalData.of(
+        free_text="outcome report_back",
+        case="planned_on",
+        fields={
+            "signal": PersonalField(Category.CASE, label=_("signaal")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+        },
+        not_personal="id profile casusregisseur",
+        on_purge=OnPurge.BLANK,
+    )
 
     class Meta:
         ordering = ["-signal__created_at"]

@@ -6,4 +6,4 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the key check)
+        from . import checks  # noqa: F401  (registers the key check and the personal-data check)

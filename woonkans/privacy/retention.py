@@ -30,7 +30,9 @@ What goes?
     the match, evaluations, signals and case meetings, claim documents (rows and files) and
     the claim's evaluation, decision motivation and return reason, the overleg's decisions on the
     profile's agenda items, the referral's closing reason, and the django-auditlog change-log
-    entries of all those objects, which hold copies of the same data.
+    entries of all those objects, which hold copies of the same data. Which rows are deleted and
+    which fields are emptied is each model's ``personal_data`` declaration
+    (woonkans/privacy/personal_data.py); this module only finds the case's rows (``CASE_ROWS``).
 """
 
 import logging
@@ -59,7 +61,6 @@ from matching.models import (
     ProfileVersion,
     Signal,
 )
-from matching.models.profile import SECTION_FIELDS
 from referrals.models import (
     ELIGIBLE_RETENTION_YEARS,
     NOT_ELIGIBLE_RETENTION_YEARS,
@@ -78,8 +79,10 @@ from subject_rights.models import SubjectRequest
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
+from . import personal_data
 from .disclosure import sync_case_grants
 from .files import delete_private_file
+from .models import StoredFileFields
 
 logger = logging.getLogger(__name__)
 
@@ -171,51 +174,58 @@ def _forget_change_log(objects):
     return deleted
 
 
-def _purge_profile(profile, counts, logged, paths):
-    profile_id = profile.pk
-    logged[Profile] = [profile_id]
-    Profile.objects.filter(pk=profile_id).update(**dict.fromkeys(SECTION_FIELDS, ""), pii_overrides=[])
-    counts["profiles"] += 1
-    counts["profile_versions"] += ProfileVersion.objects.filter(profile_id=profile_id).delete()[0]
+# Where one case's rows are, per model, in purge order: (count name, model, lookup of the referral id).
+# What happens to the rows (deleted, emptied, kept) and which fields are emptied is each model's
+# ``personal_data`` declaration; this table only says where to find them.
+CASE_ROWS = (
+    ("identities", Identity, "referral_id"),
+    ("research", Research, "referral_id"),
+    ("consents", Consent, "referral_id"),
+    ("feedbacks", Feedback, "referral_id"),
+    ("form_drafts", FormDraft, "referral_id"),
+    ("events", ReferralEvent, "referral_id"),
+    ("documents", Document, "referral_id"),
+    ("profiles", Profile, "referral_id"),
+    ("profile_versions", ProfileVersion, "profile__referral_id"),
+    ("profile_messages", ProfileMessage, "profile__referral_id"),
+    ("offers", Offer, "share__profile__referral_id"),
+    ("matches", Match, "profile__referral_id"),
+    ("evaluations", Evaluation, "profile__referral_id"),
+    ("signals", Signal, "profile__referral_id"),
+    ("case_meetings", CaseMeeting, "profile__referral_id"),
+    # The chair's motivation and the MGR's return reason may describe the resident; amounts, dates
+    # and the code stay for the money trail.
+    ("claims", Claim, "profile__referral_id"),
+    # Overleg decisions about this profile likewise; the meeting's own notes speak of codes only.
+    ("agenda_items", AgendaItem, "profile__referral_id"),
+    ("claim_documents", ClaimDocument, "claim__profile__referral_id"),
+)
 
-    messages = ProfileMessage.objects.filter(profile_id=profile_id)
-    logged[ProfileMessage] = _ids(messages)
-    counts["profile_messages"] += messages.delete()[0]
 
-    offers = Offer.objects.filter(share__profile_id=profile_id)
-    logged[Offer] = _ids(offers)
-    counts["offers"] += offers.update(dwelling_address="")
+def _purge_rows(queryset, *, logged, paths):
+    """Delete or empty the rows as their model's declaration says; return the number of rows."""
+    model = queryset.model
+    spec = personal_data.declared(model)
+    logged.setdefault(model, []).extend(_ids(queryset))
+    if spec.on_purge is personal_data.OnPurge.DELETE:
+        if issubclass(model, StoredFileFields):
+            paths.extend(queryset.values_list("path", flat=True))
+        # [1]: per model, as cascaded rows (the research's search-area links) go with it.
+        return queryset.delete()[1].get(model._meta.label, 0)
+    if spec.on_purge is personal_data.OnPurge.BLANK:
+        return queryset.update(**personal_data.purge_values(model))
+    return 0
 
-    matches = Match.objects.filter(profile_id=profile_id)
-    logged[Match] = _ids(matches)
-    counts["matches"] += matches.update(dwelling_address="", end_evaluation="")
 
-    evaluations = Evaluation.objects.filter(profile_id=profile_id)
-    logged[Evaluation] = _ids(evaluations)
-    counts["evaluations"] += evaluations.update(notes="")
-
-    signals = Signal.objects.filter(profile_id=profile_id)
-    logged[Signal] = _ids(signals)
-    counts["signals"] += signals.update(text="")
-
-    case_meetings = CaseMeeting.objects.filter(profile_id=profile_id)
-    logged[CaseMeeting] = _ids(case_meetings)
-    counts["case_meetings"] += case_meetings.update(outcome="", report_back="")
-
-    claims = Claim.objects.filter(profile_id=profile_id)
-    logged[Claim] = _ids(claims)
-    # The chair's motivation and the MGR's return reason may describe the resident; amounts,
-    # dates and the code stay for the money trail.
-    counts["claims"] += claims.update(evaluation="", decision_motivation="", return_reason="")
-    # Overleg decisions about this profile (or its claim) likewise; the meeting's own notes speak
-    # of codes only and stay with the meeting.
-    agenda_items = AgendaItem.objects.filter(profile_id=profile_id)
-    logged[AgendaItem] = _ids(agenda_items)
-    counts["agenda_items"] += agenda_items.update(decision="")
-    claim_documents = ClaimDocument.objects.filter(claim__profile_id=profile_id)
-    logged[ClaimDocument] = _ids(claim_documents)
-    paths.extend(claim_documents.values_list("path", flat=True))
-    counts["claim_documents"] += claim_documents.delete()[0]
+def _purge_exception_requests(referral_id, counts, logged):
+    """A request on an overleg's agenda stays as a row (the meeting's decision refers to it, PROTECT)
+    but loses its declared personal data; the others are deleted."""
+    requests = ExceptionRequest.objects.filter(referral_id=referral_id)
+    logged[ExceptionRequest] = _ids(requests)
+    counts["exception_requests"] = len(logged[ExceptionRequest])
+    on_agenda = AgendaItem.objects.filter(exception_request__referral_id=referral_id).values("exception_request")
+    requests.filter(pk__in=on_agenda).update(**personal_data.purge_values(ExceptionRequest))
+    requests.exclude(pk__in=on_agenda).delete()
 
 
 def purge_case(*, referral) -> Counter:
@@ -227,44 +237,19 @@ def purge_case(*, referral) -> Counter:
     """
     counts = Counter()
     paths = []
+    # Deletes and blanks below must not write new change-log entries holding the old values.
     with transaction.atomic(), disable_auditlog():
         referral = Referral.objects.select_for_update().get(pk=referral.pk)
         if referral.purged_at is not None or referral.legal_hold:
             return counts
         referral_id = referral.pk
-        # Deletes and blanks below must not write new change-log entries holding the old values.
-        logged = {Referral: [referral_id], Identity: [referral_id], Research: [referral_id], Consent: [referral_id]}
-
-        counts["identities"] = Identity.objects.filter(referral_id=referral_id).delete()[0]
-        # [1]: per model, as the research's search-area links go with it.
-        counts["research"] = Research.objects.filter(referral_id=referral_id).delete()[1].get(Research._meta.label, 0)
-        counts["consents"] = Consent.objects.filter(referral_id=referral_id).delete()[0]
-        feedbacks = Feedback.objects.filter(referral_id=referral_id)
-        logged[Feedback] = _ids(feedbacks)
-        counts["feedbacks"] = feedbacks.delete()[0]
-        counts["form_drafts"] = FormDraft.objects.filter(referral_id=referral_id).delete()[0]
-        counts["events"] = ReferralEvent.objects.filter(referral_id=referral_id).delete()[0]
-
-        # An exception request on an overleg's agenda stays as a row (the meeting's decision
-        # refers to it, PROTECT) but loses its motivation; the others are deleted.
-        requests = ExceptionRequest.objects.filter(referral_id=referral_id)
-        logged[ExceptionRequest] = _ids(requests)
-        on_agenda = AgendaItem.objects.filter(exception_request__referral_id=referral_id).values("exception_request")
-        requests.filter(pk__in=on_agenda).update(motivation="", failed_conditions=[])
-        counts["exception_requests"] = requests.count()
-        requests.exclude(pk__in=on_agenda).delete()
-
-        documents = Document.objects.filter(referral_id=referral_id)
-        logged[Document] = _ids(documents)
-        paths.extend(documents.values_list("path", flat=True))
-        counts["documents"] = documents.delete()[0]
-
-        profile = Profile.objects.filter(referral_id=referral_id).first()
-        if profile is not None:
-            _purge_profile(profile, counts, logged, paths)
+        logged = {Referral: [referral_id]}
+        _purge_exception_requests(referral_id, counts, logged)
+        for name, model, lookup in CASE_ROWS:
+            counts[name] += _purge_rows(model.objects.filter(**{lookup: referral_id}), logged=logged, paths=paths)
 
         counts["change_log_entries"] = _forget_change_log(logged)
-        Referral.objects.filter(pk=referral_id).update(closed_reason="", purged_at=timezone.now())
+        Referral.objects.filter(pk=referral_id).update(**personal_data.purge_values(Referral), purged_at=timezone.now())
         # Nobody but the municipality keeps a grant on an erased case (the policy's ERASED stage). The
         # purge handles the case's rows itself (an agenda item the overleg refers to stays): grants only.
         sync_case_grants(referral_id, settle=False)
