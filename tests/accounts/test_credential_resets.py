@@ -87,7 +87,9 @@ def test_the_second_factor_admins_refuse_another_organisations_devices(operator_
         for page in ("change", "delete", "history"):
             url = reverse(f"admin:{model}_{page}", args=[device.pk])
             assert_refused_in_dutch(client.get(url), consultant)
-            assert_refused_in_dutch(client.post(url, {"post": "yes", "name": "mijn", "user": consultant.pk}), consultant)
+            assert_refused_in_dutch(
+                client.post(url, {"post": "yes", "name": "mijn", "user": consultant.pk}), consultant
+            )
     for page in ("config", "qrcode"):
         assert_refused_in_dutch(client.get(reverse(f"admin:otp_totp_totpdevice_{page}", args=[totp.pk])), consultant)
     assert_untouched(consultant)
@@ -98,7 +100,13 @@ def test_a_superuser_cannot_add_a_device_or_bulk_delete_another_organisations_de
     client = sign_in(Client(), root)
     response = client.post(
         reverse("admin:otp_static_staticdevice_add"),
-        {"user": consultant.pk, "name": "mijn", "confirmed": "on", "token_set-TOTAL_FORMS": "0", "token_set-INITIAL_FORMS": "0"},
+        {
+            "user": consultant.pk,
+            "name": "mijn",
+            "confirmed": "on",
+            "token_set-TOTAL_FORMS": "0",
+            "token_set-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "vraag het aan" in response.content.decode()

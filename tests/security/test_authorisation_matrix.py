@@ -241,9 +241,7 @@ MATRIX = {
     **admin_model("otp_totp_totpdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     "admin:otp_totp_totpdevice_config": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
     "admin:otp_totp_totpdevice_qrcode": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
-    **admin_model(
-        "otp_static_staticdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN
-    ),
+    **admin_model("otp_static_staticdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("axes_accessfailurelog", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("axes_accesslog", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("auditlog_logentry", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),

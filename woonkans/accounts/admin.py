@@ -157,8 +157,10 @@ class UserAdmin(DjangoUserAdmin):
                 request,
                 format_html(
                     '{} <a href="{}">{}</a>',
-                    _("Wachtwoord en tweede factor herstellen, of e-mailadres en gebruikersnaam van buiten je eigen "
-                      "organisatie wijzigen:"),
+                    _(
+                        "Wachtwoord en tweede factor herstellen, of e-mailadres en gebruikersnaam van buiten je eigen "
+                        "organisatie wijzigen:"
+                    ),
                     reverse("credential_change", kwargs={"user_id": object_id}),
                     _("Inloggegevens beheren"),
                 ),

@@ -37,6 +37,7 @@ from .user_services import (
 )
 from .user_services import credentials_need_second_approval as needs_second_approval
 
+
 def check_direct_change(*, actor, user):
     """Refuse a direct credential change the actor may not make (PermissionDenied: not theirs at all)."""
     if user.pk == actor.pk:
@@ -67,7 +68,10 @@ def _reset_login(*, actor, user, purpose):
     # The token is made after the password changed, so it works once: setting a password voids it.
     path = reverse(
         "password_set",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     notify_users(
         users=[user],
@@ -139,8 +143,17 @@ def change_credentials(*, actor, user, reset_login=False, new_email="", new_user
             purpose="inloggegevens hersteld (eigen organisatie)",
         )
         return None
-    if CredentialResetRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).exists():
-        raise ValidationError(_("Voor deze gebruiker wacht al een aanvraag; laat een tweede beheerder daarover beslissen."))
+    pending = CredentialResetRequest.objects.filter(user=user, status=RoleRequestStatus.PENDING).first()
+    if pending is not None and (pending.reset_login, pending.new_email, pending.new_username) == (
+        reset_login,
+        new_email,
+        new_username,
+    ):
+        return pending  # asked twice (a double click, a second tab): one request
+    if pending is not None:
+        raise ValidationError(
+            _("Voor deze gebruiker wacht al een aanvraag; laat een tweede beheerder daarover beslissen.")
+        )
     credential_request = CredentialResetRequest.objects.create(
         user=user,
         organisation=user.organisation,
@@ -225,7 +238,10 @@ def refuse_credential_request(*, actor, credential_request):
 def record_password_set(*, actor, user):
     """An administrator set the password of a user of their own organisation: logged, sessions end."""
     log_access(
-        user=actor, action=AccessAction.UPDATE, obj=user, purpose="wachtwoord ingesteld door beheerder (eigen organisatie)"
+        user=actor,
+        action=AccessAction.UPDATE,
+        obj=user,
+        purpose="wachtwoord ingesteld door beheerder (eigen organisatie)",
     )
     end_sessions(user)
 

@@ -60,9 +60,7 @@ def credential_change(request, user_id):
 @role_required(Role.ADMINISTRATOR)
 @require_POST
 def credential_request_decide(request, request_id):
-    credential_request = (
-        credential_services.credential_requests_visible_to(request.user).filter(pk=request_id).first()
-    )
+    credential_request = credential_services.credential_requests_visible_to(request.user).filter(pk=request_id).first()
     decision = request.POST.get("decision")
     if credential_request is None or decision not in ("approve", "refuse"):
         raise Http404

@@ -133,7 +133,9 @@ def save_user(*, actor, user):
         purpose="gebruikersbeheer",
     )
     if before is not None and {"username", "email"} & set(changed):
-        log_access(user=actor, action=AccessAction.UPDATE, obj=user, purpose="inloggegevens gewijzigd (eigen organisatie)")
+        log_access(
+            user=actor, action=AccessAction.UPDATE, obj=user, purpose="inloggegevens gewijzigd (eigen organisatie)"
+        )
     requests = []
     if before is not None and "organisation" in changed:
         requests = _move_roles(actor=actor, user=user)

@@ -7,33 +7,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_role_grant_requests'),
-        ('parties', '0003_key_share_at_most_whole_validator'),
+        ("accounts", "0005_role_grant_requests"),
+        ("parties", "0003_key_share_at_most_whole_validator"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CredentialResetRequest',
+            name="CredentialResetRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reset_login', models.BooleanField(default=False, verbose_name='wachtwoord en tweede factor herstellen')),
-                ('new_email', models.EmailField(blank=True, max_length=254, verbose_name='nieuw e-mailadres')),
-                ('new_username', models.CharField(blank=True, max_length=150, verbose_name='nieuwe gebruikersnaam')),
-                ('status', models.CharField(choices=[('pending', 'Wacht op goedkeuring'), ('approved', 'Goedgekeurd'), ('refused', 'Afgewezen'), ('withdrawn', 'Vervallen')], default='pending', max_length=16, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aangevraagd op')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='besloten op')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='besloten door')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation', verbose_name='organisatie')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='aangevraagd door')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credential_requests', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reset_login",
+                    models.BooleanField(default=False, verbose_name="wachtwoord en tweede factor herstellen"),
+                ),
+                ("new_email", models.EmailField(blank=True, max_length=254, verbose_name="nieuw e-mailadres")),
+                ("new_username", models.CharField(blank=True, max_length=150, verbose_name="nieuwe gebruikersnaam")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Wacht op goedkeuring"),
+                            ("approved", "Goedgekeurd"),
+                            ("refused", "Afgewezen"),
+                            ("withdrawn", "Vervallen"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="aangevraagd op"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="besloten op")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="besloten door",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="parties.organisation",
+                        verbose_name="organisatie",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aangevraagd door",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credential_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gebruiker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanvraag inloggegevens',
-                'verbose_name_plural': 'aanvragen inloggegevens',
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user',), name='one_pending_credential_request_per_user'), models.CheckConstraint(condition=models.Q(('reset_login', True), models.Q(('new_email', ''), _negated=True), models.Q(('new_username', ''), _negated=True), _connector='OR'), name='credential_request_asks_something'), models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('requested_by')), _negated=True), _connector='OR'), name='credential_request_second_administrator_decides'), models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('user')), _negated=True), _connector='OR'), name='credential_request_not_decided_by_its_user'), models.CheckConstraint(condition=models.Q(('requested_by', models.F('user')), _negated=True), name='credential_request_not_for_oneself')],
+                "verbose_name": "aanvraag inloggegevens",
+                "verbose_name_plural": "aanvragen inloggegevens",
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("user",),
+                        name="one_pending_credential_request_per_user",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reset_login", True),
+                            models.Q(("new_email", ""), _negated=True),
+                            models.Q(("new_username", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="credential_request_asks_something",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decided_by__isnull", True),
+                            models.Q(("decided_by", models.F("requested_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="credential_request_second_administrator_decides",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decided_by__isnull", True),
+                            models.Q(("decided_by", models.F("user")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="credential_request_not_decided_by_its_user",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("requested_by", models.F("user")), _negated=True),
+                        name="credential_request_not_for_oneself",
+                    ),
+                ],
             },
         ),
     ]
