@@ -286,3 +286,10 @@ def test_an_organisations_administrator_cannot_reach_another_organisations_user(
     assert client.post(url, {"reset_login": "on"}).status_code == 404
     assert_untouched(consultant)
     assert User.objects.get(pk=consultant.pk).check_password(PASSWORD)
+
+
+def test_a_requested_username_or_address_is_validated_by_the_service(operator_admins, consultant):
+    for kwargs in ({"new_username": "<script>"}, {"new_email": "geen-adres"}):
+        with pytest.raises(ValidationError):
+            change_credentials(actor=operator_admins[0], user=consultant, **kwargs)
+    assert not CredentialResetRequest.objects.exists()

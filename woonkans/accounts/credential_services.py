@@ -12,7 +12,9 @@ address to set a new password; the next login enrols a new second factor.
 """
 
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -110,6 +112,11 @@ def _clean_request(*, user, reset_login, new_email, new_username):
         new_username = ""
     if not (reset_login or new_email or new_username):
         raise ValidationError(_("Kies wat er moet veranderen."))
+    # The same checks as the form's, for any other caller: only valid names and addresses are stored.
+    if new_email:
+        validate_email(new_email)
+    if new_username:
+        UnicodeUsernameValidator()(new_username)
     if new_username and User.objects.filter(username=new_username).exclude(pk=user.pk).exists():
         raise ValidationError({"new_username": _("Deze gebruikersnaam is al in gebruik.")})
     if reset_login and not (new_email or user.email):
