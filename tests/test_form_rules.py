@@ -271,6 +271,53 @@ def ask_the_same_role_twice(people):
     return RoleGrantRequest.objects.filter(user=people["venlo"], role=Role.WERKGROEP).count()
 
 
+# --- credential requests (four eyes): only woonkans.accounts.credential_services writes them ---
+
+
+def _credential_request_by(people):
+    from woonkans.accounts.credential_services import change_credentials
+
+    # The operator's administrator asks to reset a Venlo consultant's login: a request, nothing changed.
+    return change_credentials(
+        actor=people["admin"], user=people["venlo"], reset_login=True, new_email="venlo@example.org"
+    )
+
+
+def approve_ones_own_credential_request(people):
+    from woonkans.accounts.credential_services import approve_credential_request
+
+    approve_credential_request(actor=people["admin"], credential_request=_credential_request_by(people))
+
+
+def approve_a_credential_request_for_oneself(people):
+    from woonkans.accounts.credential_services import approve_credential_request, change_credentials
+
+    credential_request = change_credentials(
+        actor=people["admin"], user=people["admin_venlo"], reset_login=True, new_email="beheer@venlo.example"
+    )
+    approve_credential_request(actor=people["admin_venlo"], credential_request=credential_request)
+
+
+def ask_credentials_for_oneself(people):
+    from woonkans.accounts.credential_services import change_credentials
+
+    change_credentials(actor=people["admin"], user=people["admin"], reset_login=True)
+
+
+def ask_nothing(people):
+    from woonkans.accounts.credential_services import change_credentials
+
+    change_credentials(actor=people["admin"], user=people["venlo"])
+
+
+def ask_the_same_reset_twice(people):
+    from woonkans.accounts.models import CredentialResetRequest
+
+    _credential_request_by(people)
+    _credential_request_by(people)
+    return CredentialResetRequest.objects.filter(user=people["venlo"]).count()
+
+
 RULES = {
     ("guarantee_fund.claimline", "claim_line_amount_in_range"): Form(
         post_claim_line, "amount_cents", money_refusals(CLAIM_LINE_AMOUNT)
@@ -320,6 +367,30 @@ RULES = {
         approve_a_role_request_for_oneself,
         ValidationError,
         "niet zelf wijzigen",
+    ),
+    ("accounts.credentialresetrequest", "credential_request_second_administrator_decides"): ServiceOnly(
+        "Credential requests are decided only by credential_services._decide, which refuses the requester.",
+        approve_ones_own_credential_request,
+        ValidationError,
+        "tweede beheerder",
+    ),
+    ("accounts.credentialresetrequest", "credential_request_not_decided_by_its_user"): ServiceOnly(
+        "Credential requests are decided only by credential_services._decide, which refuses the user concerned.",
+        approve_a_credential_request_for_oneself,
+        ValidationError,
+        "niet zelf wijzigen",
+    ),
+    ("accounts.credentialresetrequest", "credential_request_not_for_oneself"): ServiceOnly(
+        "Credential requests are written only by credential_services.change_credentials, which refuses oneself.",
+        ask_credentials_for_oneself,
+        ValidationError,
+        "niet zelf wijzigen",
+    ),
+    ("accounts.credentialresetrequest", "credential_request_asks_something"): ServiceOnly(
+        "change_credentials refuses a request that changes nothing (the form's three fields all empty).",
+        ask_nothing,
+        ValidationError,
+        "Kies wat er moet veranderen",
     ),
     ("accounts.rolegrantrequest", "role_request_not_for_oneself"): ServiceOnly(
         "Role requests are written only by user_services.grant_role, which refuses one's own account.",
@@ -555,6 +626,7 @@ UNIQUE = {
         "service: open_round writes each party once into a round it has just created"
     ),
     ("accounts.rolegrantrequest", "one_pending_request_per_user_role"): ask_the_same_role_twice,
+    ("accounts.credentialresetrequest", "one_pending_credential_request_per_user"): ask_the_same_reset_twice,
     ("accounts.accessreviewitem", "one_item_per_user_per_review"): (
         "service: open_reviews writes each user once into a review it has just created"
     ),

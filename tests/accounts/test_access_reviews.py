@@ -279,7 +279,7 @@ def test_review_page_query_count_is_bounded(client, signed_in, make_user, users,
     open_reviews()
     review = review_of("Gemeente Venray")
     signed_in(admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("access_review", kwargs={"review_id": review.pk}))
     assert response.status_code == 200
     assert response.content.decode().count('value="revoke"') == users  # not for oneself

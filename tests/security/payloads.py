@@ -59,6 +59,8 @@ NOT_TYPED = {
     "accounts.User.email": "e-mail-validated",
     "accounts.LoggingAcceptance.notice_version": "written by the portal",
     "accounts.AccessReviewItem.roles": "role codes written by the portal",
+    "accounts.CredentialResetRequest.new_email": "e-mail-validated (form and credential_services)",
+    "accounts.CredentialResetRequest.new_username": "username-validated (form and credential_services)",
     "audit.AccessLog.username": "snapshot of a validated username",
     "audit.AccessLog.organisation": "snapshot of Organisation.name, which is covered",
     "audit.AccessLog.roles": "role codes written by the portal",

@@ -59,6 +59,7 @@ POST_ONLY = {
     "access_review_decide",
     "access_review_close",
     "role_request_decide",
+    "credential_request_decide",
     "referrals:start",
     "referrals:research_start",
     "referrals:autosave",
@@ -76,7 +77,11 @@ POST_ONLY = {
     "subject_rights:act",
     "admin:logout",
 }
-POST_DATA = {"access_review_decide": {"decision": "confirm"}, "role_request_decide": {"decision": "refuse"}}
+POST_DATA = {
+    "access_review_decide": {"decision": "confirm"},
+    "role_request_decide": {"decision": "refuse"},
+    "credential_request_decide": {"decision": "refuse"},
+}
 
 MATRIX = {
     # --- signing in and the session -----------------------------------------------------------
@@ -100,6 +105,12 @@ MATRIX = {
     # Role requests (four eyes): the operator's administrator decides on them, no one else sees them.
     "role_requests": {ADMIN: OK, EVERYONE_ELSE: REFUSED},
     "role_request_decide": {ADMIN: DONE, EVERYONE_ELSE: REFUSED},
+    # Credentials of another organisation's user: asked for here, decided by a second administrator.
+    "credential_change": {ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    "credential_request_decide": {ADMIN: DONE, EVERYONE_ELSE: REFUSED},
+    # The one-time link to set a new password: public; a wrong link says so (200).
+    "password_set": {EVERYONE_ELSE: OK},
+    "password_set_done": {EVERYONE_ELSE: OK},
     # --- Wmo intake -----------------------------------------------------------------------------
     "referrals:list": {CONSULTANT: OK, EVERYONE_ELSE: REFUSED},
     "referrals:start": {CONSULTANT: DONE, EVERYONE_ELSE: REFUSED},
@@ -217,7 +228,9 @@ MATRIX = {
     "admin:jsi18n": {ADMIN: OK, EVERYONE_ELSE: ADMIN_LOGIN},
     "admin:autocomplete": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},  # needs a field to complete
     "admin:view_on_site": {ADMIN: REFUSED, EVERYONE_ELSE: ADMIN_LOGIN},  # organisations have no public page
-    "admin:auth_user_password_change": {ADMIN: OK, EVERYONE_ELSE: ADMIN_LOGIN},
+    # The admin's user is a consultant of another organisation: its password and devices are
+    # changed only through a request a second administrator approves (403 with the way to ask).
+    "admin:auth_user_password_change": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
     **admin_model("accounts_user", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
     **admin_model("parties_organisation", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
     **admin_model("parties_region", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
@@ -225,10 +238,10 @@ MATRIX = {
     **admin_model("parties_distributionkeyshare", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
     # A lockout is lifted by deleting the attempt; a lost phone by deleting the device (never reading it).
     **admin_model("axes_accessattempt", changelist=OK, add=FORBIDDEN, change=OK, delete=OK),
-    **admin_model("otp_totp_totpdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=OK),
+    **admin_model("otp_totp_totpdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     "admin:otp_totp_totpdevice_config": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
     "admin:otp_totp_totpdevice_qrcode": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
-    **admin_model("otp_static_staticdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=OK),
+    **admin_model("otp_static_staticdevice", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("axes_accessfailurelog", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("axes_accesslog", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     **admin_model("auditlog_logentry", changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),

@@ -14,7 +14,8 @@ assert any(name.startswith("admin:") for name, _path in URLS)
 
 
 def test_public_allow_list_is_short():
-    assert PUBLIC_URL_NAMES == {"two_factor:login", "healthz"}
+    # The one-time link to set a new password after a reset (the token is the credential).
+    assert PUBLIC_URL_NAMES == {"two_factor:login", "healthz", "password_set", "password_set_done"}
     assert ENROLMENT_URL_NAMES == {"two_factor:setup", "two_factor:qr", "logout"}
 
 

@@ -297,7 +297,7 @@ def _admin_objects(users):
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from woonkans.accounts.models import RoleGrantRequest
+    from woonkans.accounts.models import CredentialResetRequest, RoleGrantRequest
     from woonkans.parties.models import DistributionKeyShare, HousingStock, Region
 
     consultant = users[Role.WMO_CONSULTANT]
@@ -312,8 +312,13 @@ def _admin_objects(users):
     role_request = RoleGrantRequest.objects.create(
         user=consultant, organisation=municipality, role=Role.WERKGROEP, requested_by=users[Role.WERKGROEP]
     )
+    # A password reset asked for the same user by someone else than the world's administrator.
+    credential_request = CredentialResetRequest.objects.create(
+        user=consultant, organisation=municipality, reset_login=True, requested_by=users[Role.WERKGROEP]
+    )
     return {
         "role_request": role_request.pk,
+        "credential_request": credential_request.pk,
         "accounts_user": consultant.pk,
         "auditlog_logentry": LogEntry.objects.order_by("pk").first().pk,
         "auth_group": Group.objects.order_by("pk").first().pk,

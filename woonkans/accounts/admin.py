@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
 
+from . import credential_services
 from .admin_scope import sees_everything
+from .credential_views import refusal_response
 from .models import RoleAssignment, RoleGrantRequest, User
 from .roles import Role
 from .user_services import (
+    CREDENTIAL_FIELDS,
     SELF_PROTECTED_FIELDS,
     check_user_change,
+    credentials_need_second_approval,
     grant_role,
     manages_users,
     may_manage,
@@ -115,6 +120,28 @@ class UserAdmin(DjangoUserAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and credentials_need_second_approval(request.user, obj):
+            # Another organisation's user: a new e-mail address or username is asked for (four eyes).
+            fields += ["username", "email"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if (
+            user is not None
+            and user.pk != request.user.pk
+            and may_manage(request.user, user.organisation_id)
+            and credentials_need_second_approval(request.user, user)
+        ):
+            return refusal_response(request, user)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            # The helpdesk path within one's own organisation: logged, and the user is logged out.
+            credential_services.record_password_set(actor=request.user, user=user)
+        return response
+
     def get_inlines(self, request, obj):
         # A new user has no role requests yet.
         return self.inlines if obj is not None else [RoleAssignmentInline]
@@ -124,6 +151,19 @@ class UserAdmin(DjangoUserAdmin):
             messages.info(
                 request,
                 _("Dit is je eigen account. Je organisatie, rollen en status wijzigt een andere beheerder."),
+            )
+        elif request.method == "GET" and str(object_id).isdigit():
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "Wachtwoord en tweede factor herstellen, of e-mailadres en gebruikersnaam van buiten je eigen "
+                        "organisatie wijzigen:"
+                    ),
+                    reverse("credential_change", kwargs={"user_id": object_id}),
+                    _("Inloggegevens beheren"),
+                ),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -151,7 +191,7 @@ class UserAdmin(DjangoUserAdmin):
             def clean(self):
                 cleaned_data = super().clean()
                 organisation = cleaned_data.get("organisation", self.instance.organisation)
-                changed = [name for name in self.changed_data if name in SELF_PROTECTED_FIELDS]
+                changed = [name for name in self.changed_data if name in (*SELF_PROTECTED_FIELDS, *CREDENTIAL_FIELDS)]
                 try:
                     check_user_change(
                         actor=actor,

@@ -3,6 +3,7 @@
 The Django admin has no notion of organisations, so the registered admins are narrowed here, once,
 when the URLs are loaded (after every app's admin module registered its models):
 - users, their second-factor devices and lockouts: only those of the administrator's organisation;
+  a device of another organisation's user is never changed here (four eyes, credential_services);
 - the programme's own data (regions, organisations, housing stock, distribution key): operator only.
 """
 
@@ -58,6 +59,91 @@ def _own_organisation_admin(base, lookup):
     return OwnOrganisationAdmin
 
 
+def _device_admin(base, lookup):
+    """Second factors: deleting, adding or changing one lets its maker sign in as its owner.
+
+    Within the administrator's own organisation a lost phone is handled here (logged, the user
+    logged out); a device of another organisation's user is refused with the way to ask for a
+    reset that a second administrator approves. Nobody reads a secret or a backup code of such a user.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from . import credential_services
+    from .credential_views import refusal_response
+    from .user_services import credentials_need_second_approval
+
+    def guarded(request, device):
+        return device is not None and credentials_need_second_approval(request.user, device.user)
+
+    class DeviceAdmin(_own_organisation_admin(base, lookup)):
+        def _refused(self, request, object_id):
+            device = self.get_object(request, object_id) if object_id else None
+            return refusal_response(request, device.user) if guarded(request, device) else None
+
+        def has_view_permission(self, request, obj=None):
+            return not guarded(request, obj) and super().has_view_permission(request, obj)
+
+        def has_change_permission(self, request, obj=None):
+            return not guarded(request, obj) and super().has_change_permission(request, obj)
+
+        def has_delete_permission(self, request, obj=None):
+            return not guarded(request, obj) and super().has_delete_permission(request, obj)
+
+        def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+            return self._refused(request, object_id) or super().changeform_view(
+                request, object_id, form_url, extra_context
+            )
+
+        def delete_view(self, request, object_id, extra_context=None):
+            return self._refused(request, object_id) or super().delete_view(request, object_id, extra_context)
+
+        def history_view(self, request, object_id, extra_context=None):
+            return self._refused(request, object_id) or super().history_view(request, object_id, extra_context)
+
+        def config_view(self, request, pk):
+            return self._refused(request, pk) or super().config_view(request, pk)
+
+        def qrcode_view(self, request, pk):
+            return self._refused(request, pk) or super().qrcode_view(request, pk)
+
+        def get_form(self, request, obj=None, **kwargs):
+            base_form = super().get_form(request, obj, **kwargs)
+
+            class DeviceForm(base_form):
+                def clean(self):
+                    cleaned_data = super().clean()
+                    user = cleaned_data.get("user")
+                    if user is not None and credentials_need_second_approval(request.user, user):
+                        raise ValidationError(credential_services.CREDENTIAL_REFUSAL)
+                    return cleaned_data
+
+            DeviceForm.__name__ = base_form.__name__
+            return DeviceForm
+
+        def save_model(self, request, obj, form, change):
+            if credentials_need_second_approval(request.user, obj.user):
+                raise PermissionDenied
+            super().save_model(request, obj, form, change)
+            credential_services.record_device_saved(actor=request.user, device=obj, created=not change)
+
+        def delete_model(self, request, obj):
+            try:
+                credential_services.delete_device(actor=request.user, device=obj)
+            except ValidationError as error:
+                raise PermissionDenied from error
+
+        def delete_queryset(self, request, queryset):
+            # The bulk action: all or nothing, each one checked and logged like a single delete.
+            for device in list(queryset.select_related("user")):
+                if guarded(request, device):
+                    raise PermissionDenied
+            for device in list(queryset):
+                self.delete_model(request, device)
+
+    DeviceAdmin.__name__ = base.__name__
+    return DeviceAdmin
+
+
 def _attempts_admin(base):
     class OwnOrganisationAttemptsAdmin(base):
         def get_queryset(self, request):
@@ -95,7 +181,7 @@ def scope_admin_site(site):
         if label in PROGRAMME_MODELS:
             scoped = _programme_admin(type(model_admin))
         elif label in USER_OWNED:
-            scoped = _own_organisation_admin(type(model_admin), USER_OWNED[label])
+            scoped = _device_admin(type(model_admin), USER_OWNED[label])
         elif label == "axes.accessattempt":
             scoped = _attempts_admin(type(model_admin))
         else:

@@ -23,7 +23,7 @@ CLIENT_IP_KEY = "woonkans_client_ip"
 LOGGING_ACCEPTED_KEY = "woonkans_logging_accepted"
 
 # Reachable without any login.
-PUBLIC_URL_NAMES = frozenset({"two_factor:login", "healthz"})
+PUBLIC_URL_NAMES = frozenset({"two_factor:login", "healthz", "password_set", "password_set_done"})
 # Reachable after the password, before the second factor is set up.
 ENROLMENT_URL_NAMES = frozenset({"two_factor:setup", "two_factor:qr", "logout"})
 # Reachable after the second factor, before the logging notice is accepted.

@@ -236,3 +236,74 @@ class AccessReviewItem(models.Model):
     def role_labels(self):
         codes = [code for code in self.roles.split(",") if code in Role.values]
         return [Role(code).label for code in codes]
+
+
+class CredentialResetRequest(models.Model):
+    """A change to how someone signs in, asked for by an administrator of another organisation (four eyes).
+
+    Asked: reset the login (the password becomes unusable, every second factor is deleted, the user
+    sets a new password through a one-time link to their own e-mail address), a new e-mail address,
+    a new username, or a combination. Nothing changes until a second administrator approves; the
+    request never holds a password. The database refuses a request decided by its requester or by
+    the user it is about.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="credential_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reset_login = models.BooleanField(_("wachtwoord en tweede factor herstellen"), default=False)
+    new_email = models.EmailField(_("nieuw e-mailadres"), blank=True)
+    new_username = models.CharField(_("nieuwe gebruikersnaam"), max_length=150, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("besloten door"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("aanvraag inloggegevens")
+        verbose_name_plural = _("aanvragen inloggegevens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_credential_request_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reset_login=True) | ~models.Q(new_email="") | ~models.Q(new_username=""),
+                name="credential_request_asks_something",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+                name="credential_request_second_administrator_decides",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
+                name="credential_request_not_decided_by_its_user",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(requested_by=models.F("user")), name="credential_request_not_for_oneself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{_('Inloggegevens')} – {self.user}"
+
+    def describe(self):
+        """What the request changes, in Dutch (never the password: there is none)."""
+        parts = []
+        if self.reset_login:
+            parts.append(str(_("wachtwoord en tweede factor herstellen")))
+        if self.new_email:
+            parts.append(str(_("nieuw e-mailadres: %(email)s")) % {"email": self.new_email})
+        if self.new_username:
+            parts.append(str(_("nieuwe gebruikersnaam: %(username)s")) % {"username": self.new_username})
+        return "; ".join(parts)

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
-from . import reviews, user_services
-from .models import ReviewDecision, RoleGrantRequest, RoleRequestStatus
+from . import credential_services, reviews, user_services
+from .models import CredentialResetRequest, ReviewDecision, RoleGrantRequest, RoleRequestStatus
 from .permissions import role_required
 from .roles import Role
 
@@ -41,11 +41,20 @@ def review_detail(request, review_id):
     role_requests = RoleGrantRequest.objects.filter(organisation_id=review.organisation_id).select_related(
         "user", "requested_by", "decided_by"
     )[:100]
+    credential_requests = CredentialResetRequest.objects.filter(organisation_id=review.organisation_id).select_related(
+        "user", "requested_by", "decided_by"
+    )[:100]
     log_access(user=request.user, action=AccessAction.READ, obj=review, purpose="toegangscontrole")
     return render(
         request,
         "accounts/access_review_detail.html",
-        {"review": review, "items": items, "decisions": ReviewDecision, "role_requests": role_requests},
+        {
+            "review": review,
+            "items": items,
+            "decisions": ReviewDecision,
+            "role_requests": role_requests,
+            "credential_requests": credential_requests,
+        },
     )
 
 
@@ -104,7 +113,21 @@ def role_requests(request):
     log_access(
         user=request.user, action=AccessAction.READ, object_type="accounts.rolegrantrequest", purpose="rolaanvragen"
     )
-    return render(request, "accounts/role_requests.html", {"pending": pending, "decided": decided})
+    credentials = credential_services.credential_requests_visible_to(request.user)
+    credential_pending = list(credentials.filter(status=RoleRequestStatus.PENDING)[:200])
+    for credential_request in credential_pending:
+        credential_request.may_decide = credential_services.may_decide(request.user, credential_request)
+    credential_decided = credentials.exclude(status=RoleRequestStatus.PENDING).order_by("-decided_at")[:50]
+    return render(
+        request,
+        "accounts/role_requests.html",
+        {
+            "pending": pending,
+            "decided": decided,
+            "credential_pending": credential_pending,
+            "credential_decided": credential_decided,
+        },
+    )
 
 
 @role_required(Role.ADMINISTRATOR)

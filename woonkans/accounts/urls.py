@@ -2,7 +2,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import path
 from two_factor.views import QRGeneratorView
 
-from . import review_views, views
+from . import credential_views, review_views, views
 
 # two-factor-auth's flows under its own namespace; the "disable" and phone views
 # are left out on purpose: a second factor is mandatory here.
@@ -35,4 +35,16 @@ urlpatterns = [
         review_views.role_request_decide,
         name="role_request_decide",
     ),
+    path(
+        "toegangscontrole/gebruikers/<int:user_id>/inloggegevens/",
+        credential_views.credential_change,
+        name="credential_change",
+    ),
+    path(
+        "toegangscontrole/inloggegevens/<int:request_id>/",
+        credential_views.credential_request_decide,
+        name="credential_request_decide",
+    ),
+    path("wachtwoord-instellen/<uidb64>/<token>/", credential_views.PasswordSetView.as_view(), name="password_set"),
+    path("wachtwoord-instellen/klaar/", credential_views.PasswordSetDoneView.as_view(), name="password_set_done"),
 ]

@@ -10,6 +10,8 @@ management screens, the access review, later screens):
   organisation, whose administrators manage everyone: otherwise one could make a second account
   that approves their own requests. Until approved there is no RoleAssignment, so no role check
   anywhere sees it.
+- the same holds for how someone signs in (password, second factor, e-mail, username): see
+  credential_services.
 Requests, approvals and refusals are written to the access log.
 """
 
@@ -34,6 +36,11 @@ SELF_REFUSAL = _(
     "Je eigen organisatie, rollen, wachtwoord en actief-status kun je niet zelf wijzigen. Vraag een andere beheerder."
 )
 SCOPE_REFUSAL = _("Je beheert alleen gebruikers van je eigen organisatie.")
+CREDENTIAL_FIELDS = ("username", "email", "password")
+CREDENTIAL_REFUSAL = _(
+    "De inloggegevens (wachtwoord, tweede factor, e-mailadres, gebruikersnaam) van een gebruiker van een "
+    "andere organisatie wijzig je niet zelf: vraag het aan, een tweede beheerder keurt het goed."
+)
 FOUR_EYES_REFUSAL = _("Een rolaanvraag moet door een tweede beheerder worden goedgekeurd, niet door de aanvrager.")
 
 
@@ -64,6 +71,13 @@ def needs_second_approval(actor, organisation, role):
     return Role(role) == Role.ADMINISTRATOR and organisation.kind == OrganisationKind.OPERATOR
 
 
+def credentials_need_second_approval(actor, user):
+    """Does changing how this user signs in need a second administrator (see credential_services)?"""
+    if actor.organisation_id is None or user.organisation_id != actor.organisation_id or user.is_superuser:
+        return True
+    return user.organisation.kind == OrganisationKind.OPERATOR and user.has_role(Role.ADMINISTRATOR)
+
+
 def may_decide(actor, grant_request):
     """A second administrator who manages the user's organisation; never the requester or the user."""
     return actor.pk not in (grant_request.requested_by_id, grant_request.user_id) and may_manage(
@@ -79,9 +93,11 @@ def check_user_change(*, actor, user, changed, organisation_id):
     if user.pk is not None and user.pk == actor.pk and set(changed) & {*SELF_PROTECTED_FIELDS, "roles"}:
         raise ValidationError(SELF_REFUSAL)
     if user.pk is not None:
-        current = User.objects.filter(pk=user.pk).values_list("organisation_id", flat=True).first()
-        if not may_manage(actor, current):
+        current = User.objects.select_related("organisation").get(pk=user.pk)
+        if not may_manage(actor, current.organisation_id):
             raise PermissionDenied
+        if set(changed) & set(CREDENTIAL_FIELDS) and credentials_need_second_approval(actor, current):
+            raise ValidationError(CREDENTIAL_REFUSAL)
     if not may_manage(actor, organisation_id):
         raise ValidationError({"organisation": SCOPE_REFUSAL})
 
@@ -106,7 +122,8 @@ def save_user(*, actor, user):
     before = User.objects.select_for_update().filter(pk=user.pk).first() if user.pk is not None else None
     changed = []
     if before is not None:
-        changed = [field for field in SELF_PROTECTED_FIELDS if _value(before, field) != _value(user, field)]
+        fields = dict.fromkeys((*SELF_PROTECTED_FIELDS, *CREDENTIAL_FIELDS))
+        changed = [field for field in fields if _value(before, field) != _value(user, field)]
     check_user_change(actor=actor, user=user, changed=changed, organisation_id=user.organisation_id)
     user.save()
     log_access(
@@ -115,6 +132,10 @@ def save_user(*, actor, user):
         obj=user,
         purpose="gebruikersbeheer",
     )
+    if before is not None and {"username", "email"} & set(changed):
+        log_access(
+            user=actor, action=AccessAction.UPDATE, obj=user, purpose="inloggegevens gewijzigd (eigen organisatie)"
+        )
     requests = []
     if before is not None and "organisation" in changed:
         requests = _move_roles(actor=actor, user=user)
