@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
+from woonkans.state import GuardedStatus
 
 from .workflow import PENDING, RequestKind, RequestStatus
 
@@ -37,7 +38,7 @@ class SubjectRequestQuerySet(models.QuerySet):
         )
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="subject_requests")
     municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
