@@ -62,12 +62,16 @@ class MeetingTransition(models.TextChoices):
 MEETING_TRANSITIONS = {
     # Planning again moves the date; a meeting that was held is not planned again.
     MeetingTransition.PLAN: ({MeetingStatus.REQUESTED, MeetingStatus.PLANNED}, MeetingStatus.PLANNED),
-    MeetingTransition.HOLD: ({MeetingStatus.REQUESTED, MeetingStatus.PLANNED}, MeetingStatus.HELD),
+    # Recording the outcome again corrects it (the casusregisseur's page keeps the form).
+    MeetingTransition.HOLD: (
+        {MeetingStatus.REQUESTED, MeetingStatus.PLANNED, MeetingStatus.HELD},
+        MeetingStatus.HELD,
+    ),
 }
 
 MEETING_REFUSALS = {
     MeetingTransition.PLAN: _("Dit casusoverleg is al gehouden en kan niet opnieuw worden gepland."),
-    MeetingTransition.HOLD: _("De uitkomst van dit casusoverleg is al vastgelegd."),
+    MeetingTransition.HOLD: _("De uitkomst van dit casusoverleg kan nu niet worden vastgelegd."),
 }
 
 PROFILES = TransitionTable(PROFILE_TRANSITIONS, refusals=PROFILE_REFUSALS)

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0005_referral_restricted_at'),
+        ("referrals", "0005_referral_restricted_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='referral',
-            name='status',
-            field=models.CharField(choices=[('reported', 'Melding ontvangen'), ('in_research', 'In onderzoek'), ('exception_requested', 'Uitzondering aangevraagd'), ('submitted', 'Aangemeld bij Woonkans'), ('matched', 'Gematcht met een corporatie'), ('housed', 'Gehuisvest'), ('ended_positive', 'Traject goed afgerond'), ('ended_negative', 'Traject negatief beëindigd'), ('withdrawn', 'Ingetrokken'), ('consent_withdrawn', 'Toestemming ingetrokken'), ('closed', 'Afgesloten')], default='reported', max_length=24, verbose_name='status'),
+            model_name="referral",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("reported", "Melding ontvangen"),
+                    ("in_research", "In onderzoek"),
+                    ("exception_requested", "Uitzondering aangevraagd"),
+                    ("submitted", "Aangemeld bij Woonkans"),
+                    ("matched", "Gematcht met een corporatie"),
+                    ("housed", "Gehuisvest"),
+                    ("ended_positive", "Traject goed afgerond"),
+                    ("ended_negative", "Traject negatief beëindigd"),
+                    ("withdrawn", "Ingetrokken"),
+                    ("consent_withdrawn", "Toestemming ingetrokken"),
+                    ("closed", "Afgesloten"),
+                ],
+                default="reported",
+                max_length=24,
+                verbose_name="status",
+            ),
         ),
     ]
