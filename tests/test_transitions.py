@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from guarantee_fund import workflow as claim_workflow
@@ -163,14 +164,17 @@ def test_profile_services_from_every_status(people, transition, state):
     assert Match.objects.filter(profile=profile).count() == matches
 
 
-def test_the_consultant_reads_housed_and_ended_on_the_referral(people):
+def test_the_consultant_reads_housed_and_ended_on_the_referral(people, client, signed_in):
     profile = make_matched(people)
+    signed_in(people["venlo"])
+    url = reverse("referrals:detail", kwargs={"referral_id": profile.referral_id})
+    status = '<span class="wk-status wk-status--{}">{}</span>'
+    assert status.format("matched", "Gematcht met een corporatie") in client.get(url).content.decode()
     _house(people, profile)
-    referral = Referral.objects.get(pk=profile.referral_id)
-    assert referral.get_status_display() == "Gehuisvest"
+    assert status.format("housed", "Gehuisvest") in client.get(url).content.decode()
     _end(EndKind.EVICTED)(people, Profile.objects.get(pk=profile.pk))
-    referral.refresh_from_db()
-    assert referral.status == referral_workflow.Status.ENDED_NEGATIVE
+    assert status.format("ended_negative", "Traject negatief beëindigd") in client.get(url).content.decode()
+    referral = Referral.objects.get(pk=profile.referral_id)
     assert referral.coarse_status == referral_workflow.CoarseStatus.CLOSED
 
 

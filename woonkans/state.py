@@ -76,10 +76,11 @@ class GuardedStatus:
         instance._loaded_status = instance.__dict__.get(cls.status_field)
         return instance
 
-    def refresh_from_db(self, *args, **kwargs):
-        super().refresh_from_db(*args, **kwargs)
-        self._loaded_status = self.__dict__.get(self.status_field)
-        self._status_moved_to = None
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or self.status_field in fields:
+            self._loaded_status = self.__dict__.get(self.status_field)
+            self._status_moved_to = None
 
     def save(self, *args, **kwargs):
         field = self.status_field
