@@ -16,6 +16,7 @@ from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import Organisation
 from woonkans.privacy.models import StoredFileFields
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
 
 # One rule per money column people type: the CHECK below and the form field are both built from it.
 DEPOSIT = MoneyRule(min_cents=0)
@@ -139,7 +140,7 @@ class TerminationKind(models.TextChoices):
     LEFT = "left", _("Vertrokken, woont er niet meer")
 
 
-class Claim(models.Model):
+class Claim(GuardedStatus, models.Model):
     """The standard claim form of Bijlage 3. It names the case by its code only."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -27,7 +27,19 @@ CLAIM_TRANSITIONS = {
 }
 
 
+# What the user reads next to the action when the claim's status does not allow it.
+CLAIM_REFUSALS = {
+    ClaimTransition.FILE: _("Deze claim is al ingediend."),
+    ClaimTransition.APPROVE: _("Alleen een ingediende claim kan worden beoordeeld."),
+    ClaimTransition.REJECT: _("Alleen een ingediende claim kan worden beoordeeld."),
+    ClaimTransition.SUBMIT_TO_MGR: _(
+        "Alleen een goedgekeurde of teruggestuurde claim kan bij de MGR worden ingediend."
+    ),
+    ClaimTransition.RETURN: _("Alleen een claim die bij de MGR ligt kan worden teruggestuurd."),
+    ClaimTransition.PAY: _("Alleen een claim die bij de MGR ligt kan worden uitbetaald."),
+}
+
 ClaimTransitionNotAllowed = TransitionNotAllowed
-CLAIMS = TransitionTable(CLAIM_TRANSITIONS)
+CLAIMS = TransitionTable(CLAIM_TRANSITIONS, refusals=CLAIM_REFUSALS)
 claim_target = CLAIMS.target
 claim_allowed = CLAIMS.allowed

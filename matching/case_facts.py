@@ -9,9 +9,8 @@ from woonkans.notifications import notify
 from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
-from .models import AgendaItem, Match, Profile, ProfileShare, ProfileStatus
-
-RUNNING = (ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.MATCHED, ProfileStatus.HOUSED)
+from .models import AgendaItem, Match, Profile, ProfileShare
+from .workflow import PROFILES, ProfileTransition
 
 
 def _of_cases(queryset, lookup, referral_ids):
@@ -52,9 +51,10 @@ def settle(state, stage, actor):
         return
     AgendaItem.objects.filter(decided=False, meeting__held=False, profile_id=state.profile_id).delete()
     if stage != disclosure.Stage.ENDED:
-        Profile.objects.filter(pk=state.profile_id, status__in=RUNNING).update(
-            status=ProfileStatus.STOPPED, updated_at=timezone.now()
-        )
+        profile = Profile.objects.select_for_update(of=("self",)).filter(pk=state.profile_id).first()
+        if profile is not None and PROFILES.allowed(ProfileTransition.STOP, profile.status):
+            PROFILES.move(profile, ProfileTransition.STOP)
+            profile.save(update_fields=["status", "updated_at"])
     # Open shares (and with them their offers and question threads) close; the row stays, empty.
     open_shares = ProfileShare.objects.filter(profile_id=state.profile_id, revoked_at__isnull=True)
     corporations = list(open_shares.values_list("corporation_id", flat=True))

@@ -17,6 +17,7 @@ from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.models import StoredFileFields
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
 
 from .workflow import COARSE, Status
 
@@ -24,7 +25,7 @@ ELIGIBLE_RETENTION_YEARS = 15
 NOT_ELIGIBLE_RETENTION_YEARS = 5
 
 
-class Referral(models.Model):
+class Referral(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("gemeente")

@@ -36,7 +36,7 @@ from .models import (
     ReferralEvent,
     Research,
 )
-from .workflow import ACTIVE, EDITABLE, Status, Transition, TransitionNotAllowed, target_of
+from .workflow import ACTIVE, EDITABLE, Status, Transition, TransitionNotAllowed, allowed, move
 
 PRIVACY_STATEMENT_VERSION = "2026-11"
 BSN_INDEX_PURPOSE = "bsn"
@@ -79,7 +79,7 @@ def _require_editable(referral):
 
 
 def _move(referral, transition):
-    referral.status = target_of(transition, referral.status)
+    move(referral, transition)
 
 
 @transaction.atomic
@@ -476,6 +476,42 @@ def mark_matched(*, actor, referral, corporation, care_provider):
     referral.save(update_fields=["status", "updated_at"])
     sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.MATCHED, actor, note=corporation.name)
+    return referral
+
+
+@transaction.atomic
+def mark_housed(*, actor, referral, lease_signed_on):
+    """After the match: the lease is signed. The consultant's page says the resident is housed."""
+    referral = _lock(referral)
+    _move(referral, Transition.HOUSE)
+    referral.save(update_fields=["status", "updated_at"])
+    sync_case_grants(referral, actor=actor)
+    _event(referral, EventKind.HOUSED, actor, note=lease_signed_on.strftime("%d-%m-%Y"))
+    return referral
+
+
+@transaction.atomic
+def mark_ended(*, actor, referral, positive, note=""):
+    """The trajectory ended, well or negatively: the referral says which."""
+    referral = _lock(referral)
+    _move(referral, Transition.END_WELL if positive else Transition.END_NEGATIVELY)
+    referral.save(update_fields=["status", "updated_at"])
+    sync_case_grants(referral, actor=actor)
+    _event(referral, EventKind.ENDED, actor, note=note)
+    return referral
+
+
+def close_for_erasure(*, referral):
+    """Art. 17 granted while the research runs: the case closes as withdrawn before its data is purged.
+
+    The caller (subject_rights.erase) holds the case's row lock and writes its own audit entry;
+    a restriction does not stop an erasure, so this does not go through _lock.
+    """
+    if not allowed(Transition.ERASE, referral.status):
+        return referral  # submitted or later: it closes when its own route says so
+    _move(referral, Transition.ERASE)
+    referral.closed_at = timezone.now()
+    referral.save(update_fields=["status", "closed_at", "updated_at"])
     return referral
 
 

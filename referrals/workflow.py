@@ -16,6 +16,10 @@ class Status(models.TextChoices):
     EXCEPTION_REQUESTED = "exception_requested", _("Uitzondering aangevraagd")
     SUBMITTED = "submitted", _("Aangemeld bij Woonkans")
     MATCHED = "matched", _("Gematcht met een corporatie")
+    # Where the case is after the match (the casusregisseur follows it to the end).
+    HOUSED = "housed", _("Gehuisvest")
+    ENDED_POSITIVE = "ended_positive", _("Traject goed afgerond")
+    ENDED_NEGATIVE = "ended_negative", _("Traject negatief beëindigd")
     WITHDRAWN = "withdrawn", _("Ingetrokken")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming ingetrokken")
     CLOSED = "closed", _("Afgesloten")
@@ -30,6 +34,11 @@ class Transition(models.TextChoices):
     GRANT_EXCEPTION = "grant_exception", _("Uitzondering toegekend")
     REFUSE_EXCEPTION = "refuse_exception", _("Uitzondering afgewezen")
     MATCH = "match", _("Gematcht")
+    HOUSE = "house", _("Gehuisvest")
+    END_WELL = "end_well", _("Traject goed afgerond")
+    END_NEGATIVELY = "end_negatively", _("Traject negatief beëindigd")
+    # Art. 17 granted before the case reached the region: the research stops as withdrawn.
+    ERASE = "erase", _("Gegevens gewist")
 
 
 # transition: (statuses it may start from, status it leads to)
@@ -40,6 +49,10 @@ TRANSITIONS = {
     Transition.GRANT_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.IN_RESEARCH),
     Transition.REFUSE_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.CLOSED),
     Transition.MATCH: ({Status.SUBMITTED}, Status.MATCHED),
+    Transition.HOUSE: ({Status.MATCHED}, Status.HOUSED),
+    Transition.END_WELL: ({Status.HOUSED}, Status.ENDED_POSITIVE),
+    Transition.END_NEGATIVELY: ({Status.HOUSED}, Status.ENDED_NEGATIVE),
+    Transition.ERASE: ({Status.REPORTED, Status.IN_RESEARCH}, Status.WITHDRAWN),
     Transition.WITHDRAW: (
         {Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED},
         Status.WITHDRAWN,
@@ -52,7 +65,9 @@ TRANSITIONS = {
 
 # The consultant may change the research only while it is being done.
 EDITABLE = frozenset({Status.REPORTED, Status.IN_RESEARCH})
-ACTIVE = frozenset({Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED, Status.MATCHED})
+ACTIVE = frozenset(
+    {Status.REPORTED, Status.IN_RESEARCH, Status.EXCEPTION_REQUESTED, Status.SUBMITTED, Status.MATCHED, Status.HOUSED}
+)
 
 
 class CoarseStatus(models.TextChoices):
@@ -70,14 +85,34 @@ COARSE = {
     Status.EXCEPTION_REQUESTED: CoarseStatus.IN_RESEARCH,
     Status.SUBMITTED: CoarseStatus.REFERRED,
     Status.MATCHED: CoarseStatus.REFERRED,
+    Status.HOUSED: CoarseStatus.REFERRED,
+    Status.ENDED_POSITIVE: CoarseStatus.CLOSED,
+    Status.ENDED_NEGATIVE: CoarseStatus.CLOSED,
     Status.WITHDRAWN: CoarseStatus.CLOSED,
     Status.CONSENT_WITHDRAWN: CoarseStatus.CLOSED,
     Status.CLOSED: CoarseStatus.CLOSED,
 }
 
 
-TABLE = TransitionTable(TRANSITIONS)
+# What the user reads next to the action when the case's stage does not allow it.
+REFUSALS = {
+    Transition.START_RESEARCH: _("Het onderzoek voor deze melding is al gestart of kan niet meer starten."),
+    Transition.SUBMIT: _("Deze aanmelding kan nu niet worden ingediend."),
+    Transition.REQUEST_EXCEPTION: _("Voor deze aanmelding kan nu geen uitzondering worden aangevraagd."),
+    Transition.GRANT_EXCEPTION: _("Over dit uitzonderingsverzoek is al besloten."),
+    Transition.REFUSE_EXCEPTION: _("Over dit uitzonderingsverzoek is al besloten."),
+    Transition.MATCH: _("Alleen een aanmelding die bij Woonkans is aangemeld kan worden gematcht."),
+    Transition.HOUSE: _("Alleen een gematchte aanmelding kan als gehuisvest worden vastgelegd."),
+    Transition.END_WELL: _("Alleen het traject van een gehuisveste inwoner kan worden afgerond."),
+    Transition.END_NEGATIVELY: _("Alleen het traject van een gehuisveste inwoner kan worden beëindigd."),
+    Transition.ERASE: _("Deze aanmelding kan niet meer als ingetrokken worden gesloten."),
+    Transition.WITHDRAW: _("Deze aanmelding kan in deze fase niet meer worden ingetrokken."),
+    Transition.WITHDRAW_CONSENT: _("De toestemming kan in deze fase niet meer via de aanmelding worden ingetrokken."),
+}
+
+TABLE = TransitionTable(TRANSITIONS, refusals=REFUSALS)
+move = TABLE.move
 target_of = TABLE.target
 allowed = TABLE.allowed
 
-__all__ = ["TransitionNotAllowed", "allowed", "target_of"]
+__all__ = ["TransitionNotAllowed", "allowed", "move", "target_of"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
 
 from .workflow import PENDING, RequestKind, RequestStatus
 
@@ -38,7 +39,7 @@ class SubjectRequestQuerySet(models.QuerySet):
         )
 
 
-class SubjectRequest(models.Model):
+class SubjectRequest(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="subject_requests")
     municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

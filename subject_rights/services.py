@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from guarantee_fund.models import Claim, ClaimStatus
 from referrals import permissions as referral_permissions
+from referrals import services as referral_services
 from referrals.models import Identity, Referral, Research
 from referrals.services import BSN_INDEX_PURPOSE
-from referrals.workflow import Status
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessLog
 from woonkans.audit.services import log_access
@@ -26,7 +26,7 @@ from woonkans.privacy.retention import purge_case
 
 from .models import EXTENSION_MONTHS, Rectification, SubjectRequest, answer_due
 from .recipients import case_recipients, notify_recipients
-from .workflow import RequestKind, RequestStatus, RequestTransition, target_of
+from .workflow import TRANSITIONS, RequestKind, RequestStatus, RequestTransition
 
 OFFICER_ROLES = (Role.PRIVACY_OFFICER,)
 AUDIT_PURPOSE = "rechten van betrokkene (AVG)"
@@ -38,7 +38,6 @@ OPEN_CLAIM_STATUSES = (
     ClaimStatus.RETURNED,
 )
 # Referral statuses that are still running before submission: erasing closes them.
-OPEN_BEFORE_SUBMISSION = (Status.REPORTED, Status.IN_RESEARCH)
 
 
 class ErasureGround:
@@ -82,7 +81,7 @@ def _audit(actor, request, action, purpose):
 
 
 def _decide(request, actor, transition, reason, informed_on):
-    request.status = target_of(transition, request.status)
+    TRANSITIONS.move(request, transition)
     request.decided_by, request.decided_at = actor, timezone.now()
     request.decision_reason = reason
     request.resident_informed_on = informed_on
@@ -261,7 +260,7 @@ def restrict_processing(*, actor, request, informed_on):
     _require_kind(request, RequestKind.RESTRICTION)
     _check_not_future(informed_on, _("De datum waarop de inwoner is geïnformeerd ligt in de toekomst."))
     referral = _lock_referral(request.referral_id)
-    request.status = target_of(RequestTransition.RESTRICT, request.status)
+    TRANSITIONS.move(request, RequestTransition.RESTRICT)
     request.decided_by, request.decided_at, request.resident_informed_on = actor, timezone.now(), informed_on
     request.save()
     if referral.restricted_at is None:
@@ -368,10 +367,7 @@ def erase(*, actor, request, ground, reason, informed_on):
     if blockers:
         raise ValidationError(blockers)
     recipients = case_recipients(referral)  # before the purge: who must hear of it (art. 19)
-    if referral.status in OPEN_BEFORE_SUBMISSION:
-        Referral.objects.filter(pk=referral.pk).update(
-            status=Status.WITHDRAWN, closed_at=timezone.now(), updated_at=timezone.now()
-        )
+    referral_services.close_for_erasure(referral=referral)
     _decide(request, actor, RequestTransition.GRANT, reason, informed_on)
     request.save()
     counts = purge_case(referral=referral)

@@ -33,6 +33,14 @@ class RequestTransition(models.TextChoices):
     REFUSE = "refuse"
 
 
+# What the privacy officer reads next to the action when the request's stage does not allow it.
+REFUSALS = {
+    RequestTransition.RESTRICT: _("Alleen een verzoek in behandeling kan tot een beperking leiden."),
+    RequestTransition.LIFT: _("Er is geen beperking van kracht."),
+    RequestTransition.GRANT: _("Dit verzoek is al afgehandeld."),
+    RequestTransition.REFUSE: _("Dit verzoek is al afgehandeld."),
+}
+
 TRANSITIONS = TransitionTable(
     {
         RequestTransition.RESTRICT: ({RequestStatus.OPEN}, RequestStatus.IN_EFFECT),
@@ -40,7 +48,8 @@ TRANSITIONS = TransitionTable(
         RequestTransition.LIFT: ({RequestStatus.IN_EFFECT}, RequestStatus.GRANTED),
         RequestTransition.GRANT: ({RequestStatus.OPEN}, RequestStatus.GRANTED),
         RequestTransition.REFUSE: ({RequestStatus.OPEN}, RequestStatus.REFUSED),
-    }
+    },
+    refusals=REFUSALS,
 )
 
 __all__ = ["TransitionNotAllowed"]

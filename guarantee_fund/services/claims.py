@@ -26,7 +26,7 @@ from ..models import (
     ClaimStatus,
     CostCategory,
 )
-from ..workflow import ClaimTransition, claim_target
+from ..workflow import CLAIMS, ClaimTransition
 from .ledger import TREASURER_ROLES
 
 CORPORATION_ROLES = (Role.CORPORATION,)
@@ -141,7 +141,7 @@ def file_claim(*, actor, claim, no_serious_negligence):
     problems = claim_problems(claim)
     if problems:
         raise ClaimIncomplete(problems)
-    claim.status = claim_target(ClaimTransition.FILE, claim.status)
+    CLAIMS.move(claim, ClaimTransition.FILE)
     claim.filed_at = timezone.now()
     claim.save(update_fields=["status", "filed_at", "no_serious_negligence"])
     _put_on_next_agenda(claim)
@@ -193,10 +193,10 @@ def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, besp
                 }
             )
         APPROVED_AMOUNT.ensure(approved_cents)
-        claim.status = claim_target(ClaimTransition.APPROVE, claim.status)
+        CLAIMS.move(claim, ClaimTransition.APPROVE)
         claim.approved_cents = approved_cents
     else:
-        claim.status = claim_target(ClaimTransition.REJECT, claim.status)
+        CLAIMS.move(claim, ClaimTransition.REJECT)
     claim.decision_motivation, claim.bespoke, claim.overleg_consent = motivation, bespoke, overleg_consent
     claim.decided_by, claim.decided_at = actor, timezone.now()
     claim.save()
@@ -214,7 +214,7 @@ def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, besp
 def submit_to_mgr(*, actor, claim):
     claim = _lock(claim)
     _require_owner(actor, claim)
-    claim.status = claim_target(ClaimTransition.SUBMIT_TO_MGR, claim.status)
+    CLAIMS.move(claim, ClaimTransition.SUBMIT_TO_MGR)
     claim.submitted_to_mgr_at = timezone.now()
     claim.return_reason = ""
     claim.save(update_fields=["status", "submitted_to_mgr_at", "return_reason"])
@@ -235,7 +235,7 @@ def return_claim(*, actor, claim, reason):
     if not reason.strip():
         raise ValidationError(_("Geef aan wat er gecorrigeerd moet worden."))
     claim = _lock(claim)
-    claim.status = claim_target(ClaimTransition.RETURN, claim.status)
+    CLAIMS.move(claim, ClaimTransition.RETURN)
     claim.return_reason = reason
     claim.save(update_fields=["status", "return_reason"])
     notify(

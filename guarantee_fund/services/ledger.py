@@ -30,7 +30,7 @@ from ..models import (
     LedgerEntry,
     RoundKind,
 )
-from ..workflow import ClaimTransition, claim_target
+from ..workflow import CLAIMS, ClaimTransition, claim_target
 
 TREASURER_ROLES = (Role.TREASURER,)
 ROUND_TERM = datetime.timedelta(days=30)
@@ -207,9 +207,9 @@ def _pay(*, actor, claim, paid_on, reference, idempotency_key):
             )
     except IntegrityError:
         return LedgerEntry.objects.get(idempotency_key=idempotency_key)
-    Claim.objects.filter(pk=claim.pk).update(
-        status=ClaimStatus.PAID, paid_on=paid_on, payment_reference=reference, payout=entry
-    )
+    CLAIMS.move(claim, ClaimTransition.PAY)
+    claim.paid_on, claim.payment_reference, claim.payout = paid_on, reference, entry
+    claim.save(update_fields=["status", "paid_on", "payment_reference", "payout"])
     if before >= splits.TOP_UP_THRESHOLD_CENTS > fund.balance_cents:
         # Exactly once for this drop: the round is tied to the entry that crossed the threshold.
         open_round(actor=None, kind=RoundKind.TOP_UP, triggered_by_entry=entry)

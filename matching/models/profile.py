@@ -17,6 +17,7 @@ from referrals.models import ContractForm
 from woonkans.money import MoneyRule
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
 
 # A monthly rent: more than nothing, and homes in this programme rent far below € 10.000 a month.
 RENT = MoneyRule(min_cents=1, max_cents=1_000_000)
@@ -73,7 +74,7 @@ SECTION_FIELDS = [field for field, _label in SECTIONS]
 SECTION_CATEGORIES = {"finances": Category.FINANCIAL, "dwelling_needs": Category.FREE_TEXT}
 
 
-class Profile(models.Model):
+class Profile(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="profile")
     code = models.CharField(_("code"), max_length=12, unique=True, editable=False)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
 
 from .profile import Offer, Profile
 
@@ -143,7 +144,7 @@ class Signal(models.Model):
         return f"{self.get_kind_display()} ({self.profile})"
 
 
-class CaseMeeting(models.Model):
+class CaseMeeting(GuardedStatus, models.Model):
     """A casusoverleg raised by a signal (Art. 8.2–8.4): run by the chair or an appointed casusregisseur."""
 
     class Status(models.TextChoices):

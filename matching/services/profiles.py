@@ -20,6 +20,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
 from ..models.profile import RENT, SECTION_FIELDS
+from ..workflow import ANSWERABLE, EDITABLE, NOT_ANSWERABLE, NOT_EDITABLE, PROFILES, ProfileTransition, require_stage
 
 
 class ConcurrentEdit(Exception):
@@ -89,8 +90,7 @@ def update_profile(*, actor, profile, expected_version, data):
     """Save the regisseur's text; refuse (with the current text) when someone else saved in between."""
     locked = Profile.objects.select_for_update().get(pk=profile.pk)
     _require(actor, permissions.CHANGE, locked)
-    if locked.status not in (ProfileStatus.DRAFT, ProfileStatus.SHARED):
-        raise ValidationError(_("Dit profiel kan niet meer worden gewijzigd."))
+    require_stage(locked, EDITABLE, NOT_EDITABLE)
     if locked.version != expected_version:
         raise ConcurrentEdit(current=locked)
     search_area = data.pop("search_area", None)
@@ -185,8 +185,7 @@ def share_profile(*, actor, profile, corporations):
         .get(pk=profile.pk)
     )
     _require(actor, permissions.CHANGE, locked)
-    if locked.status not in (ProfileStatus.DRAFT, ProfileStatus.SHARED):
-        raise ValidationError(_("Dit profiel kan niet meer worden gedeeld."))
+    PROFILES.target(ProfileTransition.SHARE, locked.status)  # refuses early, with the Dutch message
     if open_findings(locked, names=resident_names(locked)):
         raise IdentifyingDataFound(_("Het profiel bevat nog mogelijk identificerende gegevens."))
     allowed = set(eligible_corporations(locked).values_list("pk", flat=True))
@@ -196,7 +195,7 @@ def share_profile(*, actor, profile, corporations):
     for corporation in chosen:
         ProfileShare.objects.get_or_create(profile=locked, corporation=corporation, defaults={"shared_by": actor})
     first_share = locked.status == ProfileStatus.DRAFT
-    locked.status = ProfileStatus.SHARED
+    PROFILES.move(locked, ProfileTransition.SHARE)
     locked.shared_at = locked.shared_at or timezone.now()
     locked.save(update_fields=["status", "shared_at", "updated_at"])
     sync_case_grants(locked.referral_id, actor=actor)
@@ -220,8 +219,9 @@ def respond_to_profile(*, actor, share, response, offer=None):
         actor, permissions.VIEW, share.profile, permissions.CORPORATION_ROLES
     ):
         raise PermissionDenied
-    if share.profile.status != ProfileStatus.SHARED or share.revoked_at is not None:
-        raise ValidationError(_("Op dit profiel kan niet meer worden gereageerd."))
+    require_stage(share.profile, ANSWERABLE, NOT_ANSWERABLE)
+    if share.revoked_at is not None:
+        raise ValidationError(NOT_ANSWERABLE)
     if response == "offer":
         RENT.ensure(offer["rent_cents"])
     share.response = response

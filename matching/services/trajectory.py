@@ -8,16 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from referrals import services as referral_services
-from referrals.models import EventKind
 from referrals.permissions import region_directors
 from woonkans.accounts.models import User
 from woonkans.accounts.roles import Role
 from woonkans.notifications import notify, notify_users
-from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
-from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, ProfileStatus, Signal
+from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal
+from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 
 
 def _lock(profile):
@@ -26,6 +25,11 @@ def _lock(profile):
     if locked.referral.restricted_at is not None:
         raise ProcessingRestricted
     return locked
+
+
+def _lock_meeting(case_meeting):
+    """The meeting as it is now (under the profile's lock), so its stage guard reads the saved status."""
+    return CaseMeeting.objects.select_for_update(of=("self",)).select_related("signal").get(pk=case_meeting.pk)
 
 
 def _require_regisseur(actor, profile):
@@ -54,8 +58,7 @@ def record_match(
 ):
     profile = _lock(profile)
     _require_regisseur(actor, profile)
-    if profile.status != ProfileStatus.SHARED:
-        raise ValidationError(_("Alleen een gedeeld profiel kan worden gematcht."))
+    PROFILES.move(profile, ProfileTransition.MATCH)
     share = ProfileShare.objects.filter(profile=profile, corporation=corporation).first()
     if share is None:
         raise ValidationError(_("Dit profiel is niet met deze corporatie gedeeld."))
@@ -80,7 +83,6 @@ def record_match(
         provider_substitute=provider_substitute,
         matched_by=actor,
     )
-    profile.status = ProfileStatus.MATCHED
     profile.matched_at = timezone.now()
     profile.save(update_fields=["status", "matched_at", "updated_at"])
     # The other corporations lose the profile; they only learn it was placed elsewhere.
@@ -113,18 +115,14 @@ def record_match(
 def record_housing(*, actor, profile, lease_signed_on):
     profile = _lock(profile)
     _require_regisseur(actor, profile)
-    if profile.status != ProfileStatus.MATCHED:
-        raise ValidationError(_("Alleen een gematcht profiel kan als gehuisvest worden vastgelegd."))
+    PROFILES.move(profile, ProfileTransition.HOUSE)
     if lease_signed_on > timezone.localdate():
         raise ValidationError(_("De datum van het huurcontract ligt in de toekomst."))
     Match.objects.filter(profile=profile).update(lease_signed_on=lease_signed_on)
-    profile.status = ProfileStatus.HOUSED
     profile.housed_on = lease_signed_on
     profile.save(update_fields=["status", "housed_on", "updated_at"])
-    sync_case_grants(profile.referral_id, actor=actor)
-    referral_services.record_route_event(
-        actor=actor, referral=profile.referral, kind=EventKind.HOUSED, note=lease_signed_on.strftime("%d-%m-%Y")
-    )
+    # The referral moves to HOUSED (its timeline and the casusregisseur see it) and the grants follow.
+    referral_services.mark_housed(actor=actor, referral=profile.referral, lease_signed_on=lease_signed_on)
     return profile
 
 
@@ -192,13 +190,14 @@ def plan_case_meeting(*, actor, case_meeting, planned_on, casusregisseur=None):
     profile = _lock(case_meeting.profile)
     if not permissions.is_chair_of(actor, profile.region):
         raise PermissionDenied
+    case_meeting = _lock_meeting(case_meeting)
+    MEETINGS.move(case_meeting, MeetingTransition.PLAN)
     if casusregisseur is not None and not casusregisseur_candidates(profile).filter(pk=casusregisseur.pk).exists():
         raise ValidationError(
             _("Kies als casusregisseur een regisseur van de regio of een Wmo-consulent van de gemeente.")
         )
     case_meeting.planned_on = planned_on
     case_meeting.casusregisseur = casusregisseur or actor
-    case_meeting.status = CaseMeeting.Status.PLANNED
     case_meeting.save(update_fields=["planned_on", "casusregisseur", "status"])
     if case_meeting.casusregisseur_id != actor.pk:
         notify_users(
@@ -213,13 +212,14 @@ def plan_case_meeting(*, actor, case_meeting, planned_on, casusregisseur=None):
 @transaction.atomic
 def record_case_meeting_outcome(*, actor, case_meeting, outcome, report_back=""):
     profile = _lock(case_meeting.profile)
+    case_meeting = _lock_meeting(case_meeting)
     if not (permissions.is_chair_of(actor, profile.region) or case_meeting.casusregisseur_id == actor.pk):
         raise PermissionDenied
+    MEETINGS.move(case_meeting, MeetingTransition.HOLD)
     if case_meeting.signal.kind == "provider_underperforms" and not report_back.strip():
         raise ValidationError(_("Koppel terug aan de melder wat er met het signaal is gedaan."))
     case_meeting.outcome = outcome
     case_meeting.report_back = report_back
-    case_meeting.status = CaseMeeting.Status.HELD
     case_meeting.save(update_fields=["outcome", "report_back", "status"])
     if report_back:
         notify(
@@ -236,19 +236,16 @@ def record_case_meeting_outcome(*, actor, case_meeting, outcome, report_back="")
 def end_trajectory(*, actor, profile, kind, ended_on, evaluation=""):
     profile = _lock(profile)
     _require_regisseur(actor, profile)
-    if profile.status != ProfileStatus.HOUSED:
-        raise ValidationError(_("Alleen een traject van een gehuisveste inwoner kan worden beëindigd."))
+    positive = kind == EndKind.POSITIVE
+    PROFILES.move(profile, ProfileTransition.END_WELL if positive else ProfileTransition.END_NEGATIVELY)
     if kind != EndKind.POSITIVE and not evaluation.strip():
         raise ValidationError(_("Bij een negatieve beëindiging is een evaluatie altijd verplicht."))
     Match.objects.filter(profile=profile).update(end_kind=kind, ended_on=ended_on, end_evaluation=evaluation)
-    profile.status = ProfileStatus.ENDED_POSITIVE if kind == EndKind.POSITIVE else ProfileStatus.ENDED_NEGATIVE
     profile.ended_on = ended_on
     profile.save(update_fields=["status", "ended_on", "updated_at"])
-    # The policy takes the shares from the corporation and the provider at once (trajectory ended).
-    sync_case_grants(profile.referral_id, actor=actor)
-    referral_services.record_route_event(
-        actor=actor, referral=profile.referral, kind=EventKind.ENDED, note=EndKind(kind).label
-    )
+    # The referral says how it ended; the policy takes the shares from the corporation and the
+    # provider at once (trajectory ended).
+    referral_services.mark_ended(actor=actor, referral=profile.referral, positive=positive, note=EndKind(kind).label)
     return profile
 
 

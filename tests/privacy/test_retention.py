@@ -90,7 +90,9 @@ def test_an_eligible_case_is_not_due_after_five_years(people):
 def test_an_ended_profile_closes_the_case_on_its_end_date(people):
     profile = ended_negatively(people)
     referral_id = profile.referral_id
-    assert Referral.objects.get(pk=referral_id).status == "matched"  # not closed as a referral
+    # The referral says how the trajectory ended; it is not closed as a referral (no closed_at).
+    assert Referral.objects.get(pk=referral_id).status == "ended_negative"
+    assert Referral.objects.get(pk=referral_id).closed_at is None
     Referral.objects.filter(pk=referral_id).update(eligible=True)
 
     end_profile(profile, TODAY - relativedelta(years=15), status="ended_negative")

@@ -186,6 +186,10 @@ _REFERRAL_STAGES = {
     "exception_requested": Stage.EXCEPTION_REQUESTED,
     "submitted": Stage.SUBMITTED,
     "matched": Stage.MATCHED,
+    # After the match the profile's status tells the stage (housed, ended).
+    "housed": Stage.HOUSED,
+    "ended_positive": Stage.ENDED,
+    "ended_negative": Stage.ENDED,
     "withdrawn": Stage.STOPPED,
     "consent_withdrawn": Stage.STOPPED,
     "closed": Stage.CLOSED,
