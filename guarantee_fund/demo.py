@@ -5,7 +5,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from matching.models import EndKind, Match, ProfileStatus
+from woonkans import cases
 from woonkans.accounts.models import User
 from woonkans.demo import demo_pdf
 
@@ -25,19 +25,19 @@ DEMO_CLAIMS = [
 ]
 
 
-def _claim(users, profile, status, cents, deposit):
+def _claim(users, trajectory, status, cents, deposit):
     corporation = User.objects.filter(
-        is_demo=True, organisation=profile.match.corporation, role_assignments__role="corporation"
+        is_demo=True, organisation_id=trajectory.corporation_id, role_assignments__role="corporation"
     ).first()
     chair = User.objects.filter(
-        is_demo=True, role_assignments__role="ketenregisseur", organisation__region=profile.region
+        is_demo=True, role_assignments__role="ketenregisseur", organisation__region_id=trajectory.region_id
     ).first()
     claim = services.create_claim(
         actor=corporation,
-        profile=profile,
-        termination_date=profile.ended_on,
-        termination_kind=profile.match.end_kind,
-        evaluation=profile.match.end_evaluation,
+        profile=trajectory.profile_id,
+        termination_date=trajectory.ended_on,
+        termination_kind=trajectory.end_kind,
+        evaluation=trajectory.end_evaluation,
         deposit_cents=deposit,
     )
     services.add_claim_line(
@@ -46,8 +46,8 @@ def _claim(users, profile, status, cents, deposit):
         category="rent",
         description="Huurderving",
         amount_cents=cents - 40_000,
-        period_from=profile.ended_on - datetime.timedelta(days=120),
-        period_to=profile.ended_on,
+        period_from=trajectory.ended_on - datetime.timedelta(days=120),
+        period_to=trajectory.ended_on,
     )
     services.add_claim_line(
         actor=corporation,
@@ -101,13 +101,11 @@ def seed_demo_fund(*, scale=0):
         services.record_contribution_received(
             actor=treasurer, contribution=contribution, received_on=round_.opened_at.date(), reference="DEMO-INLEG"
         )
-    ended = Match.objects.filter(
-        end_kind__in=[EndKind.EVICTED, EndKind.LEFT], profile__status=ProfileStatus.ENDED_NEGATIVE
-    ).select_related("profile__region")
-    for match in ended:
-        if Claim.objects.filter(profile=match.profile).exists():
+    # The trajectories a claim may follow (ended negatively), from matching through woonkans.cases.
+    for trajectory in cases.trajectories():
+        if Claim.objects.filter(profile_id=trajectory.profile_id).exists():
             continue
         for status, cents, deposit in DEMO_CLAIMS:
-            _claim(users, match.profile, status, cents, deposit)
+            _claim(users, trajectory, status, cents, deposit)
         break
     return []

@@ -3,10 +3,10 @@
 from django.db.models import Q
 from django.http import Http404
 
-from matching.permissions import is_chair_of
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.parties.chain import is_chair_of
 from woonkans.parties.models import Organisation
 
 from . import splits

@@ -8,9 +8,10 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import case_facts, models
+        from . import case_facts, models, subscribers
 
         case_facts.register()
+        subscribers.register()
 
         for model in (
             models.Profile,

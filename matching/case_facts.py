@@ -5,12 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from woonkans import cases
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
-from .models import AgendaItem, Match, Profile, ProfileShare
+from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
 from .workflow import PROFILES, ProfileTransition
+
+CLAIMABLE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
 
 
 def _of_cases(queryset, lookup, referral_ids):
@@ -79,6 +82,54 @@ def settle(state, stage, actor):
         )
 
 
+def monitoring_facts(referral_id):
+    """The profile's and match's part of the anonymous monitoring fact (dates, status, corporation)."""
+    profile = Profile.objects.filter(referral_id=referral_id).select_related("match").first()
+    if profile is None:
+        return {}
+    match = getattr(profile, "match", None)
+    return {
+        "profile_status": profile.status,
+        "corporation_id": match.corporation_id if match else None,
+        "shared_at": profile.shared_at,
+        "matched_at": profile.matched_at,
+        "housed_on": profile.housed_on,
+        "profile_ended_on": profile.ended_on,
+    }
+
+
+def _trajectory(match):
+    return cases.Trajectory(
+        profile_id=match.profile_id,
+        referral_id=match.profile.referral_id,
+        code=match.profile.code,
+        region_id=match.profile.region_id,
+        corporation_id=match.corporation_id,
+        care_provider_id=match.care_provider_id,
+        ended_on=match.ended_on,
+        end_kind=match.end_kind,
+        end_kind_label=str(match.get_end_kind_display()) if match.end_kind else "",
+        end_evaluation=match.end_evaluation,
+        claimable=match.profile.status == ProfileStatus.ENDED_NEGATIVE and match.end_kind in CLAIMABLE_ENDINGS,
+    )
+
+
+def trajectories(profile_id):
+    """One trajectory, or (with None) every trajectory a guarantee-fund claim may follow."""
+    matches = Match.objects.select_related("profile")
+    if profile_id is None:
+        matches = matches.filter(profile__status=ProfileStatus.ENDED_NEGATIVE, end_kind__in=CLAIMABLE_ENDINGS)
+    else:
+        matches = matches.filter(profile_id=profile_id)
+    return [_trajectory(match) for match in matches.order_by("profile_id")]
+
+
+def read_trajectory(*, user, profile_id):
+    from .selectors import get_trajectory
+
+    return _trajectory(get_trajectory(user=user, profile_id=profile_id))
+
+
 def register():
     disclosure.register_objects(
         disclosure.PROFILE,
@@ -88,3 +139,6 @@ def register():
     )
     disclosure.register_facts(profile_facts)
     disclosure.register_settler(settle)
+    cases.register_monitoring_facts(monitoring_facts)
+    cases.register_trajectories(trajectories)
+    cases.register_trajectory_reader(read_trajectory)

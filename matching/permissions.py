@@ -7,14 +7,13 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
-from woonkans.accounts.roles import Role
+from woonkans.parties.chain import CHAIR_ROLES, is_chair_of
 from woonkans.privacy.restriction import is_restricted
 
 VIEW = "view_profile"
 CHANGE = "change_profile"
-CHAIR_ROLES = (Role.KETENREGISSEUR,)
 
-__all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES"]
+__all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES", "is_chair_of"]
 
 
 # Organisations a profile is shared with; their view pauses while the case is restricted (AVG art. 18).
@@ -40,13 +39,3 @@ def visible_profiles(user, queryset, roles, perm=VIEW):
         user, f"matching.{perm}", klass=queryset, accept_global_perms=False, with_superuser=False
     )
     return visible.filter(referral__restricted_at__isnull=True) if _share_paused_for(roles) else visible
-
-
-def is_chair_of(user, region):
-    return (
-        user.is_authenticated
-        and user.has_role(*CHAIR_ROLES)
-        and user.organisation_id is not None
-        and user.organisation.region_id == region.pk
-        and user.organisation.kind == "chain_direction"
-    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guarantee_fund.models import CostCategory, EntryKind, LedgerEntry
 from guarantee_fund.selectors import payouts_by_category
-from referrals.models import Origin
+from woonkans.choices import Origin
 from woonkans.parties.models import Organisation, Region
 from woonkans.pdf import render_pdf
 from woonkans.privacy.files import get_private_storage

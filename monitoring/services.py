@@ -1,6 +1,17 @@
-"""Keep each case's anonymous fact in step with the route. Called by the services that move a case."""
+"""Keep each case's anonymous fact in step with the route.
+
+Subscribed to ``CaseChanged`` (woonkans.events), so it runs after the action's transaction commits.
+It reads the case through the apps' providers (woonkans.cases), never their models: monitoring
+imports neither referrals nor matching. Every call recomputes the whole fact, so a missed or failed
+run is repaired by the case's next action.
+"""
+
+import datetime
 
 from django.utils import timezone
+
+from woonkans import cases
+from woonkans.choices import AgeBand
 
 from .models import CaseFact, Outcome
 
@@ -13,45 +24,43 @@ STOPPED_STATUSES = {"withdrawn", "consent_withdrawn", "closed"}
 
 
 def _date(value):
-    return timezone.localdate(value) if value is not None and hasattr(value, "tzinfo") else value
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
 
 
-def fact_values(referral):
-    """The anonymous facts of one case: dates of each step, region, municipality, age band, source, outcome."""
-    from matching.models import AgeBand
+def fact_values(facts):
+    """The anonymous facts of one case: dates of each step, region, municipality, age band, source, outcome.
 
-    identity = getattr(referral, "identity", None)
-    research = getattr(referral, "research", None)
-    profile = getattr(referral, "profile", None)
-    match = getattr(profile, "match", None) if profile else None
-    on = _date(referral.submitted_at) or timezone.localdate()
-    age = identity.age_on(on) if identity else None
+    ``facts`` are the plain values of woonkans.cases.monitoring_facts; ``age`` is the age on the day of
+    submission (or today) and does not leave this function.
+    """
+    age = facts.get("age")
     outcome = Outcome.OPEN
-    if profile is not None and profile.status in PROFILE_OUTCOMES:
-        outcome = PROFILE_OUTCOMES[profile.status]
-    elif referral.status in STOPPED_STATUSES:
+    if facts.get("profile_status") in PROFILE_OUTCOMES:
+        outcome = PROFILE_OUTCOMES[facts["profile_status"]]
+    elif facts["status"] in STOPPED_STATUSES:
         outcome = Outcome.STOPPED
+    exception_requested = facts["exception_requested"]
     return {
-        "region_id": referral.region_id,
-        "municipality_id": referral.municipality_id,
-        "corporation_id": match.corporation_id if match else None,
-        "reported_by_provider": referral.reported_by_id is not None,
-        "origin": research.origin if research else "",
+        "region_id": facts["region_id"],
+        "municipality_id": facts["municipality_id"],
+        "corporation_id": facts.get("corporation_id"),
+        "reported_by_provider": facts["reported_by_provider"],
+        "origin": facts["origin"],
         "age_band": AgeBand.for_age(age) if age else "",
         "young_adult": None if age is None else 18 <= age <= 27,
-        "eligible": referral.eligible,
-        "exception_requested": referral.exception_requests.exists(),
-        "exception_granted": referral.exception_granted
-        or (False if referral.status == "closed" and referral.exception_requests.exists() else None),
-        "reported_on": _date(referral.created_at),
-        "submitted_on": _date(referral.submitted_at),
-        "shared_on": _date(profile.shared_at) if profile else None,
-        "matched_on": _date(profile.matched_at) if profile else None,
-        "housed_on": profile.housed_on if profile else None,
+        "eligible": facts["eligible"],
+        "exception_requested": exception_requested,
+        "exception_granted": facts["exception_granted"]
+        or (False if facts["status"] == "closed" and exception_requested else None),
+        "reported_on": _date(facts["created_at"]),
+        "submitted_on": _date(facts["submitted_at"]),
+        "shared_on": _date(facts.get("shared_at")),
+        "matched_on": _date(facts.get("matched_at")),
+        "housed_on": facts.get("housed_on"),
         "ended_on": (
-            profile.ended_on
-            if profile and profile.ended_on
-            else _date(referral.closed_at)
+            facts.get("profile_ended_on")
+            if facts.get("profile_ended_on")
+            else _date(facts["closed_at"])
             if outcome == Outcome.STOPPED
             else None
         ),
@@ -59,15 +68,30 @@ def fact_values(referral):
     }
 
 
-def sync_case_fact(referral):
-    if getattr(referral, "purged_at", None) is not None:
-        # Its identity and research are gone (retention purge): the fact keeps what it recorded.
-        return referral.fact_id
-    values = fact_values(referral)
-    if referral.fact_id:
-        CaseFact.objects.filter(pk=referral.fact_id).update(**values)
-        return referral.fact_id
+def sync_case_fact(referral_id):
+    """Bring the case's fact up to date (creating and linking it on the first action); returns its id."""
+    facts = cases.monitoring_facts(referral_id)
+    if not facts:
+        return None  # the case is gone
+    values = fact_values(facts)
+    if facts.get("purged"):
+        # Its identity and research are gone (erasure or retention purge): the fact keeps what it
+        # recorded of them, and takes only how the case ended (the erasure's own stop arrives after
+        # the purge has committed).
+        CaseFact.objects.filter(pk=facts.get("fact_id")).update(outcome=values["outcome"], ended_on=values["ended_on"])
+        return facts.get("fact_id")
+    if facts.get("fact_id"):
+        CaseFact.objects.filter(pk=facts["fact_id"]).update(**values)
+        return facts["fact_id"]
     fact = CaseFact.objects.create(**values)
-    type(referral).objects.filter(pk=referral.pk).update(fact=fact)
-    referral.fact_id = fact.pk
+    if not cases.link_fact(referral_id, fact.pk):
+        # Another run linked a fact first: keep that one, with these values.
+        fact.delete()
+        existing = cases.monitoring_facts(referral_id).get("fact_id")
+        CaseFact.objects.filter(pk=existing).update(**values)
+        return existing
     return fact.pk
+
+
+def on_case_changed(event):
+    sync_case_fact(event.referral_id)

@@ -1,5 +1,9 @@
-"""What the referral tells the disclosure policy about its case (woonkans.privacy.disclosure)."""
+"""What the referral tells the disclosure policy (woonkans.privacy.disclosure) and monitoring
+(woonkans.cases) about its case."""
 
+from django.utils import timezone
+
+from woonkans import cases
 from woonkans.privacy import disclosure
 
 from .models import Referral
@@ -23,6 +27,37 @@ def referral_facts(referral_ids):
     }
 
 
+def monitoring_facts(referral_id):
+    """The referral's part of the anonymous monitoring fact; the age is used for its band only."""
+    referral = Referral.objects.select_related("identity", "research").filter(pk=referral_id).first()
+    if referral is None:
+        return {}
+    identity = getattr(referral, "identity", None)
+    research = getattr(referral, "research", None)
+    on = timezone.localdate(referral.submitted_at) if referral.submitted_at else timezone.localdate()
+    return {
+        "fact_id": referral.fact_id,
+        "purged": referral.purged_at is not None,
+        "status": referral.status,
+        "region_id": referral.region_id,
+        "municipality_id": referral.municipality_id,
+        "reported_by_provider": referral.reported_by_id is not None,
+        "origin": research.origin if research else "",
+        "age": identity.age_on(on) if identity else None,
+        "eligible": referral.eligible,
+        "exception_requested": referral.exception_requests.exists(),
+        "exception_granted": referral.exception_granted,
+        "created_at": referral.created_at,
+        "submitted_at": referral.submitted_at,
+        "closed_at": referral.closed_at,
+    }
+
+
+def link_fact(referral_id, fact_id):
+    # Only a case without a fact takes this one: two concurrent runs cannot both link.
+    return Referral.objects.filter(pk=referral_id, fact__isnull=True).update(fact_id=fact_id) == 1
+
+
 def register():
     disclosure.register_objects(
         disclosure.REFERRAL,
@@ -31,3 +66,5 @@ def register():
         user_permissions="referrals.ReferralUserObjectPermission",
     )
     disclosure.register_facts(referral_facts)
+    cases.register_monitoring_facts(monitoring_facts)
+    cases.register_fact_link(link_fact)

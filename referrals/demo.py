@@ -220,7 +220,7 @@ def _synthetic_bsn(rng):
 @transaction.atomic
 def create_synthetic_referrals(*, count, creator, seed=None):
     """Many referrals at steps 2–4 across every municipality, written in bulk (for measurements)."""
-    from matching.models import AgeBand
+    from woonkans.choices import AgeBand
 
     rng = random.Random(seed)
     municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).select_related("region"))

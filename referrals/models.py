@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from woonkans.choices import Origin  # noqa: F401 - re-exported; the enum lives in core
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.models import StoredFileFields
@@ -177,14 +178,6 @@ class Identity(models.Model):
             return None
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
-class Origin(models.TextChoices):
-    SHELTERED_HOUSING = "bw", _("Beschermd wonen")
-    SHELTER = "mo", _("Maatschappelijke opvang")
-    THREATENED_HOMELESSNESS = "homelessness", _("Dreigende dakloosheid")
-    DOMESTIC_VIOLENCE = "domestic_violence", _("Huiselijk geweld of mensenhandel")
-    OTHER = "other", _("Anders")
 
 
 class ContractForm(models.TextChoices):

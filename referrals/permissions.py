@@ -10,7 +10,7 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from woonkans.accounts.roles import Role
-from woonkans.parties.models import Organisation, OrganisationKind
+from woonkans.parties.chain import region_directors  # noqa: F401 - re-exported; it lives in core
 
 VIEW = "view_referral"
 CHANGE = "change_referral"
@@ -20,10 +20,6 @@ CONSULTANT_ROLES = (Role.WMO_CONSULTANT,)
 REGISSEUR_ROLES = (Role.KETENREGISSEUR, Role.PROCESREGISSEUR)
 CASE_ROLES = CONSULTANT_ROLES + REGISSEUR_ROLES
 REPORTER_ROLES = (Role.CARE_PROVIDER,)
-
-
-def region_directors(region):
-    return Organisation.objects.filter(kind=OrganisationKind.CHAIN_DIRECTION, region=region).select_related("group")
 
 
 def _share_paused_for(roles):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring.services import sync_case_fact
+from woonkans.events import CaseChanged, publish
 from woonkans.notifications import notify
 from woonkans.parties.models import OrganisationKind
 from woonkans.privacy import crypto
@@ -57,8 +57,9 @@ def _lock(referral):
 
 
 def _event(referral, kind, actor, note=""):
-    # Every business action on a case ends here, so the anonymous monitoring fact follows it.
-    sync_case_fact(referral)
+    # Every business action on a case ends here; its subscribers (e.g. the anonymous monitoring
+    # fact) hear of it after the commit (woonkans.events).
+    publish(CaseChanged(referral_id=referral.pk, kind=str(kind)))
     ReferralEvent.objects.create(
         referral=referral,
         kind=kind,

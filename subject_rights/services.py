@@ -19,6 +19,7 @@ from referrals.services import BSN_INDEX_PURPOSE
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessLog
 from woonkans.audit.services import log_access
+from woonkans.events import CaseChanged, publish
 from woonkans.privacy import crypto
 from woonkans.privacy.bsn import normalise_bsn
 from woonkans.privacy.disclosure import sync_case_grants
@@ -372,6 +373,7 @@ def erase(*, actor, request, ground, reason, informed_on):
     request.save()
     counts = purge_case(referral=referral)
     sync_case_grants(referral, actor=actor)
+    publish(CaseChanged(referral_id=referral.pk, kind="erased"))  # monitoring: the case stopped
     SubjectRequest.objects.filter(referral=referral).update(request_text="", decision_reason="")
     _audit(actor, request, AccessAction.DELETE, _("gegevens gewist: %(rows)s rijen") % {"rows": sum(counts.values())})
     notify_recipients(

@@ -6,12 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import AgendaItem, AgendaItemKind, EndKind, Meeting, ProfileStatus
-from matching.permissions import is_chair_of
-from referrals.permissions import region_directors
+from woonkans import cases
 from woonkans.accounts.roles import Role
+from woonkans.events import ClaimFiled, publish
 from woonkans.money import format_euro
 from woonkans.notifications import notify
+from woonkans.parties.chain import is_chair_of, region_directors
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.files import store_upload
 from woonkans.privacy.restriction import ensure_processing_allowed
@@ -54,19 +54,27 @@ def _require_owner(actor, claim):
 
 @transaction.atomic
 def create_claim(*, actor, profile, termination_date, termination_kind, evaluation, deposit_cents):
-    """Only the matched corporation of a trajectory that ended negatively can claim."""
-    match = getattr(profile, "match", None)
-    if match is None or not actor.has_role(*CORPORATION_ROLES) or actor.organisation_id != match.corporation_id:
+    """Only the matched corporation of a trajectory that ended negatively can claim.
+
+    ``profile`` is the case's profile or its id; the fund reads the trajectory through woonkans.cases
+    (matching provides it), never matching's models.
+    """
+    trajectory = cases.trajectory(getattr(profile, "pk", profile))
+    if (
+        trajectory is None
+        or not actor.has_role(*CORPORATION_ROLES)
+        or actor.organisation_id != trajectory.corporation_id
+    ):
         raise PermissionDenied
-    if profile.status != ProfileStatus.ENDED_NEGATIVE or match.end_kind not in (EndKind.EVICTED, EndKind.LEFT):
+    if not trajectory.claimable:
         raise ValidationError(_("Een claim kan alleen na een negatieve beëindiging: ontruimd of vertrokken."))
     DEPOSIT.ensure(deposit_cents)
-    ensure_processing_allowed(referral_id=profile.referral_id)
+    ensure_processing_allowed(referral_id=trajectory.referral_id)
     return Claim.objects.create(
-        profile=profile,
-        code=profile.code,
-        corporation=match.corporation,
-        region=profile.region,
+        profile_id=trajectory.profile_id,
+        code=trajectory.code,
+        corporation_id=trajectory.corporation_id,
+        region_id=trajectory.region_id,
         termination_date=termination_date,
         termination_kind=termination_kind,
         evaluation=evaluation,
@@ -144,7 +152,9 @@ def file_claim(*, actor, claim, no_serious_negligence):
     CLAIMS.move(claim, ClaimTransition.FILE)
     claim.filed_at = timezone.now()
     claim.save(update_fields=["status", "filed_at", "no_serious_negligence"])
-    _put_on_next_agenda(claim)
+    # The claim is first discussed in the region's next Woonkans-overleg (Art. 7.8): matching puts it
+    # on the agenda when it hears of the filing, after the commit.
+    publish(ClaimFiled(claim_id=claim.pk, profile_id=claim.profile_id, region_id=claim.region_id, code=claim.code))
     notify(
         organisations=region_directors(claim.region),
         roles=(Role.KETENREGISSEUR,),
@@ -153,21 +163,6 @@ def file_claim(*, actor, claim, no_serious_negligence):
         path=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
     )
     return claim
-
-
-def _put_on_next_agenda(claim):
-    """The claim is first discussed in the region's next Woonkans-overleg (Art. 7.8)."""
-    meeting = (
-        Meeting.objects.filter(region=claim.region, held=False, date__gte=timezone.localdate()).order_by("date").first()
-    )
-    if meeting is not None:
-        AgendaItem.objects.create(
-            meeting=meeting,
-            kind=AgendaItemKind.CLAIM,
-            profile=claim.profile,
-            title=_("Claim garantiefonds %(code)s") % {"code": claim.code},
-            position=meeting.items.count() + 1,
-        )
 
 
 @transaction.atomic

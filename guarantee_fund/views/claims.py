@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from matching import selectors as matching_selectors
+from woonkans import cases
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.privacy.files import private_file_response
@@ -37,18 +37,18 @@ def claim_list(request):
 
 @role_required(Role.CORPORATION)
 def claim_new(request, profile_id):
-    match = matching_selectors.get_trajectory(user=request.user, profile_id=profile_id)
+    trajectory = cases.read_trajectory(user=request.user, profile_id=profile_id)
     form = ClaimForm(
-        request.POST or None, initial={"termination_date": match.ended_on, "termination_kind": match.end_kind}
+        request.POST or None, initial={"termination_date": trajectory.ended_on, "termination_kind": trajectory.end_kind}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            claim = services.create_claim(actor=request.user, profile=match.profile, **form.cleaned_data)
+            claim = services.create_claim(actor=request.user, profile=trajectory.profile_id, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else _("Dat mag je corporatie niet."))
         else:
             return redirect("guarantee_fund:claim", claim_id=claim.pk)
-    return render(request, "guarantee_fund/claim_new.html", {"form": form, "match": match})
+    return render(request, "guarantee_fund/claim_new.html", {"form": form, "trajectory": trajectory})
 
 
 # The detail page holds several forms with same-named fields ("Omschrijving" twice): each form gets

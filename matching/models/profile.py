@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from referrals.models import ContractForm
+from woonkans.choices import AgeBand  # noqa: F401 - re-exported; the enum lives in core
 from woonkans.money import MoneyRule
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
@@ -36,23 +37,6 @@ class ProfileStatus(models.TextChoices):
     ENDED_POSITIVE = "ended_positive", _("Traject goed afgerond")
     ENDED_NEGATIVE = "ended_negative", _("Traject negatief beëindigd")
     STOPPED = "stopped", _("Gestopt")
-
-
-class AgeBand(models.TextChoices):
-    B18_22 = "18-22", "18–22"
-    B23_27 = "23-27", "23–27"
-    B28_35 = "28-35", "28–35"
-    B36_50 = "36-50", "36–50"
-    B51_PLUS = "51+", _("51 en ouder")
-
-    @classmethod
-    def for_age(cls, age):
-        if age is None:
-            return ""
-        for band, upper in ((cls.B18_22, 22), (cls.B23_27, 27), (cls.B28_35, 35), (cls.B36_50, 50)):
-            if age <= upper:
-                return band
-        return cls.B51_PLUS
 
 
 # The free-text sections, in the order of the DPIA format: (field, label).

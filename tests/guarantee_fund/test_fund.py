@@ -268,7 +268,7 @@ def test_claims_are_404_for_parties_outside_them(client, signed_in, people, clai
     assert client.get(reverse("guarantee_fund:ledger")).status_code == 404
 
 
-def test_a_filed_claim_goes_on_the_next_overleg_agenda(people):
+def test_a_filed_claim_goes_on_the_next_overleg_agenda(people, django_capture_on_commit_callbacks):
     from matching import services as matching_services
     from matching.models import AgendaItem
 
@@ -277,7 +277,9 @@ def test_a_filed_claim_goes_on_the_next_overleg_agenda(people):
         actor=people["noord"], region=region, date=timezone.localdate() + datetime.timedelta(days=7)
     )
     fund_with(1_000_000, treasurer=people["treasurer"])
-    claim = approved_claim(people)
+    # Matching hears of the filing after its commit (woonkans.events) and puts it on the agenda.
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = approved_claim(people)
     item = AgendaItem.objects.get(meeting=meeting, kind="claim")
     assert claim.code in item.title
 

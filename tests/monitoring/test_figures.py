@@ -72,8 +72,10 @@ def test_small_numbers_are_hidden_and_totals_give_nothing_away():
     assert [str(cells["n"]) for cells in zero.rows.values()] == ["0", "9"]
 
 
-def test_the_route_keeps_an_anonymous_fact(people):
-    referral = make_submitted(people["venlo"], age=22)
+def test_the_route_keeps_an_anonymous_fact(people, django_capture_on_commit_callbacks):
+    # The fact follows the case's events once each action commits (woonkans.events).
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = make_submitted(people["venlo"], age=22)
     referral.refresh_from_db()
     case_fact = CaseFact.objects.get(pk=referral.fact_id)
     assert case_fact.submitted_on is not None and case_fact.eligible is True
