@@ -6,7 +6,7 @@ The grants follow the case's stage: woonkans.privacy.disclosure derives and writ
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
-from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
+from referrals.permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from woonkans.accounts.roles import Role
 from woonkans.privacy.restriction import is_restricted
 
@@ -14,7 +14,7 @@ VIEW = "view_profile"
 CHANGE = "change_profile"
 CHAIR_ROLES = (Role.KETENREGISSEUR,)
 
-__all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES"]
+__all__ = ["CHAIR_ROLES", "CONSULTANT_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES"]
 
 
 # Organisations a profile is shared with; their view pauses while the case is restricted (AVG art. 18).
