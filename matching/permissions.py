@@ -6,14 +6,14 @@ The grants follow the case's stage: woonkans.privacy.disclosure derives and writ
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
-from referrals.permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
+from referrals.permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from woonkans.parties.chain import CHAIR_ROLES, is_chair_of
 from woonkans.privacy.restriction import is_restricted
 
 VIEW = "view_profile"
 CHANGE = "change_profile"
 
-__all__ = ["CHAIR_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES", "is_chair_of"]
+__all__ = ["CHAIR_ROLES", "CONSULTANT_ROLES", "CORPORATION_ROLES", "PROVIDER_ROLES", "REGISSEUR_ROLES", "is_chair_of"]
 
 
 # Organisations a profile is shared with; their view pauses while the case is restricted (AVG art. 18).

@@ -96,6 +96,27 @@ def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):
 TABLE_COLUMNS = ("id", "code", "age_band", "status", "contract_form", "dwelling_needs", "region_id")
 
 
+def get_profile_for_consultant(*, user, profile_id):
+    """The casusregisseur's read-only view: the profile as shared (feedback 2), the match and the trajectory.
+
+    The own municipality's consultant holds view_profile from the share on (the disclosure policy).
+    """
+    profile = (
+        Profile.objects.select_related("region", "referral", "match__corporation", "match__care_provider", "regisseur")
+        .prefetch_related(
+            "search_area",
+            "evaluations__organisation",
+            Prefetch("case_meetings", queryset=CaseMeeting.objects.select_related("signal__organisation")),
+        )
+        .filter(pk=profile_id)
+        .first()
+    )
+    if profile is None or not permissions.has(user, permissions.VIEW, profile, permissions.CONSULTANT_ROLES):
+        _deny(user, profile_id, "casusregie")
+    _read(user, profile, "casusregie")
+    return profile
+
+
 def corporation_table(*, user, status=None, age_band=None, municipality=None):
     """The corporation's matching table: every share it had, with the profile only while it may see it.
 
@@ -212,6 +233,30 @@ def trajectories(*, user):
     return matches.order_by("-matched_at")
 
 
+def consultant_trajectories(*, user):
+    """The casusregisseur's list: the matches of the cases of the consultant's municipality, running or ended."""
+    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CONSULTANT_ROLES)
+    matches = (
+        Match.objects.filter(profile__in=visible.values("pk"))
+        .select_related("profile", "corporation", "care_provider")
+        .only(
+            "id",
+            "intended_date",
+            "lease_signed_on",
+            "end_kind",
+            "ended_on",
+            "matched_at",
+            "profile__id",
+            "profile__code",
+            "profile__status",
+            "corporation__name",
+            "care_provider__name",
+        )
+    )
+    log_access(user=user, action=AccessAction.SEARCH, object_type="matching.match", purpose="casusregie")
+    return matches.order_by("-matched_at")
+
+
 def ended_for_claim(*, user):
     """The matched corporation's trajectories that ended negatively: the code only, no identity.
 
@@ -254,6 +299,19 @@ def get_trajectory(*, user, profile_id):
     if not allowed:
         _deny(user, profile_id, "traject")
     _read(user, match.profile, "traject")
+    return match
+
+
+def get_trajectory_for_consultant(*, user, profile_id):
+    """The casusregisseur follows the trajectory to its end, read only (the profile's grant decides)."""
+    match = (
+        Match.objects.select_related("profile__referral", "corporation", "care_provider")
+        .filter(profile_id=profile_id)
+        .first()
+    )
+    if match is None or not permissions.has(user, permissions.VIEW, match.profile, permissions.CONSULTANT_ROLES):
+        _deny(user, profile_id, "casusregie")
+    _read(user, match.profile, "casusregie")
     return match
 
 

@@ -3,8 +3,12 @@
 A referral the user may not see is logged as denied and answers 404 (ids cannot be probed).
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
@@ -180,3 +184,71 @@ def get_contact_for_provider(*, user, referral_id):
         purpose="begeleiding",
         queryset=queryset,
     )
+
+
+# ---- the case's place on the route, for the consultant who follows it (the casusregisseur) ----
+
+# The referral's own status ends at "matched"; after the share the case moves on in matching. Its stage
+# comes from the disclosure module's case facts (matching reports them through its registry), so this
+# module reads the route without importing matching.
+ROUTE_LABELS = {
+    disclosure.Stage.PROFILE_DRAFT: _("Bemiddelingsprofiel in opstelling"),
+    disclosure.Stage.SHARED: _("Profiel gedeeld met corporaties"),
+    disclosure.Stage.MATCHED: _("Gematcht met een corporatie"),
+    disclosure.Stage.HOUSED: _("Gehuisvest"),
+}
+# The trajectory's outcome, as the profile's status in matching's facts says it.
+END_LABELS = {
+    "ended_positive": _("Traject goed afgesloten"),
+    "ended_negative": _("Traject negatief beëindigd"),
+}
+STOPPED_BY_REFERRAL = {Status.WITHDRAWN, Status.CONSENT_WITHDRAWN}
+
+
+@dataclass(frozen=True)
+class RoutePosition:
+    stage: str
+    label: str
+    profile_url: str = ""  # set only when the user may open the profile (the policy's view_profile)
+
+
+def _route_label(state, stage, fallback):
+    if stage == disclosure.Stage.ENDED:
+        return END_LABELS.get(state.profile_status, fallback)
+    if stage == disclosure.Stage.STOPPED and state.referral_status not in STOPPED_BY_REFERRAL:
+        return _("Traject gestopt")  # e.g. an erasure or objection stopped the running trajectory
+    return ROUTE_LABELS.get(stage, fallback)
+
+
+def _may_open_profile(user, state, stage):
+    """The policy decides: a relation of the user's organisation that the user acts for holds view_profile."""
+    return any(
+        user.has_role(*disclosure.RELATION_ROLES[relation])
+        and disclosure.VIEW_PROFILE in disclosure.grants_for(stage, relation, restricted=state.restricted)
+        for relation in disclosure.relations_of(state, user.organisation_id)
+    )
+
+
+def route_position(*, user, referral):
+    """Where a case the user already opened (get_case logged the read) stands on the route."""
+    state = disclosure.case_states([referral.pk]).get(referral.pk)
+    fallback = referral.get_status_display()
+    if state is None:
+        return RoutePosition(stage="", label=fallback)
+    stage = disclosure.stage_of(state)
+    profile_url = ""
+    if state.profile_id and _may_open_profile(user, state, stage):
+        profile_url = reverse("matching:profile", kwargs={"profile_id": state.profile_id})
+    return RoutePosition(stage=stage, label=str(_route_label(state, stage, fallback)), profile_url=profile_url)
+
+
+def route_labels(referrals):
+    """{referral id: label} for a page of a list the selector already logged."""
+    by_id = {referral.pk: referral for referral in referrals}
+    states = disclosure.case_states(list(by_id))
+    labels = {}
+    for pk, referral in by_id.items():
+        fallback = referral.get_status_display()
+        state = states.get(pk)
+        labels[pk] = str(_route_label(state, disclosure.stage_of(state), fallback)) if state else fallback
+    return labels

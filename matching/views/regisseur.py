@@ -37,7 +37,7 @@ from ..forms import (
 )
 from ..models import ProfileStatus
 from ..models.profile import SECTIONS
-from ..permissions import CHAIR_ROLES, REGISSEUR_ROLES, is_chair_of
+from ..permissions import CHAIR_ROLES, CONSULTANT_ROLES, REGISSEUR_ROLES, is_chair_of
 
 PAGE_SIZE = 25
 
@@ -100,8 +100,10 @@ def _findings_view(profile):
     return sections, sum(len(items) for items in findings.values())
 
 
-@role_required(*REGISSEUR_ROLES)
+@role_required(*REGISSEUR_ROLES, *CONSULTANT_ROLES)
 def profile_detail(request, profile_id):
+    if not request.user.has_role(*REGISSEUR_ROLES):
+        return _profile_for_consultant(request, profile_id)
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id)
     sections, finding_count = _findings_view(profile)
     shares = list(profile.shares.all())
@@ -119,6 +121,14 @@ def profile_detail(request, profile_id):
         "handover_form": HandoverForm(),
     }
     return render(request, "matching/profile_detail.html", context)
+
+
+def _profile_for_consultant(request, profile_id):
+    """The casusregisseur reads the profile as the regisseur wrote it (feedback 2), read only."""
+    profile = selectors.get_profile_for_consultant(user=request.user, profile_id=profile_id)
+    sections = [(field, label, getattr(profile, field)) for field, label in SECTIONS]
+    context = {"profile": profile, "sections": sections, "match": getattr(profile, "match", None)}
+    return render(request, "matching/profile_read.html", context)
 
 
 def _threads(profile, shares):

@@ -10,20 +10,37 @@ from woonkans.accounts.roles import Role
 
 from .. import selectors, services
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
-from ..permissions import CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
+from ..permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 
 CASUSREGISSEUR_ROLES = (*REGISSEUR_ROLES, Role.WMO_CONSULTANT)
 
 
-@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
+def _is_casusregisseur(user):
+    """The municipality's consultant follows the trajectories read only (a corporation or provider acts)."""
+    return user.has_role(*CONSULTANT_ROLES) and not user.has_role(*CORPORATION_ROLES, *PROVIDER_ROLES)
+
+
+@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES, *CONSULTANT_ROLES)
 def trajectory_list(request):
+    if _is_casusregisseur(request.user):
+        matches = selectors.consultant_trajectories(user=request.user)
+        return render(request, "matching/consultant_trajectories.html", {"matches": matches[:200]})
     matches = selectors.trajectories(user=request.user)
     ended = selectors.ended_for_claim(user=request.user)
     return render(request, "matching/trajectories.html", {"matches": matches[:200], "ended": ended[:200]})
 
 
-@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES)
+@role_required(*CORPORATION_ROLES, *PROVIDER_ROLES, *CONSULTANT_ROLES)
 def trajectory_detail(request, profile_id):
+    if _is_casusregisseur(request.user):
+        # Read only: a POST is answered with the same page and changes nothing.
+        match = selectors.get_trajectory_for_consultant(user=request.user, profile_id=profile_id)
+        context = {
+            "match": match,
+            "profile": match.profile,
+            "evaluations": match.profile.evaluations.select_related("organisation"),
+        }
+        return render(request, "matching/consultant_trajectory.html", context)
     match = selectors.get_trajectory(user=request.user, profile_id=profile_id)
     profile = match.profile
     evaluation_form = EvaluationForm(request.POST if "evaluatie" in request.POST else None)

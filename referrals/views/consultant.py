@@ -28,6 +28,10 @@ def referral_list(request):
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
+    page.object_list = list(page.object_list)
+    labels = selectors.route_labels(page.object_list)
+    for referral in page.object_list:
+        referral.route_label = labels[referral.pk]
     return render(request, "referrals/list.html", {"page": page, "form": form, "query": query.urlencode()})
 
 

@@ -6,6 +6,7 @@ from woonkans.accounts.permissions import role_required
 from woonkans.privacy.files import private_file_response
 
 from .. import selectors
+from ..models import FeedbackKind
 from ..permissions import CASE_ROLES, CONSULTANT_ROLES, CORPORATION_ROLES, REGISSEUR_ROLES
 from ..workflow import EDITABLE, Transition, allowed
 
@@ -16,8 +17,11 @@ def referral_detail(request, referral_id):
     is_consultant = request.user.has_role(*CONSULTANT_ROLES) and referral.municipality_id == (
         request.user.organisation_id
     )
+    route = selectors.route_position(user=request.user, referral=referral)
     context = {
         "referral": referral,
+        "route": route,
+        "feedback_profile": FeedbackKind.PROFILE,
         "identity": getattr(referral, "identity", None),
         "research": getattr(referral, "research", None),
         "consent": getattr(referral, "consent", None),

@@ -24,18 +24,19 @@ TODAY = timezone.localdate
 EXPECTED = {
     "submitted": {"referral": "CR", "profile": "", "corporation_profile": "", "tenant": "", "trajectories": ""},
     "drafted": {"referral": "CR", "profile": "R", "corporation_profile": "", "tenant": "", "trajectories": ""},
-    "shared": {"referral": "CR", "profile": "R", "corporation_profile": "WA", "tenant": "", "trajectories": ""},
-    "matched": {"referral": "CR", "profile": "R", "corporation_profile": "W", "tenant": "W", "trajectories": "WM"},
-    "housed": {"referral": "CR", "profile": "R", "corporation_profile": "W", "tenant": "W", "trajectories": "WM"},
-    "ended": {"referral": "CR", "profile": "R", "corporation_profile": "", "tenant": "", "trajectories": ""},
+    # From the share on the consultant (the casusregisseur, feedback 2) reads the profile and the trajectory.
+    "shared": {"referral": "CR", "profile": "CR", "corporation_profile": "WA", "tenant": "", "trajectories": ""},
+    "matched": {"referral": "CR", "profile": "CR", "corporation_profile": "W", "tenant": "W", "trajectories": "CWM"},
+    "housed": {"referral": "CR", "profile": "CR", "corporation_profile": "W", "tenant": "W", "trajectories": "CWM"},
+    "ended": {"referral": "CR", "profile": "CR", "corporation_profile": "", "tenant": "", "trajectories": "C"},
 }
 USERS = {"C": "venlo", "R": "noord", "W": "woonwenz", "A": "antares", "L": "wonenlimburg", "M": "moveoo"}
 PAGE_ROLES = {
     "referral": "CR",
-    "profile": "R",
+    "profile": "CR",
     "corporation_profile": "WAL",
     "tenant": "WAL",
-    "trajectories": "WALM",
+    "trajectories": "CWALM",
 }
 
 

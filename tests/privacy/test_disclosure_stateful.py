@@ -48,6 +48,7 @@ CHECKS = [
     (disclosure.REFERRAL, "view_identity", referral_permissions.CORPORATION_ROLES),
     (disclosure.REFERRAL, "view_contact", referral_permissions.PROVIDER_ROLES),
     (disclosure.PROFILE, "view_profile", profile_permissions.CORPORATION_ROLES),
+    (disclosure.PROFILE, "view_profile", profile_permissions.CONSULTANT_ROLES),
     (disclosure.PROFILE, "change_profile", profile_permissions.REGISSEUR_ROLES),
 ]
 

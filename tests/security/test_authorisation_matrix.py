@@ -143,7 +143,13 @@ MATRIX = {
     # --- mediation: the regisseur's pages -------------------------------------------------------
     "matching:profiles": {KETEN: OK, PROCES: OK, EVERYONE_ELSE: REFUSED},
     "matching:profile_create": {KETEN: (DONE, REFUSED), PROCES: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
-    "matching:profile": {KETEN: (OK, REFUSED), PROCES: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    # The case's own consultant (the casusregisseur) reads the profile from the share on, read only.
+    "matching:profile": {
+        CONSULTANT: (OK, REFUSED),
+        KETEN: (OK, REFUSED),
+        PROCES: (OK, REFUSED),
+        EVERYONE_ELSE: REFUSED,
+    },
     "matching:profile_edit": {KETEN: (OK, REFUSED), PROCES: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "matching:finding_override": {KETEN: (DONE, REFUSED), PROCES: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
     "matching:profile_share": {KETEN: (OK, REFUSED), PROCES: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
@@ -161,8 +167,14 @@ MATRIX = {
     "matching:corporation_profile": {CORP: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "matching:corporation_profile_pdf": {CORP: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "matching:tenant": {CORP: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
-    "matching:trajectories": {CORP: OK, PROVIDER: OK, EVERYONE_ELSE: REFUSED},
-    "matching:trajectory": {CORP: (OK, REFUSED), PROVIDER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    # The casusregisseur follows the trajectories of its municipality's cases, read only.
+    "matching:trajectories": {CORP: OK, PROVIDER: OK, CONSULTANT: OK, EVERYONE_ELSE: REFUSED},
+    "matching:trajectory": {
+        CORP: (OK, REFUSED),
+        PROVIDER: (OK, REFUSED),
+        CONSULTANT: (OK, REFUSED),
+        EVERYONE_ELSE: REFUSED,
+    },
     # A case meeting is run by the casusregisseur the chair appointed: here the case's own consultant.
     "matching:my_case_meetings": {CONSULTANT: OK, KETEN: OK, PROCES: OK, EVERYONE_ELSE: REFUSED},
     "matching:my_case_meeting": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},

@@ -44,6 +44,7 @@ ROLE_LINKS = {
     Role.ADMINISTRATOR: _admin_links,
     Role.WMO_CONSULTANT: _links(
         (_("Aanmeldingen van je gemeente"), "referrals:list"),
+        (_("Trajecten"), "matching:trajectories"),
         (_("Casusoverleggen die je voert"), "matching:my_case_meetings"),
     ),
     Role.KETENREGISSEUR: _links(

@@ -78,6 +78,15 @@ _MUNICIPALITY = {
     Relation.CONSULTANT: frozenset({VIEW_REFERRAL, CHANGE_REFERRAL}),
     Relation.PRIVACY_OFFICER: frozenset({VIEW_REFERRAL}),
 }
+_CASUSREGISSEUR = {
+    # The consultant is the casusregisseur (SOK art. 1a) and gets the regisseur's three feedbacks (DPIA §3):
+    # from feedback 2 ("het profiel zoals opgesteld", with the share) on, the municipality also reads the
+    # profile, and through it the match, the trajectory and its end (art. 5.1c, 8.3). Read only: writing
+    # the profile stays the regisseurs' (step 4); evaluations are the corporation's and provider's (art.
+    # 5.2c, 5.3b). A casusregisseur the chair appoints (art. 8.4) is a regisseur or this consultant.
+    Relation.CONSULTANT: frozenset({VIEW_REFERRAL, CHANGE_REFERRAL, VIEW_PROFILE}),
+    Relation.PRIVACY_OFFICER: frozenset({VIEW_REFERRAL}),
+}
 _REPORTER = {Relation.REPORTING_PROVIDER: frozenset({VIEW_REPORT_STATUS})}  # step 2: its own report
 _REGION = {
     # Step 4: the region's regisseurs read the referral (+ consultant, who keeps the file).
@@ -104,15 +113,21 @@ POLICY = {
     Stage.SUBMITTED: {**_MUNICIPALITY, **_REPORTER, **_REGION},
     Stage.PROFILE_DRAFT: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE},
     # Step 5: the pseudonymised profile only, to the corporations it is shared with.
-    Stage.SHARED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE, Relation.SHARED_CORPORATION: {VIEW_PROFILE}},
-    Stage.MATCHED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
-    Stage.HOUSED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
+    Stage.SHARED: {
+        **_CASUSREGISSEUR,
+        **_REPORTER,
+        **_REGION_WITH_PROFILE,
+        Relation.SHARED_CORPORATION: {VIEW_PROFILE},
+    },
+    Stage.MATCHED: {**_CASUSREGISSEUR, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
+    Stage.HOUSED: {**_CASUSREGISSEUR, **_REPORTER, **_REGION_WITH_PROFILE, **_STEP_6},
     # The trajectory ended: the shares go from every corporation and provider; the regisseurs keep the
     # case for the end evaluation and a fund claim (Bijlage 3, decided by the chair). The matched
     # corporation keeps only the match by its code, to file that claim (no grant: matching.selectors).
-    Stage.ENDED: {**_MUNICIPALITY, **_REPORTER, **_REGION_WITH_PROFILE},
-    # Art. 4.3: no further processing by the parties; the municipality keeps its Wmo file.
-    Stage.STOPPED: {**_MUNICIPALITY, **_REPORTER},
+    Stage.ENDED: {**_CASUSREGISSEUR, **_REPORTER, **_REGION_WITH_PROFILE},
+    # Art. 4.3: no further processing by the parties; the municipality keeps its Wmo file, with the
+    # feedbacks it received (DPIA §10): the consultant keeps reading the profile, nobody else does.
+    Stage.STOPPED: {**_CASUSREGISSEUR, **_REPORTER},
     Stage.CLOSED: {**_MUNICIPALITY, **_REPORTER},
     Stage.ERASED: {**_MUNICIPALITY, **_REPORTER},
 }
