@@ -56,6 +56,7 @@ class Waiting:
     target: LeadTimeTarget
     path: str
     twice_over: bool
+    extra_days: int = 0  # for targets in months: the days past the last whole month
 
     @property
     def step_label(self):
@@ -65,6 +66,9 @@ class Waiting:
     def how_long(self):
         if self.target.unit == Unit.MONTHS:
             waited = ngettext("%(n)s maand", "%(n)s maanden", self.waited) % {"n": self.waited}
+            if self.extra_days:
+                days = ngettext("%(n)s dag", "%(n)s dagen", self.extra_days) % {"n": self.extra_days}
+                waited = _("%(months)s en %(days)s") % {"months": waited, "days": days}
         else:
             waited = ngettext("%(n)s werkdag", "%(n)s werkdagen", self.waited) % {"n": self.waited}
         return _("%(waited)s, doel %(target)s") % {"waited": waited, "target": self.target.amount}
@@ -83,10 +87,11 @@ def cut_off(target, today, times=1):
 
 
 def _waited(target, started_on, today):
+    """(waited, extra days): whole months and the days beyond them, or working days."""
     if target.unit == Unit.MONTHS:
         delta = relativedelta(today, started_on)
-        return delta.years * 12 + delta.months
-    return working_days_between(started_on, today)
+        return delta.years * 12 + delta.months, delta.days
+    return working_days_between(started_on, today), 0
 
 
 def _midnight(day):
@@ -212,6 +217,7 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None)
             reference = str(row["pk"])[:8].upper()
         else:
             reference = row.get("profile__code") or row.get("code")
+        waited, extra_days = _waited(target, started_on, today)
         result.append(
             Waiting(
                 step=step,
@@ -221,7 +227,8 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None)
                 profile_id=row.get("profile_id") or (row["pk"] if "code" in row else None),
                 reference=reference,
                 started_on=started_on,
-                waited=_waited(target, started_on, today),
+                waited=waited,
+                extra_days=extra_days,
                 target=target,
                 path=_path(step, row, corporation_field is not None),
                 twice_over=started_on < twice,

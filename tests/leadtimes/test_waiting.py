@@ -42,7 +42,9 @@ def test_just_over_the_target_shows_for_the_responsible_party_only(step, people)
 
     set_waited(step, referral, amount if step == Step.HOUSED else amount + 1)
     (item,) = listed(responsible, step, referral)
-    if step != Step.HOUSED:
+    if step == Step.HOUSED:
+        assert item.how_long == f"{amount} maanden en 1 dag, doel {amount}"
+    else:
         assert item.how_long == f"{amount + 1} werkdagen, doel {amount}"
     for key in OTHERS:
         assert listed(people[key], step, referral) == [], key
