@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from matching.models import Profile
 from matching.permissions import CHAIR_ROLES, CORPORATION_ROLES, REGISSEUR_ROLES
+from referrals.permissions import CONSULTANT_ROLES
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation, OrganisationKind
 
 from .models import LeadTimeReminder, ReminderKind, Step
-from .waiting import targets, waiting_in_step
+from .waiting import consultant_path, targets, waiting_in_step
 
 REMIND_EVERY = timedelta(days=7)
 
@@ -76,7 +78,28 @@ def remind_lead_times(today=None):
             LeadTimeReminder.objects.filter(step=step, kind=ReminderKind.CHAIR).values_list("referral_id", flat=True)
         )
         step_label = Step(step).label
+        municipalities = {}
+        if step == Step.HOUSED:  # the casusregisseur (own municipality's consultants) is reminded too
+            municipalities = dict(
+                Profile.objects.filter(referral_id__in=[item.referral_id for item in items]).values_list(
+                    "referral_id", "referral__municipality_id"
+                )
+            )
+        intro = _("Een casus staat langer dan de afgesproken doorlooptijd in de stap: %(step)s.") % {"step": step_label}
         for item in items:
+            municipality_id = municipalities.get(item.referral_id)
+            if municipality_id and (item.referral_id, municipality_id) not in recent:
+                _send(
+                    item=item,
+                    kind=ReminderKind.REMINDER,
+                    organisation_ids=[municipality_id],
+                    roles=CONSULTANT_ROLES,
+                    subject=_("Een casus wacht langer dan de doorlooptijd"),
+                    intro=intro,
+                    path=consultant_path(item.referral_id),
+                    today=today,
+                )
+                reminders += 1
             regisseurs = chain_directions.get(item.region_id, [])
             responsible = [item.corporation_id] if item.corporation_id else regisseurs
             due = [pk for pk in responsible if (item.referral_id, pk) not in recent]
@@ -87,8 +110,7 @@ def remind_lead_times(today=None):
                     organisation_ids=due,
                     roles=CORPORATION_ROLES if item.corporation_id else REGISSEUR_ROLES,
                     subject=_("Een casus wacht langer dan de doorlooptijd"),
-                    intro=_("Een casus staat langer dan de afgesproken doorlooptijd in de stap: %(step)s.")
-                    % {"step": step_label},
+                    intro=intro,
                     path=item.path,
                     today=today,
                 )

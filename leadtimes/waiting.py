@@ -9,6 +9,7 @@ pass is counted here.
 Who is responsible:
 - regisseurs of the case's region: submitted without profile, offer without overleg decision,
   housed without evaluation, and each missing feedback to the consultant (DPIA §3);
+- the own municipality's Wmo-consultants (the casusregisseur): housed without evaluation too;
 - each corporation the profile is shared with (its own share only): shared without any answer;
 - the matched corporation: matched without lease date.
 Restricted (AVG art. 18), purged and closed cases wait for nobody.
@@ -110,7 +111,7 @@ def _no_feedback(kind, referral_ref):
     return ~Exists(Feedback.objects.filter(referral=OuterRef(referral_ref), kind=kind))
 
 
-def _rows(step, before, region_id=None, corporation_id=None):
+def _rows(step, before, region_id=None, corporation_id=None, municipality_id=None):
     """(rows, start field) for one step: a single query."""
     cut = _midnight(before)
     if step in (Step.SUBMITTED, Step.FEEDBACK_PRECONDITIONS):
@@ -154,6 +155,8 @@ def _rows(step, before, region_id=None, corporation_id=None):
     profiles = Profile.objects.filter(_case_open("referral__"))
     if region_id is not None:
         profiles = profiles.filter(region_id=region_id)
+    if municipality_id is not None:
+        profiles = profiles.filter(referral__municipality_id=municipality_id)
     fields = ("pk", "code", "referral_id", "region_id")
     if step == Step.OFFER:
         first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
@@ -202,10 +205,20 @@ def _path(step, row, for_corporation):
     return reverse("matching:profile", kwargs={"profile_id": row["pk"]})
 
 
-def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None):
-    """The cases of one step past its target (one query), optionally only a region's or a corporation's."""
+def consultant_path(referral_id):
+    # The consultant (casusregisseur) follows the case on the referral's page.
+    return reverse("referrals:detail", kwargs={"referral_id": referral_id})
+
+
+def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None, municipality_id=None):
+    """The cases of one step past its target (one query), optionally only a region's, a corporation's
+    or (housed without evaluation: the casusregisseur's) a municipality's."""
     rows, start_field, referral_field, corporation_field = _rows(
-        step, cut_off(target, today), region_id=region_id, corporation_id=corporation_id
+        step,
+        cut_off(target, today),
+        region_id=region_id,
+        corporation_id=corporation_id,
+        municipality_id=municipality_id,
     )
     twice = cut_off(target, today, times=2)
     result = []
@@ -230,7 +243,9 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None)
                 waited=waited,
                 extra_days=extra_days,
                 target=target,
-                path=_path(step, row, corporation_field is not None),
+                path=consultant_path(row[referral_field])
+                if municipality_id is not None
+                else _path(step, row, corporation_field is not None),
                 twice_over=started_on < twice,
             )
         )
@@ -240,6 +255,7 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None)
 def worklist_for(user, *, today=None):
     """'Wacht te lang' for the user's own party: a fixed number of queries, whatever the number of cases."""
     from matching.permissions import CORPORATION_ROLES, REGISSEUR_ROLES
+    from referrals.permissions import CONSULTANT_ROLES
 
     organisation = user.organisation if user.is_authenticated else None
     if organisation is None:
@@ -250,6 +266,8 @@ def worklist_for(user, *, today=None):
         steps += [(step, {"region_id": organisation.region_id}) for step in REGISSEUR_STEPS]
     if user.has_role(*CORPORATION_ROLES) and organisation.kind == "corporation":
         steps += [(step, {"corporation_id": organisation.pk}) for step in CORPORATION_STEPS]
+    if user.has_role(*CONSULTANT_ROLES) and organisation.kind == "municipality":
+        steps += [(Step.HOUSED, {"municipality_id": organisation.pk})]
     if not steps:
         return []
     by_step = targets()

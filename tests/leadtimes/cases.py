@@ -57,16 +57,31 @@ SETUP = {
 }
 # Who must see the case in the step, and who never.
 RESPONSIBLE = {
-    Step.SUBMITTED: "noord",
-    Step.FEEDBACK_PRECONDITIONS: "noord",
-    Step.FEEDBACK_PROFILE: "noord",
-    Step.FEEDBACK_PLACEMENT: "noord",
-    Step.OFFER: "noord",
-    Step.HOUSED: "noord",
-    Step.SHARED: "woonwenz",
-    Step.MATCHED: "woonwenz",
+    Step.SUBMITTED: ("noord",),
+    Step.FEEDBACK_PRECONDITIONS: ("noord",),
+    Step.FEEDBACK_PROFILE: ("noord",),
+    Step.FEEDBACK_PLACEMENT: ("noord",),
+    Step.OFFER: ("noord",),
+    Step.HOUSED: ("noord", "venlo"),  # the regisseurs and the casusregisseur (the case's consultant)
+    Step.SHARED: ("woonwenz",),
+    Step.MATCHED: ("woonwenz",),
 }
-OTHERS = ("midden", "proces_midden", "antares", "wonenlimburg", "venlo", "moveoo", "admin", "treasurer")
+EVERYONE = (
+    "noord",
+    "midden",
+    "proces_midden",
+    "woonwenz",
+    "antares",
+    "wonenlimburg",
+    "venlo",
+    "venray",
+    "roermond",
+    "moveoo",
+    "admin",
+    "admin_venlo",
+    "treasurer",
+    "werkgroep_venlo",
+)
 
 
 def set_waited(step, referral, waited):

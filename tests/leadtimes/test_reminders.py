@@ -93,3 +93,18 @@ def test_the_command_runs_the_same_reminders(people, capsys):
     assert "2 herinneringen" in capsys.readouterr().out
     call_command("remind_lead_times")
     assert "0 herinneringen" in capsys.readouterr().out
+
+
+def test_housed_without_evaluation_reminds_the_regisseurs_and_the_casusregisseur(people):
+    referral = SETUP[Step.HOUSED](people)
+    set_waited(Step.HOUSED, referral, 6)
+    before = lead_time_messages().count()
+    remind_lead_times()
+    sent = list(lead_time_messages()[before:])
+    to_consultant = [m for m in sent if people["venlo"].pk in m.recipient_ids]
+    to_regisseur = [m for m in sent if people["noord"].pk in m.recipient_ids]
+    assert [m.path for m in to_consultant] == [f"/aanmeldingen/{referral.pk}/"]
+    assert f"/profielen/{referral.profile.pk}/" in [m.path for m in to_regisseur]
+    assert not [m for m in sent if people["venray"].pk in m.recipient_ids]
+    remind_lead_times()
+    assert lead_time_messages().count() == before + len(sent)

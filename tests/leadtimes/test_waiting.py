@@ -8,7 +8,7 @@ from leadtimes.waiting import worklist_for
 from referrals import services as referral_services
 from referrals.models import FeedbackKind
 
-from .cases import OTHERS, RESPONSIBLE, SETUP, set_waited
+from .cases import EVERYONE, RESPONSIBLE, SETUP, set_waited
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +35,19 @@ def test_the_defaults_are_loaded():
 def test_just_over_the_target_shows_for_the_responsible_party_only(step, people):
     referral = SETUP[step](people)
     amount = target(step).amount
-    responsible = people[RESPONSIBLE[step]]
 
     set_waited(step, referral, amount - 1 if step == Step.HOUSED else amount)
-    assert listed(responsible, step, referral) == [], "at the target it does not wait too long yet"
+    for key in EVERYONE:
+        assert listed(people[key], step, referral) == [], "at the target it does not wait too long yet"
 
     set_waited(step, referral, amount if step == Step.HOUSED else amount + 1)
-    (item,) = listed(responsible, step, referral)
-    if step == Step.HOUSED:
-        assert item.how_long == f"{amount} maanden en 1 dag, doel {amount}"
-    else:
-        assert item.how_long == f"{amount + 1} werkdagen, doel {amount}"
-    for key in OTHERS:
+    for key in RESPONSIBLE[step]:
+        (item,) = listed(people[key], step, referral)
+        if step == Step.HOUSED:
+            assert item.how_long == f"{amount} maanden en 1 dag, doel {amount}"
+        else:
+            assert item.how_long == f"{amount + 1} werkdagen, doel {amount}"
+    for key in set(EVERYONE) - set(RESPONSIBLE[step]):
         assert listed(people[key], step, referral) == [], key
 
 
@@ -133,3 +134,10 @@ def test_the_operator_administrator_edits_targets_in_beheer(people, signed_in, c
 
     signed_in(people["admin_venlo"])  # a municipality's administrator may not
     assert client.get(url).status_code in (302, 403, 404)
+
+
+def test_the_casusregisseur_is_sent_to_the_referral_page(people):
+    referral = SETUP[Step.HOUSED](people)
+    set_waited(Step.HOUSED, referral, 6)
+    (item,) = listed(people["venlo"], Step.HOUSED, referral)
+    assert item.path == reverse("referrals:detail", kwargs={"referral_id": referral.pk})
