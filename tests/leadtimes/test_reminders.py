@@ -108,3 +108,13 @@ def test_housed_without_evaluation_reminds_the_regisseurs_and_the_casusregisseur
     assert not [m for m in sent if people["venray"].pk in m.recipient_ids]
     remind_lead_times()
     assert lead_time_messages().count() == before + len(sent)
+
+
+def test_the_reminders_run_daily():
+    from django.conf import settings
+
+    from woonkans.celery import app
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "leadtimes.tasks.remind_lead_times")
+    assert entry["schedule"].hour == {7}
+    assert "leadtimes.tasks.remind_lead_times" in app.tasks
