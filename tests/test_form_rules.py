@@ -37,7 +37,7 @@ from .referrals.conftest import PDF
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("woonkans", "referrals", "matching", "guarantee_fund", "monitoring", "subject_rights")
+PROJECT_APPS = ("woonkans", "referrals", "matching", "guarantee_fund", "monitoring", "subject_rights", "leadtimes")
 
 
 def project_models():
@@ -609,7 +609,32 @@ def save_a_stale_profile(people):
     return profile.versions.filter(version=stale + 1).count()
 
 
+def _remind_a_waiting_case_twice(people, waited, step, kind):
+    from leadtimes.models import LeadTimeReminder
+    from leadtimes.tasks import remind_lead_times
+
+    from .leadtimes.cases import SETUP, set_waited
+
+    referral = SETUP[step](people)
+    set_waited(step, referral, waited)
+    for _run in range(2):
+        remind_lead_times()
+    return LeadTimeReminder.objects.filter(
+        referral=referral, step=step, kind=kind, organisation=people["noord"].organisation
+    ).count()
+
+
+def remind_twice_a_day(people):
+    return _remind_a_waiting_case_twice(people, 11, "submitted", "reminder")
+
+
+def tell_the_chair_twice(people):
+    return _remind_a_waiting_case_twice(people, 21, "submitted", "chair")
+
+
 UNIQUE = {
+    ("leadtimes.leadtimereminder", "one_lead_time_reminder_a_day"): remind_twice_a_day,
+    ("leadtimes.leadtimereminder", "chair_told_once_per_step"): tell_the_chair_twice,
     ("parties.housingstock", "unique_stock_per_municipality"): "admin: the ModelForm's validate_unique (tested below)",
     (
         "accounts.roleassignment",
@@ -675,6 +700,7 @@ POSITIVE_FIELDS = {
     ("matching.profileversion", "version"): "service: copied from the profile",
     ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",
     ("notifications.outboxmessage", "attempts"): "service: counted up from 0 by the outbox delivery",
+    ("leadtimes.leadtimetarget", "amount"): "admin",
 }
 POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 

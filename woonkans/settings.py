@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "guarantee_fund",
     "monitoring",
     "subject_rights",
+    "leadtimes",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "deactivate-inactive-accounts": {
         "task": "woonkans.accounts.tasks.deactivate_inactive_accounts",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # Cases past their step's target lead time: link-only reminders, the chair at twice the target.
+    "remind-lead-times": {
+        "task": "leadtimes.tasks.remind_lead_times",
+        "schedule": crontab(hour=7, minute=10),
     },
     # Every case's grants against the disclosure policy; drift is repaired and logged by case id.
     "check-disclosure": {

@@ -80,7 +80,12 @@ def test_groups_follow_organisation_and_roles(make_user):
 def test_administrator_permissions_never_reach_case_data():
     group_permissions = Permission.objects.filter(group__name=role_group_name(Role.ADMINISTRATOR))
     apps = set(group_permissions.values_list("content_type__app_label", flat=True))
-    assert apps <= {"parties", "accounts", "otp_totp", "otp_static", "axes"}
+    assert apps <= {"parties", "accounts", "otp_totp", "otp_static", "axes", "leadtimes"}
+    # Of the lead times only the targets (programme data), never the per-case reminder rows.
+    assert set(group_permissions.filter(content_type__app_label="leadtimes").values_list("codename", flat=True)) == {
+        "view_leadtimetarget",
+        "change_leadtimetarget",
+    }
     assert not group_permissions.filter(
         content_type__app_label__in=["referrals", "matching", "guarantee_fund", "monitoring", "privacy", "audit"]
     ).exists()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from guarantee_fund import services as fund_services
 from guarantee_fund.models import Contribution, ContributionRound, LedgerEntry
+from leadtimes.models import LeadTimeTarget
 from matching import services as matching_services
 from referrals import services as referral_services
 from subject_rights import services as subject_services
@@ -331,5 +332,6 @@ def _admin_objects(users):
         "parties_housingstock": HousingStock.objects.order_by("pk").first().pk,
         "parties_organisation": municipality.pk,
         "parties_region": Region.objects.order_by("pk").first().pk,
+        "leadtimes_leadtimetarget": LeadTimeTarget.objects.order_by("pk").first().pk,
         "view_on_site": (ContentType.objects.get_for_model(Organisation).pk, municipality.pk),
     }

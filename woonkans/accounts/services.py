@@ -20,6 +20,8 @@ ADMINISTRATOR_PERMISSIONS = {
     ("otp_totp", "totpdevice"): ("delete",),
     ("otp_static", "staticdevice"): ("delete",),
     ("axes", "accessattempt"): ("view", "delete"),
+    # The target lead times per step (operator only, see admin_scope).
+    ("leadtimes", "leadtimetarget"): ("view", "change"),
 }
 
 

@@ -12,7 +12,7 @@ from two_factor import views as two_factor_views
 
 from .forms import LoggingAcceptanceForm
 from .services import accept_logging_notice
-from .workbench import panels_for
+from .workbench import panels_for, worklist_for
 
 TOKEN_ERRORS = {
     "token_required": _("Vul de verificatiecode in."),
@@ -112,7 +112,8 @@ def session_keepalive(request):
 
 
 def home(request):
-    return render(request, "accounts/home.html", {"panels": panels_for(request.user)})
+    context = {"panels": panels_for(request.user), "waiting": worklist_for(request.user)}
+    return render(request, "accounts/home.html", context)
 
 
 def lockout_response(request, original_response=None, credentials=None):

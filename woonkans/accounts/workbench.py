@@ -93,3 +93,10 @@ def panels_for(user):
         links = ROLE_LINKS[role]() if role in ROLE_LINKS else []
         panels.append({"role": role, "title": title, "description": description, "links": links})
     return panels
+
+
+def worklist_for(user):
+    """Cases of the user's own party past their step's target lead time (leadtimes.waiting)."""
+    from leadtimes.waiting import worklist_for as waiting_for
+
+    return waiting_for(user)

@@ -1,0 +1,278 @@
+"""Which cases wait longer than their step's target, computed from the case data itself.
+
+Each step is ONE query (Exists / Subquery annotations, `.values()` rows), whatever the number of
+cases: the start of a step is derived from the timestamps the route already writes (submitted_at,
+the share's shared_at, the first offer, matched_at, housed_on and the last evaluation). The filter
+"started before the cut-off date" is done in the database; only the waited time of the rows that
+pass is counted here.
+
+Who is responsible:
+- regisseurs of the case's region: submitted without profile, offer without overleg decision,
+  housed without evaluation, and each missing feedback to the consultant (DPIA §3);
+- the own municipality's Wmo-consultants (the casusregisseur): housed without evaluation too;
+- each corporation the profile is shared with (its own share only): shared without any answer;
+- the matched corporation: matched without lease date.
+Restricted (AVG art. 18), purged and closed cases wait for nobody.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from matching.models import AgendaItem, AgendaItemKind, Evaluation, Match, Offer, Profile, ProfileShare, ProfileStatus
+from referrals.models import Feedback, FeedbackKind, Referral
+from referrals.workflow import Status
+
+from .models import LeadTimeTarget, Step, Unit
+from .workdays import nth_working_day_back, working_days_between
+
+REGISSEUR_STEPS = (
+    Step.SUBMITTED,
+    Step.OFFER,
+    Step.HOUSED,
+    Step.FEEDBACK_PRECONDITIONS,
+    Step.FEEDBACK_PROFILE,
+    Step.FEEDBACK_PLACEMENT,
+)
+CORPORATION_STEPS = (Step.SHARED, Step.MATCHED)
+OPEN_PROFILE = (ProfileStatus.SHARED, ProfileStatus.MATCHED, ProfileStatus.HOUSED)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    step: str
+    referral_id: object
+    region_id: int
+    corporation_id: int | None  # the responsible corporation; None: the region's regisseurs
+    profile_id: object
+    reference: str  # the profile's code or the referral's short reference: no personal data
+    started_on: datetime.date
+    waited: int
+    target: LeadTimeTarget
+    path: str
+    twice_over: bool
+    extra_days: int = 0  # for targets in months: the days past the last whole month
+
+    @property
+    def step_label(self):
+        return Step(self.step).label
+
+    @property
+    def how_long(self):
+        if self.target.unit == Unit.MONTHS:
+            waited = ngettext("%(n)s maand", "%(n)s maanden", self.waited) % {"n": self.waited}
+            if self.extra_days:
+                days = ngettext("%(n)s dag", "%(n)s dagen", self.extra_days) % {"n": self.extra_days}
+                waited = _("%(months)s en %(days)s") % {"months": waited, "days": days}
+        else:
+            waited = ngettext("%(n)s werkdag", "%(n)s werkdagen", self.waited) % {"n": self.waited}
+        return _("%(waited)s, doel %(target)s") % {"waited": waited, "target": self.target.amount}
+
+
+def targets():
+    """The targets per step (one query); a step whose row was removed has no target and is skipped."""
+    return {target.step: target for target in LeadTimeTarget.objects.all()}
+
+
+def cut_off(target, today, times=1):
+    """Starts strictly before this date have waited longer than `times` the target."""
+    if target.unit == Unit.MONTHS:
+        return today - relativedelta(months=target.amount * times)
+    return nth_working_day_back(today, target.amount * times + 1)
+
+
+def _waited(target, started_on, today):
+    """(waited, extra days): whole months and the days beyond them, or working days."""
+    if target.unit == Unit.MONTHS:
+        delta = relativedelta(today, started_on)
+        return delta.years * 12 + delta.months, delta.days
+    return working_days_between(started_on, today), 0
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _day(value):
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def _case_open(prefix=""):
+    return Q(**{f"{prefix}restricted_at__isnull": True, f"{prefix}purged_at__isnull": True})
+
+
+def _no_feedback(kind, referral_ref):
+    return ~Exists(Feedback.objects.filter(referral=OuterRef(referral_ref), kind=kind))
+
+
+def _rows(step, before, region_id=None, corporation_id=None, municipality_id=None):
+    """(rows, start field) for one step: a single query."""
+    cut = _midnight(before)
+    if step in (Step.SUBMITTED, Step.FEEDBACK_PRECONDITIONS):
+        rows = Referral.objects.filter(_case_open(), submitted_at__lt=cut, closed_at__isnull=True)
+        if step == Step.SUBMITTED:
+            rows = rows.filter(status=Status.SUBMITTED).filter(~Exists(Profile.objects.filter(referral=OuterRef("pk"))))
+        else:
+            rows = rows.filter(_no_feedback(FeedbackKind.PRECONDITIONS, "pk"))
+        if region_id is not None:
+            rows = rows.filter(region_id=region_id)
+        return rows.values("pk", "region_id", "submitted_at"), "submitted_at", "pk", None
+
+    if step == Step.SHARED:
+        answered = ProfileShare.objects.filter(profile=OuterRef("profile"), responded_at__isnull=False)
+        rows = ProfileShare.objects.filter(
+            _case_open("profile__referral__"),
+            profile__status=ProfileStatus.SHARED,
+            revoked_at__isnull=True,
+            placed_elsewhere=False,
+            responded_at__isnull=True,
+            shared_at__lt=cut,
+        ).filter(~Exists(answered))
+        if corporation_id is not None:
+            rows = rows.filter(corporation_id=corporation_id)
+        fields = ("profile_id", "profile__code", "profile__referral_id", "profile__region_id", "corporation_id")
+        return rows.values(*fields, "shared_at"), "shared_at", "profile__referral_id", "corporation_id"
+
+    if step == Step.MATCHED:
+        rows = Match.objects.filter(
+            _case_open("profile__referral__"),
+            profile__status=ProfileStatus.MATCHED,
+            lease_signed_on__isnull=True,
+            ended_on__isnull=True,
+            matched_at__lt=cut,
+        )
+        if corporation_id is not None:
+            rows = rows.filter(corporation_id=corporation_id)
+        fields = ("profile_id", "profile__code", "profile__referral_id", "profile__region_id", "corporation_id")
+        return rows.values(*fields, "matched_at"), "matched_at", "profile__referral_id", "corporation_id"
+
+    profiles = Profile.objects.filter(_case_open("referral__"))
+    if region_id is not None:
+        profiles = profiles.filter(region_id=region_id)
+    if municipality_id is not None:
+        profiles = profiles.filter(referral__municipality_id=municipality_id)
+    fields = ("pk", "code", "referral_id", "region_id")
+    if step == Step.OFFER:
+        first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
+        decided = AgendaItem.objects.filter(
+            profile=OuterRef("pk"), decided=True, kind__in=(AgendaItemKind.OFFER, AgendaItemKind.PROFILE)
+        )
+        rows = (
+            profiles.filter(status=ProfileStatus.SHARED)
+            .annotate(offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1]))
+            .filter(offered_at__lt=cut)
+            .filter(~Exists(decided))
+        )
+        return rows.values(*fields, "offered_at"), "offered_at", "referral_id", None
+    if step == Step.HOUSED:
+        last = Evaluation.objects.filter(profile=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        rows = (
+            profiles.filter(status=ProfileStatus.HOUSED, housed_on__lt=before)
+            .annotate(last_evaluation=Subquery(last))
+            .filter(Q(last_evaluation__isnull=True) | Q(last_evaluation__lt=before))
+        )
+        return rows.values(*fields, "housed_on", "last_evaluation"), "housed_on", "referral_id", None
+    if step == Step.FEEDBACK_PROFILE:
+        rows = profiles.filter(status__in=OPEN_PROFILE, shared_at__lt=cut).filter(
+            _no_feedback(FeedbackKind.PROFILE, "referral")
+        )
+        return rows.values(*fields, "shared_at"), "shared_at", "referral_id", None
+    if step == Step.FEEDBACK_PLACEMENT:
+        rows = profiles.filter(
+            status__in=(ProfileStatus.MATCHED, ProfileStatus.HOUSED), match__matched_at__lt=cut
+        ).filter(_no_feedback(FeedbackKind.PLACEMENT, "referral"))
+        return rows.values(*fields, "match__matched_at"), "match__matched_at", "referral_id", None
+    raise ValueError(step)
+
+
+def _path(step, row, for_corporation):
+    if step in (Step.SUBMITTED,):
+        return reverse("referrals:detail", kwargs={"referral_id": row["pk"]})
+    if step.startswith("feedback_"):
+        referral_id = row.get("referral_id", row.get("pk"))
+        return reverse("referrals:feedback", kwargs={"referral_id": referral_id})
+    if step == Step.SHARED:
+        return reverse("matching:corporation_profile", kwargs={"profile_id": row["profile_id"]})
+    if step == Step.MATCHED:
+        name = "matching:trajectory" if for_corporation else "matching:profile"
+        return reverse(name, kwargs={"profile_id": row["profile_id"]})
+    return reverse("matching:profile", kwargs={"profile_id": row["pk"]})
+
+
+def consultant_path(referral_id):
+    # The consultant (casusregisseur) follows the case on the referral's page.
+    return reverse("referrals:detail", kwargs={"referral_id": referral_id})
+
+
+def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None, municipality_id=None):
+    """The cases of one step past its target (one query), optionally only a region's, a corporation's
+    or (housed without evaluation: the casusregisseur's) a municipality's."""
+    rows, start_field, referral_field, corporation_field = _rows(
+        step,
+        cut_off(target, today),
+        region_id=region_id,
+        corporation_id=corporation_id,
+        municipality_id=municipality_id,
+    )
+    twice = cut_off(target, today, times=2)
+    result = []
+    for row in rows:
+        started_on = _day(row[start_field])
+        if step == Step.HOUSED and row["last_evaluation"]:
+            started_on = max(started_on, row["last_evaluation"])
+        if step in (Step.SUBMITTED, Step.FEEDBACK_PRECONDITIONS):
+            reference = str(row["pk"])[:8].upper()
+        else:
+            reference = row.get("profile__code") or row.get("code")
+        waited, extra_days = _waited(target, started_on, today)
+        result.append(
+            Waiting(
+                step=step,
+                referral_id=row[referral_field],
+                region_id=row.get("region_id") or row.get("profile__region_id"),
+                corporation_id=row[corporation_field] if corporation_field else None,
+                profile_id=row.get("profile_id") or (row["pk"] if "code" in row else None),
+                reference=reference,
+                started_on=started_on,
+                waited=waited,
+                extra_days=extra_days,
+                target=target,
+                path=consultant_path(row[referral_field])
+                if municipality_id is not None
+                else _path(step, row, corporation_field is not None),
+                twice_over=started_on < twice,
+            )
+        )
+    return result
+
+
+def worklist_for(user, *, today=None):
+    """'Wacht te lang' for the user's own party: a fixed number of queries, whatever the number of cases."""
+    from matching.permissions import CORPORATION_ROLES, REGISSEUR_ROLES
+    from referrals.permissions import CONSULTANT_ROLES
+
+    organisation = user.organisation if user.is_authenticated else None
+    if organisation is None:
+        return []
+    today = today or timezone.localdate()
+    steps = []
+    if user.has_role(*REGISSEUR_ROLES) and organisation.kind == "chain_direction" and organisation.region_id:
+        steps += [(step, {"region_id": organisation.region_id}) for step in REGISSEUR_STEPS]
+    if user.has_role(*CORPORATION_ROLES) and organisation.kind == "corporation":
+        steps += [(step, {"corporation_id": organisation.pk}) for step in CORPORATION_STEPS]
+    if user.has_role(*CONSULTANT_ROLES) and organisation.kind == "municipality":
+        steps += [(Step.HOUSED, {"municipality_id": organisation.pk})]
+    if not steps:
+        return []
+    by_step = targets()
+    items = []
+    for step, scope in steps:
+        if step in by_step:
+            items += waiting_in_step(step, by_step[step], today=today, **scope)
+    return sorted(items, key=lambda item: item.started_on)

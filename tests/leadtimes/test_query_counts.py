@@ -1,0 +1,63 @@
+"""The worklist costs a fixed number of queries, whatever the number of waiting cases."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import Profile, ProfileShare, ProfileStatus
+from referrals.models import Referral
+from referrals.workflow import Status
+
+from ..matching.conftest import org
+
+pytestmark = pytest.mark.django_db
+
+# The whole home page (session, user, roles, second factor, one query per step), measured equal
+# for 5 and 50 cases: 15 for a regisseur, 11 for a corporation.
+MAX_QUERIES = 15
+
+
+def many_waiting(people, n):
+    long_ago = timezone.now() - datetime.timedelta(days=120)
+    venlo, regisseur = org("Gemeente Venlo"), people["noord"]
+    referrals = Referral.objects.bulk_create(
+        Referral(
+            municipality=venlo,
+            region=venlo.region,
+            status=Status.SUBMITTED,
+            created_by=people["venlo"],
+            submitted_at=long_ago,
+        )
+        for _ in range(n)
+    )
+    profiles = Profile.objects.bulk_create(
+        Profile(
+            referral=referral,
+            code=f"WK-N-T{index:05d}",
+            region=venlo.region,
+            regisseur=regisseur,
+            status=ProfileStatus.SHARED,
+            shared_at=long_ago,
+        )
+        for index, referral in enumerate(referrals[: n // 2])
+    )
+    ProfileShare.objects.bulk_create(
+        ProfileShare(profile=profile, corporation=org("Woonwenz"), shared_by=regisseur, shared_at=long_ago)
+        for profile in profiles
+    )
+    return referrals
+
+
+@pytest.mark.parametrize("n", [5, 50])
+@pytest.mark.parametrize("who", ["noord", "woonwenz"])
+def test_the_worklist_does_not_grow_with_the_cases(n, who, people, signed_in, client, django_assert_max_num_queries):
+    many_waiting(people, n)
+    signed_in(people[who])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = client.get(reverse("home")).content.decode()
+    # Corporation: its shares without an answer. Regisseur: half without a profile, all without
+    # feedback 1, the shared half without feedback 2.
+    expected = n // 2 if who == "woonwenz" else n - n // 2 + n + n // 2
+    assert page.count('<tr class="utrecht-table__row">') - 1 == expected  # minus the header row
