@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +31,12 @@ from .models import CredentialResetRequest, RoleRequestStatus, User
 from .reviews import end_sessions
 from .user_services import (
     CREDENTIAL_REFUSAL,
-    FOUR_EYES_REFUSAL,
+    MOVED_ON,
     SELF_REFUSAL,
+    check_second_administrator,
     manages_users,
     may_manage,
+    record_decision,
 )
 from .user_services import credentials_need_second_approval as needs_second_approval
 
@@ -185,17 +186,12 @@ def _decide(*, actor, credential_request, approve):
         .select_related("user")
         .get(pk=credential_request.pk)
     )
-    if credential_request.status != RoleRequestStatus.PENDING:
-        raise ValidationError(_("Over deze aanvraag is al besloten."))
-    if actor.pk == credential_request.requested_by_id:
-        raise ValidationError(FOUR_EYES_REFUSAL)
-    if actor.pk == credential_request.user_id:
-        raise ValidationError(SELF_REFUSAL)
-    if not may_manage(actor, credential_request.organisation_id):
-        raise PermissionDenied
+    check_second_administrator(
+        actor=actor, four_eyes_request=credential_request, already=_("Over deze aanvraag is al besloten.")
+    )
     user = User.objects.select_for_update(of=("self",)).get(pk=credential_request.user_id)
     if approve and user.organisation_id != credential_request.organisation_id:
-        raise ValidationError(_("De gebruiker hoort inmiddels bij een andere organisatie; deze aanvraag is vervallen."))
+        raise ValidationError(MOVED_ON)
     if approve:
         # Checked again: the address or name may have been taken since the request.
         _clean_request(
@@ -204,10 +200,7 @@ def _decide(*, actor, credential_request, approve):
             new_email=credential_request.new_email,
             new_username=credential_request.new_username,
         )
-    credential_request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.REFUSED
-    credential_request.decided_by = actor
-    credential_request.decided_at = timezone.now()
-    credential_request.save(update_fields=["status", "decided_by", "decided_at"])
+    record_decision(actor=actor, four_eyes_request=credential_request, approve=approve)
     log_access(
         user=actor,
         action=AccessAction.UPDATE,

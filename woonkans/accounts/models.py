@@ -94,18 +94,9 @@ class RoleRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Vervallen")
 
 
-class RoleGrantRequest(models.Model):
-    """A role asked for outside the asking administrator's own organisation (four eyes).
+class FourEyesRequest(models.Model):
+    """What every four-eyes request records: who asked when, and which second administrator decided."""
 
-    The role takes effect (a RoleAssignment is made) only when a second administrator approves.
-    The database itself refuses a request decided by the one who made it, or by the user it is for.
-    """
-
-    user = models.ForeignKey(User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="role_requests")
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
-    )
-    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING
     )
@@ -117,6 +108,23 @@ class RoleGrantRequest(models.Model):
         User, verbose_name=_("besloten door"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RoleGrantRequest(FourEyesRequest):
+    """A role asked for outside the asking administrator's own organisation (four eyes).
+
+    The role takes effect (a RoleAssignment is made) only when a second administrator approves.
+    The database itself refuses a request decided by the one who made it, or by the user it is for.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("gebruiker"), on_delete=models.CASCADE, related_name="role_requests")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("rol"), max_length=32, choices=Role.choices)
 
     class Meta:
         ordering = ["-requested_at"]
@@ -238,7 +246,7 @@ class AccessReviewItem(models.Model):
         return [Role(code).label for code in codes]
 
 
-class CredentialResetRequest(models.Model):
+class CredentialResetRequest(FourEyesRequest):
     """A change to how someone signs in, asked for by an administrator of another organisation (four eyes).
 
     Asked: reset the login (the password becomes unusable, every second factor is deleted, the user
@@ -257,17 +265,6 @@ class CredentialResetRequest(models.Model):
     reset_login = models.BooleanField(_("wachtwoord en tweede factor herstellen"), default=False)
     new_email = models.EmailField(_("nieuw e-mailadres"), blank=True)
     new_username = models.CharField(_("nieuwe gebruikersnaam"), max_length=150, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING
-    )
-    requested_by = models.ForeignKey(
-        User, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        User, verbose_name=_("besloten door"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

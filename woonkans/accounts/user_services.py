@@ -225,27 +225,42 @@ def revoke_role(*, actor, assignment):
     assignment.delete()
 
 
+MOVED_ON = _("De gebruiker hoort inmiddels bij een andere organisatie; deze aanvraag is vervallen.")
+
+
+def check_second_administrator(*, actor, four_eyes_request, already):
+    """Who may decide a four-eyes request: an administrator managing its organisation, neither the
+    one who asked nor the user it is about; and only once."""
+    if four_eyes_request.status != RoleRequestStatus.PENDING:
+        raise ValidationError(already)
+    if actor.pk == four_eyes_request.requested_by_id:
+        raise ValidationError(FOUR_EYES_REFUSAL)
+    if actor.pk == four_eyes_request.user_id:
+        raise ValidationError(SELF_REFUSAL)
+    if not may_manage(actor, four_eyes_request.organisation_id):
+        raise PermissionDenied
+
+
+def record_decision(*, actor, four_eyes_request, approve):
+    four_eyes_request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.REFUSED
+    four_eyes_request.decided_by = actor
+    four_eyes_request.decided_at = timezone.now()
+    four_eyes_request.save(update_fields=["status", "decided_by", "decided_at"])
+
+
 def _decide(*, actor, grant_request, approve):
     grant_request = (
         RoleGrantRequest.objects.select_for_update(of=("self",))
         .select_related("user", "organisation")
         .get(pk=grant_request.pk)
     )
-    if grant_request.status != RoleRequestStatus.PENDING:
-        raise ValidationError(_("Over deze rolaanvraag is al besloten."))
-    if actor.pk == grant_request.requested_by_id:
-        raise ValidationError(FOUR_EYES_REFUSAL)
-    if actor.pk == grant_request.user_id:
-        raise ValidationError(SELF_REFUSAL)
-    if not may_manage(actor, grant_request.organisation_id):
-        raise PermissionDenied
+    check_second_administrator(
+        actor=actor, four_eyes_request=grant_request, already=_("Over deze rolaanvraag is al besloten.")
+    )
     user = grant_request.user
     if approve and user.organisation_id != grant_request.organisation_id:
-        raise ValidationError(_("De gebruiker hoort inmiddels bij een andere organisatie; deze aanvraag is vervallen."))
-    grant_request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.REFUSED
-    grant_request.decided_by = actor
-    grant_request.decided_at = timezone.now()
-    grant_request.save(update_fields=["status", "decided_by", "decided_at"])
+        raise ValidationError(MOVED_ON)
+    record_decision(actor=actor, four_eyes_request=grant_request, approve=approve)
     if approve:
         RoleAssignment.objects.get_or_create(user=user, role=grant_request.role)
     log_access(
