@@ -15,8 +15,6 @@ from woonkans.state import GuardedStatus
 from ..workflow import COARSE, Status
 
 ELIGIBLE_RETENTION_YEARS = 15
-
-
 NOT_ELIGIBLE_RETENTION_YEARS = 5
 
 

@@ -12,8 +12,6 @@ from ..models import Referral, ReferralEvent
 from ..workflow import EDITABLE, TransitionNotAllowed, move
 
 PRIVACY_STATEMENT_VERSION = "2026-11"
-
-
 BSN_INDEX_PURPOSE = "bsn"
 
 
