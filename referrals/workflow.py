@@ -1,6 +1,6 @@
 """The referral's status and every allowed change of it, in one table (as Signalen does).
 
-Each transition is carried out by one service in services.py, which checks this
+Each transition is carried out by one service in services/, which checks this
 table under a row lock, writes the timeline event and changes the grants.
 """
 

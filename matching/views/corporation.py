@@ -13,7 +13,7 @@ from .. import selectors, services
 from ..forms import MessageForm, ResponseForm
 from ..models import AgeBand, ShareResponse
 from ..permissions import CORPORATION_ROLES
-from .regisseur import _profile_pdf
+from .regisseur.profiles import _profile_pdf
 
 PAGE_SIZE = 25
 

@@ -101,7 +101,8 @@ def test_autosave_while_the_submission_is_being_written(database_file, people, m
         autosave_answered.wait(timeout=2)
         return checks(*args, **kwargs)
 
-    monkeypatch.setattr(services, "submission_problems", checks_then_pause)
+    # submit_referral looks the check up in its own module.
+    monkeypatch.setattr(services.submission, "submission_problems", checks_then_pause)
 
     def autosave():
         assert submission_has_read.wait(timeout=WAIT)

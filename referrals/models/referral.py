@@ -1,0 +1,113 @@
+"""The case itself, and the per-object permission tables its grants are written to."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from woonkans.parties.models import Organisation, Region
+from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
+from woonkans.state import GuardedStatus
+
+from ..workflow import COARSE, Status
+
+ELIGIBLE_RETENTION_YEARS = 15
+NOT_ELIGIBLE_RETENTION_YEARS = 5
+
+
+class Referral(GuardedStatus, models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("gemeente")
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("regio"))
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.REPORTED)
+    reported_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("gemeld door"),
+    )
+    reported_with_mandate = models.BooleanField(_("gemeld met mandaat van de inwoner"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    research_started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(_("reden"), blank=True)
+    eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
+    eligibility_checked_at = models.DateTimeField(null=True, blank=True)
+    exception_granted = models.BooleanField(default=False)
+    # DPIA §10: a legal hold (litigation, a supervisor's inquiry) stops the retention purge.
+    legal_hold = models.BooleanField(_("juridische bewaarplicht (niet opschonen)"), default=False)
+    # GDPR art. 18: while set, the case is read-only and its shares are paused (subject_rights).
+    restricted_at = models.DateTimeField(_("verwerking beperkt sinds"), null=True, blank=True, editable=False)
+    # Set by woonkans.privacy.retention.purge_case: the personal data of this case is gone.
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The case points at its anonymous monitoring fact; nothing points back (monitoring.models).
+    fact = models.OneToOneField(
+        "monitoring.CaseFact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    personal_data = PersonalData.of(
+        free_text="closed_reason",
+        case="municipality region reported_by reported_with_mandate eligible legal_hold restricted_at",
+        fields={
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
+            "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
+            "research_started_at": PersonalField(Category.CASE, label=_("onderzoek gestart op")),
+            "submitted_at": PersonalField(Category.CASE, label=_("aangemeld op")),
+            "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
+            "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
+            "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
+            "purged_at": PersonalField(Category.CASE, label=_("persoonsgegevens verwijderd op")),
+        },
+        not_personal="id created_by fact",
+        on_purge=OnPurge.BLANK,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        permissions = [
+            ("view_report_status", "Can see the coarse status of a report it made"),
+            ("view_identity", "Can see the resident's identity and lease documents (matched corporation)"),
+            ("view_contact", "Can see the resident's name and contact data (linked care provider)"),
+        ]
+        indexes = [models.Index(fields=["municipality", "status", "-created_at"])]
+
+    def __str__(self):
+        return f"Aanmelding {self.short_reference}"
+
+    @property
+    def short_reference(self):
+        return str(self.id)[:8].upper()
+
+    @property
+    def coarse_status(self):
+        return COARSE[Status(self.status)]
+
+    @property
+    def retention_years(self):
+        """DPIA §10: 15 years when the resident was eligible, 5 when not."""
+        return ELIGIBLE_RETENTION_YEARS if self.eligible else NOT_ELIGIBLE_RETENTION_YEARS
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+    personal_data = PersonalData.none()
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+    personal_data = PersonalData.none()
