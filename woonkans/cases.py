@@ -9,6 +9,10 @@ ids and plain values, never model instances, so the asking app does not lean on 
   case (``link_fact``); nothing on the fact points back.
 - The guarantee fund needs to know about an ended trajectory (``trajectory``, ``read_trajectory``
   for a user's page): whose it was, how it ended, and whether a claim may follow.
+- The Woonkans-overleg (matching) asks the fund which claims await the overleg
+  (``claims_for_agenda``): a filed claim is always discussed first (Bijlage 3 §3) and a deviation
+  (art. 7.9) needs the consent of those present. Matching answers with the events
+  ``ClaimDiscussed`` and ``ClaimDeviationVoted`` (woonkans.events), to which the fund subscribes.
 """
 
 import dataclasses
@@ -19,6 +23,7 @@ _MONITORING_FACTS = []  # provider(referral_id) -> {name: plain value}
 _FACT_LINKS = []  # linker(referral_id, fact_id) -> bool (linked now)
 _TRAJECTORIES = []  # provider(profile_id or None) -> [Trajectory]
 _TRAJECTORY_READERS = []  # reader(*, user, profile_id) -> Trajectory, or Http404 with a logged denial
+_CLAIMS_FOR_AGENDA = []  # provider(region_id) -> [ClaimForAgenda]
 
 
 def _register(registry, provider):
@@ -40,6 +45,10 @@ def register_trajectories(provider):
 
 def register_trajectory_reader(reader):
     _register(_TRAJECTORY_READERS, reader)
+
+
+def register_claims_for_agenda(provider):
+    _register(_CLAIMS_FOR_AGENDA, provider)
 
 
 def monitoring_facts(referral_id):
@@ -91,3 +100,26 @@ def read_trajectory(*, user, profile_id):
     Http404 (denial logged) for anyone else."""
     (reader,) = _TRAJECTORY_READERS
     return reader(user=user, profile_id=profile_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimForAgenda:
+    """A claim the overleg may put on its agenda: one awaiting discussion, or a deviation awaiting its vote."""
+
+    claim_id: uuid.UUID
+    profile_id: uuid.UUID
+    code: str
+    filed_on: datetime.date | None
+    claimed_cents: int
+    # "discussion": filed and not yet discussed; "deviation": a deviation (art. 7.9) awaits its vote.
+    purpose: str
+    deviation_id: int | None = None
+    summary: str = ""  # Dutch, plain: e.g. which rules a deviation would lift
+
+
+def claims_for_agenda(region_id):
+    """The region's claims awaiting the overleg (discussion or a deviation vote), from the fund."""
+    found = []
+    for provider in _CLAIMS_FOR_AGENDA:
+        found.extend(provider(region_id))
+    return found

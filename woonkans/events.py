@@ -48,6 +48,45 @@ class ClaimFiled(DomainEvent):
     code: str  # the case's pseudonymous code, as the overleg agenda shows it
 
 
+@dataclasses.dataclass(frozen=True)
+class ClaimDeviationRequested(DomainEvent):
+    """The chair asks the overleg to consent to a deviation (maatwerk, art. 7.9) for a claim; it goes
+    on the region's next overleg agenda as a vote item. ``rules`` names the rules it would lift (codes
+    the fund defines; the agenda shows ``summary``)."""
+
+    claim_id: uuid.UUID
+    deviation_id: int
+    profile_id: uuid.UUID
+    region_id: int
+    code: str
+    summary: str  # Dutch, plain: which rules, no personal data
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimDiscussed(DomainEvent):
+    """The overleg recorded its discussion of a claim's agenda item (Bijlage 3 §3: always discussed first)."""
+
+    claim_id: uuid.UUID
+    meeting_id: int
+    item_id: int
+    discussed_on: datetime.date
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimDeviationVoted(DomainEvent):
+    """Those present at the overleg voted on a claim deviation (art. 7.9); ``consented`` is the
+    computed outcome (a majority of the organisations present; a tie is not a majority)."""
+
+    claim_id: uuid.UUID
+    deviation_id: int
+    meeting_id: int
+    item_id: int
+    voted_on: datetime.date
+    consented: bool
+    votes_for: int
+    present: int
+
+
 _SUBSCRIBERS = defaultdict(list)  # event type -> [callable(event)]
 _PLAIN = (uuid.UUID, int, str, bool, float, datetime.date, type(None))
 
