@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "woonkans.audit",
     "woonkans.privacy",
     "woonkans.notifications",
+    "woonkans.ops",
     "referrals",
     "matching",
     "guarantee_fund",
@@ -288,7 +289,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "woonkans.privacy.tasks.check_disclosure",
         "schedule": crontab(minute=45, hour=2),
     },
+    # Point-in-time recovery (docs/backups.md): weekly full / nightly differential pgBackRest backup
+    # with a files snapshot, a files snapshot every quarter hour, and an hourly check of the newest
+    # backup's age. They do nothing unless BACKUP_ENABLED; they run on the "backup" queue.
+    "backup": {
+        "task": "woonkans.ops.tasks.nightly_backup",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "snapshot-private-files": {
+        "task": "woonkans.ops.tasks.snapshot_private_files",
+        "schedule": crontab(minute="7,22,37,52"),
+    },
+    "check-backups": {
+        "task": "woonkans.ops.tasks.check_backups",
+        "schedule": crontab(minute=50),
+    },
 }
+# Only the backup worker (docker-compose.yml) reaches the cluster's data folder and the repository.
+CELERY_TASK_ROUTES = {"woonkans.ops.tasks.*": {"queue": "backup"}}
+
+# Point-in-time recovery (woonkans/ops/pitr, docs/backups.md).
+BACKUP_ENABLED = env.bool("BACKUP_ENABLED", default=False)
+BACKUP_STANZA = env.str("BACKUP_STANZA", default="woonkans")
+BACKUP_PGBACKREST_CONFIG = env.str("BACKUP_PGBACKREST_CONFIG", default="")
+BACKUP_FILES_REPOSITORY = Path(env.str("BACKUP_FILES_REPOSITORY", default=str(BASE_DIR / "var" / "backups" / "files")))
+BACKUP_PGDATA = env.str("BACKUP_PGDATA", default="")
+# True: `manage.py restore` stops and starts the cluster itself (pg_ctl, same machine). False: the
+# operator stops PostgreSQL (docker compose stop postgres) and starts it after the restore.
+BACKUP_MANAGE_CLUSTER = env.bool("BACKUP_MANAGE_CLUSTER", default=False)
+BACKUP_PG_BINDIR = env.str("BACKUP_PG_BINDIR", default="")
+BACKUP_RUN_AS = env.str("BACKUP_RUN_AS", default="")
+BACKUP_FULL_EVERY_DAYS = env.float("BACKUP_FULL_EVERY_DAYS", default=7.0)
+BACKUP_MIN_INTERVAL_HOURS = env.float("BACKUP_MIN_INTERVAL_HOURS", default=12.0)
+BACKUP_MAX_AGE_HOURS = env.float("BACKUP_MAX_AGE_HOURS", default=26.0)
 
 LOGGING = {
     "version": 1,

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 
 from woonkans.ops import pitr
+from woonkans.ops.tasks import nightly_backup
 from woonkans.ops.pitr.config import server_bindir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -162,7 +164,18 @@ def write_file(root, relative, content):
     path.write_bytes(content)
 
 
-def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill):
+def use_drill_settings(settings, drill):
+    settings.BACKUP_ENABLED = True
+    settings.BACKUP_STANZA = STANZA
+    settings.PRIVATE_MEDIA_ROOT = drill.private
+    settings.BACKUP_FILES_REPOSITORY = drill.config.files_repository
+    settings.BACKUP_PGBACKREST_CONFIG = str(drill.config.pgbackrest_config)
+    settings.BACKUP_PGDATA = str(drill.pgdata)
+    settings.BACKUP_MANAGE_CLUSTER = True
+    settings.BACKUP_RUN_AS = drill.run_as or ""
+
+
+def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill, settings, capsys):
     drill.sql("CREATE TABLE visits (id serial PRIMARY KEY, name text NOT NULL)")
     write_file(drill.private, "referrals/1/intake.pdf", b"%PDF intake")
     before_any_backup = datetime.now(UTC)
@@ -194,6 +207,15 @@ def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill)
     assert drill.state() == changed
 
     drill.archive_now()
+    # The operator's command without CONFIRM=yes: says what it would do, changes nothing.
+    use_drill_settings(settings, drill)
+    with pytest.raises(CommandError, match="Er is niets gewijzigd"):
+        call_command("restore", target=moment.isoformat(), confirm="")
+    assert drill.state() == changed
+    assert "Hersteldoel" in capsys.readouterr().out
+    # The beat task on the drill's repository: enabled, it finds tonight's backup and skips.
+    assert nightly_backup()["skipped"] is True
+
     result = pitr.restore(drill.config, moment.isoformat())
 
     rows, files = drill.state()
@@ -238,3 +260,15 @@ def test_a_target_without_a_time_zone_is_refused():
     with pytest.raises(pitr.TargetRefused, match="geen tijdstip"):
         pitr.parse_target("gisteren")
     assert pitr.parse_target("2026-12-02 10:00:00+01") == datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+def test_the_beat_tasks_do_nothing_unless_backups_are_enabled(settings):
+    settings.BACKUP_ENABLED = False
+    settings.BACKUP_PGBACKREST_CONFIG = "/nonexistent/pgbackrest.conf"  # would fail if it ran
+    assert nightly_backup() == {"disabled": True}
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "woonkans.ops.tasks.nightly_backup",
+        "woonkans.ops.tasks.snapshot_private_files",
+        "woonkans.ops.tasks.check_backups",
+    } <= tasks
