@@ -44,14 +44,28 @@ totp: install
 bench: install
 	$(BIN)/python benchmarks/run.py
 
-# Backup: pg_dump of DATABASE_URL plus the private files, into $(BACKUP_DIR)/woonkans-<time>/ (0700).
-# Restore: make restore BACKUP=var/backups/woonkans-... CONFIRM=yes (replaces the database and files).
+# Point-in-time recovery (docs/backups.md): pgBackRest for the database, snapshots of the private files.
+#   make backup                                    a full backup now (beat runs the nightly ones)
+#   make restore TARGET="2026-12-02 10:00:00+01"   checks the target and says what it would restore
+#   make restore TARGET="..." CONFIRM=yes          database and private files back to that moment
+#   make drill                                     the restore drill on a throw-away cluster
+# The portable pg_dump export (scripts/backup.py): make dump; make restore-dump BACKUP=<folder> CONFIRM=yes.
+.PHONY: dump restore-dump drill
 BACKUP_DIR ?= var/backups
 
 backup: install
-	$(BIN)/python scripts/backup.py backup --dir "$(BACKUP_DIR)"
+	$(BIN)/python manage.py backup --type full
 
 restore: install
+	$(BIN)/python manage.py restore --target "$(TARGET)" --confirm "$(CONFIRM)"
+
+drill: install
+	$(BIN)/pytest tests/ops/test_restore_drill.py -s -q
+
+dump: install
+	$(BIN)/python scripts/backup.py backup --dir "$(BACKUP_DIR)"
+
+restore-dump: install
 	$(BIN)/python scripts/backup.py restore "$(BACKUP)" --confirm "$(CONFIRM)"
 
 clean:

@@ -77,13 +77,16 @@ class Drill:
             "log-level-file=off\n"
             "start-fast=y\n"
             "compress-type=lz4\n"
+            # Encrypted like production (docker/pgbackrest.conf): archive-get and pg_waldump go through it.
+            "repo1-cipher-type=aes-256-cbc\n"
+            "repo1-cipher-pass=drill-only-passphrase\n"
             f"[{STANZA}]\n"
             f"pg1-path={self.pgdata}\n"
             f"pg1-port={self.port}\n"
             f"pg1-socket-path={self.socket_dir}\n"
             "pg1-user=postgres\n"
         )
-        conf.chmod(0o644)
+        conf.chmod(0o644)  # its only secret is this throw-away repository's passphrase
         self.config = pitr.Config(
             stanza=STANZA,
             private_root=self.private,
