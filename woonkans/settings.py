@@ -312,7 +312,9 @@ CELERY_TASK_ROUTES = {"woonkans.ops.tasks.*": {"queue": "backup"}}
 BACKUP_ENABLED = env.bool("BACKUP_ENABLED", default=False)
 BACKUP_STANZA = env.str("BACKUP_STANZA", default="woonkans")
 BACKUP_PGBACKREST_CONFIG = env.str("BACKUP_PGBACKREST_CONFIG", default="")
-BACKUP_FILES_REPOSITORY = Path(env.str("BACKUP_FILES_REPOSITORY", default=str(BASE_DIR / "var" / "backups" / "private-files")))
+BACKUP_FILES_REPOSITORY = Path(
+    env.str("BACKUP_FILES_REPOSITORY", default=str(BASE_DIR / "var" / "backups" / "private-files"))
+)
 BACKUP_PGDATA = env.str("BACKUP_PGDATA", default="")
 # True: `manage.py restore` stops and starts the cluster itself (pg_ctl, same machine). False: the
 # operator stops PostgreSQL (docker compose stop postgres) and starts it after the restore.

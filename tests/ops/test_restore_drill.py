@@ -22,8 +22,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from woonkans.ops import pitr
-from woonkans.ops.tasks import nightly_backup
 from woonkans.ops.pitr.config import server_bindir
+from woonkans.ops.tasks import nightly_backup
 
 REPO = Path(__file__).resolve().parents[2]
 STANZA = "drill"

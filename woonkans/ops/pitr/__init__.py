@@ -41,7 +41,10 @@ def _local(moment: datetime) -> str:
 def snapshot_files(config: Config, *, now: datetime | None = None) -> dict:
     result = files.take_snapshot(config.private_root, config.files_repository, now=now)
     logger.info(
-        "Private files snapshot: %s files, %s new (%s bytes)", result["files"], result["new_objects"], result["new_bytes"]
+        "Private files snapshot: %s files, %s new (%s bytes)",
+        result["files"],
+        result["new_objects"],
+        result["new_bytes"],
     )
     return result
 
@@ -69,7 +72,11 @@ def backup(config: Config, *, kind: str = "auto", now: datetime | None = None) -
     found = repository.backups(stanza_info)
     if kind == "auto":
         if found and now - found[-1].stopped < timedelta(hours=config.min_interval_hours):
-            logger.info("Backup skipped: the newest (%s) finished less than %s h ago", found[-1].label, config.min_interval_hours)
+            logger.info(
+                "Backup skipped: the newest (%s) finished less than %s h ago",
+                found[-1].label,
+                config.min_interval_hours,
+            )
             return {"skipped": True, "label": found[-1].label}
         kind = _choose_kind(found, config, now)
     if kind not in KINDS:
@@ -123,7 +130,7 @@ def parse_target(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise TargetRefused(
-            f"Hersteldoel {text!r} is geen tijdstip. Schrijf het als \"2026-12-02 10:00:00+01\" (met tijdzone)."
+            f'Hersteldoel {text!r} is geen tijdstip. Schrijf het als "2026-12-02 10:00:00+01" (met tijdzone).'
         ) from None
     if moment.tzinfo is None:
         raise TargetRefused(
@@ -144,7 +151,9 @@ def plan_restore(config: Config, target: datetime, *, now: datetime | None = Non
     """Check the target against the archive and choose the backup set and files snapshot; changes nothing."""
     now = now or datetime.now(UTC)
     if target > now:
-        raise TargetRefused(f"Hersteldoel {_local(target)} ligt in de toekomst (nu: {_local(now)}). Er is niets gewijzigd.")
+        raise TargetRefused(
+            f"Hersteldoel {_local(target)} ligt in de toekomst (nu: {_local(now)}). Er is niets gewijzigd."
+        )
     window = repository.archive_window(config)
     reach = (
         f"Het archief reikt van {_local(window.earliest)} tot "

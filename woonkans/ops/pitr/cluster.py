@@ -36,12 +36,32 @@ def start_and_wait(config: Config, *, timeout: float = 600) -> None:
     bindir = server_bindir(config)
     run(
         config,
-        [str(bindir / "pg_ctl"), "start", "-D", str(pgdata), "-l", str(log_file(config)), "-w", "-t", str(int(timeout))],
+        [
+            str(bindir / "pg_ctl"),
+            "start",
+            "-D",
+            str(pgdata),
+            "-l",
+            str(log_file(config)),
+            "-w",
+            "-t",
+            str(int(timeout)),
+        ],
         timeout=timeout + 30,
     )
     deadline = time.monotonic() + timeout
     while True:
-        state = run(config, [str(bindir / "pg_controldata", ), "-D", str(pgdata)], env={"LC_ALL": "C"}).stdout
+        state = run(
+            config,
+            [
+                str(
+                    bindir / "pg_controldata",
+                ),
+                "-D",
+                str(pgdata),
+            ],
+            env={"LC_ALL": "C"},
+        ).stdout
         if "Database cluster state:               in production" in state:
             return
         if time.monotonic() > deadline:

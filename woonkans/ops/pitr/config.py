@@ -112,7 +112,9 @@ def run(config: Config, argv: list[str], *, timeout: float = 3600, env: dict | N
     )
     if check and result.returncode != 0:
         message = (result.stderr.strip() or result.stdout.strip())[-2000:]
-        raise BackupError(f"{Path(argv[0]).name} {argv_summary(argv)} is mislukt (exitcode {result.returncode}):\n{message}")
+        raise BackupError(
+            f"{Path(argv[0]).name} {argv_summary(argv)} is mislukt (exitcode {result.returncode}):\n{message}"
+        )
     return result
 
 

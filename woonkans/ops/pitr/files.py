@@ -154,7 +154,9 @@ def stage(snapshot: Snapshot, repository: Path, root: Path) -> Path:
                         digest.update(block)
                         writer.write(block)
             except FileNotFoundError:
-                raise BackupError(f"Een bestand van de snapshot ontbreekt in de opslag ({entry['sha256'][:12]}).") from None
+                raise BackupError(
+                    f"Een bestand van de snapshot ontbreekt in de opslag ({entry['sha256'][:12]})."
+                ) from None
             if digest.hexdigest() != entry["sha256"]:
                 raise BackupError(f"Een bestand in de opslag is beschadigd ({entry['sha256'][:12]}).")
             os.chmod(target, 0o600)
