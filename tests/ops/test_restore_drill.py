@@ -76,7 +76,6 @@ class Drill:
             "log-level-console=warn\n"
             "log-level-file=off\n"
             "start-fast=y\n"
-            "compress-type=lz4\n"
             # Encrypted like production (docker/pgbackrest.conf): archive-get and pg_waldump go through it.
             "repo1-cipher-type=aes-256-cbc\n"
             "repo1-cipher-pass=drill-only-passphrase\n"
@@ -178,8 +177,21 @@ def use_drill_settings(settings, drill):
     settings.BACKUP_RUN_AS = drill.run_as or ""
 
 
+# For measuring the recovery time on more data (docs/backups.md): WOONKANS_DRILL_MB=500 adds that much
+# to the cluster before the backup; WOONKANS_DRILL_LOSE_DISK=1 empties the data folder before the
+# restore (a lost disk: everything comes from the repository, nothing from a delta). CI runs neither.
+DRILL_MB = int(os.environ.get("WOONKANS_DRILL_MB") or 0)
+LOSE_DISK = bool(os.environ.get("WOONKANS_DRILL_LOSE_DISK"))
+
+
 def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill, settings, capsys):
     drill.sql("CREATE TABLE visits (id serial PRIMARY KEY, name text NOT NULL)")
+    if DRILL_MB:
+        drill.sql(
+            "CREATE TABLE bulk AS SELECT g AS id, md5(g::text) || repeat(md5(random()::text), 30) AS filler "
+            "FROM generate_series(1, %s) AS g",
+            DRILL_MB * 1000,
+        )
     write_file(drill.private, "referrals/1/intake.pdf", b"%PDF intake")
     before_any_backup = datetime.now(UTC)
     time.sleep(0.05)
@@ -219,6 +231,11 @@ def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill,
     # The beat task on the drill's repository: enabled, it finds tonight's backup and skips.
     assert nightly_backup()["skipped"] is True
 
+    if LOSE_DISK:
+        pitr.cluster.stop(drill.config)
+        for entry in drill.pgdata.iterdir():
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    database_bytes = sum(p.stat().st_size for p in drill.pgdata.rglob("*") if p.is_file())
     result = pitr.restore(drill.config, moment.isoformat())
 
     rows, files = drill.state()
@@ -240,6 +257,9 @@ def test_restore_to_a_moment_brings_back_what_was_there_and_nothing_after(drill,
                 "restore_seconds": duration,
                 "postgresql": drill.bindir.parent.name,
                 "backup": result["backup"],
+                "data_folder_mb_before": round(database_bytes / 1e6, 1),
+                "database_mb_after": round(drill.sql("SELECT pg_database_size('postgres')")[0][0] / 1e6, 1),
+                "lost_disk": LOSE_DISK,
             },
             indent=2,
         )

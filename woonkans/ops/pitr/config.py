@@ -97,21 +97,31 @@ def _as_user(config: Config) -> list[str]:
     return []
 
 
-def run(config: Config, argv: list[str], *, timeout: float = 3600, env: dict | None = None, check: bool = True):
-    """Run a tool as the cluster's user; on failure a BackupError with the tool's own last lines.
+def run(
+    config: Config,
+    argv: list[str],
+    *,
+    timeout: float = 3600,
+    env: dict | None = None,
+    check: bool = True,
+    binary: bool = False,
+    as_owner: bool = True,
+):
+    """Run a tool (as the cluster's user unless as_owner=False); on failure a BackupError with its last lines.
 
     pgBackRest and PostgreSQL print paths, labels and LSNs, never table contents: safe to show."""
-    command = _as_user(config) + argv
+    command = (_as_user(config) if as_owner else []) + argv
     result = subprocess.run(  # noqa: S603 - fixed argv, no shell
         command,
         capture_output=True,
-        text=True,
+        text=not binary,
         timeout=timeout,
         env={**os.environ, **(env or {})},
         check=False,
     )
     if check and result.returncode != 0:
-        message = (result.stderr.strip() or result.stdout.strip())[-2000:]
+        stderr = result.stderr.decode(errors="replace") if binary else result.stderr
+        message = (stderr.strip() or ("" if binary else result.stdout.strip()))[-2000:]
         raise BackupError(
             f"{Path(argv[0]).name} {argv_summary(argv)} is mislukt (exitcode {result.returncode}):\n{message}"
         )
@@ -122,9 +132,3 @@ def argv_summary(argv: list[str]) -> str:
     """The subcommand of a pgbackrest/pg_ctl call, for messages (no option values)."""
     words = [word for word in argv[1:] if not word.startswith("-") and re.fullmatch(r"[a-z-]+", word)]
     return words[0] if words else ""
-
-
-def chown_to_run_as(config: Config, path: Path) -> None:
-    """A scratch folder the cluster's user may write (archive-get lands there)."""
-    if _as_user(config):
-        shutil.chown(path, user=config.run_as)

@@ -1,14 +1,17 @@
 """pgBackRest: the repository's backups, the reach of its WAL archive, backup and restore commands."""
 
+import bz2
+import gzip
 import json
 import re
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .config import BackupError, Config, chown_to_run_as, pgbackrest_binary, run, server_bindir
+from .config import BackupError, Config, pgbackrest_binary, run, server_bindir
 
 SEGMENT = re.compile(r"(?:.*/)?([0-9A-F]{24})-[0-9a-f]{40}(?:\.\w+)?")
 # pg_waldump -r Transaction: "desc: COMMIT 2026-12-02 09:00:01.123456 UTC" (TZ=UTC for the process).
@@ -35,12 +38,12 @@ class Window:
     backups: tuple[Backup, ...]
 
 
-def pgbackrest(config: Config, *args: str, timeout: float = 3600):
+def pgbackrest(config: Config, *args: str, timeout: float = 3600, binary: bool = False):
     argv = [pgbackrest_binary()]
     if config.pgbackrest_config is not None:
         argv.append(f"--config={config.pgbackrest_config}")
     argv += [f"--stanza={config.stanza}", *args]
-    return run(config, argv, timeout=timeout)
+    return run(config, argv, timeout=timeout, binary=binary)
 
 
 def _moment(epoch: int) -> datetime:
@@ -85,37 +88,61 @@ def run_backup(config: Config, kind: str) -> None:
     pgbackrest(config, "backup", f"--type={kind}")
 
 
-def _archive_segments(config: Config, stanza_info: dict) -> list[str]:
-    """The newest archived WAL segment names of the current database, newest first."""
+def _archive_segments(config: Config, stanza_info: dict) -> list[tuple[str, str]]:
+    """The newest archived WAL segments of the current database, newest first: (name, repository path)."""
     archives = stanza_info.get("archive") or []
     if not archives:
         return []
-    archive_id = archives[-1]["id"]
-    listing = pgbackrest(
-        config, "repo-ls", "--recurse", "--output=json", f"archive/{config.stanza}/{archive_id}", timeout=120
-    ).stdout
-    names = {match.group(1) for name in json.loads(listing) if (match := SEGMENT.fullmatch(name))}
+    folder = f"archive/{config.stanza}/{archives[-1]['id']}"
+    listing = pgbackrest(config, "repo-ls", "--recurse", "--output=json", folder, timeout=120).stdout
+    found = {}
+    for path in json.loads(listing):
+        if match := SEGMENT.fullmatch(path):
+            found[match.group(1)] = f"{folder}/{path}"
     # Timeline first in the name; the position (last 16 hex digits) says which is newer.
-    return sorted(names, key=lambda name: (name[8:], name[:8]), reverse=True)[:SEGMENTS_TO_SEARCH]
+    newest = sorted(found, key=lambda name: (name[8:], name[:8]), reverse=True)[:SEGMENTS_TO_SEARCH]
+    return [(name, found[name]) for name in newest]
+
+
+def _decompress(path: str, data: bytes) -> bytes:
+    suffix = Path(path).suffix
+    if suffix == ".gz":
+        return gzip.decompress(data)
+    if suffix == ".bz2":
+        return bz2.decompress(data)
+    if suffix in (".lz4", ".zst"):
+        tool = {".lz4": "lz4", ".zst": "zstd"}[suffix]
+        if shutil.which(tool) is None:
+            raise BackupError(f"Het WAL-archief is met {tool} gecomprimeerd; installeer {tool} om het te lezen.")
+        return subprocess.run([tool, "-d", "-c"], input=data, capture_output=True, check=True).stdout  # noqa: S603
+    return data
 
 
 def last_archived_transaction(config: Config, stanza_info: dict) -> datetime | None:
-    """The commit (or abort) time of the last transaction in the archive: no restore target can lie beyond."""
+    """The commit (or abort) time of the last transaction in the archive: no restore target can lie beyond.
+
+    Read with repo-get (decrypts) rather than archive-get, which wants the cluster's pg_control: after
+    a lost disk there is none, and that is when this check matters most."""
     segments = _archive_segments(config, stanza_info)
     if not segments:
         return None
     waldump = str(server_bindir(config) / "pg_waldump")
     scratch = Path(tempfile.mkdtemp(prefix="woonkans-wal-"))
     try:
-        chown_to_run_as(config, scratch)
-        for segment in segments:
-            target = scratch / segment
-            pgbackrest(config, "archive-get", segment, str(target), timeout=300)
+        for name, path in segments:
+            data = pgbackrest(config, "repo-get", path, timeout=300, binary=True).stdout
+            target = scratch / name
+            target.write_bytes(_decompress(path, data))
             # pg_waldump ends with an error at the segment's unused tail; what it printed before counts.
             output = run(
-                config, [waldump, "-r", "Transaction", str(target)], env={"TZ": "UTC"}, check=False, timeout=300
+                config,
+                [waldump, "-r", "Transaction", str(target)],
+                env={"TZ": "UTC"},
+                check=False,
+                timeout=300,
+                as_owner=False,
             ).stdout
-            target.unlink(missing_ok=True)
+            target.unlink()
             moments = TRANSACTION_END.findall(output)
             if moments:
                 return datetime.fromisoformat(moments[-1]).replace(tzinfo=UTC)
