@@ -177,3 +177,28 @@ def test_restore_refuses_when_no_files_snapshot_precedes_the_target(config, monk
     monkeypatch.setattr(repository, "archive_window", lambda config: window)
     with pytest.raises(pitr.TargetRefused, match="geen snapshot van de bestanden"):
         pitr.plan_restore(config, T0, now=T0 + timedelta(hours=2))
+
+
+@pytest.mark.django_db
+def test_healthz_turns_unhealthy_while_wal_archiving_fails(client, monkeypatch):
+    from woonkans import views
+
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["wal_archive"] == "off"  # the test database does not archive
+
+    # pg_stat_archiver: a failed archive_command that has not succeeded since is "failing".
+    earlier, later = T0, T0 + timedelta(minutes=1)
+    for row, expected in [
+        (("on", earlier, later), "failing"),
+        (("on", None, later), "failing"),
+        (("on", later, earlier), "ok"),
+        (("on", None, None), "ok"),
+    ]:
+        monkeypatch.setattr(views, "_archiver_row", lambda row=row: row)
+        assert views._wal_archive_state() == expected
+
+    monkeypatch.setattr(views, "_wal_archive_state", lambda: "failing")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["wal_archive"] == "failing" and response.json()["status"] == "error"
