@@ -53,13 +53,7 @@ def start_and_wait(config: Config, *, timeout: float = 600) -> None:
     while True:
         state = run(
             config,
-            [
-                str(
-                    bindir / "pg_controldata",
-                ),
-                "-D",
-                str(pgdata),
-            ],
+            [str(bindir / "pg_controldata"), "-D", str(pgdata)],
             env={"LC_ALL": "C"},
         ).stdout
         if "Database cluster state:               in production" in state:
