@@ -1,4 +1,4 @@
-"""`make backup` / `make restore`: the real script, run as the operator runs it.
+"""`make dump` / `make restore-dump` (the portable pg_dump export): the real script, run as the operator runs it.
 
 The PostgreSQL tests dump and restore pytest's own test database (settings.DATABASES at test time,
 `test_<name>`), never another one, so they need committed data: transaction=True.

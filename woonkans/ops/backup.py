@@ -1,6 +1,6 @@
 """Backup and restore of the portal: the PostgreSQL database plus the private case files.
 
-`make backup` writes one folder, <BACKUP_DIR>/woonkans-<UTC time>/ (mode 0700), holding
+`make dump` writes one folder, <BACKUP_DIR>/woonkans-<UTC time>/ (mode 0700), holding
 
     database.dump          pg_dump, custom format (-Fc)
     private-files.tar.gz   every file under PRIVATE_MEDIA_ROOT
@@ -10,7 +10,7 @@
 each file mode 0600: a backup holds special personal data. The encryption key is NOT in it; without
 the key the encrypted fields of a restored database cannot be read.
 
-`make restore BACKUP=<folder> CONFIRM=yes` checks every checksum, refuses without the confirmation,
+`make restore-dump BACKUP=<folder> CONFIRM=yes` checks every checksum, refuses without the confirmation,
 then replaces the database (pg_restore --clean --if-exists --no-owner, in one transaction) and the
 private files with the backup's.
 """
@@ -350,7 +350,7 @@ def restore_backup(path: Path, *, confirm: str, out=sys.stdout, err=sys.stderr) 
         raise BackupError(
             f"Herstellen vervangt ALLE gegevens in {_describe(target)} en alle bestanden in "
             f"{settings.PRIVATE_MEDIA_ROOT} door die uit de back-up. Stop eerst web, worker en beat, "
-            f"en bevestig met: make restore BACKUP={path} CONFIRM=yes"
+            f"en bevestig met: make restore-dump BACKUP={path} CONFIRM=yes"
         )
     connection = _connection()
 
@@ -443,7 +443,7 @@ def main(argv=None) -> int:
             create_backup(Path(args.dir))
         elif args.command == "restore":
             if not args.backup:
-                raise BackupError("Geef de back-up op: make restore BACKUP=var/backups/woonkans-... CONFIRM=yes")
+                raise BackupError("Geef de back-up op: make restore-dump BACKUP=var/backups/woonkans-... CONFIRM=yes")
             restore_backup(Path(args.backup), confirm=args.confirm)
         else:
             manifest = verify_backup(Path(args.backup))

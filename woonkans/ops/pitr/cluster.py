@@ -1,5 +1,6 @@
 """The PostgreSQL cluster a restore replaces: is it running, stop it, start it and wait for promotion."""
 
+import re
 import time
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def start_and_wait(config: Config, *, timeout: float = 600) -> None:
             [str(bindir / "pg_controldata"), "-D", str(pgdata)],
             env={"LC_ALL": "C"},
         ).stdout
-        if "Database cluster state:               in production" in state:
+        if re.search(r"^Database cluster state:\s+in production$", state, re.MULTILINE):
             return
         if time.monotonic() > deadline:
             raise BackupError(f"Het cluster is na {int(timeout)} s nog niet gepromoveerd; zie {log_file(config)}.")
