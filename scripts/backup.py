@@ -1,4 +1,4 @@
-"""`make dump` / `make restore-dump`: the portable export, database (pg_dump) plus the private files. See woonkans/ops/backup.py."""
+"""`make dump` / `make restore-dump`: the portable pg_dump export plus the private files (woonkans/ops/backup.py)."""
 
 import os
 import sys
