@@ -536,7 +536,6 @@ def check_in_twice(people):
 
 def vote_twice(people):
     from matching import services as matching
-
     from referrals import services as referrals
 
     from .referrals.conftest import make_ready
