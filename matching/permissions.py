@@ -52,22 +52,34 @@ PARTICIPANT_ROLES = (*CORPORATION_ROLES, *PROVIDER_ROLES)
 
 def region_parties(region):
     """The parties of a region's overleg: its municipalities and chain direction, the corporations with
-    housing stock there (Bijlage 2 step 5) or based there, and the care providers (they work in both
-    regions; the reference data gives them no region). Parties that left are not at the table."""
+    housing stock there (Bijlage 2 step 5) or based there, and the care providers: the region's own,
+    those without a region (the reference data gives them none) and those with a case here. Parties
+    that left are not at the table."""
+    from .models import Match
+
     stock = HousingStock.objects.filter(municipality__region=region).values("corporation_id")
+    working_here = Match.objects.filter(profile__region=region).values("care_provider_id")
     return Organisation.objects.active().filter(
         Q(kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.CHAIN_DIRECTION], region=region)
         | (Q(kind=OrganisationKind.CORPORATION) & (Q(region=region) | Q(pk__in=stock)))
-        | Q(kind=OrganisationKind.CARE_PROVIDER)
+        | (
+            Q(kind=OrganisationKind.CARE_PROVIDER)
+            & (Q(region=region) | Q(region__isnull=True) | Q(pk__in=working_here))
+        )
     )
 
 
 def party_regions(organisation):
-    """The regions whose overleg an organisation sits in (see region_parties)."""
+    """The regions whose overleg an organisation sits in without being invited: a corporation where it
+    has housing stock or is based; a care provider where it is based (region set by the administrator)
+    or has a case (a match). A provider without either sees the meetings it was checked in at."""
+    from .models import Match
+
     if organisation is None or not organisation.is_active:
         return Region.objects.none()
     if organisation.kind == OrganisationKind.CARE_PROVIDER:
-        return Region.objects.all()
+        cases_in = Match.objects.filter(care_provider=organisation).values("profile__region")
+        return Region.objects.filter(Q(pk=organisation.region_id) | Q(pk__in=cases_in))
     if organisation.kind == OrganisationKind.CORPORATION:
         stock = HousingStock.objects.filter(corporation=organisation).values("municipality__region")
         return Region.objects.filter(Q(pk=organisation.region_id) | Q(pk__in=stock))

@@ -9,11 +9,10 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from referrals.eligibility import CONDITION_LABELS
 from referrals.models import ExceptionRequest
@@ -38,7 +37,7 @@ from ..forms import (
     VoteForm,
 )
 from ..models import AgendaItemKind, Offer, Outcome, Profile, Signal
-from ..permissions import PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, region_parties
+from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, is_participant, region_parties
 from ..services.overleg import outcome_line
 
 MEETING_ROLES = (*REGISSEUR_ROLES, *PARTICIPANT_ROLES)
@@ -184,7 +183,7 @@ def _subject(value, meeting):
 
 
 # action -> (form class, form attribute on the page, per item?)
-FORMS = {
+FORMS = {  # the chair's actions, and "eigen-stem" (a participant's own vote)
     "agendapunt": ("agenda_form", False),
     "stem": ("vote_form", True),
     "eigen-stem": ("own_vote_form", True),
@@ -196,10 +195,21 @@ FORMS = {
 }
 
 
-@role_required(*MEETING_ROLES)
-@require_POST
+OWN_ACTIONS = frozenset({"eigen-aanwezigheid", "eigen-stem"})  # a corporation or provider for itself
+
+
+@role_required(*CHAIR_ROLES, *PARTICIPANT_ROLES)
 def meeting_action(request, meeting_id, action):
     meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    # What this user may do here decides before the method: anything else is a 404, GET or POST.
+    if is_chair_of(request.user, meeting.region):
+        allowed = action in FORMS
+    else:
+        allowed = action in OWN_ACTIONS and is_participant(request.user, meeting)
+    if not allowed:
+        raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if action == "eigen-aanwezigheid":
         return _own_attendance(request, meeting)
     if action not in FORMS:

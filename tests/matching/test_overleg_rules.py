@@ -219,6 +219,10 @@ def test_corporations_and_providers_at_the_table_read_codes_never_identity(clien
         scanned=False, motivation=f"Jan Jansen (BSN {VALID_BSN}), Kerkstraat 1 Venlo"
     )
     services.add_agenda_item(actor=people["noord"], meeting=meeting, kind="exception", exception_request=legacy)
+    # The provider has no case in Noord yet: it sees the meeting once the chair checks it in.
+    signed_in(people["moveoo"])
+    assert client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).status_code == 404
+    present(people, meeting, "Moveoo")
     for user in ("woonwenz", "moveoo"):
         signed_in(people[user])
         assert client.get(reverse("matching:meetings")).status_code == 200
