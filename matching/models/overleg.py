@@ -162,7 +162,8 @@ class Vote(models.Model):
 class VoteRecord(InsertOnly):
     """Every vote cast and every change of a vote, with when and by whom (the minutes show the changes)."""
 
-    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="vote_records")
+    # An undecided item leaves the agenda with its votes when the case stops (art. 4.3, matching.case_facts).
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="vote_records")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=8, choices=VoteChoice.choices)
     previous_choice = models.CharField(max_length=8, choices=VoteChoice.choices, blank=True)

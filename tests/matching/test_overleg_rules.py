@@ -458,3 +458,11 @@ def test_meeting_pages_do_not_grow_in_queries(client, signed_in, people, rows, v
         assert client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("matching:meetings")).status_code == 200
+
+
+def test_a_withdrawn_case_leaves_the_agenda_with_its_votes(people):
+    referral, meeting, item = exception_item(people)
+    present(people, meeting, "Gemeente Venlo", "Woonwenz")
+    services.record_vote(actor=people["noord"], item=item, organisation=org("Woonwenz"), choice="for")
+    referral_services.withdraw_referral(actor=people["venlo"], referral=referral, reason="De inwoner ziet ervan af.")
+    assert not AgendaItem.objects.filter(pk=item.pk).exists() and not VoteRecord.objects.exists()

@@ -51,8 +51,8 @@ from django.utils import timezone
 from guarantee_fund.models import Claim, ClaimDocument
 from matching.models import (
     AgendaItem,
-    Decision,
     CaseMeeting,
+    Decision,
     Evaluation,
     Match,
     Offer,
