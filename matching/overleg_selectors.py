@@ -87,6 +87,11 @@ def get_meeting(*, user, meeting_id):
     return meeting, items, attendances
 
 
+def deny_action(*, user, meeting):
+    """A user who may read the meeting asked for an action that is not theirs: 404, logged as a denial."""
+    _deny(user, meeting.pk, "woonkans-overleg", object_type="matching.meeting")
+
+
 def agenda_candidates(*, meeting):
     """What each kind of agenda item can be about, for the chair's picker: (kind, [(value, label)])."""
     region = meeting.region

@@ -207,7 +207,7 @@ def meeting_action(request, meeting_id, action):
     else:
         allowed = action in OWN_ACTIONS and is_participant(request.user, meeting)
     if not allowed:
-        raise Http404
+        selectors.deny_action(user=request.user, meeting=meeting)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if action == "eigen-aanwezigheid":
@@ -221,8 +221,8 @@ def meeting_action(request, meeting_id, action):
         if not form.is_valid():
             raise ValidationError("")
         _perform(action, request.user, meeting, item, form, attendances)
-    except PermissionDenied as error:
-        raise Http404 from error
+    except PermissionDenied:
+        selectors.deny_action(user=request.user, meeting=meeting)
     except ValidationError as error:
         messages = [message for message in error.messages if message]
         if messages:
@@ -288,8 +288,8 @@ def _own_attendance(request, meeting):
     present = request.POST.get("present") == "1"
     try:
         services.check_in(actor=request.user, meeting=meeting, organisation=request.user.organisation, present=present)
-    except PermissionDenied as error:
-        raise Http404 from error
+    except PermissionDenied:
+        selectors.deny_action(user=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(meeting_url(meeting))
