@@ -1,16 +1,18 @@
-from .overleg import (
-    add_agenda_item,
-    check_in,
+from .decisions import (
     claimed_outcome,
     correct_decision,
-    create_meeting,
     decide_item,
-    has_majority,
-    mark_held,
     outcome_line,
     record_discussion,
     record_vote,
     tally,
+)
+from .overleg import (
+    add_agenda_item,
+    check_in,
+    create_meeting,
+    has_majority,
+    mark_held,
 )
 from .profiles import (
     ConcurrentEdit,

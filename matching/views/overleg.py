@@ -38,7 +38,7 @@ from ..forms import (
 )
 from ..models import AgendaItemKind, Offer, Outcome, Profile, Signal
 from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, is_participant, region_parties
-from ..services.overleg import outcome_line
+from ..services.decisions import outcome_line
 
 MEETING_ROLES = (*REGISSEUR_ROLES, *PARTICIPANT_ROLES)
 
