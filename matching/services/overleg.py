@@ -36,7 +36,7 @@ from ..models import (
     Vote,
 )
 
-PROFILE_STATUSES = (ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.HOUSED)
+PROFILE_STATUSES = (ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.MATCHED, ProfileStatus.HOUSED)
 
 
 def has_majority(*, votes_for, present):
@@ -226,15 +226,16 @@ def add_agenda_item(
         profile = offer.share.profile
     if signal is not None:
         profile = signal.profile
+    # A restricted case (AVG art. 18) is not put on any agenda, whatever the item's kind.
+    if profile is not None:
+        ensure_processing_allowed(referral_id=profile.referral_id)
+    if exception_request is not None:
+        ensure_processing_allowed(referral_id=exception_request.referral_id)
     problem = _subject_problem(
         meeting, kind, profile=profile, offer=offer, signal=signal, exception_request=exception_request, claim=claim
     )
     if problem:
         raise ValidationError(problem)
-    if profile is not None:
-        ensure_processing_allowed(referral_id=profile.referral_id)
-    if exception_request is not None:
-        ensure_processing_allowed(referral_id=exception_request.referral_id)
     subject = {
         "offer": offer,
         "signal": signal,
