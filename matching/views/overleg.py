@@ -200,16 +200,16 @@ OWN_ACTIONS = frozenset({"eigen-aanwezigheid", "eigen-stem"})  # a corporation o
 
 @role_required(*CHAIR_ROLES, *PARTICIPANT_ROLES)
 def meeting_action(request, meeting_id, action):
-    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    # What this user may do here decides before the method: anything else is a 404, GET or POST.
-    if is_chair_of(request.user, meeting.region):
-        allowed = action in FORMS
-    else:
-        allowed = action in OWN_ACTIONS and is_participant(request.user, meeting)
-    if not allowed:
-        selectors.deny_action(user=request.user, meeting=meeting)
+    # Who may post this action decides first (404 for anyone else), then the method, then the meeting.
+    own = action in OWN_ACTIONS
+    if not (own or action in FORMS) or not request.user.has_role(*(PARTICIPANT_ROLES if own else CHAIR_ROLES)):
+        raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    allowed = is_participant(request.user, meeting) if own else is_chair_of(request.user, meeting.region)
+    if not allowed:
+        selectors.deny_action(user=request.user, meeting=meeting)
     if action == "eigen-aanwezigheid":
         return _own_attendance(request, meeting)
     if action not in FORMS:
