@@ -155,7 +155,8 @@ def _subject_problem(meeting, kind, *, profile, offer, signal, exception_request
     """Why this subject cannot be an item of this kind on this meeting's agenda (None: it can)."""
     region_id = meeting.region_id
     if kind == AgendaItemKind.PROFILE:
-        if profile is None or profile.region_id != region_id or profile.status not in PROFILE_STATUSES:
+        # The picker offers the running profiles; an ended one may still be discussed (its evaluation, a claim).
+        if profile is None or profile.region_id != region_id or profile.status == ProfileStatus.STOPPED:
             return _("Kies een profiel van deze regio.")
     elif kind == AgendaItemKind.OFFER:
         open_offer = (
