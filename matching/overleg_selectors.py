@@ -87,9 +87,9 @@ def get_meeting(*, user, meeting_id):
     return meeting, items, attendances
 
 
-def deny_action(*, user, meeting):
-    """A user who may read the meeting asked for an action that is not theirs: 404, logged as a denial."""
-    _deny(user, meeting.pk, "woonkans-overleg", object_type="matching.meeting")
+def deny_action(*, user, meeting_id):
+    """An action on a meeting that is not this user's: 404, logged as a denial."""
+    _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
 
 
 def agenda_candidates(*, meeting):

@@ -203,13 +203,13 @@ def meeting_action(request, meeting_id, action):
     # Who may post this action decides first (404 for anyone else), then the method, then the meeting.
     own = action in OWN_ACTIONS
     if not (own or action in FORMS) or not request.user.has_role(*(PARTICIPANT_ROLES if own else CHAIR_ROLES)):
-        raise Http404
+        selectors.deny_action(user=request.user, meeting_id=meeting_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     allowed = is_participant(request.user, meeting) if own else is_chair_of(request.user, meeting.region)
     if not allowed:
-        selectors.deny_action(user=request.user, meeting=meeting)
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
     if action == "eigen-aanwezigheid":
         return _own_attendance(request, meeting)
     if action not in FORMS:
@@ -222,7 +222,7 @@ def meeting_action(request, meeting_id, action):
             raise ValidationError("")
         _perform(action, request.user, meeting, item, form, attendances)
     except PermissionDenied:
-        selectors.deny_action(user=request.user, meeting=meeting)
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
     except ValidationError as error:
         messages = [message for message in error.messages if message]
         if messages:
@@ -289,7 +289,7 @@ def _own_attendance(request, meeting):
     try:
         services.check_in(actor=request.user, meeting=meeting, organisation=request.user.organisation, present=present)
     except PermissionDenied:
-        selectors.deny_action(user=request.user, meeting=meeting)
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(meeting_url(meeting))
