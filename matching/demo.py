@@ -1,4 +1,5 @@
-"""Demo cases at route steps 5 and 6, housed and ended negatively, in both regions; bulk profiles for --scale."""
+"""Demo cases at route steps 5 and 6, housed and ended negatively, in both regions; Noord's overleg of today;
+bulk profiles for --scale."""
 
 import datetime
 import random
@@ -7,14 +8,14 @@ from django.utils import timezone
 
 from monitoring.models import CaseFact
 from referrals import demo as referral_demo
-from referrals.models import Identity, Referral
+from referrals.models import ExceptionRequest, Identity, Referral
 from referrals.workflow import Status
 from woonkans.accounts.models import User
 from woonkans.parties.models import HousingStock, Organisation
 from woonkans.privacy import disclosure
 
 from . import services
-from .models import AgeBand, Profile, ProfileShare, ProfileStatus
+from .models import AgeBand, AgendaItemKind, Meeting, Profile, ProfileShare, ProfileStatus
 from .models.profile import new_code
 
 # key, consultant, regisseur, person, share with, match (corporation user, provider user), outcome
@@ -179,9 +180,48 @@ def seed_demo_cases(*, scale=0):
                 )
             )
         )
+    seed_demo_overleg(users)
     if scale:
         create_synthetic_profiles()
     return entries
+
+
+def seed_demo_overleg(users):
+    """Noord's overleg of today: attendance, a discussed and decided profile item whose decision was
+    corrected, and an exception request with votes (one changed) that the chair can still decide."""
+    chair = users["ketenregisseur.noord"]
+    region = chair.organisation.region
+    if Meeting.objects.filter(region=region, chair=chair).exists():
+        return
+    today = timezone.localdate()
+    meeting = services.create_meeting(actor=chair, region=region, date=today)
+    parties = {org.name: org for org in Organisation.objects.filter(name__in=DEMO_ATTENDANCE)}
+    for name in DEMO_ATTENDANCE:
+        services.check_in(actor=chair, meeting=meeting, organisation=parties[name])
+    profile = Profile.objects.filter(region=region, status=ProfileStatus.SHARED).order_by("created_at").first()
+    if profile is not None:
+        item = services.add_agenda_item(actor=chair, meeting=meeting, kind=AgendaItemKind.PROFILE, profile=profile)
+        services.record_discussion(
+            actor=chair, item=item, text="Woonwenz en Antares zoeken een benedenwoning in Venlo-Zuid."
+        )
+        services.decide_item(actor=chair, item=item, decision="Het profiel blijft gedeeld met Woonwenz en Antares.")
+        services.correct_decision(
+            actor=chair,
+            item=item,
+            text="Het profiel blijft gedeeld met Woonwenz en Antares; Nester kijkt ook mee.",
+            reason="Nester was vergeten in het besluit.",
+        )
+    request = ExceptionRequest.objects.filter(region=region, decision=ExceptionRequest.Decision.OPEN).first()
+    if request is not None:
+        item = services.add_agenda_item(
+            actor=chair, meeting=meeting, kind=AgendaItemKind.EXCEPTION, exception_request=request
+        )
+        votes = [("Gemeente Venray", "for"), ("Woonwenz", "for"), ("Antares", "against"), ("Antares", "for")]
+        for name, choice in votes:
+            services.record_vote(actor=chair, item=item, organisation=parties[name], choice=choice)
+
+
+DEMO_ATTENDANCE = ("Ketenregie Noord-Limburg", "Gemeente Venlo", "Gemeente Venray", "Woonwenz", "Antares", "Moveoo")
 
 
 def create_synthetic_profiles(*, seed=None):

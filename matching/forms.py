@@ -191,50 +191,119 @@ class CaseMeetingOutcomeForm(forms.Form):
 class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
 
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Een overleg kan niet in het verleden worden gepland."))
+        return value
+
+
+# The attendance picker groups the region's parties by kind (SOK art. 1j: who sits at the table).
+PARTY_GROUPS = (
+    (OrganisationKind.MUNICIPALITY, _("Gemeenten")),
+    (OrganisationKind.CORPORATION, _("Corporaties")),
+    (OrganisationKind.CARE_PROVIDER, _("Zorgaanbieders")),
+    (OrganisationKind.CHAIN_DIRECTION, _("Regisseurs")),
+)
+
 
 class AttendanceForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
         label=_("Aanwezige organisaties"),
-        queryset=Organisation.objects.active().order_by("kind", "name"),
+        queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
+    def __init__(self, *args, parties, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisations"]
+        field.queryset = parties
+        by_kind = {}
+        for organisation in parties.order_by("name"):
+            by_kind.setdefault(organisation.kind, []).append((organisation.pk, organisation.name))
+        field.choices = [(label, by_kind[kind]) for kind, label in PARTY_GROUPS if kind in by_kind]
+
+    def groups(self):
+        """[(kind label, [(id, name, checked)])]: the template renders one fieldset per kind."""
+        chosen = {str(value) for value in (self["organisations"].value() or [])}
+        return [
+            (label, [(pk, name, str(pk) in chosen) for pk, name in choices])
+            for label, choices in self.fields["organisations"].choices
+        ]
+
 
 class AgendaItemForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Soort punt"),
-        choices=[
-            (AgendaItemKind.PROFILE, _("Profiel")),
-            (AgendaItemKind.OFFER, _("Aanbod")),
-            (AgendaItemKind.EXCEPTION, _("Uitzonderingsverzoek")),
-            (AgendaItemKind.CASE_MEETING, _("Casusoverleg")),
-        ],
-    )
-    subject = forms.ChoiceField(label=_("Onderwerp"))
+    """One picker, grouped by kind: each kind lists only its own subjects (an offer item open offers...)."""
 
-    def __init__(self, *args, profiles, exception_requests, **kwargs):
+    subject = forms.ChoiceField(label=_("Onderwerp"), error_messages={"required": _("Kies een onderwerp.")})
+
+    def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(f"profile:{p.pk}", p.code) for p in profiles]
-        choices += [
-            (
-                f"exception:{r.pk}",
-                _("Uitzonderingsverzoek %(ref)s (%(municipality)s)")
-                % {"ref": str(r.pk)[:8].upper(), "municipality": r.referral.municipality.name},
-            )
-            for r in exception_requests
+        self.fields["subject"].choices = [("", _("Kies een onderwerp"))] + [
+            (AgendaItemKind(kind).label, choices) for kind, choices in candidates if choices
         ]
-        self.fields["subject"].choices = choices
 
 
 class VoteForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none())
-    choice = forms.ChoiceField(label=_("Stem"), choices=VoteChoice.choices)
+    choice = forms.ChoiceField(label=_("Stem"), choices=VoteChoice.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, present, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = present
 
 
+class OwnVoteForm(forms.Form):
+    """A corporation or provider at the table votes for its own organisation."""
+
+    choice = forms.ChoiceField(label=_("Onze stem"), choices=VoteChoice.choices, widget=forms.RadioSelect)
+
+
 class DecisionForm(forms.Form):
-    decision = forms.CharField(label=_("Besluit"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    decision = forms.CharField(
+        label=_("Motivering van het besluit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Geef de motivering van het besluit.")},
+        help_text=_("Bij een stemming berekent het portaal de uitkomst; de tekst motiveert die. Noem alleen codes."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Vastleggen: een besluit kan daarna alleen met een correctie worden aangepast"),
+        error_messages={"required": _("Bevestig dat je het besluit wilt vastleggen.")},
+    )
+
+
+class CorrectionForm(forms.Form):
+    decision = forms.CharField(
+        label=_("Gecorrigeerde motivering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Geef de gecorrigeerde motivering.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden van de correctie"),
+        max_length=500,
+        error_messages={"required": _("Geef de reden van de correctie.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Correctie vastleggen: het oorspronkelijke besluit blijft in het verslag staan"),
+        error_messages={"required": _("Bevestig dat je de correctie wilt vastleggen.")},
+    )
+
+
+class DiscussionForm(forms.Form):
+    discussion = forms.CharField(
+        label=_("Bespreking"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Beschrijf wat het overleg heeft besproken.")},
+    )
+
+
+class HeldForm(forms.Form):
+    notes = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    confirm = forms.BooleanField(
+        label=_("Het overleg afronden: daarna kunnen geen stemmen of besluiten meer worden toegevoegd"),
+        error_messages={"required": _("Bevestig dat je het overleg wilt afronden.")},
+    )

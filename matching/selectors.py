@@ -18,11 +18,8 @@ from woonkans.privacy.restriction import is_restricted
 
 from . import permissions
 from .models import (
-    AgendaItem,
-    Attendance,
     CaseMeeting,
     Match,
-    Meeting,
     Profile,
     ProfileMessage,
     ProfileShare,
@@ -313,35 +310,6 @@ def get_trajectory_for_consultant(*, user, profile_id):
         _deny(user, profile_id, "casusregie")
     _read(user, match.profile, "casusregie")
     return match
-
-
-def region_meetings(*, user):
-    if not user.has_role(*permissions.REGISSEUR_ROLES) or user.organisation is None:
-        return Meeting.objects.none()
-    return (
-        Meeting.objects.filter(region_id=user.organisation.region_id)
-        .select_related("chair", "region")
-        .annotate(item_count=Count("items"))
-        .order_by("-date")
-    )
-
-
-def get_meeting(*, user, meeting_id):
-    meeting = Meeting.objects.select_related("region", "chair").filter(pk=meeting_id).first()
-    if (
-        meeting is None
-        or not user.has_role(*permissions.REGISSEUR_ROLES)
-        or (user.organisation is None or meeting.region_id != user.organisation.region_id)
-    ):
-        _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
-    log_access(user=user, action=AccessAction.READ, obj=meeting, purpose="woonkans-overleg")
-    items = (
-        AgendaItem.objects.filter(meeting=meeting)
-        .select_related("profile", "exception_request__referral__municipality")
-        .prefetch_related("votes__organisation")
-    )
-    attendances = Attendance.objects.filter(meeting=meeting).select_related("organisation")
-    return meeting, items, attendances
 
 
 def open_exception_requests(*, user):

@@ -70,6 +70,15 @@ DEMO_CASES = [
         {},
     ),
     (
+        # Noord puts an exception to its overleg too (the demo had one in Midden only).
+        "uitzondering-venray",
+        "consulent.venray",
+        None,
+        Status.EXCEPTION_REQUESTED,
+        ("Oksana", "Melnyk", "100000150", 1991, "Henseniusstraat 12", "5801 BV", "Venray"),
+        {"labour_migrant": True},
+    ),
+    (
         "uitzondering-roermond",
         "consulent.roermond",
         None,

@@ -33,6 +33,9 @@ class Transition(models.TextChoices):
     WITHDRAW_CONSENT = "withdraw_consent", _("Toestemming ingetrokken")
     GRANT_EXCEPTION = "grant_exception", _("Uitzondering toegekend")
     REFUSE_EXCEPTION = "refuse_exception", _("Uitzondering afgewezen")
+    # An incidental exclusion (preamble): granted, the case leaves Woonkans; refused, the research goes on.
+    EXCLUDE = "exclude", _("Incidenteel uitgesloten")
+    KEEP_IN_TARGET_GROUP = "keep_in_target_group", _("Uitsluiting afgewezen")
     MATCH = "match", _("Gematcht")
     HOUSE = "house", _("Gehuisvest")
     END_WELL = "end_well", _("Traject goed afgerond")
@@ -48,6 +51,8 @@ TRANSITIONS = {
     Transition.REQUEST_EXCEPTION: ({Status.IN_RESEARCH}, Status.EXCEPTION_REQUESTED),
     Transition.GRANT_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.IN_RESEARCH),
     Transition.REFUSE_EXCEPTION: ({Status.EXCEPTION_REQUESTED}, Status.CLOSED),
+    Transition.EXCLUDE: ({Status.EXCEPTION_REQUESTED}, Status.CLOSED),
+    Transition.KEEP_IN_TARGET_GROUP: ({Status.EXCEPTION_REQUESTED}, Status.IN_RESEARCH),
     Transition.MATCH: ({Status.SUBMITTED}, Status.MATCHED),
     Transition.HOUSE: ({Status.MATCHED}, Status.HOUSED),
     Transition.END_WELL: ({Status.HOUSED}, Status.ENDED_POSITIVE),
@@ -101,6 +106,8 @@ REFUSALS = {
     Transition.REQUEST_EXCEPTION: _("Voor deze aanmelding kan nu geen uitzondering worden aangevraagd."),
     Transition.GRANT_EXCEPTION: _("Over dit uitzonderingsverzoek is al besloten."),
     Transition.REFUSE_EXCEPTION: _("Over dit uitzonderingsverzoek is al besloten."),
+    Transition.EXCLUDE: _("Over dit uitzonderingsverzoek is al besloten."),
+    Transition.KEEP_IN_TARGET_GROUP: _("Over dit uitzonderingsverzoek is al besloten."),
     Transition.MATCH: _("Alleen een aanmelding die bij Woonkans is aangemeld kan worden gematcht."),
     Transition.HOUSE: _("Alleen een gematchte aanmelding kan als gehuisvest worden vastgelegd."),
     Transition.END_WELL: _("Alleen het traject van een gehuisveste inwoner kan worden afgerond."),

@@ -536,10 +536,14 @@ def check_in_twice(people):
 
 def vote_twice(people):
     from matching import services as matching
+    from referrals import services as referrals
 
-    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
-    meeting = matching.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
-    item = matching.add_agenda_item(actor=people["noord"], meeting=meeting, kind="profile", title="P", profile=profile)
+    from .referrals.conftest import make_ready
+
+    referral = make_ready(people["venlo"], status_holder=True)
+    request = referrals.request_exception(actor=people["venlo"], referral=referral, motivation="Lang in de regio.")
+    meeting = matching.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
+    item = matching.add_agenda_item(actor=people["noord"], meeting=meeting, kind="exception", exception_request=request)
     organisation = people["woonwenz"].organisation
     matching.check_in(actor=people["noord"], meeting=meeting, organisation=organisation)
     for choice in ("for", "against"):
@@ -696,6 +700,8 @@ POSITIVE_FIELDS = {
     ("referrals.document", "size"): "service: the size of the stored upload",
     ("guarantee_fund.claimdocument", "size"): "service: the size of the stored upload",
     ("matching.agendaitem", "position"): "service: the count of items plus one",
+    ("matching.decision", "votes_for"): "service: counted from the votes (decide_item)",
+    ("matching.decision", "present"): "service: counted from the attendance (decide_item)",
     ("matching.profile", "version"): "service: incremented under a row lock",
     ("matching.profileversion", "version"): "service: copied from the profile",
     ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",

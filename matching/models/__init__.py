@@ -1,4 +1,16 @@
-from .overleg import AgendaItem, AgendaItemKind, Attendance, Meeting, Vote, VoteChoice
+from .overleg import (
+    VOTE_KINDS,
+    AgendaItem,
+    AgendaItemKind,
+    AppendOnlyError,
+    Attendance,
+    Decision,
+    Meeting,
+    Outcome,
+    Vote,
+    VoteChoice,
+    VoteRecord,
+)
 from .profile import (
     AgeBand,
     Offer,
@@ -14,6 +26,11 @@ from .profile import (
 from .trajectory import CaseMeeting, EndKind, Evaluation, Match, Signal, SignalKind
 
 __all__ = [
+    "VOTE_KINDS",
+    "AppendOnlyError",
+    "Decision",
+    "Outcome",
+    "VoteRecord",
     "AgeBand",
     "AgendaItem",
     "AgendaItemKind",

@@ -1,11 +1,18 @@
+from .decisions import (
+    claimed_outcome,
+    correct_decision,
+    decide_item,
+    outcome_line,
+    record_discussion,
+    record_vote,
+    tally,
+)
 from .overleg import (
     add_agenda_item,
     check_in,
     create_meeting,
-    decide_item,
     has_majority,
     mark_held,
-    record_vote,
 )
 from .profiles import (
     ConcurrentEdit,
@@ -35,6 +42,8 @@ __all__ = [
     "IdentifyingDataFound",
     "add_agenda_item",
     "check_in",
+    "claimed_outcome",
+    "correct_decision",
     "create_meeting",
     "create_profile",
     "decide_item",
@@ -43,6 +52,8 @@ __all__ = [
     "hand_over",
     "has_majority",
     "mark_held",
+    "outcome_line",
+    "record_discussion",
     "open_findings",
     "override_finding",
     "plan_case_meeting",
@@ -53,6 +64,7 @@ __all__ = [
     "record_housing",
     "record_match",
     "record_vote",
+    "tally",
     "respond_to_profile",
     "share_profile",
     "update_profile",

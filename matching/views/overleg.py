@@ -1,35 +1,63 @@
-"""The Woonkans-overleg: meetings of the region, attendance, agenda, votes, decisions, PDFs (codes only)."""
+"""The Woonkans-overleg: meetings of the region, attendance, agenda, votes, decisions, minutes (codes only).
+
+The chair runs the meeting; the corporations and providers at the table (SOK art. 1j) read the agenda and
+minutes and record their own attendance and votes. A failed action shows the page again with what was
+typed and the error next to its field.
+"""
+
+import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from referrals.eligibility import CONDITION_LABELS
 from referrals.models import ExceptionRequest
+from woonkans import cases
 from woonkans.accounts.permissions import role_required
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.parties.models import Organisation
 from woonkans.pdf import pdf_response, render_pdf
 
-from .. import selectors, services
-from ..forms import AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm, VoteForm
-from ..models import AgendaItemKind, Profile, ProfileStatus
-from ..permissions import REGISSEUR_ROLES, is_chair_of
+from .. import overleg_selectors as selectors
+from .. import services
+from ..forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CorrectionForm,
+    DecisionForm,
+    DiscussionForm,
+    HeldForm,
+    MeetingForm,
+    OwnVoteForm,
+    VoteForm,
+)
+from ..models import AgendaItemKind, Offer, Outcome, Profile, Signal
+from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, is_participant, region_parties
+from ..services.decisions import outcome_line
+
+MEETING_ROLES = (*REGISSEUR_ROLES, *PARTICIPANT_ROLES)
 
 
-@role_required(*REGISSEUR_ROLES)
+@role_required(*MEETING_ROLES)
 def meeting_list(request):
     region = request.user.organisation.region
+    chair = region is not None and is_chair_of(request.user, region)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.create_meeting(actor=request.user, region=region, date=form.cleaned_data["date"])
-        except PermissionDenied:
-            form.add_error(None, _("Alleen de voorzitter (ketenregisseur) plant een Woonkans-overleg."))
-        else:
-            return redirect("matching:meeting", meeting_id=meeting.pk)
+    if request.method == "POST":
+        if not chair:
+            raise Http404
+        if form.is_valid():
+            try:
+                meeting = services.create_meeting(actor=request.user, region=region, date=form.cleaned_data["date"])
+            except ValidationError as error:
+                form.add_error("date", error)
+            else:
+                return redirect("matching:meeting", meeting_id=meeting.pk)
     return render(
         request,
         "matching/meeting_list.html",
@@ -37,122 +65,247 @@ def meeting_list(request):
             "meetings": selectors.region_meetings(user=request.user)[:100],
             "form": form,
             "region": region,
-            "is_chair": is_chair_of(request.user, region),
+            "is_chair": chair,
         },
     )
 
 
-def _agenda_candidates(meeting):
-    profiles = Profile.objects.filter(
-        region=meeting.region, status__in=[ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.HOUSED]
-    ).only("id", "code")
-    requests = ExceptionRequest.objects.filter(
-        region=meeting.region, decision=ExceptionRequest.Decision.OPEN
-    ).select_related("referral__municipality")
-    return profiles, requests
+def _decorate(item, *, meeting, present_ids, chair, own_organisation_id):
+    """What the page shows per item, from what get_meeting loaded (no query per item)."""
+    item.kind_label = AgendaItemKind(item.kind).label
+    decisions = list(item.decisions.all())
+    corrected = {decision.corrects_id for decision in decisions if decision.corrects_id}
+    for decision in decisions:
+        decision.outcome_text = outcome_line(decision)
+        decision.is_current = decision.pk not in corrected
+    item.decision_records = decisions
+    item.current_decision = next((d for d in reversed(decisions) if d.is_current), None)
+    item.vote_changes = [record for record in item.vote_records.all() if record.previous_choice]
+    if item.exception_request_id:
+        item.failed_labels = [
+            str(CONDITION_LABELS.get(code, code)) for code in item.exception_request.failed_conditions
+        ]
+    if item.is_vote and not item.decided:
+        votes_for, present, quorum = services.tally(item, attendances=present_ids, meeting=meeting)
+        preview = Outcome.GRANTED if services.has_majority(votes_for=votes_for, present=present) else Outcome.REFUSED
+        item.preview = {"for": votes_for, "present": present, "quorum": quorum, "outcome": Outcome(preview).label}
+        own = next((vote for vote in item.votes.all() if vote.organisation_id == own_organisation_id), None)
+        item.own_vote = own
+    prefix = f"punt{item.pk}"
+    if chair and not meeting.held:
+        if item.is_vote and not item.decided:
+            item.vote_form = VoteForm(
+                present=Organisation.objects.filter(pk__in=present_ids), auto_id=f"{prefix}_stem_%s"
+            )
+        if not item.decided and item.kind != AgendaItemKind.CLAIM:
+            item.decision_form = DecisionForm(auto_id=f"{prefix}_besluit_%s")
+        if item.discussed_at is None:
+            item.discussion_form = DiscussionForm(auto_id=f"{prefix}_bespreking_%s")
+    if chair and item.decided:
+        item.correction_form = CorrectionForm(auto_id=f"{prefix}_correctie_%s")
+    if not chair and own_organisation_id in present_ids and item.is_vote and not item.decided and not meeting.held:
+        item.own_vote_form = OwnVoteForm(auto_id=f"{prefix}_eigenstem_%s")
 
 
-@role_required(*REGISSEUR_ROLES)
-def meeting_detail(request, meeting_id):
-    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
-    present = [attendance.organisation for attendance in attendances]
-    profiles, requests = _agenda_candidates(meeting)
-    present_queryset = _present_queryset(attendances)
+def _page(request, meeting, items, attendances, *, bound=None, status=200):
+    """The meeting page; ``bound`` = (form attribute, item id or None, bound form with errors)."""
+    user = request.user
+    chair = is_chair_of(user, meeting.region)
+    regisseur = user.has_role(*REGISSEUR_ROLES)
+    attendances = list(attendances)
+    present_ids = [attendance.organisation_id for attendance in attendances]
+    own_id = None if regisseur else user.organisation_id
     items = list(items)
     for item in items:
-        # One vote and decision form per agenda item, each with its own ids for the labels.
-        item.vote_form = VoteForm(present=present_queryset, auto_id=f"punt{item.pk}_stem_%s")
-        item.decision_form = DecisionForm(auto_id=f"punt{item.pk}_besluit_%s")
+        _decorate(item, meeting=meeting, present_ids=present_ids, chair=chair, own_organisation_id=own_id)
     context = {
         "meeting": meeting,
         "items": items,
-        "present": present,
-        "is_chair": is_chair_of(request.user, meeting.region),
-        "attendance_form": AttendanceForm(initial={"organisations": present}),
-        "agenda_form": AgendaItemForm(profiles=profiles, exception_requests=requests),
+        "attendances": attendances,
+        "is_chair": chair,
+        "is_regisseur": regisseur,
+        "own_organisation": None if regisseur else user.organisation,
+        "own_present": own_id in present_ids,
     }
-    return render(request, "matching/meeting_detail.html", context)
+    if chair and not meeting.held:
+        parties = region_parties(meeting.region)
+        context["attendance_form"] = AttendanceForm(parties=parties, initial={"organisations": present_ids})
+        context["agenda_form"] = AgendaItemForm(candidates=selectors.agenda_candidates(meeting=meeting))
+        context["held_form"] = HeldForm()
+    if bound is not None:
+        name, item_id, form = bound
+        if item_id is None:
+            context[name] = form
+        else:
+            for item in items:
+                if item.pk == item_id:
+                    setattr(item, name, form)
+    return render(request, "matching/meeting_detail.html", context, status=status)
 
 
-def _present_queryset(attendances):
-    from woonkans.parties.models import Organisation
-
-    return Organisation.objects.filter(pk__in=[attendance.organisation_id for attendance in attendances])
-
-
-@role_required(*REGISSEUR_ROLES)
-@require_POST
-def meeting_action(request, meeting_id, action):
+@role_required(*MEETING_ROLES)
+def meeting_detail(request, meeting_id):
     meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    return _page(request, meeting, items, attendances)
+
+
+def _item(items, request):
+    raw = request.POST.get("item", "")
+    item = items.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if item is None:
+        raise Http404
+    return item
+
+
+def _subject(value, meeting):
+    """The chosen subject of a new agenda item as service arguments (kind and the object)."""
+    kind, _sep, rest = value.partition(":")
     try:
-        _perform(request, meeting, items, attendances, action)
+        if kind == "profile":
+            return {"kind": AgendaItemKind.PROFILE, "profile": Profile.objects.get(pk=uuid.UUID(rest))}
+        if kind == "offer":
+            return {"kind": AgendaItemKind.OFFER, "offer": Offer.objects.get(pk=int(rest))}
+        if kind == "exception":
+            request = ExceptionRequest.objects.select_related("referral").get(pk=uuid.UUID(rest))
+            return {"kind": AgendaItemKind.EXCEPTION, "exception_request": request}
+        if kind == "signal":
+            return {"kind": AgendaItemKind.SIGNAL, "signal": Signal.objects.select_related("profile").get(pk=int(rest))}
+        if kind in ("claim", "deviation"):
+            purpose = "discussion" if kind == "claim" else "deviation"
+            for claim in cases.claims_for_agenda(meeting.region_id):
+                key = str(claim.claim_id) if kind == "claim" else f"{claim.claim_id}:{claim.deviation_id}"
+                if claim.purpose == purpose and key == rest:
+                    item_kind = AgendaItemKind.CLAIM if kind == "claim" else AgendaItemKind.CLAIM_DEVIATION
+                    return {"kind": item_kind, "claim": claim}
+    except (ValueError, ObjectDoesNotExist) as error:
+        raise ValidationError(_("Kies een onderwerp uit de lijst.")) from error
+    raise ValidationError(_("Kies een onderwerp uit de lijst."))
+
+
+# action -> (form class, form attribute on the page, per item?)
+FORMS = {  # the chair's actions, and "eigen-stem" (a participant's own vote)
+    "agendapunt": ("agenda_form", False),
+    "stem": ("vote_form", True),
+    "eigen-stem": ("own_vote_form", True),
+    "besluit": ("decision_form", True),
+    "correctie": ("correction_form", True),
+    "bespreking": ("discussion_form", True),
+    "afgerond": ("held_form", False),
+    "aanwezigheid": ("attendance_form", False),
+}
+
+
+OWN_ACTIONS = frozenset({"eigen-aanwezigheid", "eigen-stem"})  # a corporation or provider for itself
+
+
+@role_required(*CHAIR_ROLES, *PARTICIPANT_ROLES)
+def meeting_action(request, meeting_id, action):
+    # Who may post this action decides first (404 for anyone else), then the method, then the meeting.
+    own = action in OWN_ACTIONS
+    if not (own or action in FORMS) or not request.user.has_role(*(PARTICIPANT_ROLES if own else CHAIR_ROLES)):
+        selectors.deny_action(user=request.user, meeting_id=meeting_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
+    allowed = is_participant(request.user, meeting) if own else is_chair_of(request.user, meeting.region)
+    if not allowed:
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
+    if action == "eigen-aanwezigheid":
+        return _own_attendance(request, meeting)
+    if action not in FORMS:
+        raise Http404
+    name, per_item = FORMS[action]
+    item = _item(items, request) if per_item else None
+    form = _bound_form(action, request, meeting, attendances)
+    try:
+        if not form.is_valid():
+            raise ValidationError("")
+        _perform(action, request.user, meeting, item, form, attendances)
     except PermissionDenied:
-        messages.error(request, _("Alleen de voorzitter van dit overleg kan dat doen."))
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
+    except ValidationError as error:
+        messages = [message for message in error.messages if message]
+        if messages:
+            form.add_error(None, messages)
+        return _page(request, meeting, items, attendances, bound=(name, item.pk if item else None, form), status=400)
+    return redirect(f"{meeting_url(meeting)}#{'punt-' + str(item.pk) if item else 'agenda'}")
+
+
+def meeting_url(meeting):
+    return reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})
+
+
+def _bound_form(action, request, meeting, attendances):
+    data = request.POST
+    item_prefix = f"punt{data.get('item', '')}"
+    if action == "agendapunt":
+        return AgendaItemForm(data, candidates=selectors.agenda_candidates(meeting=meeting))
+    if action == "stem":
+        present = Organisation.objects.filter(pk__in=[attendance.organisation_id for attendance in attendances])
+        return VoteForm(data, present=present, auto_id=f"{item_prefix}_stem_%s")
+    if action == "eigen-stem":
+        return OwnVoteForm(data, auto_id=f"{item_prefix}_eigenstem_%s")
+    if action == "besluit":
+        return DecisionForm(data, auto_id=f"{item_prefix}_besluit_%s")
+    if action == "correctie":
+        return CorrectionForm(data, auto_id=f"{item_prefix}_correctie_%s")
+    if action == "bespreking":
+        return DiscussionForm(data, auto_id=f"{item_prefix}_bespreking_%s")
+    if action == "afgerond":
+        return HeldForm(data)
+    return AttendanceForm(data, parties=region_parties(meeting.region))
+
+
+def _perform(action, user, meeting, item, form, attendances):
+    data = form.cleaned_data
+    if action == "aanwezigheid":
+        if not is_chair_of(user, meeting.region):
+            raise PermissionDenied
+        chosen = set(data["organisations"])
+        for organisation in chosen:
+            services.check_in(actor=user, meeting=meeting, organisation=organisation)
+        for attendance in attendances:
+            if attendance.organisation not in chosen:
+                services.check_in(actor=user, meeting=meeting, organisation=attendance.organisation, present=False)
+    elif action == "agendapunt":
+        services.add_agenda_item(actor=user, meeting=meeting, **_subject(data["subject"], meeting))
+    elif action == "stem":
+        services.record_vote(actor=user, item=item, organisation=data["organisation"], choice=data["choice"])
+    elif action == "eigen-stem":
+        services.record_vote(actor=user, item=item, organisation=user.organisation, choice=data["choice"])
+    elif action == "besluit":
+        services.decide_item(actor=user, item=item, decision=data["decision"])
+    elif action == "correctie":
+        services.correct_decision(actor=user, item=item, text=data["decision"], reason=data["reason"])
+    elif action == "bespreking":
+        services.record_discussion(actor=user, item=item, text=data["discussion"])
+    elif action == "afgerond":
+        services.mark_held(actor=user, meeting=meeting, notes=data["notes"])
+
+
+def _own_attendance(request, meeting):
+    """A corporation or provider at the table records its own organisation present (or not)."""
+    present = request.POST.get("present") == "1"
+    try:
+        services.check_in(actor=request.user, meeting=meeting, organisation=request.user.organisation, present=present)
+    except PermissionDenied:
+        selectors.deny_action(user=request.user, meeting_id=meeting.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("matching:meeting", meeting_id=meeting.pk)
+    return redirect(meeting_url(meeting))
 
 
-def _perform(request, meeting, items, attendances, action):
-    user = request.user
-    if action == "aanwezigheid":
-        form = AttendanceForm(request.POST)
-        if form.is_valid():
-            chosen = set(form.cleaned_data["organisations"])
-            for organisation in chosen:
-                services.check_in(actor=user, meeting=meeting, organisation=organisation)
-            for attendance in attendances:
-                if attendance.organisation not in chosen:
-                    services.check_in(actor=user, meeting=meeting, organisation=attendance.organisation, present=False)
-    elif action == "agendapunt":
-        profiles, requests = _agenda_candidates(meeting)
-        form = AgendaItemForm(request.POST, profiles=profiles, exception_requests=requests)
-        if not form.is_valid():
-            raise ValidationError(_("Kies een onderwerp voor het agendapunt."))
-        kind, _sep, pk = form.cleaned_data["subject"].partition(":")
-        if kind == "profile":
-            profile = profiles.get(pk=pk)
-            services.add_agenda_item(
-                actor=user,
-                meeting=meeting,
-                kind=form.cleaned_data["kind"],
-                profile=profile,
-                title=f"{AgendaItemKind(form.cleaned_data['kind']).label} {profile.code}",
-            )
-        else:
-            request_obj = requests.get(pk=pk)
-            services.add_agenda_item(
-                actor=user,
-                meeting=meeting,
-                kind=AgendaItemKind.EXCEPTION,
-                exception_request=request_obj,
-                title=_("Uitzonderingsverzoek %(ref)s") % {"ref": str(request_obj.pk)[:8].upper()},
-            )
-    elif action in ("stem", "besluit"):
-        item = items.filter(pk=request.POST.get("item")).first()
-        if item is None:
-            raise Http404
-        if action == "stem":
-            form = VoteForm(request.POST, present=_present_queryset(attendances))
-            if not form.is_valid():
-                raise ValidationError(_("Kies een aanwezige organisatie en een stem."))
-            services.record_vote(actor=user, item=item, **form.cleaned_data)
-        else:
-            form = DecisionForm(request.POST)
-            form.is_valid()
-            services.decide_item(actor=user, item=item, decision=form.cleaned_data.get("decision", ""))
-    elif action == "afgerond":
-        services.mark_held(actor=user, meeting=meeting, notes=request.POST.get("notes", ""))
-    else:
-        raise Http404
-
-
-@role_required(*REGISSEUR_ROLES)
+@role_required(*MEETING_ROLES)
 def meeting_pdf(request, meeting_id, document):
-    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     if document not in ("agenda", "verslag"):
         raise Http404
+    meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     log_access(user=request.user, action=AccessAction.PRINT, obj=meeting, purpose=f"overleg {document}")
+    items = list(items)
+    attendances = list(attendances)
+    present_ids = [attendance.organisation_id for attendance in attendances]
+    for item in items:
+        _decorate(item, meeting=meeting, present_ids=present_ids, chair=False, own_organisation_id=None)
     title = _("Agenda") if document == "agenda" else _("Verslag")
     pdf = render_pdf(
         "pdf/meeting.html",
@@ -162,6 +315,7 @@ def meeting_pdf(request, meeting_id, document):
             "attendances": attendances,
             "minutes": document == "verslag",
             "document_title": title,
+            "is_regisseur": request.user.has_role(*REGISSEUR_ROLES),
         },
         title=f"{title} Woonkans-overleg {meeting.region} {meeting.date:%d-%m-%Y}",
     )

@@ -58,7 +58,16 @@ class Feedback(models.Model):
 
 
 class ExceptionRequest(models.Model):
-    """An anonymous case put to the region's Woonkans-overleg (decided in the matching stage)."""
+    """An anonymous case put to the region's Woonkans-overleg (decided in the matching stage).
+
+    Preamble of the SOK: "incidentele uitsluiting of verbreding van de Doelgroep", argued and anonymous,
+    decided by a majority of those present. A widening asks to admit a case that fails a criterion of
+    art. 1b; an incidental exclusion asks to exclude a case that meets every criterion.
+    """
+
+    class Kind(models.TextChoices):
+        WIDENING = "widening", _("Verbreding van de doelgroep")
+        EXCLUSION = "exclusion", _("Incidentele uitsluiting")
 
     class Decision(models.TextChoices):
         OPEN = "open", _("Open")
@@ -68,8 +77,12 @@ class ExceptionRequest(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="exception_requests")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("soort verzoek"), max_length=10, choices=Kind.choices, default=Kind.WIDENING)
     failed_conditions = models.JSONField(default=list)
     motivation = models.TextField(_("motivering (anoniem)"))
+    # The motivation was scanned for the resident's identifying data when it was requested (and had
+    # none): only such a text is shown to the corporations and providers at the overleg.
+    scanned = models.BooleanField(default=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.OPEN)
@@ -79,12 +92,13 @@ class ExceptionRequest(models.Model):
         free_text="motivation",
         fields={
             "region": PersonalField(Category.CASE, label=_("regio")),
+            "kind": PersonalField(Category.CASE, label=_("soort verzoek")),
             "failed_conditions": PersonalField(Category.FREE_TEXT, label=_("niet voldaan aan")),
             "requested_at": PersonalField(Category.CASE, label=_("aangevraagd op")),
             "decision": PersonalField(Category.CASE, label=_("besluit")),
             "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
         },
-        not_personal="id referral requested_by",
+        not_personal="id referral requested_by scanned",
         on_purge=OnPurge.DELETE,
     )
 

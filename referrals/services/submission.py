@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from woonkans.notifications import notify
 from woonkans.privacy.disclosure import sync_case_grants
+from woonkans.privacy.pii_scan import scan_text
 
 from .. import eligibility, permissions
 from ..models import Consent, DocumentKind, EventKind, ExceptionRequest, FormDraft, Identity, Research
@@ -79,18 +80,36 @@ def submit_referral(*, actor, referral):
     return referral
 
 
+def _identifying_findings(text, identity):
+    """The resident's identifying data in a text the overleg will read (names, BSN, dates, addresses...)."""
+    names = [identity.given_name, identity.family_name, identity.full_name] if identity else []
+    return scan_text(text, names=[name for name in names if name])
+
+
 @transaction.atomic
 def request_exception(*, actor, referral, motivation):
-    """The case fails the target-group check: put it, anonymously, to the region's overleg."""
+    """Put the case, anonymously, to the region's overleg (preamble of the SOK).
+
+    A case that fails the target-group check asks for a widening; a case that meets every criterion
+    but should nevertheless be excluded asks for an incidental exclusion, with its reason. Either way
+    the overleg reads the text without the resident's identity: a text naming the resident is refused.
+    """
     referral = _lock(referral)
     _require_consultant(actor, referral)
     identity, research, _consent = _related(referral)
+    if not motivation.strip():
+        raise ValidationError(_("Geef de motivering voor het Woonkans-overleg."))
+    findings = _identifying_findings(motivation, identity)
+    if findings:
+        raise ValidationError(
+            _("Het overleg bespreekt het verzoek anoniem. Haal deze gegevens uit de motivering: %(found)s.")
+            % {"found": ", ".join(sorted({finding.label for finding in findings}))}
+        )
     today = timezone.localdate()
     failures = eligibility.failed(
         eligibility.evaluate(referral=referral, identity=identity, research=research, on_date=today)
     )
-    if not failures:
-        raise ValidationError(_("Deze aanmelding voldoet aan de doelgroepcriteria; een uitzondering is niet nodig."))
+    kind = ExceptionRequest.Kind.WIDENING if failures else ExceptionRequest.Kind.EXCLUSION
     _move(referral, Transition.REQUEST_EXCEPTION)
     referral.eligible = False
     referral.eligibility_checked_at = timezone.now()
@@ -99,11 +118,14 @@ def request_exception(*, actor, referral, motivation):
     request = ExceptionRequest.objects.create(
         referral=referral,
         region=referral.region,
+        kind=kind,
         failed_conditions=[failure.code for failure in failures],
         motivation=motivation,
+        scanned=True,
         requested_by=actor,
     )
-    _event(referral, EventKind.EXCEPTION_REQUESTED, actor)
+    widening = kind == ExceptionRequest.Kind.WIDENING
+    _event(referral, EventKind.EXCEPTION_REQUESTED if widening else EventKind.EXCLUSION_REQUESTED, actor)
     notify(
         organisations=permissions.region_directors(referral.region),
         roles=permissions.REGISSEUR_ROLES,
@@ -121,10 +143,18 @@ def decide_exception(*, actor, request, granted, decision_text):
     if not chair_of_region:
         raise PermissionDenied
     referral = _lock(request.referral)
-    transition = Transition.GRANT_EXCEPTION if granted else Transition.REFUSE_EXCEPTION
+    widening = request.kind == ExceptionRequest.Kind.WIDENING
+    # A granted widening lets the research go on; a granted incidental exclusion closes the case.
+    if widening:
+        transition = Transition.GRANT_EXCEPTION if granted else Transition.REFUSE_EXCEPTION
+        event = EventKind.EXCEPTION_GRANTED if granted else EventKind.EXCEPTION_REFUSED
+    else:
+        transition = Transition.EXCLUDE if granted else Transition.KEEP_IN_TARGET_GROUP
+        event = EventKind.EXCLUDED if granted else EventKind.NOT_EXCLUDED
     _move(referral, transition)
-    referral.exception_granted = granted
-    if not granted:
+    closes = granted != widening
+    referral.exception_granted = granted and widening
+    if closes:
         referral.closed_at = timezone.now()
         referral.closed_reason = decision_text
     referral.save(update_fields=["status", "exception_granted", "closed_at", "closed_reason", "updated_at"])
@@ -134,7 +164,7 @@ def decide_exception(*, actor, request, granted, decision_text):
         decision=ExceptionRequest.Decision.GRANTED if granted else ExceptionRequest.Decision.REFUSED,
         decided_at=timezone.now(),
     )
-    _event(referral, EventKind.EXCEPTION_GRANTED if granted else EventKind.EXCEPTION_REFUSED, actor, note=decision_text)
+    _event(referral, event, actor, note=decision_text)
     notify(
         organisations=[referral.municipality],
         roles=permissions.CONSULTANT_ROLES,

@@ -172,6 +172,9 @@ def _summary_step(request, referral, current):
         can_request_exception=allowed(Transition.REQUEST_EXCEPTION, referral.status)
         and bool(eligibility.failed(conditions))
         and not referral.exception_granted,
+        # Preamble of the SOK: a case that meets every criterion may still be excluded, by the overleg.
+        can_request_exclusion=allowed(Transition.REQUEST_EXCEPTION, referral.status)
+        and not eligibility.failed(conditions),
         young_adult=eligibility.is_young_adult(identity, today),
     )
     return render(request, current.template, context)
@@ -263,11 +266,12 @@ def exception_request(request, referral_id):
         service=services.request_exception,
         transition=Transition.REQUEST_EXCEPTION,
         template="referrals/reason_form.html",
-        title=_("Uitzondering aanvragen"),
+        title=_("Uitzondering of uitsluiting aanvragen"),
         intro=_(
-            "De inwoner voldoet niet aan alle doelgroepcriteria. Het Woonkans-overleg van de regio kan met "
-            "meerderheid een uitzondering maken. Het overleg ziet je motivering zonder naam of andere "
-            "persoonsgegevens."
+            "Voldoet de inwoner niet aan alle doelgroepcriteria, dan kan het Woonkans-overleg van de regio met "
+            "meerderheid van de aanwezigen een uitzondering maken. Voldoet de inwoner wel aan alle criteria maar "
+            "is Woonkans toch niet passend, dan vraag je een incidentele uitsluiting aan: geef de reden. Het "
+            "overleg ziet je motivering zonder naam of andere persoonsgegevens."
         ),
         done=_("Het uitzonderingsverzoek staat klaar voor het Woonkans-overleg."),
         form_class=ExceptionRequestForm,

@@ -215,10 +215,14 @@ def overleg_decides_and_match(actor, code, today):
     actor.follow("Woonkans-overleg", "overleggen")
     page.get_by_label("Datum").fill(today.isoformat())
     actor.press("Plannen", "overleg")
-    page.get_by_label("Soort punt").select_option(label="Aanbod")
-    page.get_by_label("Onderwerp").select_option(label=code)
+    # The subject picker lists open offers under "Aanbod": the code, the corporation and the dwelling type.
+    page.get_by_label("Onderwerp").select_option(label=f"{code} – Woonwenz, Tweekamerappartement")
     actor.press("Toevoegen", "agendapunt")
-    page.get_by_label("Besluit").fill("Woonwenz biedt het appartement aan de Maasboulevard aan; akkoord.")
+    page.get_by_text("Besluit nemen", exact=True).click()
+    page.get_by_label("Motivering van het besluit").fill(
+        "Woonwenz biedt het appartement aan de Maasboulevard aan; akkoord."
+    )
+    page.get_by_label("Vastleggen: een besluit kan daarna alleen met een correctie worden aangepast").check()
     actor.press("Besluit vastleggen", "besloten")
     assert page.get_by_text("Woonwenz biedt het appartement aan de Maasboulevard aan; akkoord.").is_visible()
 

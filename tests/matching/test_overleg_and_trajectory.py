@@ -55,7 +55,7 @@ def vote(people, meeting, item, present, votes):
         services.check_in(actor=people["noord"], meeting=meeting, organisation=org(name))
     for name, choice in votes.items():
         services.record_vote(actor=people["noord"], item=item, organisation=org(name), choice=choice)
-    return services.decide_item(actor=people["noord"], item=item, decision="")
+    return services.decide_item(actor=people["noord"], item=item, decision="Besproken in het overleg.")
 
 
 def test_an_exception_is_granted_by_a_majority_of_those_present(people):
@@ -67,7 +67,8 @@ def test_an_exception_is_granted_by_a_majority_of_those_present(people):
         ["Gemeente Venlo", "Woonwenz", "Moveoo"],
         {"Gemeente Venlo": "for", "Woonwenz": "for", "Moveoo": "against"},
     )
-    assert "toegekend" in decided.decision and "2 van 3" in decided.decision
+    assert decided.decisions.get().outcome == "granted"
+    assert (decided.decisions.get().votes_for, decided.decisions.get().present) == (2, 3)
     referral.refresh_from_db()
     assert referral.exception_granted and referral.status == Status.IN_RESEARCH
     # With the exception granted, the failing condition no longer blocks submission.
@@ -83,7 +84,7 @@ def test_a_tie_refuses_the_exception_and_absent_members_do_not_count(people):
         ["Gemeente Venlo", "Woonwenz", "Moveoo", "Antares"],
         {"Gemeente Venlo": "for", "Woonwenz": "for", "Moveoo": "against", "Antares": "abstain"},
     )
-    assert "afgewezen" in decided.decision
+    assert decided.decisions.get().outcome == "refused"
     referral.refresh_from_db()
     assert referral.status == Status.CLOSED and not referral.exception_granted
     assert ExceptionRequest.objects.get().decision == "refused"
@@ -99,7 +100,7 @@ def test_only_the_chair_of_the_region_runs_the_overleg(people):
     _referral, meeting, item = exception_on_agenda(people)
     for outsider in ("midden", "proces_midden", "venlo"):
         with pytest.raises(PermissionDenied):
-            services.decide_item(actor=people[outsider], item=item, decision="")
+            services.decide_item(actor=people[outsider], item=item, decision="Besproken.")
 
 
 def test_agenda_pdf_shows_codes_and_never_identity(client, signed_in, people):

@@ -82,6 +82,7 @@ NOT_TYPED = {
     "referrals.ReferralEvent.actor_organisation": "snapshot of Organisation.name, which is covered",
     "referrals.FormDraft.step": "a step slug from the URL, checked against the steps",
     "matching.AgendaItem.title": "made by the view from the item kind and the profile code",
+    "matching.AgendaItem.decision": "a copy of the latest Decision.text (the page shows the decisions)",
     "matching.Profile.code": "pseudonym code made by the portal",
     "matching.Profile.origin": "a code copied from the research's choice field",
     "guarantee_fund.LedgerEntry.idempotency_key": "a hidden token made by the portal",
@@ -236,7 +237,11 @@ def decorate(world):
     item = matching_services.add_agenda_item(
         actor=regisseur, meeting=held, kind="profile", title="Profiel", profile=profile
     )
-    matching_services.decide_item(actor=regisseur, item=item, decision=say("AgendaItem.decision"))
+    matching_services.record_discussion(actor=regisseur, item=item, text=say("AgendaItem.discussion"))
+    matching_services.decide_item(actor=regisseur, item=item, decision=say("Decision.text"))
+    matching_services.correct_decision(
+        actor=regisseur, item=item, text=say("Decision.text"), reason=say("Decision.reason")
+    )
     matching_services.add_agenda_item(
         actor=regisseur, meeting=held, kind="exception", title="Uitzondering", exception_request=exception_request
     )

@@ -179,10 +179,24 @@ MATRIX = {
     "matching:my_case_meetings": {CONSULTANT: OK, KETEN: OK, PROCES: OK, EVERYONE_ELSE: REFUSED},
     "matching:my_case_meeting": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     # --- the Woonkans-overleg -------------------------------------------------------------------
-    "matching:meetings": {KETEN: OK, PROCES: OK, EVERYONE_ELSE: REFUSED},
-    "matching:meeting": {KETEN: (OK, REFUSED), PROCES: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
-    "matching:meeting_action": {KETEN: (DONE, REFUSED), PROCES: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
-    "matching:meeting_pdf": {KETEN: (OK, REFUSED), PROCES: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    # The overleg: the region's regisseurs, and the corporations and providers at its table (art. 1j):
+    # a corporation with stock in the region, a provider with a case there. Only the chair runs it.
+    "matching:meetings": {KETEN: OK, PROCES: OK, CORP: OK, PROVIDER: OK, EVERYONE_ELSE: REFUSED},
+    "matching:meeting": {
+        KETEN: (OK, REFUSED),
+        PROCES: (OK, REFUSED),
+        CORP: (OK, REFUSED),
+        PROVIDER: (OK, REFUSED),
+        EVERYONE_ELSE: REFUSED,
+    },
+    "matching:meeting_action": {KETEN: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
+    "matching:meeting_pdf": {
+        KETEN: (OK, REFUSED),
+        PROCES: (OK, REFUSED),
+        CORP: (OK, REFUSED),
+        PROVIDER: (OK, REFUSED),
+        EVERYONE_ELSE: REFUSED,
+    },
     # --- guarantee fund -------------------------------------------------------------------------
     "guarantee_fund:claims": {CORP: OK, KETEN: OK, PROCES: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:claim_new": {CORP: (OK, REFUSED), EVERYONE_ELSE: REFUSED},

@@ -64,6 +64,7 @@ ROLE_LINKS = {
     Role.CORPORATION: _links(
         (_("Matchingstabel"), "matching:table"),
         (_("Trajecten"), "matching:trajectories"),
+        (_("Woonkans-overleg"), "matching:meetings"),
         (_("Claims garantiefonds"), "guarantee_fund:claims"),
     ),
     Role.TREASURER: _links(
@@ -81,6 +82,7 @@ ROLE_LINKS = {
         (_("Meldingen van je organisatie"), "referrals:reports"),
         (_("Inwoner melden"), "referrals:report_new"),
         (_("Trajecten"), "matching:trajectories"),
+        (_("Woonkans-overleg"), "matching:meetings"),
     ),
 }
 

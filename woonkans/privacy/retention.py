@@ -52,6 +52,7 @@ from guarantee_fund.models import Claim, ClaimDocument
 from matching.models import (
     AgendaItem,
     CaseMeeting,
+    Decision,
     Evaluation,
     Match,
     Offer,
@@ -198,6 +199,9 @@ CASE_ROWS = (
     ("claims", Claim, "profile__referral_id"),
     # Overleg decisions about this profile likewise; the meeting's own notes speak of codes only.
     ("agenda_items", AgendaItem, "profile__referral_id"),
+    # The decisions on them and their corrections, and those on the case's exception request.
+    ("agenda_decisions", Decision, "item__profile__referral_id"),
+    ("exception_decisions", Decision, "item__exception_request__referral_id"),
     ("claim_documents", ClaimDocument, "claim__profile__referral_id"),
 )
 

@@ -1,0 +1,145 @@
+"""Reads of the Woonkans-overleg: the meetings a user sits at, one meeting with its agenda and minutes, and
+what the chair can put on the agenda. Filtered per user and logged, as matching.selectors."""
+
+from django.db.models import Count, Prefetch, Q
+
+from referrals.models import ExceptionRequest
+from referrals.workflow import Status
+from woonkans import cases
+from woonkans.audit.models import AccessAction
+from woonkans.audit.services import log_access
+
+from . import permissions
+from .models import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    CaseMeeting,
+    Decision,
+    Meeting,
+    Offer,
+    Profile,
+    ProfileStatus,
+    ShareResponse,
+    Signal,
+    Vote,
+    VoteRecord,
+)
+from .selectors import _deny
+from .services.overleg import PROFILE_STATUSES
+
+
+def _participant_meetings(user):
+    organisation = user.organisation
+    regions = permissions.party_regions(organisation).values("pk")
+    return Meeting.objects.filter(
+        Q(region__in=regions) | Q(pk__in=Attendance.objects.filter(organisation=organisation).values("meeting_id"))
+    )
+
+
+def region_meetings(*, user):
+    """The meetings a user sits at: the region's for its regisseurs; for a corporation or provider those of
+    the regions it is a party in (SOK art. 1j) and those it attended."""
+    if user.organisation is None:
+        return Meeting.objects.none()
+    if user.has_role(*permissions.REGISSEUR_ROLES):
+        meetings = Meeting.objects.filter(region_id=user.organisation.region_id)
+    elif user.has_role(*permissions.PARTICIPANT_ROLES):
+        meetings = _participant_meetings(user)
+    else:
+        return Meeting.objects.none()
+    log_access(user=user, action=AccessAction.SEARCH, object_type="matching.meeting", purpose="woonkans-overleg")
+    return meetings.select_related("chair", "region").annotate(item_count=Count("items")).order_by("-date")
+
+
+def may_see_meeting(user, meeting):
+    if user.organisation is None:
+        return False
+    if user.has_role(*permissions.REGISSEUR_ROLES):
+        return meeting.region_id == user.organisation.region_id
+    return permissions.is_participant(user, meeting)
+
+
+def get_meeting(*, user, meeting_id):
+    """One meeting with its agenda, votes (current and as they were cast), decisions and attendance.
+
+    Corporations and providers at the table read the same page by codes only: nothing here loads a
+    resident's identity, and the exception request is read without its case (referral) for them.
+    """
+    meeting = Meeting.objects.select_related("region", "chair").filter(pk=meeting_id).first()
+    if meeting is None or not may_see_meeting(user, meeting):
+        _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
+    log_access(user=user, action=AccessAction.READ, obj=meeting, purpose="woonkans-overleg")
+    regisseur = user.has_role(*permissions.REGISSEUR_ROLES)
+    related = ["profile", "offer__share__corporation", "signal", "exception_request"]
+    if regisseur:
+        related.append("exception_request__referral__municipality")
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related(*related)
+        .prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.select_related("organisation").order_by("organisation__name")),
+            Prefetch("vote_records", queryset=VoteRecord.objects.select_related("organisation", "recorded_by")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by", "corrects")),
+        )
+    )
+    attendances = Attendance.objects.filter(meeting=meeting).select_related("organisation")
+    return meeting, items, attendances
+
+
+def deny_action(*, user, meeting_id):
+    """An action on a meeting that is not this user's: 404, logged as a denial."""
+    _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
+
+
+def agenda_candidates(*, meeting):
+    """What each kind of agenda item can be about, for the chair's picker: (kind, [(value, label)])."""
+    region = meeting.region
+    profiles = Profile.objects.filter(region=region, status__in=PROFILE_STATUSES).only("id", "code").order_by("code")
+    offers = (
+        Offer.objects.filter(
+            share__response=ShareResponse.OFFER,
+            share__profile__status=ProfileStatus.SHARED,
+            share__profile__region=region,
+        )
+        .select_related("share__profile", "share__corporation")
+        .only("id", "dwelling_type", "share__profile__code", "share__corporation__name")
+        .order_by("share__profile__code")
+    )
+    requests = ExceptionRequest.objects.filter(
+        region=region, decision=ExceptionRequest.Decision.OPEN, referral__status=Status.EXCEPTION_REQUESTED
+    ).only("id", "kind", "requested_at")
+    signals = (
+        Signal.objects.filter(profile__region=region)
+        .exclude(case_meeting__status=CaseMeeting.Status.HELD)
+        .select_related("profile")
+        .only("id", "kind", "profile__code", "created_at")
+    )
+    claims = cases.claims_for_agenda(region.pk)
+    return [
+        (AgendaItemKind.PROFILE, [(f"profile:{p.pk}", p.code) for p in profiles]),
+        (
+            AgendaItemKind.OFFER,
+            [
+                (f"offer:{o.pk}", f"{o.share.profile.code} – {o.share.corporation.name}, {o.dwelling_type}")
+                for o in offers
+            ],
+        ),
+        (
+            AgendaItemKind.EXCEPTION,
+            [(f"exception:{r.pk}", f"{r.get_kind_display()} {str(r.pk)[:8].upper()}") for r in requests],
+        ),
+        (AgendaItemKind.SIGNAL, [(f"signal:{s.pk}", f"{s.profile.code} – {s.get_kind_display()}") for s in signals]),
+        (
+            AgendaItemKind.CLAIM,
+            [(f"claim:{c.claim_id}", c.code) for c in claims if c.purpose == "discussion"],
+        ),
+        (
+            AgendaItemKind.CLAIM_DEVIATION,
+            [
+                (f"deviation:{c.claim_id}:{c.deviation_id}", f"{c.code} – {c.summary}" if c.summary else c.code)
+                for c in claims
+                if c.purpose == "deviation"
+            ],
+        ),
+    ]
