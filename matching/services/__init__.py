@@ -1,3 +1,4 @@
+from .facts import MissingFacts, fact_links, grant_pgb_exception, missing_facts
 from .overleg import (
     add_agenda_item,
     check_in,
@@ -33,12 +34,16 @@ from .trajectory import (
 __all__ = [
     "ConcurrentEdit",
     "IdentifyingDataFound",
+    "MissingFacts",
     "add_agenda_item",
     "check_in",
     "create_meeting",
     "create_profile",
     "decide_item",
     "eligible_corporations",
+    "fact_links",
+    "grant_pgb_exception",
+    "missing_facts",
     "end_trajectory",
     "hand_over",
     "has_majority",
