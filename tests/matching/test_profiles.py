@@ -38,8 +38,8 @@ def edit_data(profile, **changes):
         contract_form="linked_care",
         version=profile.version,
         **facts_data(profile),
-        **changes,
     )
+    data.update(changes)
     return data
 
 
