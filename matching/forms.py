@@ -103,7 +103,8 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].needed_note = NEEDED_WITH_SAFETY_PLAN
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
-            if self.instance.safety_plan_provider_id is None and self.instance.care_provider_id:
+            needed = self.instance.safety_plan_needed
+            if needed and self.instance.safety_plan_provider_id is None and self.instance.care_provider_id:
                 self.initial["safety_plan_provider"] = self.instance.care_provider_id
 
     def clean_safety_plan_agreed_on(self):
@@ -127,8 +128,9 @@ class ProfileForm(forms.ModelForm):
             )
         needed = cleaned.get("safety_plan_needed")
         provider, agreed_on = cleaned.get("safety_plan_provider"), cleaned.get("safety_plan_agreed_on")
-        if needed is False and (provider or agreed_on):
-            self.add_error("safety_plan_needed", _("Er is een afspraak over een veiligheidsplan ingevuld: kies ja."))
+        if needed is False:
+            # No plan, no agreement about one: a provider left selected from before is not kept.
+            cleaned["safety_plan_provider"], cleaned["safety_plan_agreed_on"] = None, None
         elif provider and not agreed_on and "safety_plan_agreed_on" not in self.errors:
             self.add_error("safety_plan_agreed_on", _("Vul ook de datum van de afspraak in."))
         elif agreed_on and not provider:

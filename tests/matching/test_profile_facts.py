@@ -195,3 +195,16 @@ def test_the_consultant_reads_the_facts_of_a_shared_profile(client, signed_in, p
     signed_in(people["venlo"])
     page = client.get(reverse("matching:profile", kwargs={"profile_id": profile.pk})).content.decode()
     assert "Ingeschreven als woningzoekende" in page and "Moveoo" in page
+
+
+def test_no_safety_plan_keeps_no_agreement_about_one(client, signed_in, people):
+    profile = make_profile(people["noord"], people["venlo"])
+    signed_in(people["noord"])
+    html = client.get(_edit_url(profile)).content.decode()
+    # Not needed: the provider select is not prefilled (it would otherwise be posted back).
+    select = re.search(r'<select name="safety_plan_provider".*?</select>', html, re.S).group(0)
+    assert "selected" not in select.replace('value="" selected', "")
+    data = edit_data(profile, safety_plan_needed="False", safety_plan_provider=org("Moveoo").pk)
+    assert client.post(_edit_url(profile), data).status_code == 302
+    saved = Profile.objects.get(pk=profile.pk)
+    assert saved.safety_plan_needed is False and saved.safety_plan_provider is None
