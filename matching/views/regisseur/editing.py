@@ -4,6 +4,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +24,9 @@ def profile_edit(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id, purpose="profiel")
     is_chair = is_chair_of(request.user, profile.region)
     exception_form = PgbExceptionForm(request.POST if "uitzondering" in request.POST else None)
+    if exception_form.is_bound and not is_chair:
+        # The exception is the chair's alone (SOK art. 9.2b); others are refused as the handover refuses them.
+        raise Http404
     if exception_form.is_bound:
         if exception_form.is_valid():
             try:
