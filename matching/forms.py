@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from referrals.forms import active_municipalities
@@ -230,10 +231,11 @@ class MatchForm(forms.Form):
         label=_("Vervanger zorgaanbieder"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, corporation, care_provider, **kwargs):
+    def __init__(self, *args, corporation, care_provider, offer=None, **kwargs):
         from .services.trajectory import CORPORATION_STAFF, PROVIDER_STAFF, party_staff
 
         super().__init__(*args, **kwargs)
+        self.offer = offer
         self.fields["corporation"].queryset = Organisation.objects.filter(pk=corporation.pk)
         self.fields["care_provider"].queryset = Organisation.objects.filter(pk=care_provider.pk)
         self.initial.setdefault("corporation", corporation.pk)
@@ -250,6 +252,16 @@ class MatchForm(forms.Form):
             field.label_from_instance = lambda user: user.get_full_name() or user.username
             field.error_messages["invalid_choice"] = message % {"name": party.name}
             field.error_messages["required"] = message % {"name": party.name}
+
+    def clean_intended_date(self):
+        # Also checked by record_match; here so it shows in the same round as the other errors.
+        value = self.cleaned_data["intended_date"]
+        if self.offer is not None and value < self.offer.available_from:
+            raise forms.ValidationError(
+                _("De woning is pas beschikbaar vanaf %(date)s.")
+                % {"date": date_format(self.offer.available_from, "j F Y")}
+            )
+        return value
 
 
 class PartiesForm(forms.Form):

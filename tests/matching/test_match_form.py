@@ -195,3 +195,14 @@ def test_only_the_regions_regisseur_opens_the_match_form(client, signed_in, peop
         assert client.get(_url(offered)).status_code == 404, who
         assert client.post(_url(offered), _post(people, offered)).status_code == 404, who
     assert not Match.objects.filter(profile=offered).exists()
+
+
+def test_all_errors_show_at_once_each_at_its_field(client, signed_in, people, offered):
+    signed_in(people["noord"])
+    early = (AVAILABLE - datetime.timedelta(days=1)).isoformat()
+    html = client.post(
+        _url(offered), _post(people, offered, intended_date=early, corporation_contact=people["antares"].pk)
+    ).content.decode()
+    assert "pas beschikbaar vanaf" in _error_of(html, "intended_date")
+    assert _error_of(html, "corporation_contact") == "Kies een verhuurconsulent van Woonwenz."
+    assert not Match.objects.filter(profile=offered).exists()

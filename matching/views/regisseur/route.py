@@ -73,6 +73,7 @@ def profile_match(request, profile_id):
         request.POST if request.method == "POST" else None,
         corporation=corporation,
         care_provider=care_provider,
+        offer=offer,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
