@@ -78,8 +78,30 @@ DEMO_CASES = [
 
 STAGE = {ProfileStatus.SHARED: 5}
 
+# The facts of Bijlage 2 step 4 and SOK art. 5.3a/9.2b per demo case (matching/services/facts.py):
+# one needs a safety plan, one is supported by a pgb provider outside the agreement (chair's exception).
+SAFETY_PLAN_CASES = {"gematcht-roermond"}
+PGB_NON_PARTY_CASES = {"gedeeld-roermond": ("Begeleiding Op Maat Roermond", "ketenregisseur.midden")}
 
-def _progress(users, regisseur, referral, share_with, match, outcome):
+
+def _facts(users, key, match):
+    provider = users[match[1]].organisation if match else Organisation.objects.get(name="Moveoo")
+    today = timezone.localdate()
+    facts = {
+        "care_provider": provider,
+        "care_funding": "zin",
+        "safety_plan_needed": key in SAFETY_PLAN_CASES,
+        "registered_on": today - datetime.timedelta(days=60),
+        "registered_by": provider,
+    }
+    if key in SAFETY_PLAN_CASES:
+        facts.update(safety_plan_provider=provider, safety_plan_agreed_on=today - datetime.timedelta(days=20))
+    if key in PGB_NON_PARTY_CASES:
+        facts.update(care_provider=None, care_provider_other=PGB_NON_PARTY_CASES[key][0], care_funding="pgb")
+    return facts
+
+
+def _progress(users, regisseur, referral, share_with, match, outcome, key=""):
     organisations = {org.name: org for org in Organisation.objects.filter(name__in=share_with)}
     profile = services.create_profile(actor=regisseur, referral=referral)
     profile = services.update_profile(
@@ -89,8 +111,15 @@ def _progress(users, regisseur, referral, share_with, match, outcome):
         data={
             "conclusion": "Kan met ambulante begeleiding zelfstandig wonen.",
             "failure_agreements": "Bij twee maanden huurachterstand volgt direct een casusoverleg.",
+            **_facts(users, key, match),
         },
     )
+    if key in PGB_NON_PARTY_CASES:
+        services.grant_pgb_exception(
+            actor=users[PGB_NON_PARTY_CASES[key][1]],
+            profile=profile,
+            reason="De inwoner krijgt al jaren begeleiding van deze aanbieder; overstappen zou het traject schaden.",
+        )
     profile = services.share_profile(
         actor=regisseur, profile=profile, corporations=[organisations[name] for name in share_with]
     )
@@ -158,7 +187,7 @@ def manifest_entry(profile):
 def seed_demo_cases(*, scale=0):
     users = {user.username: user for user in User.objects.filter(is_demo=True).select_related("organisation")}
     entries = []
-    for _key, consultant, regisseur, person, share_with, match, outcome in DEMO_CASES:
+    for key, consultant, regisseur, person, share_with, match, outcome in DEMO_CASES:
         existing = (
             Identity.objects.filter(given_name=person[0], family_name=person[1], referral__created_by__is_demo=True)
             .select_related("referral")
@@ -172,7 +201,7 @@ def seed_demo_cases(*, scale=0):
                 if existing
                 else referral_demo.build_case(users, consultant, None, Status.SUBMITTED, person, {})
             )
-            profile = _progress(users, users[regisseur], referral, share_with, match, outcome)
+            profile = _progress(users, users[regisseur], referral, share_with, match, outcome, key)
         entries.append(
             manifest_entry(
                 Profile.objects.select_related("region", "match__corporation", "match__care_provider").get(

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from referrals.forms import active_municipalities
@@ -8,10 +9,29 @@ from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
 from woonkans.parties.models import Organisation, OrganisationKind, Region
 
 from .models import AgendaItemKind, EndKind, Profile, SignalKind, VoteChoice
-from .models.profile import RENT, SECTIONS
+from .models.profile import RENT, SECTIONS, CareFunding
+
+NEEDED_TO_SHARE = _("nodig om te delen")
+NEEDED_WITH_SAFETY_PLAN = _("nodig vóór de match als er een veiligheidsplan nodig is")
+YES_NO = [(True, _("Ja")), (False, _("Nee"))]
+
+
+def care_providers():
+    return Organisation.objects.active().filter(kind=OrganisationKind.CARE_PROVIDER).order_by("name")
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
+    return value
 
 
 class ProfileForm(forms.ModelForm):
+    """The profile text and the facts of steps 4–5 (see services/facts.py for when each is needed).
+
+    A draft may be saved half-way; a field the next step needs says so instead of "niet verplicht".
+    """
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     search_area = forms.ModelMultipleChoiceField(
         label=_("Zoekgebied"),
@@ -19,18 +39,118 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Kies ten minste één gemeente als zoekgebied.")},
     )
+    safety_plan_needed = forms.NullBooleanField(
+        label=_("Is er een veiligheidsplan nodig?"),
+        required=False,
+        widget=forms.RadioSelect(choices=YES_NO),
+        help_text=_("Besproken door de Wmo-consulent en de zorgaanbieder met de inwoner (Bijlage 2, stap 4)."),
+    )
 
     class Meta:
         model = Profile
-        fields = [field for field, _label in SECTIONS] + ["search_area", "contract_form", "negative_rental_history"]
-        widgets = {field: TEXT_AREA for field, _label in SECTIONS}
-        labels = dict(SECTIONS)
+        fields = [field for field, _label in SECTIONS] + [
+            "search_area",
+            "contract_form",
+            "negative_rental_history",
+            "care_provider",
+            "care_provider_other",
+            "care_funding",
+            "safety_plan_needed",
+            "safety_plan_provider",
+            "safety_plan_agreed_on",
+            "registered_on",
+            "registered_by",
+        ]
+        widgets = {
+            **{field: TEXT_AREA for field, _label in SECTIONS},
+            "care_funding": forms.RadioSelect,
+            "safety_plan_agreed_on": DATE_WIDGET,
+            "registered_on": DATE_WIDGET,
+        }
+        labels = {
+            **dict(SECTIONS),
+            "care_provider": _("Zorgaanbieder (partij van de samenwerkingsovereenkomst)"),
+            "care_provider_other": _("Of: zorgaanbieder die geen partij is"),
+            "care_funding": _("Hoe wordt de zorg betaald?"),
+            "safety_plan_provider": _("Veiligheidsplan afgesproken met"),
+            "safety_plan_agreed_on": _("Veiligheidsplan afgesproken op"),
+            "registered_on": _("Ingeschreven als woningzoekende op"),
+            "registered_by": _("Inschrijving geregeld door"),
+        }
+        help_texts = {
+            "care_provider_other": _(
+                "Alleen met een pgb, en alleen als de voorzitter van het Woonkans-overleg daarvoor een uitzondering "
+                "maakt (SOK art. 9.2b)."
+            ),
+            "registered_by": _("Meestal de zorgaanbieder: die zorgt voor de inschrijving (SOK art. 5.3a)."),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["search_area"].queryset = active_municipalities()
+        for name in ("care_provider", "safety_plan_provider"):
+            self.fields[name].queryset = care_providers()
+        self.fields["registered_by"].queryset = (
+            Organisation.objects.active()
+            .filter(kind__in=[OrganisationKind.CARE_PROVIDER, OrganisationKind.MUNICIPALITY])
+            .order_by("kind", "name")
+        )
+        self.fields["registered_by"].label_from_instance = lambda org: f"{org.name} ({org.get_kind_display()})"
+        self.fields["care_funding"].choices = self.fields["care_funding"].choices[1:]  # no "---------" radio
+        for name in ("care_provider", "care_funding", "safety_plan_needed", "registered_on", "registered_by"):
+            self.fields[name].needed_note = NEEDED_TO_SHARE
+        self.fields["failure_agreements"].needed_note = NEEDED_TO_SHARE
+        for name in ("safety_plan_provider", "safety_plan_agreed_on"):
+            self.fields[name].needed_note = NEEDED_WITH_SAFETY_PLAN
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+            needed = self.instance.safety_plan_needed
+            if needed and self.instance.safety_plan_provider_id is None and self.instance.care_provider_id:
+                self.initial["safety_plan_provider"] = self.instance.care_provider_id
+
+    def clean_safety_plan_agreed_on(self):
+        return _not_in_future(self.cleaned_data.get("safety_plan_agreed_on"))
+
+    def clean_registered_on(self):
+        return _not_in_future(self.cleaned_data.get("registered_on"))
+
+    def clean(self):
+        cleaned = super().clean()
+        other = cleaned.get("care_provider_other", "").strip()
+        if other and cleaned.get("care_provider"):
+            self.add_error("care_provider_other", _("Kies een partij of vul een andere aanbieder in, niet allebei."))
+        elif other and cleaned.get("care_funding") == CareFunding.ZIN:
+            self.add_error(
+                "care_funding",
+                _(
+                    "Zorg in natura komt van een gecontracteerde partij; een aanbieder die geen partij is, "
+                    "alleen via een pgb."
+                ),
+            )
+        needed = cleaned.get("safety_plan_needed")
+        provider, agreed_on = cleaned.get("safety_plan_provider"), cleaned.get("safety_plan_agreed_on")
+        if needed is False:
+            # No plan, no agreement about one: a provider left selected from before is not kept.
+            cleaned["safety_plan_provider"], cleaned["safety_plan_agreed_on"] = None, None
+        elif provider and not agreed_on and "safety_plan_agreed_on" not in self.errors:
+            self.add_error("safety_plan_agreed_on", _("Vul ook de datum van de afspraak in."))
+        elif agreed_on and not provider:
+            self.add_error("safety_plan_provider", _("Kies de zorgaanbieder waarmee het is afgesproken."))
+        registered_on, registered_by = cleaned.get("registered_on"), cleaned.get("registered_by")
+        if registered_by and not registered_on and "registered_on" not in self.errors:
+            self.add_error("registered_on", _("Vul ook de datum van de inschrijving in."))
+        elif registered_on and not registered_by:
+            self.add_error("registered_by", _("Kies wie de inschrijving heeft geregeld."))
+        return cleaned
+
+
+class PgbExceptionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van de uitzondering"),
+        widget=TEXT_AREA,
+        max_length=2000,
+        help_text=_("Waarom kan deze aanbieder de begeleiding het beste bieden (SOK art. 9.2b)?"),
+    )
 
 
 class OverrideForm(forms.Form):
@@ -91,18 +211,17 @@ class MessageForm(forms.Form):
     text = forms.CharField(label=_("Bericht"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-def _users(organisation, role):
-    return User.objects.filter(organisation=organisation, role_assignments__role=role, is_active=True)
-
-
 class MatchForm(forms.Form):
-    corporation = forms.ModelChoiceField(label=_("Corporatie"), queryset=Organisation.objects.none())
+    """Step 6 for one corporation and one provider, chosen first: each contact lists only that party's staff.
+
+    The corporation and the provider travel as hidden fields; a crafted POST naming someone of
+    another organisation fails on that field (the querysets), and the service checks again.
+    """
+
+    corporation = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.HiddenInput)
+    care_provider = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.HiddenInput)
     dwelling_address = forms.CharField(label=_("Adres van de woning"), max_length=200)
     intended_date = forms.DateField(label=_("Beoogde ingangsdatum"), widget=DATE_WIDGET)
-    care_provider = forms.ModelChoiceField(
-        label=_("Zorgaanbieder"),
-        queryset=Organisation.objects.active().filter(kind=OrganisationKind.CARE_PROVIDER).order_by("name"),
-    )
     corporation_contact = forms.ModelChoiceField(label=_("Vast aanspreekpunt corporatie"), queryset=User.objects.none())
     corporation_substitute = forms.ModelChoiceField(
         label=_("Vervanger corporatie"), queryset=User.objects.none(), required=False
@@ -112,20 +231,49 @@ class MatchForm(forms.Form):
         label=_("Vervanger zorgaanbieder"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, corporations, **kwargs):
+    def __init__(self, *args, corporation, care_provider, offer=None, **kwargs):
+        from .services.trajectory import CORPORATION_STAFF, PROVIDER_STAFF, party_staff
+
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        self.fields["corporation"].queryset = Organisation.objects.filter(pk=corporation.pk)
+        self.fields["care_provider"].queryset = Organisation.objects.filter(pk=care_provider.pk)
+        self.initial.setdefault("corporation", corporation.pk)
+        self.initial.setdefault("care_provider", care_provider.pk)
+        for name, party, role, message in (
+            ("corporation_contact", corporation, "corporation", CORPORATION_STAFF),
+            ("corporation_substitute", corporation, "corporation", CORPORATION_STAFF),
+            ("provider_contact", care_provider, "care_provider", PROVIDER_STAFF),
+            ("provider_substitute", care_provider, "care_provider", PROVIDER_STAFF),
+        ):
+            field = self.fields[name]
+            field.queryset = party_staff(party, role)
+            field.label = f"{field.label} ({party.name})"
+            field.label_from_instance = lambda user: user.get_full_name() or user.username
+            field.error_messages["invalid_choice"] = message % {"name": party.name}
+            field.error_messages["required"] = message % {"name": party.name}
+
+    def clean_intended_date(self):
+        # Also checked by record_match; here so it shows in the same round as the other errors.
+        value = self.cleaned_data["intended_date"]
+        if self.offer is not None and value < self.offer.available_from:
+            raise forms.ValidationError(
+                _("De woning is pas beschikbaar vanaf %(date)s.")
+                % {"date": date_format(self.offer.available_from, "j F Y")}
+            )
+        return value
+
+
+class PartiesForm(forms.Form):
+    """The first step of the match (a GET form): with which corporation and which provider."""
+
+    corporation = forms.ModelChoiceField(label=_("Corporatie"), queryset=Organisation.objects.none())
+    care_provider = forms.ModelChoiceField(label=_("Zorgaanbieder"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, corporations, providers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["corporation"].queryset = corporations
-        people = User.objects.filter(
-            is_active=True,
-            role_assignments__role__in=["corporation", "care_provider"],
-            organisation__in=Organisation.objects.filter(
-                kind__in=[OrganisationKind.CORPORATION, OrganisationKind.CARE_PROVIDER]
-            ),
-        )
-        people = people.select_related("organisation").order_by("organisation__name", "last_name").distinct()
-        for name in ("corporation_contact", "corporation_substitute", "provider_contact", "provider_substitute"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda user: f"{user.get_full_name()} ({user.organisation})"
+        self.fields["care_provider"].queryset = providers
 
 
 class DateForm(forms.Form):

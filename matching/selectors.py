@@ -70,6 +70,10 @@ def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):
             "match__care_provider",
             "match__corporation_contact",
             "match__provider_contact",
+            "care_provider",
+            "safety_plan_provider",
+            "registered_by",
+            "pgb_exception_by",
         )
         .prefetch_related(
             "search_area",
@@ -99,7 +103,17 @@ def get_profile_for_consultant(*, user, profile_id):
     The own municipality's consultant holds view_profile from the share on (the disclosure policy).
     """
     profile = (
-        Profile.objects.select_related("region", "referral", "match__corporation", "match__care_provider", "regisseur")
+        Profile.objects.select_related(
+            "region",
+            "referral",
+            "match__corporation",
+            "match__care_provider",
+            "regisseur",
+            "care_provider",
+            "safety_plan_provider",
+            "registered_by",
+            "pgb_exception_by",
+        )
         .prefetch_related(
             "search_area",
             "evaluations__organisation",

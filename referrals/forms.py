@@ -132,6 +132,13 @@ class SupportForm(forms.ModelForm):
             "rental_history_notes": TEXT_AREA,
             "guardianship_notes": TEXT_AREA,
         }
+        help_texts = {
+            # Bijlage 2 step 4: the consultant and the care provider discuss it openly with the resident.
+            "safety_plan_needed": _(
+                "Besproken met de inwoner en de zorgaanbieder (Bijlage 2, stap 4). De regisseur legt in het "
+                "profiel vast met welke zorgaanbieder en wanneer het veiligheidsplan is afgesproken."
+            ),
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -49,3 +49,25 @@ class UserFactory(factory.django.DjangoModelFactory):
             from django.conf import settings
 
             LoggingAcceptance.objects.create(user=self, notice_version=settings.LOGGING_NOTICE_VERSION)
+
+
+def record_profile_facts(profile, *, provider="Moveoo", **overrides):
+    """Test set-up: the facts a profile needs before sharing and the match (matching/services/facts.py),
+    as the regisseur records them: no safety plan needed, the provider (ZIN) registered the resident."""
+    import datetime
+
+    from matching.models import Profile
+
+    provider = provider if isinstance(provider, Organisation) else Organisation.objects.get(name=provider)
+    facts = {
+        "safety_plan_needed": False,
+        "care_provider": provider,
+        "care_funding": "zin",
+        "registered_on": datetime.date(2026, 1, 5),
+        "registered_by": provider,
+        "failure_agreements": "Bij terugval belt de begeleider de corporatie binnen een week.",
+        **overrides,
+    }
+    Profile.objects.filter(pk=profile.pk).update(**facts)
+    profile.refresh_from_db()
+    return profile

@@ -58,6 +58,13 @@ SECTION_FIELDS = [field for field, _label in SECTIONS]
 SECTION_CATEGORIES = {"finances": Category.FINANCIAL, "dwelling_needs": Category.FREE_TEXT}
 
 
+class CareFunding(models.TextChoices):
+    """How the support is paid (SOK art. 9.2b): care in kind from a contracted party, or a pgb."""
+
+    ZIN = "zin", _("Zorg in natura (door de gemeente gecontracteerde aanbieder)")
+    PGB = "pgb", _("Persoonsgebonden budget (pgb)")
+
+
 class Profile(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="profile")
@@ -83,6 +90,42 @@ class Profile(GuardedStatus, models.Model):
     failure_agreements = models.TextField(blank=True)
     dwelling_needs = models.TextField(blank=True)
     pii_overrides = models.JSONField(default=list, blank=True)
+    # The safety plan (Bijlage 2 step 4): the consultant and the care provider discuss with the
+    # resident whether one is needed; None = not yet decided (copied from the research on creation).
+    safety_plan_needed = models.BooleanField(_("veiligheidsplan nodig"), null=True, blank=True)
+    safety_plan_provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("veiligheidsplan afgesproken met"),
+    )
+    safety_plan_agreed_on = models.DateField(_("veiligheidsplan afgesproken op"), null=True, blank=True)
+    # SOK art. 5.3a: the care provider sees to the registration as woningzoekende at the corporations.
+    registered_on = models.DateField(_("ingeschreven als woningzoekende op"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inschrijving geregeld door"),
+    )
+    # SOK art. 9.2b: the support comes from a contracted party (ZIN) in principle; a provider that is
+    # not a party, paid from a pgb, only by the chair's exception.
+    care_provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("zorgaanbieder")
+    )
+    care_provider_other = models.CharField(_("zorgaanbieder die geen partij is"), max_length=200, blank=True)
+    care_funding = models.CharField(
+        _("financiering van de zorg"), max_length=3, choices=CareFunding.choices, blank=True
+    )
+    pgb_exception_reason = models.TextField(_("reden van de uitzondering"), blank=True)
+    pgb_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pgb_exception_on = models.DateField(_("uitzondering gemaakt op"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +150,21 @@ class Profile(GuardedStatus, models.Model):
                 name: PersonalField(SECTION_CATEGORIES.get(name, Category.SPECIAL), label=label, corporation=True)
                 for name, label in SECTIONS
             },
+            # Bijlage 2 step 5: the corporation reads whether a safety plan is needed (it concerns the
+            # dwelling and the neighbourhood); with whom and when it was agreed, the provider, the
+            # funding and the registration stay with the regisseur: a provider's name (a women's
+            # shelter, an addiction clinic) or a registration date (the corporation's own register)
+            # would point at the resident. The matched corporation meets the provider at step 6.
+            "safety_plan_needed": PersonalField(Category.SPECIAL, corporation=True),
+            "safety_plan_provider": PersonalField(Category.CASE),
+            "safety_plan_agreed_on": PersonalField(Category.CASE),
+            "registered_on": PersonalField(Category.CASE),
+            "registered_by": PersonalField(Category.CASE),
+            "care_provider": PersonalField(Category.CASE),
+            "care_provider_other": PersonalField(Category.CASE),
+            "care_funding": PersonalField(Category.CASE),
+            "pgb_exception_reason": PersonalField(Category.FREE_TEXT),
+            "pgb_exception_on": PersonalField(Category.CASE),
             # The regisseur's reasons for keeping a passage the identifying-data scan flagged.
             "pii_overrides": PersonalField(Category.FREE_TEXT, exported=False),
             "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
@@ -116,7 +174,7 @@ class Profile(GuardedStatus, models.Model):
             "housed_on": PersonalField(Category.CASE, label=_("gehuisvest op")),
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
         },
-        not_personal="id referral regisseur version",
+        not_personal="id referral regisseur version pgb_exception_by",
         on_purge=OnPurge.BLANK,
     )
 

@@ -7,6 +7,7 @@ from .decisions import (
     record_vote,
     tally,
 )
+from .facts import MissingFacts, fact_links, grant_pgb_exception, missing_facts
 from .overleg import (
     add_agenda_item,
     check_in,
@@ -40,6 +41,7 @@ from .trajectory import (
 __all__ = [
     "ConcurrentEdit",
     "IdentifyingDataFound",
+    "MissingFacts",
     "add_agenda_item",
     "check_in",
     "claimed_outcome",
@@ -48,6 +50,9 @@ __all__ = [
     "create_profile",
     "decide_item",
     "eligible_corporations",
+    "fact_links",
+    "grant_pgb_exception",
+    "missing_facts",
     "end_trajectory",
     "hand_over",
     "has_majority",

@@ -21,6 +21,9 @@ from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
 from ..models.profile import RENT, SECTION_FIELDS
 from ..workflow import ANSWERABLE, EDITABLE, NOT_ANSWERABLE, NOT_EDITABLE, PROFILES, ProfileTransition, require_stage
+from .facts import SHARE, require_facts
+
+PGB_EXCEPTION_BASIS = ("care_provider", "care_provider_other", "care_funding")
 
 
 class ConcurrentEdit(Exception):
@@ -69,6 +72,8 @@ def create_profile(*, actor, referral):
         origin=research.origin,
         negative_rental_history=research.negative_rental_history,
         contract_form=research.contract_form,
+        # The consultant's first judgement (Bijlage 2 step 4); the regisseur records the agreement.
+        safety_plan_needed=research.safety_plan_needed,
         current_situation=research.support_need,
         housing_situation=research.housing_situation,
         household_care=research.household_care,
@@ -94,6 +99,9 @@ def update_profile(*, actor, profile, expected_version, data):
     if locked.version != expected_version:
         raise ConcurrentEdit(current=locked)
     search_area = data.pop("search_area", None)
+    # The chair's exception (SOK art. 9.2b) was made for one provider and one way of paying.
+    if any(field in data and data[field] != getattr(locked, field) for field in PGB_EXCEPTION_BASIS):
+        locked.pgb_exception_reason, locked.pgb_exception_by, locked.pgb_exception_on = "", None, None
     for field, value in data.items():
         setattr(locked, field, value)
     # Corporations already read a shared profile: new identifying text must never reach them.
@@ -188,6 +196,7 @@ def share_profile(*, actor, profile, corporations):
     PROFILES.target(ProfileTransition.SHARE, locked.status)  # refuses early, with the Dutch message
     if open_findings(locked, names=resident_names(locked)):
         raise IdentifyingDataFound(_("Het profiel bevat nog mogelijk identificerende gegevens."))
+    require_facts(locked, stage=SHARE)
     allowed = set(eligible_corporations(locked).values_list("pk", flat=True))
     chosen = [corporation for corporation in corporations if corporation.pk in allowed]
     if not chosen or len(chosen) != len(corporations):

@@ -5,7 +5,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from referrals import services as referral_services
 from referrals.permissions import region_directors
@@ -17,6 +19,7 @@ from woonkans.privacy.restriction import ProcessingRestricted
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
+from .facts import MATCH, require_facts
 
 
 def _lock(profile):
@@ -35,6 +38,19 @@ def _lock_meeting(case_meeting):
 def _require_regisseur(actor, profile):
     if not permissions.has(actor, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES):
         raise PermissionDenied
+
+
+CORPORATION_STAFF = _lazy("Kies een verhuurconsulent van %(name)s.")
+PROVIDER_STAFF = _lazy("Kies een contactpersoon van %(name)s.")
+
+
+def party_staff(organisation, role):
+    """The active staff of one party in the role a fixed contact holds there (Art. 8.1)."""
+    return (
+        User.objects.filter(organisation=organisation, is_active=True, role_assignments__role=role)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def _profile_path(profile):
@@ -59,17 +75,44 @@ def record_match(
     profile = _lock(profile)
     _require_regisseur(actor, profile)
     PROFILES.move(profile, ProfileTransition.MATCH)
-    share = ProfileShare.objects.filter(profile=profile, corporation=corporation).first()
+    # A needed safety plan is agreed before anyone moves in (Bijlage 2 steps 4 and 6).
+    require_facts(profile, stage=MATCH)
+    share = ProfileShare.objects.filter(profile=profile, corporation=corporation, revoked_at__isnull=True).first()
+    errors = {}
     if share is None:
-        raise ValidationError(_("Dit profiel is niet met deze corporatie gedeeld."))
-    for contact, organisation in (
-        (corporation_contact, corporation),
-        (corporation_substitute, corporation),
-        (provider_contact, care_provider),
-        (provider_substitute, care_provider),
+        errors["corporation"] = _("Dit profiel is niet met deze corporatie gedeeld.")
+    if offer is not None and (share is None or offer.share_id != share.pk):
+        errors["corporation"] = _("Het aanbod is van een andere corporatie.")
+    elif offer is not None and intended_date < offer.available_from:
+        errors["intended_date"] = _("De woning is pas beschikbaar vanaf %(date)s.") % {
+            "date": date_format(offer.available_from, "j F Y")
+        }
+    # The provider the profile names (and, with a safety plan, the one it was agreed with) is the
+    # provider of the trajectory: its kind and the chair's exception (SOK art. 9.2b) were checked for it.
+    if profile.care_provider_id is not None and care_provider.pk != profile.care_provider_id:
+        errors["care_provider"] = _("Kies de zorgaanbieder uit het profiel: %(name)s.") % {
+            "name": profile.care_provider.name
+        }
+    elif profile.safety_plan_needed and care_provider.pk != profile.safety_plan_provider_id:
+        errors["care_provider"] = _(
+            "Het veiligheidsplan is afgesproken met %(name)s; kies die zorgaanbieder of leg eerst het "
+            "veiligheidsplan met de nieuwe aanbieder vast."
+        ) % {"name": profile.safety_plan_provider.name}
+    # Each fixed contact and substitute works at its own party, in the role for it (Art. 8.1).
+    for field, contact, organisation, role, message in (
+        ("corporation_contact", corporation_contact, corporation, Role.CORPORATION, CORPORATION_STAFF),
+        ("corporation_substitute", corporation_substitute, corporation, Role.CORPORATION, CORPORATION_STAFF),
+        ("provider_contact", provider_contact, care_provider, Role.CARE_PROVIDER, PROVIDER_STAFF),
+        ("provider_substitute", provider_substitute, care_provider, Role.CARE_PROVIDER, PROVIDER_STAFF),
     ):
-        if contact is not None and contact.organisation_id != organisation.pk:
-            raise ValidationError(_("Een vast aanspreekpunt moet werken bij de eigen organisatie."))
+        if contact is not None and not party_staff(organisation, role).filter(pk=contact.pk).exists():
+            errors[field] = message % {"name": organisation.name}
+    if corporation_substitute is not None and corporation_substitute == corporation_contact:
+        errors["corporation_substitute"] = _("De vervanger is iemand anders dan het vaste aanspreekpunt.")
+    if provider_substitute is not None and provider_substitute == provider_contact:
+        errors["provider_substitute"] = _("De vervanger is iemand anders dan het vaste aanspreekpunt.")
+    if errors:
+        raise ValidationError(errors)
     match = Match.objects.create(
         profile=profile,
         corporation=corporation,

@@ -13,6 +13,7 @@ from matching import services as matching_services
 from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation
 
+from ..factories import record_profile_facts
 from ..referrals.conftest import make_submitted
 from .conftest import log_in
 
@@ -36,7 +37,9 @@ def cast(make_user):
 
 def shared_case(cast):
     regisseur = cast["regisseur"]
-    profile = matching_services.create_profile(actor=regisseur, referral=make_submitted(cast["consulent"]))
+    profile = record_profile_facts(
+        matching_services.create_profile(actor=regisseur, referral=make_submitted(cast["consulent"]))
+    )
     matching_services.update_profile(
         actor=regisseur,
         profile=profile,

@@ -180,6 +180,15 @@ def regisseur_writes_and_shares(actor):
 
     actor.follow("Naar het profiel", "profiel-herstellen")
     page.get_by_label("Financiën / schulden").fill("Schulden bij de zorgverzekeraar; bewindvoering aangevraagd.")
+    # The facts of step 4 and SOK art. 5.3a/9.2b, needed before sharing.
+    page.get_by_label(re.compile("^Afspraken als het traject misgaat")).fill("Bij terugval belt de begeleider ons.")
+    page.get_by_label(re.compile(r"^Zorgaanbieder \(partij")).select_option(label="Moveoo")
+    page.get_by_role("radio", name=re.compile("^Zorg in natura")).check()
+    page.get_by_role("radio", name="Nee", exact=True).check()
+    page.get_by_label(re.compile("^Ingeschreven als woningzoekende op")).fill("2026-01-05")
+    page.get_by_label(re.compile("^Inschrijving geregeld door")).select_option(
+        label="Moveoo (Zorg- en welzijnspartner)"
+    )
     actor.press("Opslaan", "profiel-schoon")
     assert page.get_by_text("Geen identificerende gegevens gevonden in de tekst.").is_visible()
     actor.follow("Delen met corporaties", "delen")
@@ -229,10 +238,9 @@ def overleg_decides_and_match(actor, code, today):
     actor.follow(code, "profiel")
     actor.follow("Match vastleggen", "match")
     assert page.get_by_label("Adres van de woning").input_value() == "Maasboulevard 4, Venlo"
-    page.get_by_label("Corporatie", exact=True).select_option(label="Woonwenz")
-    page.get_by_label("Zorgaanbieder", exact=True).select_option(label="Moveoo")
-    page.get_by_label("Vast aanspreekpunt corporatie").select_option(label="Wim Woonwenz (Woonwenz)")
-    page.get_by_label("Vast aanspreekpunt zorgaanbieder").select_option(label="Mo Moveoo (Moveoo)")
+    # The offering corporation and the profile's provider are chosen; each list holds only their staff.
+    page.get_by_label("Vast aanspreekpunt corporatie (Woonwenz)").select_option(label="Wim Woonwenz")
+    page.get_by_label("Vast aanspreekpunt zorgaanbieder (Moveoo)").select_option(label="Mo Moveoo")
     actor.press("Match vastleggen", "terugkoppeling-3")
     page.get_by_label("Toelichting").fill("Woonwenz huisvest de inwoner aan de Maasboulevard.")
     actor.press("Versturen", "teruggekoppeld")

@@ -3,6 +3,7 @@ import pytest
 from matching import services
 from woonkans.parties.models import Organisation
 
+from ..factories import record_profile_facts
 from ..referrals.conftest import make_submitted
 
 
@@ -12,7 +13,7 @@ def org(name):
 
 def make_profile(regisseur, consultant, **kwargs):
     referral = make_submitted(consultant, **kwargs)
-    return services.create_profile(actor=regisseur, referral=referral)
+    return record_profile_facts(services.create_profile(actor=regisseur, referral=referral))
 
 
 def make_shared(regisseur, consultant, corporations, **kwargs):

@@ -16,14 +16,30 @@ from .conftest import make_profile, org
 pytestmark = pytest.mark.django_db
 
 
+def facts_data(profile):
+    """The facts of steps 4–5 as the edit form posts them (what the profile holds now)."""
+    values = {
+        "safety_plan_needed": "" if profile.safety_plan_needed is None else str(profile.safety_plan_needed),
+        "safety_plan_provider": profile.safety_plan_provider_id or "",
+        "safety_plan_agreed_on": profile.safety_plan_agreed_on or "",
+        "care_provider": profile.care_provider_id or "",
+        "care_provider_other": profile.care_provider_other,
+        "care_funding": profile.care_funding,
+        "registered_on": profile.registered_on or "",
+        "registered_by": profile.registered_by_id or "",
+    }
+    return values
+
+
 def edit_data(profile, **changes):
     data = {field: getattr(profile, field) for field, _label in SECTIONS}
     data.update(
         search_area=[m.pk for m in profile.search_area.all()],
         contract_form="linked_care",
         version=profile.version,
-        **changes,
+        **facts_data(profile),
     )
+    data.update(changes)
     return data
 
 

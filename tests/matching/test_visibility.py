@@ -9,6 +9,7 @@ from matching.models import ProfileStatus
 from referrals.workflow import Status
 from woonkans.audit.models import AccessLog, AccessOutcome
 
+from ..factories import record_profile_facts
 from ..referrals.conftest import VALID_BSN
 from .conftest import make_matched, make_shared
 
@@ -137,7 +138,7 @@ def test_matching_table_and_profile_list_queries_do_not_grow(
         research.referral = referral
         research.save()
         research.search_area.set(search_area)
-        profile = services.create_profile(actor=people["noord"], referral=referral)
+        profile = record_profile_facts(services.create_profile(actor=people["noord"], referral=referral))
         services.share_profile(actor=people["noord"], profile=profile, corporations=[first.shares.get().corporation])
     signed_in(people["woonwenz"])
     with django_assert_max_num_queries(14):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from matching import services as matching_services
 from woonkans.privacy import disclosure
 
+from ..factories import record_profile_facts
 from ..matching.conftest import org
 from ..referrals.conftest import make_submitted
 
@@ -68,7 +69,7 @@ def test_each_step_of_the_route_discloses_what_spec_3_names(client, signed_in, p
     referral = make_submitted(people["venlo"])
     assert_visibility(client, signed_in, people, "submitted", referral, None)
 
-    profile = matching_services.create_profile(actor=regisseur, referral=referral)
+    profile = record_profile_facts(matching_services.create_profile(actor=regisseur, referral=referral))
     assert_visibility(client, signed_in, people, "drafted", referral, profile)
 
     matching_services.share_profile(actor=regisseur, profile=profile, corporations=[org("Woonwenz"), org("Antares")])

@@ -26,6 +26,7 @@ from woonkans.privacy import disclosure
 from woonkans.privacy.restriction import ProcessingRestricted
 from woonkans.state import TransitionNotAllowed
 
+from ..factories import record_profile_facts
 from ..matching.conftest import make_matched, make_shared, org
 from ..referrals.conftest import make_submitted
 from ..subject_rights.conftest import officer, register  # noqa: F401  (fixture)
@@ -86,7 +87,9 @@ class Route(RuleBasedStateMachine):
     @rule(actor=actor("noord"))
     def create_profile(self, actor):
         referral = Referral.objects.get(pk=self.referral.pk)
-        self.attempt(lambda: matching_services.create_profile(actor=self.people[actor], referral=referral))
+        self.attempt(
+            lambda: record_profile_facts(matching_services.create_profile(actor=self.people[actor], referral=referral))
+        )
 
     @precondition(lambda self: self.profile is not None)
     @rule(actor=actor("noord"), corporations=st.sets(st.sampled_from(sorted(CORPORATIONS)), min_size=1))

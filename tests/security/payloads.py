@@ -200,6 +200,14 @@ def decorate(world):
         expected_version=profile.version,
         data={field: say(f"Profile.{field}") for field in PROFILE_TEXT},
     )
+    # A provider outside the agreement, with the chair's exception (SOK art. 9.2b): both are shown.
+    profile = matching_services.update_profile(
+        actor=regisseur,
+        profile=profile,
+        expected_version=profile.version + 1,
+        data={"care_provider": None, "care_provider_other": say("Profile.care_provider_other"), "care_funding": "pgb"},
+    )
+    matching_services.grant_pgb_exception(actor=regisseur, profile=profile, reason=say("Profile.pgb_exception_reason"))
     share = profile.shares.get(corporation=corporation.organisation)
     matching_services.respond_to_profile(
         actor=corporation,

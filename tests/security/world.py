@@ -24,7 +24,7 @@ from woonkans.accounts.models import AccessReview
 from woonkans.accounts.roles import Role
 from woonkans.parties.models import Organisation
 
-from ..factories import UserFactory, organisation
+from ..factories import UserFactory, organisation, record_profile_facts
 from ..referrals.conftest import PDF, make_ready
 from . import payloads
 
@@ -113,7 +113,9 @@ def _case_at_stage(
     referral = referral_services.submit_referral(actor=consultant, referral=referral)
     if stage == "submitted":
         return referral
-    profile = matching_services.create_profile(actor=regisseur, referral=referral)
+    profile = record_profile_facts(
+        matching_services.create_profile(actor=regisseur, referral=referral), provider=people["provider"].organisation
+    )
     profile = matching_services.share_profile(actor=regisseur, profile=profile, corporations=[people["corp_org"]])
     if stage == "shared":
         return profile

@@ -4,6 +4,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,18 +13,36 @@ from django.views.decorators.http import require_POST
 from woonkans.accounts.permissions import role_required
 
 from ... import selectors, services
-from ...forms import OverrideForm, ProfileForm
+from ...forms import OverrideForm, PgbExceptionForm, ProfileForm
 from ...models.profile import SECTIONS
-from ...permissions import REGISSEUR_ROLES
+from ...permissions import REGISSEUR_ROLES, is_chair_of
 from .profiles import _findings_view
 
 
 @role_required(*REGISSEUR_ROLES)
 def profile_edit(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id, purpose="profiel")
-    form = ProfileForm(request.POST or None, instance=profile)
+    is_chair = is_chair_of(request.user, profile.region)
+    exception_form = PgbExceptionForm(request.POST if "uitzondering" in request.POST else None)
+    if exception_form.is_bound and not is_chair:
+        # The exception is the chair's alone (SOK art. 9.2b); others are refused as the handover refuses them.
+        raise Http404
+    if exception_form.is_bound:
+        if exception_form.is_valid():
+            try:
+                services.grant_pgb_exception(
+                    actor=request.user, profile=profile, reason=exception_form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                exception_form.add_error(None, error)
+            else:
+                messages.success(request, _("De uitzondering voor deze zorgaanbieder is vastgelegd."))
+                return redirect("matching:profile", profile_id=profile.pk)
+        form = ProfileForm(instance=profile)
+    else:
+        form = ProfileForm(request.POST or None, instance=profile)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
             saved = services.update_profile(
@@ -75,6 +94,8 @@ def profile_edit(request, profile_id):
         "finding_count": finding_count,
         "conflict": conflict,
         "override_form": OverrideForm(),
+        "exception_form": exception_form,
+        "is_chair": is_chair,
     }
     return render(request, "matching/profile_edit.html", context)
 

@@ -100,8 +100,13 @@ def profile_detail(request, profile_id):
         "date_form": DateForm(),
         "end_form": EndForm(),
         "handover_form": HandoverForm(),
+        "missing": services.fact_links(services.missing_facts(profile, stage=_next_stage(profile))),
     }
     return render(request, "matching/profile_detail.html", context)
+
+
+def _next_stage(profile):
+    return services.facts.MATCH if profile.status == ProfileStatus.SHARED else services.facts.SHARE
 
 
 def _profile_for_consultant(request, profile_id):
@@ -131,14 +136,15 @@ def profile_versions(request, profile_id):
 @role_required(*REGISSEUR_ROLES)
 def profile_pdf(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id, purpose="afdrukken")
-    return _profile_pdf(request, profile)
+    return _profile_pdf(request, profile, full=True)
 
 
-def _profile_pdf(request, profile):
+def _profile_pdf(request, profile, *, full=False):
+    """The profile as PDF; ``full`` adds the regisseur's facts (provider, dates) a corporation never loads."""
     log_access(user=request.user, action=AccessAction.PRINT, obj=profile, subject=profile.code, purpose="pdf")
     pdf = render_pdf(
         "pdf/profile.html",
-        {"profile": profile, "sections": profile.sections()},
+        {"profile": profile, "sections": profile.sections(), "full": full},
         title=f"Bemiddelingsprofiel {profile.code}",
     )
     return pdf_response(pdf, filename=f"{profile.code}.pdf")

@@ -13,37 +13,74 @@ from woonkans.accounts.permissions import role_required
 from woonkans.parties.models import Organisation
 
 from ... import selectors, services
-from ...forms import CaseMeetingOutcomeForm, CaseMeetingPlanForm, DateForm, EndForm, HandoverForm, MatchForm
+from ...forms import (
+    CaseMeetingOutcomeForm,
+    CaseMeetingPlanForm,
+    DateForm,
+    EndForm,
+    HandoverForm,
+    MatchForm,
+    PartiesForm,
+    care_providers,
+)
 from ...permissions import CHAIR_ROLES, REGISSEUR_ROLES, is_chair_of
 from .profiles import _to_profile
 
 
 @role_required(*REGISSEUR_ROLES)
 def profile_match(request, profile_id):
+    """Step 6: first the corporation and the provider, then the contacts of exactly those two parties.
+
+    The corporation that offered a home and the provider the profile names are chosen already, and the
+    offered dwelling and its date are carried over; what was typed stays in the form on any refusal.
+    """
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id, purpose="match")
-    shares = profile.shares.select_related("corporation")
-    corporations = Organisation.objects.filter(pk__in=shares.values("corporation"))
-    offer = None
-    initial = {}
-    offer_share = shares.filter(response="offer").first()
-    if offer_share is not None:
-        offer = offer_share.offers.first()
-        initial = (
-            {
-                "corporation": offer_share.corporation_id,
-                "dwelling_address": offer.dwelling_address,
-                "intended_date": offer.available_from,
-            }
-            if offer
-            else {}
-        )
-    form = MatchForm(request.POST or None, corporations=corporations, initial=initial)
+    shares = [share for share in profile.shares.all() if share.revoked_at is None]
+    offers = sorted(
+        ((share, offer) for share in shares for offer in share.offers.all()),
+        key=lambda pair: pair[1].created_at,
+        reverse=True,
+    )
+    corporations = Organisation.objects.filter(pk__in=[share.corporation_id for share in shares]).order_by("name")
+    # The profile's provider is the trajectory's (SOK art. 9.2b, see record_match); only a provider
+    # outside the agreement leaves the choice open among the parties.
+    providers = (
+        Organisation.objects.filter(pk=profile.care_provider_id) if profile.care_provider_id else care_providers()
+    )
+    defaults = {
+        "corporation": offers[0][0].corporation_id
+        if offers
+        else (shares[0].corporation_id if len(shares) == 1 else None),
+        "care_provider": profile.care_provider_id or profile.safety_plan_provider_id,
+    }
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = source if "corporation" in source else None
+    parties = PartiesForm(chosen, initial=defaults, corporations=corporations, providers=providers)
+    missing = services.fact_links(services.missing_facts(profile, stage="match"))
+    context = {"profile": profile, "parties": parties, "missing": missing}
+    if chosen is not None and parties.is_valid():
+        corporation, care_provider = parties.cleaned_data["corporation"], parties.cleaned_data["care_provider"]
+    elif chosen is None and "kiezen" not in request.GET and all(defaults.values()):
+        corporation = corporations.filter(pk=defaults["corporation"]).first()
+        care_provider = providers.filter(pk=defaults["care_provider"]).first()
+    else:
+        corporation = care_provider = None
+    if corporation is None or care_provider is None:
+        return render(request, "matching/profile_match.html", context)
+    offer = next((offer for share, offer in offers if share.corporation_id == corporation.pk), None)
+    initial = {"dwelling_address": offer.dwelling_address, "intended_date": offer.available_from} if offer else {}
+    form = MatchForm(
+        request.POST if request.method == "POST" else None,
+        corporation=corporation,
+        care_provider=care_provider,
+        offer=offer,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        matched_offer = offer if offer and offer_share.corporation_id == data["corporation"].pk else None
         try:
-            match = services.record_match(actor=request.user, profile=profile, offer=matched_offer, **data)
+            match = services.record_match(actor=request.user, profile=profile, offer=offer, **form.cleaned_data)
         except ValidationError as error:
+            # Keyed errors land next to their field; a missing fact of the profile is about no field here.
             form.add_error(None, error)
         else:
             messages.success(
@@ -54,7 +91,16 @@ def profile_match(request, profile_id):
                 ),
             )
             return redirect(f"{_feedback_url(profile)}?{_feedback_query(match)}")
-    return render(request, "matching/profile_match.html", {"profile": profile, "form": form})
+    context.update(
+        {
+            "form": form,
+            "corporation": corporation,
+            "care_provider": care_provider,
+            "offer": offer,
+            "can_choose": corporations.count() > 1 or providers.count() > 1,
+        }
+    )
+    return render(request, "matching/profile_match.html", context)
 
 
 def _feedback_url(profile):
