@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
@@ -139,6 +140,22 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Betaaldatum"), widget=DATE_WIDGET)
     reference = forms.CharField(label=_("Bankkenmerk"), max_length=35, help_text=PAYMENT_REFERENCE_HELP)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, approved_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approved_on = approved_on
+
+    def clean_paid_on(self):
+        # The same rules as services.check_payment, here so they stand next to the field with the others.
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(_("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is."))
+        if self.approved_on and paid_on < self.approved_on:
+            raise forms.ValidationError(
+                _("De betaaldatum ligt vóór de goedkeuring van de claim (%(date)s).")
+                % {"date": self.approved_on.strftime("%d-%m-%Y")}
+            )
+        return paid_on
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"].strip()

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -228,7 +229,10 @@ def claim_action(request, claim_id, action):
         except PermissionDenied as error:
             raise Http404 from error
         except ClaimTransitionNotAllowed as error:
-            form.add_error(None, error)
+            # The stage does not allow it (e.g. deciding before the overleg): said above the page,
+            # where the action's form no longer stands.
+            messages.error(request, str(error))
+            return redirect("guarantee_fund:claim", claim_id=claim.pk)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -242,7 +246,8 @@ def _pay(request, claim):
     """First post: check and show what will be paid, to whom. Second post (``bevestigd``): book it."""
     if not request.user.has_role(Role.TREASURER):
         raise Http404
-    form = PaymentForm(request.POST, auto_id=FORM_IDS["payment_form"])
+    approved_on = timezone.localtime(claim.decided_at).date() if claim.decided_at else None
+    form = PaymentForm(request.POST, approved_on=approved_on, auto_id=FORM_IDS["payment_form"])
     if form.is_valid():
         data = form.cleaned_data
         try:
