@@ -149,7 +149,9 @@ class PaymentForm(forms.Form):
         # The same rules as services.check_payment, here so they stand next to the field with the others.
         paid_on = self.cleaned_data["paid_on"]
         if paid_on > timezone.localdate():
-            raise forms.ValidationError(_("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is."))
+            raise forms.ValidationError(
+                _("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is.")
+            )
         if self.approved_on and paid_on < self.approved_on:
             raise forms.ValidationError(
                 _("De betaaldatum ligt vóór de goedkeuring van de claim (%(date)s).")

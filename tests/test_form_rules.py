@@ -706,6 +706,14 @@ POSITIVE_FIELDS = {
     ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",
     ("notifications.outboxmessage", "attempts"): "service: counted up from 0 by the outbox delivery",
     ("leadtimes.leadtimetarget", "amount"): "admin",
+    # Ids and counts the overleg (matching) reports in ClaimDiscussed / ClaimDeviationVoted: database
+    # ids and counts of organisations, never typed by a user.
+    ("guarantee_fund.claim", "discussed_meeting_id"): "service: a meeting id from matching's ClaimDiscussed",
+    ("guarantee_fund.claim", "discussed_item_id"): "service: an agenda item id from matching's ClaimDiscussed",
+    ("guarantee_fund.claimdeviation", "meeting_id"): "service: a meeting id from matching's ClaimDeviationVoted",
+    ("guarantee_fund.claimdeviation", "item_id"): "service: an agenda item id from ClaimDeviationVoted",
+    ("guarantee_fund.claimdeviation", "votes_for"): "service: counted by matching from the votes cast",
+    ("guarantee_fund.claimdeviation", "present"): "service: counted by matching from those present",
 }
 POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 

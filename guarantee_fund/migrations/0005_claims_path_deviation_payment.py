@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import woonkans.state
 from django.conf import settings
 from django.db import migrations, models
+
+import woonkans.state
 
 
 class Migration(migrations.Migration):

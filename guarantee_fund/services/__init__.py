@@ -10,10 +10,10 @@ from .claims import (
 )
 from .ledger import (
     InsufficientFunds,
+    check_payment,
     correct_entry,
     dissolve_fund,
     open_round,
-    check_payment,
     pay_claim,
     record_contribution_received,
 )

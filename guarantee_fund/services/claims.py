@@ -2,14 +2,13 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from woonkans import cases
 from woonkans.accounts.roles import Role
-from woonkans.events import ClaimDeviationRequested, ClaimFiled, publish
+from woonkans.events import ClaimFiled, publish
 from woonkans.money import format_euro
 from woonkans.notifications import notify
 from woonkans.parties.chain import is_chair_of, region_directors
@@ -22,8 +21,6 @@ from ..models import (
     CLAIM_LINE_AMOUNT,
     DEPOSIT,
     Claim,
-    ClaimConsultation,
-    ClaimDeviation,
     ClaimDocument,
     ClaimLine,
     ClaimStatus,
@@ -33,14 +30,10 @@ from ..models import (
 from ..rules import LIFTABLE_RULES, ClaimRule
 from ..workflow import (
     CLAIMS,
-    DEVIATIONS,
     NOT_YET_CONSULTED,
     NOT_YET_DISCUSSED,
-    OPEN_FOR_DEVIATION,
     ClaimTransition,
     ClaimTransitionNotAllowed,
-    DeviationTransition,
-    claim_allowed,
     claim_target,
 )
 from .ledger import TREASURER_ROLES
@@ -245,7 +238,8 @@ def decide_claim(
         if negligence_found:
             raise ValidationError(
                 _(
-                    "Bij ernstige nalatigheid kan geen beroep op het fonds worden gedaan (Bijlage 3 §2); wijs de claim af."
+                    "Bij ernstige nalatigheid kan geen beroep op het fonds worden gedaan (Bijlage 3 §2); "
+                    "wijs de claim af."
                 )
             )
         breaches = rule_breaches(claim, lifted_rules(claim))

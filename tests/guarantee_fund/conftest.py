@@ -5,10 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from guarantee_fund import services
-from guarantee_fund.models import Contribution, ContributionRound
+from guarantee_fund.models import Claim, Contribution, ContributionRound
 from matching import services as matching_services
-
-from guarantee_fund.models import Claim
 from woonkans.parties.models import Organisation
 
 from ..matching.conftest import make_matched, org

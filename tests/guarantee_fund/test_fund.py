@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
@@ -13,8 +14,6 @@ from guarantee_fund import services
 from guarantee_fund.models import Claim, ContributionRound, Fund, LedgerEntry
 from woonkans.audit.models import AppendOnlyError
 from woonkans.parties.models import Organisation
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ..pdftext import pdf_text
 from ..referrals.conftest import PDF, VALID_BSN

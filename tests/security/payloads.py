@@ -250,7 +250,6 @@ def decorate(world):
     from .world import _case_at_stage
 
     people = own.people
-    from woonkans.parties.models import Organisation
 
     Organisation.objects.filter(pk=corporation.organisation_id).update(iban="NL91ABNA0417164300")
     for purpose in ("returned", "paid"):
