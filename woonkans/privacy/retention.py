@@ -48,7 +48,7 @@ from django.db.models import Case, DateField, F, Q, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
-from guarantee_fund.models import Claim, ClaimDocument
+from guarantee_fund.models import Claim, ClaimConsultation, ClaimDeviation, ClaimDocument
 from matching.models import (
     AgendaItem,
     CaseMeeting,
@@ -199,6 +199,9 @@ CASE_ROWS = (
     # Overleg decisions about this profile likewise; the meeting's own notes speak of codes only.
     ("agenda_items", AgendaItem, "profile__referral_id"),
     ("claim_documents", ClaimDocument, "claim__profile__referral_id"),
+    # The chair's consultation outcome and a deviation's motivation are free text about the case.
+    ("claim_consultations", ClaimConsultation, "claim__profile__referral_id"),
+    ("claim_deviations", ClaimDeviation, "claim__profile__referral_id"),
 )
 
 
