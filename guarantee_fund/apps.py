@@ -8,7 +8,7 @@ class GuaranteeFundConfig(AppConfig):
     def ready(self):
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import models
+        from . import models, subscribers
 
         for model in (
             models.ContributionRound,
@@ -16,5 +16,8 @@ class GuaranteeFundConfig(AppConfig):
             models.Claim,
             models.ClaimLine,
             models.ClaimDocument,
+            models.ClaimConsultation,
+            models.ClaimDeviation,
         ):
             register_with_auditlog(model)
+        subscribers.register()

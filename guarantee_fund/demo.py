@@ -1,4 +1,8 @@
-"""Demo fund: a paid first round, a payout history, and claims at every status (one ready to pay)."""
+"""Demo fund: a paid first round, a payout history, and claims at every status (one ready to pay).
+
+Claims walk the real path: filed, discussed at the overleg, the parties consulted, decided. One asks
+for maatwerk (art. 7.9) and waits for the overleg's vote; one is refused for serious negligence.
+"""
 
 import datetime
 
@@ -8,6 +12,7 @@ from django.utils import timezone
 from woonkans import cases
 from woonkans.accounts.models import User
 from woonkans.demo import demo_pdf
+from woonkans.parties.models import Organisation, OrganisationKind
 
 from . import services
 from .models import Claim, ContributionRound, LedgerEntry
@@ -17,12 +22,29 @@ DEMO_PDF = demo_pdf("Woonkans demofactuur")
 DEMO_CLAIMS = [
     ("draft", 180_000, 60_000),
     ("filed", 250_000, 60_000),
+    ("discussed", 210_000, 60_000),
+    ("consulted", 190_000, 60_000),
+    ("deviation", 50_000, 60_000),  # not above the deposit: maatwerk asked, vote pending
     ("approved", 320_000, 75_000),
     ("rejected", 90_000, 60_000),
     ("returned", 410_000, 80_000),
     ("paid", 530_000, 70_000),
     ("at_mgr", 275_000, 65_000),
 ]
+
+
+def demo_iban(number):
+    """A valid (mod-97) Dutch IBAN with the made-up bank code DEMO: clearly no real account."""
+    bban = f"DEMO{number:010d}"
+    digits = "".join(str(int(char, 36)) for char in bban + "NL00")
+    return f"NL{98 - int(digits) % 97:02d}{bban}"
+
+
+def _give_demo_ibans():
+    for number, corporation in enumerate(
+        Organisation.objects.filter(kind=OrganisationKind.CORPORATION, iban="").order_by("pk"), start=1
+    ):
+        Organisation.objects.filter(pk=corporation.pk).update(iban=demo_iban(number))
 
 
 def _claim(users, trajectory, status, cents, deposit):
@@ -53,8 +75,9 @@ def _claim(users, trajectory, status, cents, deposit):
         actor=corporation,
         claim=claim,
         category="repair",
-        description="Opnameformulier: deur en vloer niet hersteld",
+        description="Deur en vloer niet hersteld",
         amount_cents=40_000,
+        inspection_item="Posten 3 en 7 (voordeur, vloer woonkamer)",
     )
     services.add_claim_document(
         actor=corporation,
@@ -64,15 +87,48 @@ def _claim(users, trajectory, status, cents, deposit):
     )
     if status == "draft":
         return claim
-    services.file_claim(actor=corporation, claim=claim, no_serious_negligence=True)
+    deviation = status == "deviation"
+    services.file_claim(
+        actor=corporation,
+        claim=claim,
+        no_serious_negligence=status != "rejected",
+        asks_deviation=deviation,
+        deviation_reason="De huurderving is lager dan de borg, maar de borg is al verrekend." if deviation else "",
+    )
     if status == "filed":
         return claim
+    # The overleg reports its discussion through ClaimDiscussed (matching); the demo records it directly.
+    services.record_discussion(claim_id=claim.pk, meeting_id=None, item_id=None, discussed_on=timezone.localdate())
+    if status == "discussed":
+        return claim
+    services.record_consultation(
+        actor=chair,
+        claim=claim,
+        organisations=[corporation.organisation_id],
+        consulted_on=timezone.localdate(),
+        outcome="De corporatie lichtte de kosten toe; de zorgaanbieder bevestigde het verloop.",
+    )
+    if status == "consulted":
+        return claim
+    if deviation:
+        services.request_deviation(
+            actor=chair,
+            claim=claim,
+            rules=["above_deposit"],
+            motivation="De borg is al met de huurachterstand verrekend; de regel werkt hier onevenredig uit.",
+        )
+        return claim
+    rejected = status == "rejected"
     services.decide_claim(
         actor=chair,
         claim=claim,
-        approve=status != "rejected",
-        approved_cents=cents,
-        motivation="Besproken in het Woonkans-overleg; kosten aangetoond.",
+        approve=not rejected,
+        approved_cents=None,
+        motivation="Besproken in het Woonkans-overleg; kosten aangetoond."
+        if not rejected
+        else "Afgewezen: de signalen over de huurachterstand zijn maandenlang niet gedeeld.",
+        negligence_found=rejected,
+        negligence_reason="Signalen niet gedeeld met de partijen (Bijlage 3 §2)." if rejected else "",
     )
     if status in ("approved", "rejected"):
         return claim
@@ -96,6 +152,7 @@ def seed_demo_fund(*, scale=0):
         return []
     users = {user.username: user for user in User.objects.filter(is_demo=True)}
     treasurer = users["penningmeester.mgr"]
+    _give_demo_ibans()
     round_ = services.open_round(actor=treasurer)
     for contribution in round_.contributions.all():
         services.record_contribution_received(

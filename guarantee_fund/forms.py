@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
@@ -6,6 +7,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy.files import PrivateFileField
 
 from .models import APPROVED_AMOUNT, CLAIM_LINE_AMOUNT, DEPOSIT, CostCategory, TerminationKind
+from .rules import LIFTABLE_RULES, PAYMENT_REFERENCE_HELP, payment_reference_is_sane
 
 
 class ClaimForm(forms.Form):
@@ -26,6 +28,12 @@ class ClaimLineForm(forms.Form):
     mediation_exhausted = forms.BooleanField(
         label=_("De reguliere bemiddeling was uitgeput (juridische kosten)"), required=False
     )
+    inspection_item = forms.CharField(
+        label=_("Post op het opnameformulier"),
+        max_length=120,
+        required=False,
+        help_text=_("Bij herstelkosten: het nummer of de naam van de post op het opnameformulier."),
+    )
 
 
 class ClaimDocumentForm(forms.Form):
@@ -34,31 +42,94 @@ class ClaimDocumentForm(forms.Form):
 
 
 class FileClaimForm(forms.Form):
+    # The corporation's statement is an input for the chair, who makes the finding (Bijlage 3 §2).
     no_serious_negligence = forms.BooleanField(
-        label=_("Wij verklaren dat geen van de partijen ernstig nalatig is geweest."),
-        error_messages={"required": _("Zonder deze verklaring kan de claim niet worden ingediend.")},
+        label=_("Voor zover wij weten is geen van de partijen ernstig nalatig geweest."), required=False
     )
+    asks_deviation = forms.BooleanField(
+        label=_("Wij vragen maatwerk (art. 7.9): de claim wijkt af van een of meer regels van het fonds."),
+        required=False,
+    )
+    deviation_reason = forms.CharField(
+        label=_("Toelichting op het verzoek om maatwerk"), widget=TEXT_AREA, required=False
+    )
+
+
+class ConsultationForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Geraadpleegde partijen van de casus"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consulted_on = forms.DateField(label=_("Geraadpleegd op"), widget=DATE_WIDGET)
+    outcome = forms.CharField(label=_("Uitkomst van de raadpleging"), widget=TEXT_AREA)
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["organisations"].queryset = parties
+
+
+class DeviationForm(forms.Form):
+    rules = forms.MultipleChoiceField(
+        label=_("Regels waarvan het maatwerk afwijkt"),
+        choices=[(rule.value, rule.label) for rule in LIFTABLE_RULES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alleen deze regels vervallen, en pas na instemming van de aanwezigen in het overleg."),
+    )
+    motivation = forms.CharField(label=_("Motivering van het maatwerk"), widget=TEXT_AREA)
 
 
 class DecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(
+    decision = forms.ChoiceField(
         label=_("Besluit"),
-        choices=[("1", _("Goedkeuren")), ("0", _("Afwijzen"))],
-        coerce=lambda value: value == "1",
+        choices=[
+            ("full", _("Volledig goedkeuren")),
+            ("part", _("Gedeeltelijk goedkeuren")),
+            ("refuse", _("Afwijzen")),
+        ],
         widget=forms.RadioSelect,
     )
-    approved_cents = MoneyField(label=_("Toegekend bedrag (€)"), rule=APPROVED_AMOUNT, required=False)
+    approved_cents = MoneyField(
+        label=_("Toegekend bedrag (€)"),
+        rule=APPROVED_AMOUNT,
+        required=False,
+        help_text=_("Alleen bij gedeeltelijke goedkeuring."),
+    )
     motivation = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
-    bespoke = forms.BooleanField(label=_("Maatwerk: afwijking van de regels (Art. 7.9)"), required=False)
-    overleg_consent = forms.BooleanField(
-        label=_("De aanwezigen in het overleg stemden in met het maatwerk"), required=False
+    negligence_found = forms.TypedChoiceField(
+        label=_("Ernstige nalatigheid van een partij (Bijlage 3 §2)"),
+        choices=[("0", _("Niet vastgesteld")), ("1", _("Vastgesteld: geen beroep op het fonds mogelijk"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    negligence_reason = forms.CharField(
+        label=_("Reden bij deze vaststelling"),
+        widget=TEXT_AREA,
+        required=False,
+        help_text=_("Verplicht als je ernstige nalatigheid vaststelt."),
     )
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("approve") and cleaned.get("approved_cents") is None and "approved_cents" not in self.errors:
+        decision = cleaned.get("decision")
+        if decision == "part" and cleaned.get("approved_cents") is None and "approved_cents" not in self.errors:
             self.add_error("approved_cents", _("Vul het toegekende bedrag in."))
+        if cleaned.get("negligence_found") and not (cleaned.get("negligence_reason") or "").strip():
+            self.add_error("negligence_reason", _("Geef de reden waarom er sprake is van ernstige nalatigheid."))
         return cleaned
+
+    def service_arguments(self):
+        """The decision as decide_claim takes it: in full means the claimed total (None)."""
+        data = self.cleaned_data
+        return {
+            "approve": data["decision"] != "refuse",
+            "approved_cents": data.get("approved_cents") if data["decision"] == "part" else None,
+            "motivation": data["motivation"],
+            "negligence_found": data["negligence_found"],
+            "negligence_reason": data.get("negligence_reason") or "",
+        }
 
 
 class ReasonForm(forms.Form):
@@ -67,8 +138,32 @@ class ReasonForm(forms.Form):
 
 class PaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Betaaldatum"), widget=DATE_WIDGET)
-    reference = forms.CharField(label=_("Bankkenmerk"), max_length=100)
+    reference = forms.CharField(label=_("Bankkenmerk"), max_length=35, help_text=PAYMENT_REFERENCE_HELP)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, approved_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.approved_on = approved_on
+
+    def clean_paid_on(self):
+        # The same rules as services.check_payment, here so they stand next to the field with the others.
+        paid_on = self.cleaned_data["paid_on"]
+        if paid_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is.")
+            )
+        if self.approved_on and paid_on < self.approved_on:
+            raise forms.ValidationError(
+                _("De betaaldatum ligt vóór de goedkeuring van de claim (%(date)s).")
+                % {"date": self.approved_on.strftime("%d-%m-%Y")}
+            )
+        return paid_on
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        if not payment_reference_is_sane(reference):
+            raise forms.ValidationError(_("Dit is geen bankkenmerk: %(help)s") % {"help": PAYMENT_REFERENCE_HELP})
+        return reference
 
 
 class ReceivedForm(forms.Form):

@@ -128,6 +128,8 @@ class LedgerEntry(AppendOnlyModel):
 class ClaimStatus(models.TextChoices):
     DRAFT = "draft", _("Concept")
     FILED = "filed", _("Ingediend voor het Woonkans-overleg")
+    DISCUSSED = "discussed", _("Besproken in het Woonkans-overleg")
+    CONSULTED = "consulted", _("Partijen geraadpleegd door de voorzitter")
     APPROVED = "approved", _("Goedgekeurd door de voorzitter")
     REJECTED = "rejected", _("Afgewezen")
     AT_MGR = "at_mgr", _("Ingediend bij de MGR")
@@ -153,14 +155,24 @@ class Claim(GuardedStatus, models.Model):
     termination_kind = models.CharField(_("soort beëindiging"), max_length=10, choices=TerminationKind.choices)
     evaluation = models.TextField(_("evaluatie"))
     deposit_cents = models.BigIntegerField(_("borg (centen)"))
+    # The corporation's own statement: an input for the chair, not the finding (Bijlage 3 §2).
     no_serious_negligence = models.BooleanField(_("geen ernstige nalatigheid van een partij"), default=False)
+    # The corporation asks for maatwerk (art. 7.9) at filing: rules that may be lifted do not stop the
+    # filing then; they stop the approval until a consented deviation lifts them.
+    asks_deviation = models.BooleanField(_("vraagt maatwerk (art. 7.9)"), default=False)
+    deviation_reason = models.TextField(_("toelichting op het verzoek om maatwerk"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     filed_at = models.DateTimeField(null=True, blank=True)
     approved_cents = models.BigIntegerField(null=True, blank=True)
     decision_motivation = models.TextField(blank=True)
-    bespoke = models.BooleanField(_("maatwerk (Art. 7.9)"), default=False)
-    overleg_consent = models.BooleanField(default=False)
+    # Bijlage 3 §3: always discussed at the Woonkans-overleg first; recorded from matching's ClaimDiscussed.
+    discussed_meeting_id = models.PositiveIntegerField(null=True, blank=True)
+    discussed_item_id = models.PositiveIntegerField(null=True, blank=True)
+    discussed_on = models.DateField(_("besproken op"), null=True, blank=True)
+    # The chair's finding on serious negligence (Bijlage 3 §2), with its reason.
+    negligence_found = models.BooleanField(_("ernstige nalatigheid vastgesteld"), null=True, blank=True)
+    negligence_reason = models.TextField(_("reden bij de vaststelling over nalatigheid"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -169,11 +181,14 @@ class Claim(GuardedStatus, models.Model):
     return_reason = models.TextField(blank=True)
     paid_on = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(max_length=100, blank=True)
+    payment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     payout = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
 
     personal_data = PersonalData.of(
         free_text="evaluation",
-        case="termination_date termination_kind no_serious_negligence bespoke",
+        case="termination_date termination_kind no_serious_negligence asks_deviation negligence_found",
         fields={
             "code": PersonalField(Category.PSEUDONYMOUS, label=_("code")),
             "corporation": PersonalField(Category.CASE, label=_("corporatie")),
@@ -187,7 +202,13 @@ class Claim(GuardedStatus, models.Model):
                 Category.FINANCIAL, label=_("toegekend bedrag (centen)"), kept_on_purge=True
             ),
             "decision_motivation": PersonalField(Category.FREE_TEXT, label=_("motivering van het besluit")),
-            "overleg_consent": PersonalField(Category.CASE, label=_("instemming van het overleg")),
+            "deviation_reason": PersonalField(Category.FREE_TEXT, label=_("toelichting op het verzoek om maatwerk")),
+            "discussed_meeting_id": PersonalField(Category.CASE, label=_("overleg")),
+            "discussed_item_id": PersonalField(Category.CASE, label=_("agendapunt")),
+            "discussed_on": PersonalField(Category.CASE, label=_("besproken op")),
+            "negligence_reason": PersonalField(
+                Category.FREE_TEXT, label=_("reden bij de vaststelling over nalatigheid")
+            ),
             "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
             "submitted_to_mgr_at": PersonalField(Category.CASE, label=_("ingediend bij de MGR op")),
             "return_reason": PersonalField(Category.FREE_TEXT, label=_("reden van terugsturen")),
@@ -195,7 +216,7 @@ class Claim(GuardedStatus, models.Model):
             "payment_reference": PersonalField(Category.FINANCIAL, label=_("betalingskenmerk"), kept_on_purge=True),
             "payout": PersonalField(Category.FINANCIAL, label=_("uitbetaling"), kept_on_purge=True),
         },
-        not_personal="id profile created_by decided_by",
+        not_personal="id profile created_by decided_by payment_confirmed_by",
         on_purge=OnPurge.BLANK,
     )
 
@@ -212,7 +233,14 @@ class Claim(GuardedStatus, models.Model):
 
     @property
     def claimed_cents(self):
+        # The list annotates the sum (one query for all rows); the detail page sums its lines.
+        if "claimed_total" in self.__dict__:
+            return self.__dict__["claimed_total"] or 0
         return sum(line.amount_cents for line in self.lines.all())
+
+    @property
+    def is_partial(self):
+        return self.approved_cents is not None and self.approved_cents < self.claimed_cents
 
 
 class CostCategory(models.TextChoices):
@@ -230,10 +258,13 @@ class ClaimLine(models.Model):
     period_from = models.DateField(_("periode van"), null=True, blank=True)
     period_to = models.DateField(_("periode tot en met"), null=True, blank=True)
     mediation_exhausted = models.BooleanField(_("reguliere bemiddeling was uitgeput"), default=False)
+    # Repair costs restore what the inspection form (opnameformulier) lists (Bijlage 3 §2): the item there.
+    inspection_item = models.CharField(_("post op het opnameformulier"), max_length=120, blank=True)
 
     personal_data = PersonalData.of(
         case="period_from period_to mediation_exhausted",
         fields={
+            "inspection_item": PersonalField(Category.FINANCIAL, kept_on_purge=True),
             "category": PersonalField(Category.FINANCIAL, kept_on_purge=True),
             "description": PersonalField(Category.FINANCIAL, kept_on_purge=True),
             "amount_cents": PersonalField(Category.FINANCIAL, kept_on_purge=True),
@@ -271,3 +302,83 @@ class ClaimDocument(StoredFileFields):
 
     def __str__(self):
         return self.file_name
+
+
+class ClaimConsultation(models.Model):
+    """The chair's consultation of the case's parties before deciding (SOK art. 7.8): who, when, outcome."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="consultations")
+    organisations = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("geraadpleegde partijen"))
+    consulted_on = models.DateField(_("geraadpleegd op"))
+    outcome = models.TextField(_("uitkomst"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    personal_data = PersonalData.of(
+        free_text="outcome",
+        case="consulted_on",
+        fields={
+            "recorded_at": PersonalField(Category.CASE, label=_("vastgelegd op")),
+        },
+        not_personal="id claim recorded_by",
+        on_purge=OnPurge.BLANK,
+    )
+
+    class Meta:
+        ordering = ["consulted_on", "id"]
+
+    def __str__(self):
+        return f"Raadpleging {self.consulted_on}"
+
+
+class DeviationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Ter stemming in het Woonkans-overleg")
+    CONSENTED = "consented", _("Instemming van de aanwezigen")
+    REFUSED = "refused", _("Geen instemming van de aanwezigen")
+
+
+class ClaimDeviation(GuardedStatus, models.Model):
+    """Maatwerk (SOK art. 7.9): the chair asks to lift named rules for one claim; those present vote.
+
+    Only a consented deviation lifts anything, and only the rules it names (guarantee_fund.rules).
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="deviations")
+    rules = models.JSONField(_("regels die vervallen"), default=list)
+    motivation = models.TextField(_("motivering"))
+    status = models.CharField(max_length=10, choices=DeviationStatus.choices, default=DeviationStatus.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    meeting_id = models.PositiveIntegerField(null=True, blank=True)
+    item_id = models.PositiveIntegerField(null=True, blank=True)
+    voted_on = models.DateField(_("gestemd op"), null=True, blank=True)
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    present = models.PositiveIntegerField(null=True, blank=True)
+
+    personal_data = PersonalData.of(
+        free_text="motivation",
+        case="voted_on",
+        fields={
+            "rules": PersonalField(Category.CASE, label=_("regels die vervallen")),
+            "status": PersonalField(Category.CASE, label=_("status")),
+            "requested_at": PersonalField(Category.CASE, label=_("gevraagd op")),
+            "meeting_id": PersonalField(Category.CASE, label=_("overleg")),
+            "item_id": PersonalField(Category.CASE, label=_("agendapunt")),
+            "votes_for": PersonalField(Category.CASE, label=_("stemmen voor")),
+            "present": PersonalField(Category.CASE, label=_("aanwezig")),
+        },
+        not_personal="id claim requested_by",
+        on_purge=OnPurge.BLANK,
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"Maatwerk {self.pk}"
+
+    @property
+    def rule_labels(self):
+        from .rules import rule_labels
+
+        return rule_labels(self.rules)

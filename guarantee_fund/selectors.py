@@ -1,6 +1,6 @@
 """Reads of the fund: the treasurer never sees identity or profile text; claims show the case by code only."""
 
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.http import Http404
 
 from woonkans.accounts.roles import Role
@@ -28,6 +28,34 @@ def claims_for(*, user):
         visible |= Q(region_id=user.organisation.region_id) & ~Q(status=ClaimStatus.DRAFT)
     log_access(user=user, action=AccessAction.SEARCH, object_type="guarantee_fund.claim", purpose="claims")
     return claims.filter(visible).order_by("-created_at")
+
+
+# The list's sort keys (what the URL may say) -> the ordering; anything else falls back to the default.
+CLAIM_SORTS = {
+    "code": ("code", "filed_at"),
+    "-code": ("-code", "-filed_at"),
+    "ingediend": (F("filed_at").asc(nulls_last=True), "created_at"),
+    "-ingediend": (F("filed_at").desc(nulls_last=True), "-created_at"),
+    "geclaimd": (F("claimed_total").asc(nulls_first=True), "-created_at"),
+    "-geclaimd": (F("claimed_total").desc(nulls_last=True), "-created_at"),
+    "toegekend": (F("approved_cents").asc(nulls_first=True), "-created_at"),
+    "-toegekend": (F("approved_cents").desc(nulls_last=True), "-created_at"),
+    "status": ("status", "-created_at"),
+    "-status": ("-status", "-created_at"),
+}
+DEFAULT_CLAIM_SORT = "-ingediend"
+
+
+def claim_list(*, user, sort=DEFAULT_CLAIM_SORT):
+    """The claims list: the claimed total summed in the same query, sorted by a whitelisted key."""
+    sort = sort if sort in CLAIM_SORTS else DEFAULT_CLAIM_SORT
+    claims = (
+        claims_for(user=user)
+        .prefetch_related(None)
+        .annotate(claimed_total=Sum("lines__amount_cents"))
+        .order_by(*CLAIM_SORTS[sort], "pk")
+    )
+    return claims, sort
 
 
 def get_claim(*, user, claim_id):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("garantiefonds/claims/", claims.claim_list, name="claims"),
     path("garantiefonds/claims/nieuw/<uuid:profile_id>/", claims.claim_new, name="claim_new"),
     path("garantiefonds/claims/<uuid:claim_id>/", claims.claim_detail, name="claim"),
+    path("garantiefonds/claims/<uuid:claim_id>/claimformulier.pdf", claims.claim_pdf, name="claim_pdf"),
     path("garantiefonds/claims/<uuid:claim_id>/<slug:action>/", claims.claim_action, name="claim_action"),
     path(
         "garantiefonds/claims/<uuid:claim_id>/documenten/<uuid:document_id>/",

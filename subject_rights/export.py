@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guarantee_fund.models import Claim, ClaimDocument, ClaimLine
+from guarantee_fund.models import Claim, ClaimConsultation, ClaimDeviation, ClaimDocument, ClaimLine
 from matching.models import CaseMeeting, Evaluation, Match, Offer, Profile, ProfileMessage, ProfileShare, Signal
 from matching.models.profile import SECTION_FIELDS, SECTIONS
 from referrals.models import Consent, Document, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
@@ -159,6 +159,35 @@ def build_overview(referral_id):
             _section(_("Claims op het garantiefonds"), claims),
             _section(_("Kostenposten van claims"), ClaimLine.objects.filter(claim__in=claims)),
             _section(_("Documenten bij claims"), ClaimDocument.objects.filter(claim__in=claims)),
+            {
+                "title": str(_("Raadplegingen bij claims")),
+                "records": [
+                    record(
+                        consultation,
+                        extra=[
+                            (
+                                str(_("geraadpleegde partijen")),
+                                ", ".join(o.name for o in consultation.organisations.all()),
+                            )
+                        ],
+                    )
+                    for consultation in ClaimConsultation.objects.filter(claim__in=claims).prefetch_related(
+                        "organisations"
+                    )
+                ],
+            },
+            {
+                "title": str(_("Maatwerk bij claims")),
+                # The rules by their Dutch labels, never their codes.
+                "records": [
+                    record(
+                        deviation,
+                        leave_out=("rules",),
+                        extra=[(str(_("regels die vervallen")), "; ".join(map(str, deviation.rule_labels)))],
+                    )
+                    for deviation in ClaimDeviation.objects.filter(claim__in=claims)
+                ],
+            },
         ]
     sections.append(
         _section(

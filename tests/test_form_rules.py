@@ -31,7 +31,7 @@ from woonkans.accounts.roles import Role
 from woonkans.money import MoneyRule, format_euro
 from woonkans.parties.models import WHOLE_KEY_BASIS_POINTS, DistributionKeyShare
 
-from .guarantee_fund.conftest import approved_claim, ended_negatively, fund_with
+from .guarantee_fund.conftest import approved_claim, ended_negatively, fund_with, through_overleg
 from .matching.conftest import make_shared
 from .referrals.conftest import PDF
 
@@ -108,7 +108,12 @@ def filed_claim(people):
 
     claim = draft_claim(people)
     services.add_claim_line(
-        actor=people["woonwenz"], claim=claim, category="repair", description="Deur", amount_cents=400_000
+        actor=people["woonwenz"],
+        claim=claim,
+        category="repair",
+        description="Deur",
+        amount_cents=400_000,
+        inspection_item="Post 3: voordeur",
     )
     services.add_claim_document(
         actor=people["woonwenz"],
@@ -148,11 +153,11 @@ def post_new_claim(people, signed_in):
 
 
 def post_decision(people, signed_in):
-    claim = filed_claim(people)
+    claim = through_overleg(people, filed_claim(people))
     signed_in(people["noord"])
     return ViewPost(
         url=reverse("guarantee_fund:claim_action", args=[claim.pk, "besluit"]),
-        data={"approve": "1", "motivation": "Besproken in het overleg."},
+        data={"decision": "part", "negligence_found": "0", "motivation": "Besproken in het overleg."},
         field="approved_cents",
         field_id="besluit_approved_cents",
         rows=Claim.objects.filter(approved_cents__isnull=False).count,
@@ -196,7 +201,7 @@ def pay_more_than_the_fund_holds(people):
     fund_with(300_000, treasurer=people["treasurer"])
     claim = approved_claim(people, amount_cents=400_000)
     services.pay_claim(
-        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="x", idempotency_key="k"
+        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="BANK-0001", idempotency_key="k"
     )
 
 
@@ -204,7 +209,7 @@ def correct_a_contribution_already_spent(people):
     entry = fund_with(500_000, treasurer=people["treasurer"])
     claim = approved_claim(people, amount_cents=400_000)
     services.pay_claim(
-        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="x", idempotency_key="k"
+        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="BANK-0001", idempotency_key="k"
     )
     services.correct_entry(actor=people["treasurer"], entry=entry, reason="Dubbel geboekt")
 
@@ -707,6 +712,14 @@ POSITIVE_FIELDS = {
     ("guarantee_fund.contributionround", "number"): "service: the highest number plus one",
     ("notifications.outboxmessage", "attempts"): "service: counted up from 0 by the outbox delivery",
     ("leadtimes.leadtimetarget", "amount"): "admin",
+    # Ids and counts the overleg (matching) reports in ClaimDiscussed / ClaimDeviationVoted: database
+    # ids and counts of organisations, never typed by a user.
+    ("guarantee_fund.claim", "discussed_meeting_id"): "service: a meeting id from matching's ClaimDiscussed",
+    ("guarantee_fund.claim", "discussed_item_id"): "service: an agenda item id from matching's ClaimDiscussed",
+    ("guarantee_fund.claimdeviation", "meeting_id"): "service: a meeting id from matching's ClaimDeviationVoted",
+    ("guarantee_fund.claimdeviation", "item_id"): "service: an agenda item id from ClaimDeviationVoted",
+    ("guarantee_fund.claimdeviation", "votes_for"): "service: counted by matching from the votes cast",
+    ("guarantee_fund.claimdeviation", "present"): "service: counted by matching from those present",
 }
 POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 

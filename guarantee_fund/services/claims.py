@@ -25,8 +25,17 @@ from ..models import (
     ClaimLine,
     ClaimStatus,
     CostCategory,
+    DeviationStatus,
 )
-from ..workflow import CLAIMS, ClaimTransition
+from ..rules import LIFTABLE_RULES, ClaimRule
+from ..workflow import (
+    CLAIMS,
+    NOT_YET_CONSULTED,
+    NOT_YET_DISCUSSED,
+    ClaimTransition,
+    ClaimTransitionNotAllowed,
+    claim_target,
+)
 from .ledger import TREASURER_ROLES
 
 CORPORATION_ROLES = (Role.CORPORATION,)
@@ -85,15 +94,24 @@ def create_claim(*, actor, profile, termination_date, termination_kind, evaluati
 
 @transaction.atomic
 def add_claim_line(
-    *, actor, claim, category, description, amount_cents, period_from=None, period_to=None, mediation_exhausted=False
+    *,
+    actor,
+    claim,
+    category,
+    description,
+    amount_cents,
+    period_from=None,
+    period_to=None,
+    mediation_exhausted=False,
+    inspection_item="",
 ):
     claim = _lock(claim)
     _require_owner(actor, claim)
     if claim.status not in (ClaimStatus.DRAFT, ClaimStatus.RETURNED):
         raise ValidationError(_("Deze claim kan niet meer worden gewijzigd."))
     CLAIM_LINE_AMOUNT.ensure(amount_cents)
-    if category == CostCategory.LEGAL and not mediation_exhausted:
-        raise ValidationError(_("Juridische kosten tellen alleen als de reguliere bemiddeling was uitgeput."))
+    # Legal costs without exhausted mediation and repair costs without their inspection-form item are
+    # taken on the form: they are rules a deviation (art. 7.9) may lift, checked at filing and decision.
     if category == CostCategory.RENT and not (period_from and period_to):
         raise ValidationError(_("Geef de periode van de huurachterstand of huurderving."))
     if period_from and period_to and period_from > period_to:
@@ -106,6 +124,7 @@ def add_claim_line(
         period_from=period_from,
         period_to=period_to,
         mediation_exhausted=mediation_exhausted,
+        inspection_item=inspection_item.strip(),
     )
 
 
@@ -119,41 +138,69 @@ def add_claim_document(*, actor, claim, description, uploaded_file):
     return document
 
 
-def claim_problems(claim):
-    problems = []
-    total = claim.claimed_cents
-    if not claim.lines.exists():
-        problems.append(_("Voeg de kosten toe, per post."))
+def lifted_rules(claim):
+    """The rules consented deviations lift for this claim (art. 7.9); nothing else is ever lifted."""
+    lifted = set()
+    for rules in claim.deviations.filter(status=DeviationStatus.CONSENTED).values_list("rules", flat=True):
+        lifted.update(rules)
+    return frozenset(lifted)
+
+
+def rule_breaches(claim, lifted=frozenset()):
+    """{rule code: Dutch message} for every rule of Bijlage 3 the claim breaks and no deviation lifted."""
+    breaches = {}
+    lines = list(claim.lines.all())
+    total = sum(line.amount_cents for line in lines)
+    if not lines:
+        breaches[ClaimRule.COSTS_ITEMISED] = _("Voeg de kosten toe, per post.")
     if total <= claim.deposit_cents:
-        problems.append(
-            _(
-                "Het totaal van de kosten (%(total)s) is niet hoger dan de borg (%(deposit)s); een claim is dan "
-                "niet mogelijk."
-            )
-            % {"total": format_euro(total), "deposit": format_euro(claim.deposit_cents)}
-        )
+        breaches[ClaimRule.ABOVE_DEPOSIT] = _(
+            "Het totaal van de kosten (%(total)s) is niet hoger dan de borg (%(deposit)s); een claim is dan "
+            "niet mogelijk."
+        ) % {"total": format_euro(total), "deposit": format_euro(claim.deposit_cents)}
     if not claim.evaluation.strip():
-        problems.append(_("Een evaluatie is altijd verplicht."))
+        breaches[ClaimRule.EVALUATION] = _("Een evaluatie is altijd verplicht.")
     if not claim.documents.exists():
-        problems.append(_("Voeg de facturen en het opnameformulier toe."))
-    if not claim.no_serious_negligence:
-        problems.append(_("Verklaar dat geen partij ernstig nalatig is geweest."))
-    return problems
+        breaches[ClaimRule.DOCUMENTS] = _("Voeg de facturen en het opnameformulier toe.")
+    if any(line.category == CostCategory.LEGAL and not line.mediation_exhausted for line in lines):
+        breaches[ClaimRule.LEGAL_AFTER_MEDIATION] = _(
+            "Juridische kosten tellen alleen als de reguliere bemiddeling was uitgeput."
+        )
+    if any(line.category == CostCategory.REPAIR and not line.inspection_item.strip() for line in lines):
+        breaches[ClaimRule.REPAIR_ON_INSPECTION_FORM] = _(
+            "Noem bij elke post herstelkosten de post op het opnameformulier."
+        )
+    return {code: message for code, message in breaches.items() if code not in lifted}
+
+
+def claim_problems(claim, lifted=None):
+    """The messages of the rules the claim breaks, after what consented deviations lifted."""
+    return list(rule_breaches(claim, lifted_rules(claim) if lifted is None else lifted).values())
 
 
 @transaction.atomic
-def file_claim(*, actor, claim, no_serious_negligence):
+def file_claim(*, actor, claim, no_serious_negligence, asks_deviation=False, deviation_reason=""):
+    """File the standard form for the overleg. The negligence statement is the corporation's input only.
+
+    Asking for maatwerk (art. 7.9) lets the rules a deviation may lift pass the filing; they still stop
+    the approval until the overleg consented to a deviation that names them.
+    """
     claim = _lock(claim)
     _require_owner(actor, claim)
-    claim.no_serious_negligence = no_serious_negligence
-    problems = claim_problems(claim)
-    if problems:
-        raise ClaimIncomplete(problems)
+    if asks_deviation and not deviation_reason.strip():
+        raise ValidationError({"deviation_reason": _("Licht toe waarom je om maatwerk vraagt.")})
+    breaches = rule_breaches(claim, lifted_rules(claim))
+    if asks_deviation:
+        breaches = {code: message for code, message in breaches.items() if code not in LIFTABLE_RULES}
+    if breaches:
+        raise ClaimIncomplete(list(breaches.values()))
     CLAIMS.move(claim, ClaimTransition.FILE)
     claim.filed_at = timezone.now()
-    claim.save(update_fields=["status", "filed_at", "no_serious_negligence"])
-    # The claim is first discussed in the region's next Woonkans-overleg (Art. 7.8): matching puts it
-    # on the agenda when it hears of the filing, after the commit.
+    claim.no_serious_negligence = no_serious_negligence
+    claim.asks_deviation, claim.deviation_reason = asks_deviation, deviation_reason.strip() if asks_deviation else ""
+    claim.save(update_fields=["status", "filed_at", "no_serious_negligence", "asks_deviation", "deviation_reason"])
+    # The claim is first discussed in the region's next Woonkans-overleg (Bijlage 3 §3): matching puts
+    # it on the agenda when it hears of the filing, after the commit, and answers with ClaimDiscussed.
     publish(ClaimFiled(claim_id=claim.pk, profile_id=claim.profile_id, region_id=claim.region_id, code=claim.code))
     notify(
         organisations=region_directors(claim.region),
@@ -166,18 +213,45 @@ def file_claim(*, actor, claim, no_serious_negligence):
 
 
 @transaction.atomic
-def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, bespoke=False, overleg_consent=False):
-    """The chair decides after the overleg: approve up to the claimed total, or reject; always motivated."""
+def decide_claim(
+    *, actor, claim, approve, motivation, approved_cents=None, negligence_found=False, negligence_reason=""
+):
+    """The chair decides after the overleg discussed the claim and she consulted the case's parties
+    (art. 7.8, Bijlage 3 §3): approve in full or in part, or refuse; always motivated.
+
+    Serious negligence (Bijlage 3 §2) is the chair's own finding, with its reason; the corporation's
+    statement at filing is only an input. With it found, the fund cannot be called upon.
+    """
     claim = _lock(claim)
     if not is_chair_of(actor, claim.region):
         raise PermissionDenied
+    if claim.status == ClaimStatus.FILED:
+        raise ClaimTransitionNotAllowed(NOT_YET_DISCUSSED)
+    if claim.status == ClaimStatus.DISCUSSED:
+        raise ClaimTransitionNotAllowed(NOT_YET_CONSULTED)
+    claim_target(ClaimTransition.APPROVE if approve else ClaimTransition.REJECT, claim.status)
     if not motivation.strip():
-        raise ValidationError(_("Motiveer het besluit."))
-    if bespoke and not overleg_consent:
-        raise ValidationError(_("Maatwerk buiten de regels kan alleen met instemming van de aanwezigen."))
+        raise ValidationError({"motivation": _("Motiveer het besluit.")})
+    if negligence_found and not negligence_reason.strip():
+        raise ValidationError({"negligence_reason": _("Geef de reden waarom er sprake is van ernstige nalatigheid.")})
     if approve:
+        if negligence_found:
+            raise ValidationError(
+                _(
+                    "Bij ernstige nalatigheid kan geen beroep op het fonds worden gedaan (Bijlage 3 §2); "
+                    "wijs de claim af."
+                )
+            )
+        breaches = rule_breaches(claim, lifted_rules(claim))
+        if breaches:
+            raise ValidationError(
+                [_("Goedkeuren kan niet: de claim voldoet niet aan de regels en geen maatwerk heft dit op.")]
+                + list(breaches.values())
+            )
         claimed = claim.claimed_cents
-        if approved_cents is None or not APPROVED_AMOUNT.min_cents <= approved_cents <= claimed:
+        if approved_cents is None:
+            approved_cents = claimed  # approved in full
+        if not APPROVED_AMOUNT.min_cents <= approved_cents <= claimed:
             # Keyed by the form's field, so the message stands next to the amount.
             raise ValidationError(
                 {
@@ -192,7 +266,8 @@ def decide_claim(*, actor, claim, approve, motivation, approved_cents=None, besp
         claim.approved_cents = approved_cents
     else:
         CLAIMS.move(claim, ClaimTransition.REJECT)
-    claim.decision_motivation, claim.bespoke, claim.overleg_consent = motivation, bespoke, overleg_consent
+    claim.decision_motivation = motivation.strip()
+    claim.negligence_found, claim.negligence_reason = bool(negligence_found), negligence_reason.strip()
     claim.decided_by, claim.decided_at = actor, timezone.now()
     claim.save()
     notify(

@@ -6,7 +6,7 @@ CHECK (balance >= 0) is the last line of defence, the clear message the first.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from woonkans.accounts.roles import Role
 from woonkans.money import format_euro
 from woonkans.notifications import notify
-from woonkans.parties.models import DistributionKeyShare, HousingStock, Organisation, OrganisationKind
+from woonkans.parties.models import (
+    DistributionKeyShare,
+    HousingStock,
+    Organisation,
+    OrganisationKind,
+    validate_iban,
+)
 from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import splits
@@ -30,7 +36,8 @@ from ..models import (
     LedgerEntry,
     RoundKind,
 )
-from ..workflow import CLAIMS, ClaimTransition, claim_target
+from ..rules import PAYMENT_REFERENCE_HELP, payment_reference_is_sane
+from ..workflow import CLAIMS, ClaimTransition, ClaimTransitionNotAllowed, claim_target
 
 TREASURER_ROLES = (Role.TREASURER,)
 ROUND_TERM = datetime.timedelta(days=30)
@@ -169,8 +176,43 @@ def record_contribution_received(*, actor, contribution, received_on, reference=
     return entry
 
 
+def check_payment(*, claim, paid_on, reference):
+    """Refuse a payment the bank cannot have made: the claim's payee, date and reference, checked before
+    the treasurer confirms and again when booking. Errors keyed by field, next to the field."""
+    errors = {}
+    if claim.status != ClaimStatus.AT_MGR or claim.approved_cents is None or claim.decided_at is None:
+        raise ClaimTransitionNotAllowed(CLAIMS.refusal(ClaimTransition.PAY))
+    today = timezone.localdate()
+    approved_on = timezone.localtime(claim.decided_at).date()
+    if paid_on > today:
+        errors["paid_on"] = _("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is.")
+    elif paid_on < approved_on:
+        errors["paid_on"] = _("De betaaldatum ligt vóór de goedkeuring van de claim (%(date)s).") % {
+            "date": approved_on.strftime("%d-%m-%Y")
+        }
+    if not payment_reference_is_sane(reference):
+        errors["reference"] = _("Dit is geen bankkenmerk: %(help)s") % {"help": PAYMENT_REFERENCE_HELP}
+    if not claim.corporation.iban:
+        errors[NON_FIELD_ERRORS] = _(
+            "Van %(payee)s is geen IBAN bekend; laat functioneel beheer het rekeningnummer vastleggen."
+        ) % {"payee": claim.corporation.name}
+    else:
+        try:
+            validate_iban(claim.corporation.iban)
+        except ValidationError:
+            errors[NON_FIELD_ERRORS] = _(
+                "Het IBAN van %(payee)s klopt niet; laat functioneel beheer het rekeningnummer corrigeren."
+            ) % {"payee": claim.corporation.name}
+    if errors:
+        raise ValidationError(errors)
+
+
 def pay_claim(*, actor, claim, paid_on, reference, idempotency_key):
-    """Pay an approved claim exactly once, whatever double clicks, retries or second treasurers do."""
+    """Pay an approved claim exactly once, whatever double clicks, retries or second treasurers do.
+
+    The view calls it only after the treasurer confirmed payee, IBAN, amount and reference (SOK art.
+    7.7: the MGR pays out what the chair approved).
+    """
     _require_treasurer(actor)
     try:
         return _pay(actor=actor, claim=claim, paid_on=paid_on, reference=reference, idempotency_key=idempotency_key)
@@ -183,7 +225,7 @@ def pay_claim(*, actor, claim, paid_on, reference, idempotency_key):
 @transaction.atomic
 def _pay(*, actor, claim, paid_on, reference, idempotency_key):
     fund = _lock_fund()
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("corporation").get(pk=claim.pk)
     if claim.status == ClaimStatus.PAID:
         return claim.payout  # a retry of a payment that already happened
     ensure_processing_allowed(referral_id=claim.profile.referral_id)
@@ -191,6 +233,8 @@ def _pay(*, actor, claim, paid_on, reference, idempotency_key):
     if existing is not None:
         return existing
     claim_target(ClaimTransition.PAY, claim.status)
+    reference = reference.strip()
+    check_payment(claim=claim, paid_on=paid_on, reference=reference)
     before = fund.balance_cents
     try:
         with transaction.atomic():
@@ -209,10 +253,12 @@ def _pay(*, actor, claim, paid_on, reference, idempotency_key):
         return LedgerEntry.objects.get(idempotency_key=idempotency_key)
     CLAIMS.move(claim, ClaimTransition.PAY)
     claim.paid_on, claim.payment_reference, claim.payout = paid_on, reference, entry
-    claim.save(update_fields=["status", "paid_on", "payment_reference", "payout"])
+    claim.payment_confirmed_by = actor
+    claim.save(update_fields=["status", "paid_on", "payment_reference", "payout", "payment_confirmed_by"])
     if before >= splits.TOP_UP_THRESHOLD_CENTS > fund.balance_cents:
         # Exactly once for this drop: the round is tied to the entry that crossed the threshold.
         open_round(actor=None, kind=RoundKind.TOP_UP, triggered_by_entry=entry)
+    # Link-only: no amount, code or name in the e-mail (woonkans.notifications).
     notify(
         organisations=[claim.corporation],
         roles=(Role.CORPORATION,),

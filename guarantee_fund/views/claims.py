@@ -1,4 +1,8 @@
-"""Claims: the corporation files, the chair decides, the treasurer pays. One detail page, actions per role."""
+"""Claims: the corporation files, the overleg discusses, the chair consults and decides, the treasurer pays.
+
+One detail page, actions per role. Paying takes two posts: the first shows payee, IBAN, amount and
+reference for the treasurer to confirm, only the second books (an irreversible ledger entry).
+"""
 
 import uuid
 
@@ -6,12 +10,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from woonkans import cases
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
+from woonkans.audit.models import AccessAction
+from woonkans.audit.services import log_access
+from woonkans.pdf import pdf_response, render_pdf
 from woonkans.privacy.files import private_file_response
 
 from .. import selectors, services
@@ -19,20 +27,41 @@ from ..forms import (
     ClaimDocumentForm,
     ClaimForm,
     ClaimLineForm,
+    ConsultationForm,
     DecisionForm,
+    DeviationForm,
     FileClaimForm,
     PaymentForm,
     ReasonForm,
 )
-from ..services.claims import claim_problems
-from ..workflow import ClaimTransition, ClaimTransitionNotAllowed, claim_allowed
+from ..models import ClaimStatus, DeviationStatus
+from ..rules import rule_labels
+from ..services.claims import claim_problems, lifted_rules
+from ..workflow import OPEN_FOR_DEVIATION, ClaimTransition, ClaimTransitionNotAllowed, claim_allowed
 
 CLAIM_ROLES = (Role.CORPORATION, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.TREASURER)
+
+# Column headers of the list: (sort key, label); the keys are selectors.CLAIM_SORTS's.
+LIST_COLUMNS = [
+    ("code", _("Code")),
+    ("ingediend", _("Ingediend")),
+    ("geclaimd", _("Geclaimd")),
+    ("toegekend", _("Toegekend")),
+    ("status", _("Status")),
+]
 
 
 @role_required(*CLAIM_ROLES)
 def claim_list(request):
-    return render(request, "guarantee_fund/claim_list.html", {"claims": selectors.claims_for(user=request.user)[:200]})
+    claims, sort = selectors.claim_list(user=request.user, sort=request.GET.get("sorteer", ""))
+    columns = []
+    for key, label in LIST_COLUMNS:
+        # A column sorted ascending links to its descending order and back; aria-sort tells screen readers.
+        current = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
+        columns.append(
+            {"label": label, "next": f"-{key}" if current == "ascending" else key, "aria_sort": current or "none"}
+        )
+    return render(request, "guarantee_fund/claim_list.html", {"claims": claims[:200], "columns": columns})
 
 
 @role_required(Role.CORPORATION)
@@ -57,30 +86,54 @@ FORM_IDS = {
     "line_form": "regel_%s",
     "document_form": "document_%s",
     "file_form": "indienen_%s",
+    "consultation_form": "raadpleging_%s",
+    "deviation_form": "maatwerk_%s",
     "decision_form": "besluit_%s",
     "payment_form": "betaling_%s",
     "return_form": "terugsturen_%s",
 }
 
 
+def _is_chair(user, claim):
+    return selectors.can_decide(user, claim)
+
+
 def _context(request, claim, **forms):
     user = request.user
     is_owner = user.has_role(Role.CORPORATION) and user.organisation_id == claim.corporation_id
+    is_chair = _is_chair(user, claim)
+    is_treasurer = user.has_role(Role.TREASURER)
+    deviations = list(claim.deviations.all())
+    lifted = lifted_rules(claim)
+    parties = services.case_parties(claim) if is_chair else None
     return {
         "claim": claim,
         "lines": claim.lines.all(),
         "documents": claim.documents.all(),
+        "consultations": claim.consultations.prefetch_related("organisations"),
+        "deviations": deviations,
+        "lifted_labels": rule_labels(lifted),
         "claimed_cents": claim.claimed_cents,
-        "problems": claim_problems(claim) if is_owner else [],
+        "problems": claim_problems(claim, lifted) if (is_owner or is_chair) else [],
         "is_owner": is_owner,
+        "is_chair": is_chair,
+        "show_payee": is_treasurer or is_owner,
         "editable": is_owner and claim.status in ("draft", "returned"),
         "can_file": is_owner and claim_allowed(ClaimTransition.FILE, claim.status),
         "can_submit": is_owner and claim_allowed(ClaimTransition.SUBMIT_TO_MGR, claim.status),
-        "can_decide": selectors.can_decide(user, claim) and claim_allowed(ClaimTransition.APPROVE, claim.status),
-        "can_pay": user.has_role(Role.TREASURER) and claim_allowed(ClaimTransition.PAY, claim.status),
+        "can_consult": is_chair and claim.status in (ClaimStatus.DISCUSSED, ClaimStatus.CONSULTED),
+        "can_request_deviation": is_chair
+        and claim.status in OPEN_FOR_DEVIATION
+        and not any(d.status == DeviationStatus.REQUESTED for d in deviations),
+        "can_decide": is_chair and claim_allowed(ClaimTransition.APPROVE, claim.status),
+        "awaiting_overleg": is_chair and claim.status in (ClaimStatus.FILED, ClaimStatus.DISCUSSED),
+        "can_pay": is_treasurer and claim_allowed(ClaimTransition.PAY, claim.status),
         "line_form": forms.get("line_form") or ClaimLineForm(auto_id=FORM_IDS["line_form"]),
         "document_form": forms.get("document_form") or ClaimDocumentForm(auto_id=FORM_IDS["document_form"]),
         "file_form": forms.get("file_form") or FileClaimForm(auto_id=FORM_IDS["file_form"]),
+        "consultation_form": forms.get("consultation_form")
+        or ConsultationForm(parties=parties, auto_id=FORM_IDS["consultation_form"]),
+        "deviation_form": forms.get("deviation_form") or DeviationForm(auto_id=FORM_IDS["deviation_form"]),
         "decision_form": forms.get("decision_form") or DecisionForm(auto_id=FORM_IDS["decision_form"]),
         "payment_form": forms.get("payment_form")
         or PaymentForm(initial={"idempotency_key": uuid.uuid4().hex}, auto_id=FORM_IDS["payment_form"]),
@@ -94,44 +147,59 @@ def claim_detail(request, claim_id):
     return render(request, "guarantee_fund/claim_detail.html", _context(request, claim))
 
 
+def _form(form_class, **extra):
+    return lambda request, claim, auto_id: form_class(request.POST, request.FILES, auto_id=auto_id, **extra)
+
+
 ACTIONS = {
     "regel": (
         "line_form",
-        ClaimLineForm,
-        lambda actor, claim, data: services.add_claim_line(actor=actor, claim=claim, **data),
+        _form(ClaimLineForm),
+        lambda actor, claim, form: services.add_claim_line(actor=actor, claim=claim, **form.cleaned_data),
         _("De kostenpost is toegevoegd."),
     ),
     "document": (
         "document_form",
-        ClaimDocumentForm,
-        lambda actor, claim, data: services.add_claim_document(
-            actor=actor, claim=claim, description=data["description"], uploaded_file=data["file"]
+        _form(ClaimDocumentForm),
+        lambda actor, claim, form: services.add_claim_document(
+            actor=actor,
+            claim=claim,
+            description=form.cleaned_data["description"],
+            uploaded_file=form.cleaned_data["file"],
         ),
         _("Het document is toegevoegd."),
     ),
     "indienen": (
         "file_form",
-        FileClaimForm,
-        lambda actor, claim, data: services.file_claim(actor=actor, claim=claim, **data),
+        _form(FileClaimForm),
+        lambda actor, claim, form: services.file_claim(actor=actor, claim=claim, **form.cleaned_data),
         _("De claim is ingediend voor het Woonkans-overleg."),
+    ),
+    "raadpleging": (
+        "consultation_form",
+        lambda request, claim, auto_id: ConsultationForm(
+            request.POST, parties=services.case_parties(claim), auto_id=auto_id
+        ),
+        lambda actor, claim, form: services.record_consultation(actor=actor, claim=claim, **form.cleaned_data),
+        _("De raadpleging van de partijen is vastgelegd."),
+    ),
+    "maatwerk": (
+        "deviation_form",
+        _form(DeviationForm),
+        lambda actor, claim, form: services.request_deviation(actor=actor, claim=claim, **form.cleaned_data),
+        _("Het verzoek om maatwerk staat ter stemming op de agenda van het Woonkans-overleg."),
     ),
     "besluit": (
         "decision_form",
-        DecisionForm,
-        lambda actor, claim, data: services.decide_claim(actor=actor, claim=claim, **data),
+        _form(DecisionForm),
+        lambda actor, claim, form: services.decide_claim(actor=actor, claim=claim, **form.service_arguments()),
         _("Het besluit is vastgelegd."),
     ),
     "terugsturen": (
         "return_form",
-        ReasonForm,
-        lambda actor, claim, data: services.return_claim(actor=actor, claim=claim, reason=data["reason"]),
+        _form(ReasonForm),
+        lambda actor, claim, form: services.return_claim(actor=actor, claim=claim, reason=form.cleaned_data["reason"]),
         _("De claim is teruggestuurd."),
-    ),
-    "betalen": (
-        "payment_form",
-        PaymentForm,
-        lambda actor, claim, data: services.pay_claim(actor=actor, claim=claim, **data),
-        _("De claim is uitbetaald en geboekt."),
     ),
 }
 
@@ -149,24 +217,52 @@ def claim_action(request, claim_id, action):
         except ClaimTransitionNotAllowed:
             messages.error(request, _("Dat kan niet in de huidige status van de claim."))
         return redirect("guarantee_fund:claim", claim_id=claim.pk)
+    if action == "betalen":
+        return _pay(request, claim)
     if action not in ACTIONS:
         raise Http404
-    name, form_class, perform, done = ACTIONS[action]
-    form = form_class(request.POST, request.FILES, auto_id=FORM_IDS[name])
+    name, make_form, perform, done = ACTIONS[action]
+    form = make_form(request, claim, FORM_IDS[name])
     if form.is_valid():
         try:
-            perform(request.user, claim, form.cleaned_data)
+            perform(request.user, claim, form)
         except PermissionDenied as error:
             raise Http404 from error
+        except ClaimTransitionNotAllowed as error:
+            # The stage does not allow it (e.g. deciding before the overleg): said above the page,
+            # where the action's form no longer stands.
+            messages.error(request, str(error))
+            return redirect("guarantee_fund:claim", claim_id=claim.pk)
         except ValidationError as error:
             form.add_error(None, error)
-        except ClaimTransitionNotAllowed:
-            form.add_error(None, _("Dat kan niet in de huidige status van de claim."))
         else:
             messages.success(request, done)
             return redirect("guarantee_fund:claim", claim_id=claim.pk)
     claim = selectors.get_claim(user=request.user, claim_id=claim_id)
     return render(request, "guarantee_fund/claim_detail.html", _context(request, claim, **{name: form}), status=200)
+
+
+def _pay(request, claim):
+    """First post: check and show what will be paid, to whom. Second post (``bevestigd``): book it."""
+    if not request.user.has_role(Role.TREASURER):
+        raise Http404
+    approved_on = timezone.localtime(claim.decided_at).date() if claim.decided_at else None
+    form = PaymentForm(request.POST, approved_on=approved_on, auto_id=FORM_IDS["payment_form"])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.check_payment(claim=claim, paid_on=data["paid_on"], reference=data["reference"])
+            if request.POST.get("bevestigd") == "1":
+                services.pay_claim(actor=request.user, claim=claim, **data)
+        except ValidationError as error:  # ClaimTransitionNotAllowed and InsufficientFunds included
+            form.add_error(None, error)
+        else:
+            if request.POST.get("bevestigd") == "1":
+                messages.success(request, _("De claim is uitbetaald en geboekt."))
+                return redirect("guarantee_fund:claim", claim_id=claim.pk)
+            return render(request, "guarantee_fund/claim_pay_confirm.html", {"claim": claim, "form": form})
+    claim = selectors.get_claim(user=request.user, claim_id=claim.pk)
+    return render(request, "guarantee_fund/claim_detail.html", _context(request, claim, payment_form=form))
 
 
 @role_required(*CLAIM_ROLES)
@@ -176,3 +272,30 @@ def claim_document(request, claim_id, document_id):
     if document is None:
         raise Http404
     return private_file_response(document.path, filename=document.file_name, content_type=document.content_type)
+
+
+@role_required(*CLAIM_ROLES)
+def claim_pdf(request, claim_id):
+    """The standard claim form for the MGR's file (art. 7.10): costs, inspection-form items, the decision.
+
+    Generated from the claim each time rather than stored: after the decision the claim's lines and
+    decision no longer change, so the same claim gives the same form; and a stored copy would be a
+    second place for the motivation that the retention purge (DPIA) would have to find. The case is
+    named by its code only.
+    """
+    claim = selectors.get_claim(user=request.user, claim_id=claim_id)
+    log_access(user=request.user, action=AccessAction.EXPORT, obj=claim, subject=claim.code, purpose="claimformulier")
+    lines = list(claim.lines.all())
+    pdf = render_pdf(
+        "pdf/claim_form.html",
+        {
+            "claim": claim,
+            "lines": lines,
+            "inspection_lines": [line for line in lines if line.inspection_item],
+            "claimed_cents": claim.claimed_cents,
+            "consultations": claim.consultations.prefetch_related("organisations"),
+            "deviations": [d for d in claim.deviations.all() if d.status == DeviationStatus.CONSENTED],
+        },
+        title=f"Aanvraagformulier garantiefonds {claim.code}",
+    )
+    return pdf_response(pdf, filename=f"claim-garantiefonds-{claim.code}")

@@ -5,11 +5,35 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from guarantee_fund import services
-from guarantee_fund.models import Contribution, ContributionRound
+from guarantee_fund.models import Claim, Contribution, ContributionRound
 from matching import services as matching_services
+from woonkans.parties.models import Organisation
 
 from ..matching.conftest import make_matched, org
 from ..referrals.conftest import PDF
+
+# A valid (mod-97) IBAN: the standard example of ISO 13616, no real account.
+TEST_IBAN = "NL91ABNA0417164300"
+# A bank reference of the accepted shape (guarantee_fund.rules).
+REFERENCE = "BANK-2026-0001"
+
+
+def give_iban(organisation, iban=TEST_IBAN):
+    Organisation.objects.filter(pk=getattr(organisation, "pk", organisation)).update(iban=iban)
+
+
+def through_overleg(people, claim, *, chair="noord"):
+    """What happens between filing and the decision: the overleg discusses the claim (matching's
+    ClaimDiscussed, here recorded directly) and the chair records her consultation of the parties."""
+    services.record_discussion(claim_id=claim.pk, meeting_id=1, item_id=1, discussed_on=timezone.localdate())
+    services.record_consultation(
+        actor=people[chair],
+        claim=claim,
+        organisations=[claim.corporation_id],
+        consulted_on=timezone.localdate(),
+        outcome="De corporatie licht de kosten toe; geen bezwaar.",
+    )
+    return Claim.objects.get(pk=claim.pk)
 
 
 def fund_with(cents, *, treasurer, party="Woonwenz"):
@@ -63,6 +87,8 @@ def approved_claim(people, *, amount_cents=400_000, deposit_cents=50_000):
         uploaded_file=SimpleUploadedFile("factuur.pdf", PDF, content_type="application/pdf"),
     )
     services.file_claim(actor=corporation, claim=claim, no_serious_negligence=True)
+    through_overleg(people, claim)
+    give_iban(claim.corporation_id)
     services.decide_claim(
         actor=people["noord"],
         claim=claim,

@@ -44,10 +44,18 @@ def test_two_payments_that_together_exceed_the_balance_exactly_one_succeeds(peop
     first, second = approved_claim(people, amount_cents=300_000), approved_claim(people, amount_cents=300_000)
     outcomes = run_together(
         lambda: services.pay_claim(
-            actor=people["treasurer"], claim=first, paid_on=timezone.localdate(), reference="a", idempotency_key="a"
+            actor=people["treasurer"],
+            claim=first,
+            paid_on=timezone.localdate(),
+            reference="BANK-000A1",
+            idempotency_key="a",
         ),
         lambda: services.pay_claim(
-            actor=people["treasurer"], claim=second, paid_on=timezone.localdate(), reference="b", idempotency_key="b"
+            actor=people["treasurer"],
+            claim=second,
+            paid_on=timezone.localdate(),
+            reference="BANK-000B1",
+            idempotency_key="b",
         ),
     )
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["InsufficientFunds", "LedgerEntry"]
@@ -64,7 +72,7 @@ def test_the_same_payment_twice_at_once_makes_one_entry(people):
             actor=people["treasurer"],
             claim=claim,
             paid_on=timezone.localdate(),
-            reference="dubbel",
+            reference="DUBBEL-01",
             idempotency_key="same-key",
         )
 

@@ -21,7 +21,7 @@ def test_payouts_by_category_add_up_to_what_was_paid(people):
     ClaimLine.objects.create(claim=claim, category="repair", description="Herstel", amount_cents=100_000)
     Claim.objects.filter(pk=claim.pk).update(approved_cents=200_001)  # of 4000 claimed
     services.pay_claim(
-        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="B-9", idempotency_key="b9"
+        actor=people["treasurer"], claim=claim, paid_on=timezone.localdate(), reference="BANK-09", idempotency_key="b9"
     )
     today = timezone.localdate()
     rows = {row["lines__category"]: row["total"] for row in payouts_by_category(date_from=today, date_to=today)}

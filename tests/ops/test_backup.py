@@ -96,7 +96,7 @@ def seed(people):
     fund_with(5_000_000, treasurer=treasurer)
     claim = approved_claim(people)
     fund_services.pay_claim(
-        actor=treasurer, claim=claim, paid_on=timezone.localdate(), reference="BET-1", idempotency_key="bet-1"
+        actor=treasurer, claim=claim, paid_on=timezone.localdate(), reference="BET-0001", idempotency_key="bet-1"
     )
     second = make_ready(people["venray"], bsn=OTHER_BSN)
     for label in ("brief-bewindvoerder", "huurcontract"):

@@ -51,6 +51,7 @@ CASE_KWARGS = {
     "guarantee_fund:claim": lambda c: {"claim_id": c.claim.pk},
     "guarantee_fund:claim_action": lambda c: {"claim_id": c.claim.pk, "action": "regel"},
     "guarantee_fund:claim_document": lambda c: {"claim_id": c.claim.pk, "document_id": c.claim_document.pk},
+    "guarantee_fund:claim_pdf": lambda c: {"claim_id": c.claim.pk},
     "guarantee_fund:claim_new": lambda c: {"profile_id": c.ended.pk},
     "subject_rights:detail": lambda c: {"request_id": c.access_request.pk},
     "subject_rights:rectify": lambda c: {"request_id": c.rectification_request.pk},

@@ -87,6 +87,8 @@ NOT_TYPED = {
     "matching.Profile.origin": "a code copied from the research's choice field",
     "guarantee_fund.LedgerEntry.idempotency_key": "a hidden token made by the portal",
     "guarantee_fund.Claim.code": "the profile's pseudonym code",
+    "guarantee_fund.Claim.payment_reference": "format-checked: letters, digits, - and / (guarantee_fund.rules)",
+    "parties.Organisation.iban": "IBAN-validated (mod-97), letters and digits only",
     "guarantee_fund.ClaimDocument.path": "random name chosen by the portal",
     "guarantee_fund.ClaimDocument.file_name": "sanitised at upload (privacy.files.sanitize_filename); checked below",
     "guarantee_fund.ClaimDocument.content_type": "sniffed by the portal",
@@ -261,6 +263,8 @@ def decorate(world):
     from .world import _case_at_stage
 
     people = own.people
+
+    Organisation.objects.filter(pk=corporation.organisation_id).update(iban="NL91ABNA0417164300")
     for purpose in ("returned", "paid"):
         ended = _case_at_stage(
             people,
@@ -291,13 +295,39 @@ def decorate(world):
             description=say("ClaimDocument.description"),
             uploaded_file=SimpleUploadedFile(f"{HOSTILE_FILE_NAME}.pdf", PDF, content_type="application/pdf"),
         )
-        fund_services.file_claim(actor=corporation, claim=claim, no_serious_negligence=True)
+        fund_services.add_claim_line(
+            actor=corporation,
+            claim=claim,
+            category="repair",
+            description="Deur",
+            amount_cents=1_000,
+            inspection_item=say("ClaimLine.inspection_item"),
+        )
+        fund_services.file_claim(
+            actor=corporation,
+            claim=claim,
+            no_serious_negligence=True,
+            asks_deviation=True,
+            deviation_reason=say("Claim.deviation_reason"),
+        )
+        fund_services.record_discussion(claim_id=claim.pk, meeting_id=1, item_id=1, discussed_on=today)
+        fund_services.record_consultation(
+            actor=regisseur,
+            claim=claim,
+            organisations=[claim.corporation_id],
+            consulted_on=today,
+            outcome=say("ClaimConsultation.outcome"),
+        )
+        fund_services.request_deviation(
+            actor=regisseur, claim=claim, rules=["documents"], motivation=say("ClaimDeviation.motivation")
+        )
         fund_services.decide_claim(
             actor=regisseur,
             claim=claim,
             approve=True,
             approved_cents=100_000,
             motivation=say("Claim.decision_motivation"),
+            negligence_reason=say("Claim.negligence_reason"),
         )
         fund_services.submit_to_mgr(actor=corporation, claim=claim)
         if purpose == "returned":
@@ -308,7 +338,7 @@ def decorate(world):
                 actor=treasurer,
                 claim=claim,
                 paid_on=today,
-                reference=say("Claim.payment_reference"),
+                reference="XSS-PAID-0001",
                 idempotency_key="xss-paid-claim",
             )
         pages.append((Role.CORPORATION, "guarantee_fund:claim", {"claim_id": claim.pk}))

@@ -223,6 +223,14 @@ MATRIX = {
         TREASURER: (OK, OK),
         EVERYONE_ELSE: REFUSED,
     },
+    # The claim form for the MGR's file: whoever sees the claim, by code only.
+    "guarantee_fund:claim_pdf": {
+        CORP: (OK, REFUSED),
+        KETEN: (OK, REFUSED),
+        PROCES: (OK, REFUSED),
+        TREASURER: (OK, OK),
+        EVERYONE_ELSE: REFUSED,
+    },
     "guarantee_fund:ledger": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:entry_correct": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:rounds": {TREASURER: OK, EVERYONE_ELSE: REFUSED},

@@ -205,6 +205,15 @@ def build_case(people, *, resident=None, early_resident=None, early_research=Non
         uploaded_file=SimpleUploadedFile("factuur.pdf", PDF, content_type="application/pdf"),
     )
     fund_services.file_claim(actor=corporation, claim=claim, no_serious_negligence=True)
+    # Bijlage 3 §3 and art. 7.8: discussed at the overleg, the parties consulted, then decided.
+    fund_services.record_discussion(claim_id=claim.pk, meeting_id=1, item_id=1, discussed_on=timezone.localdate())
+    fund_services.record_consultation(
+        actor=regisseur,
+        claim=claim,
+        organisations=[claim.corporation_id],
+        consulted_on=timezone.localdate(),
+        outcome="Geen bezwaar.",
+    )
     fund_services.decide_claim(
         actor=regisseur, claim=claim, approve=True, approved_cents=400_000, motivation="Besproken in het overleg."
     )

@@ -5,6 +5,7 @@ organisation owns one auth group that later stages grant object permissions to.
 """
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,24 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(kind=kind)
 
 
+def compact_iban(value):
+    return "".join((value or "").split()).upper()
+
+
+def validate_iban(value):
+    """ISO 13616: the shape and the mod-97 check digits, so a typing slip never gets paid."""
+    from woonkans.privacy.pii_scan.numbers import iban_is_valid
+
+    if not iban_is_valid(compact_iban(value)):
+        raise ValidationError(_("Dit is geen geldig IBAN: controleer het rekeningnummer."), code="iban")
+
+
+def format_iban(value):
+    """In groups of four, as on a bank statement: NL91 ABNA 0417 1643 00."""
+    compact = compact_iban(value)
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200, unique=True)
     legal_name = models.CharField(_("statutaire naam"), max_length=300, blank=True)
@@ -66,6 +85,14 @@ class Organisation(models.Model):
     notice_given_on = models.DateField(_("opgezegd op"), null=True, blank=True)
     left_on = models.DateField(_("uitgetreden op"), null=True, blank=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, editable=False, related_name="organisation")
+    # The organisation's bank account: the MGR pays an approved claim to the corporation's (SOK art. 7.7).
+    iban = models.CharField(
+        _("IBAN"),
+        max_length=34,
+        blank=True,
+        validators=[validate_iban],
+        help_text=_("Bijvoorbeeld NL91 ABNA 0417 1643 00."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -92,6 +119,14 @@ class Organisation(models.Model):
     @property
     def is_active(self):
         return self.left_on is None
+
+    @property
+    def iban_display(self):
+        return format_iban(self.iban)
+
+    def clean(self):
+        super().clean()
+        self.iban = compact_iban(self.iban)
 
 
 class HousingStock(models.Model):

@@ -48,7 +48,7 @@ from django.db.models import Case, DateField, F, Q, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
-from guarantee_fund.models import Claim, ClaimDocument
+from guarantee_fund.models import Claim, ClaimConsultation, ClaimDeviation, ClaimDocument
 from matching.models import (
     AgendaItem,
     CaseMeeting,
@@ -203,6 +203,9 @@ CASE_ROWS = (
     ("agenda_decisions", Decision, "item__profile__referral_id"),
     ("exception_decisions", Decision, "item__exception_request__referral_id"),
     ("claim_documents", ClaimDocument, "claim__profile__referral_id"),
+    # The chair's consultation outcome and a deviation's motivation are free text about the case.
+    ("claim_consultations", ClaimConsultation, "claim__profile__referral_id"),
+    ("claim_deviations", ClaimDeviation, "claim__profile__referral_id"),
 )
 
 
