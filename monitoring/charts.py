@@ -163,3 +163,14 @@ def balance_line(points, *, title, axis_label, series_label):
 
 def _dutch(number):
     return f"{number:.1f}".replace(".", ",") if isinstance(number, float) else str(number)
+
+
+def data_uri(svg):
+    """The chart as a data: URL for the PDF, with its text alternative for the img's alt."""
+    import base64
+
+    description = re.search(r"<desc[^>]*>(.*?)</desc>", svg, flags=re.S)
+    return {
+        "src": "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode(),
+        "alt": description.group(1) if description else "",
+    }

@@ -176,7 +176,9 @@ def produce_report(*, start, end, actor=None):
         "start": start.strftime("%d-%m-%Y"),
         "end": end.strftime("%d-%m-%Y"),
     }
-    pdf = render_pdf("pdf/monitoring_report.html", {**context, "title": title}, title=title)
+    # WeasyPrint draws SVG given as an image; the chart's text alternative goes into the img's alt.
+    images = {key: charts.data_uri(svg) for key, svg in context["charts"].items() if svg}
+    pdf = render_pdf("pdf/monitoring_report.html", {**context, "title": title, "images": images}, title=title)
     storage = get_private_storage()
     stem = f"monitoring/{start:%Y%m%d}-{end:%Y%m%d}"
     pdf_path = storage.save(f"{stem}.pdf", ContentFile(pdf))

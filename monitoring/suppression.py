@@ -97,6 +97,13 @@ def _involved(target, published, size):
     return [cell for cell, weight in zip(published, weights, strict=True) if abs(weight) > 1e-6]
 
 
+def _in_span(cell, others, size):
+    basis = _basis([_vector(other, size) for other in others], size)
+    vector = _vector(cell, size)
+    residual = vector - basis.T @ (basis @ vector) if len(basis) else vector
+    return np.abs(residual).max() < 1e-6
+
+
 def protect(cells, size):
     """Mark primary and secondary suppression on cells (all tables of one page at once)."""
     for cell in cells:
@@ -105,7 +112,17 @@ def protect(cells, size):
         exposed = derivable(cells, size)
         if not exposed:
             return cells
-        involved = _involved(exposed[0], _published(cells), size)
+        published = _published(cells)
         # The smallest figure in the sum loses least; of equal ones the finest (a detail row before a total).
-        choice = min(involved, key=lambda cell: (cell.value, len(cell.atoms)))
+        involved = sorted(_involved(exposed[0], published, size), key=lambda cell: (cell.value, len(cell.atoms)))
+        # Prefer a cell that, once hidden, cannot itself be computed back: hiding one that can would
+        # only pass the problem on and hide much more.
+        choice = next(
+            (
+                cell
+                for cell in involved
+                if not _in_span(cell, [other for other in published if other is not cell], size)
+            ),
+            involved[0],
+        )
         choice.state = SECONDARY
