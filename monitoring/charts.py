@@ -37,6 +37,25 @@ def _finish(svg_text):
     return mark_safe(svg_text)  # noqa: S308 - drawn by matplotlib from numbers and escaped labels
 
 
+def cached(function):
+    """Drawing takes a moment; the same figures give the same SVG, so it is kept (by its inputs) for a day."""
+    import functools
+    import hashlib
+
+    from django.core.cache import cache
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        key = "monitoring-chart:" + hashlib.sha256(repr((function.__name__, args, kwargs)).encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = function(*args, **kwargs)
+            cache.set(key, str(svg), 24 * 3600)
+        return mark_safe(svg)  # noqa: S308 - drawn by matplotlib from numbers and escaped labels
+
+    return wrapper
+
+
 def _render(figure, title, description):
     plt = _plt()
     buffer = io.StringIO()
@@ -63,6 +82,7 @@ def _describe(pairs):
     return "; ".join(f"{name}: {value}" for name, value in pairs)
 
 
+@cached
 def housed_against_target(rows, *, title, housed_label, target_label):
     """Grouped horizontal bars per region: housed (suppressed when hidden) against the pro-rata target."""
     plt = _plt()
@@ -91,6 +111,7 @@ def housed_against_target(rows, *, title, housed_label, target_label):
     return _render(figure, title, description)
 
 
+@cached
 def bars(pairs, *, title, axis_label):
     """Horizontal bars, one per (label, number or None) pair, each with its value."""
     plt = _plt()
@@ -110,6 +131,7 @@ def bars(pairs, *, title, axis_label):
     return _render(figure, title, _describe((label, _label(number)) for label, number in pairs))
 
 
+@cached
 def money_bars(pairs, *, title, axis_label):
     """Horizontal bars of amounts in cents, labelled in euros."""
     plt = _plt()
@@ -132,6 +154,7 @@ def money_bars(pairs, *, title, axis_label):
     return _render(figure, title, _describe((label, format_euro(cents)) for label, cents in pairs))
 
 
+@cached
 def balance_line(points, *, title, axis_label, series_label):
     """The fund balance at each month end: a line with a marked, labelled point per month."""
     plt = _plt()

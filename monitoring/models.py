@@ -44,6 +44,8 @@ class CaseFact(models.Model):
     housed_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.OPEN)
+    # A fact of the programme's history from before the portal (demo: monitoring.demo), with no case here.
+    imported = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

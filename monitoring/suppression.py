@@ -13,9 +13,13 @@ The audit covers all tables at once, so a figure hidden per region cannot be rea
 municipalities, and a total cannot be read back from another table's total.
 """
 
+import os
 from dataclasses import dataclass, field
 
-import numpy as np
+# Small matrices (hundreds of rows): BLAS threads only fight over the cores, making an SVD 50x slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402 - after the thread setting, which numpy reads when it loads
 
 SUPPRESS_BELOW = 5
 PRIMARY = "primary"
@@ -55,16 +59,6 @@ class Cell:
         return self.shown
 
 
-def _basis(vectors, size):
-    """An orthonormal basis (rows) of the span of the given 0/1 vectors."""
-    if not vectors:
-        return np.zeros((0, size))
-    matrix = np.array(vectors, dtype=float)
-    _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    rank = int((singular > _TOLERANCE * max(matrix.shape) * (singular[0] if len(singular) else 1)).sum())
-    return vt[:rank]
-
-
 def _vector(cell, size):
     vector = np.zeros(size)
     vector[list(cell.atoms)] = 1.0
@@ -75,33 +69,39 @@ def _published(cells):
     return [cell for cell in cells if not cell.suppressed and cell.atoms]
 
 
+def _matrix(cells, size):
+    matrix = np.zeros((len(cells), size))
+    for row, cell in enumerate(cells):
+        matrix[row, list(cell.atoms)] = 1.0
+    return matrix
+
+
+def _audit(cells, size):
+    """One SVD of the published cells: the hidden cells they give away, how (the weights of the
+    minimum-norm sum), and which published cells could themselves be computed from the others."""
+    published = _published(cells)
+    hidden = [cell for cell in cells if cell.suppressed and cell.atoms]
+    if not published or not hidden:
+        return published, [], None, None
+    matrix = _matrix(published, size)
+    u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+    rank = int((singular > _TOLERANCE * max(matrix.shape) * singular[0]).sum())
+    basis = vt[:rank]
+    targets = _matrix(hidden, size).T
+    residual = targets - basis.T @ (basis @ targets)
+    exposed = [cell for number, cell in enumerate(hidden) if np.abs(residual[:, number]).max() < 1e-6]
+    if not exposed:
+        return published, [], None, None
+    exposed_targets = _matrix(exposed, size).T
+    weights = u[:, :rank] @ ((basis @ exposed_targets) / singular[:rank, None])
+    left_null = u[:, rank:]
+    dependent = np.abs(left_null).max(axis=1) > 1e-6 if left_null.size else np.zeros(len(published), dtype=bool)
+    return published, exposed, weights, dependent
+
+
 def derivable(cells, size):
     """The hidden cells whose value follows from the published ones by adding and subtracting."""
-    published = _published(cells)
-    basis = _basis([_vector(cell, size) for cell in published], size)
-    result = []
-    for cell in cells:
-        if not cell.suppressed or not cell.atoms:
-            continue
-        vector = _vector(cell, size)
-        residual = vector - basis.T @ (basis @ vector) if len(basis) else vector
-        if np.abs(residual).max() < 1e-6:
-            result.append(cell)
-    return result
-
-
-def _involved(target, published, size):
-    """The published cells the (minimum-norm) sum that gives target away is made of."""
-    matrix = np.array([_vector(cell, size) for cell in published]).T
-    weights, *_rest = np.linalg.lstsq(matrix, _vector(target, size), rcond=None)
-    return [cell for cell, weight in zip(published, weights, strict=True) if abs(weight) > 1e-6]
-
-
-def _in_span(cell, others, size):
-    basis = _basis([_vector(other, size) for other in others], size)
-    vector = _vector(cell, size)
-    residual = vector - basis.T @ (basis @ vector) if len(basis) else vector
-    return np.abs(residual).max() < 1e-6
+    return _audit(cells, size)[1]
 
 
 def protect(cells, size):
@@ -109,20 +109,19 @@ def protect(cells, size):
     for cell in cells:
         cell.state = PRIMARY if 0 < cell.value < SUPPRESS_BELOW else ""
     while True:
-        exposed = derivable(cells, size)
+        published, exposed, weights, dependent = _audit(cells, size)
         if not exposed:
             return cells
-        published = _published(cells)
-        # The smallest figure in the sum loses least; of equal ones the finest (a detail row before a total).
-        involved = sorted(_involved(exposed[0], published, size), key=lambda cell: (cell.value, len(cell.atoms)))
-        # Prefer a cell that, once hidden, cannot itself be computed back: hiding one that can would
-        # only pass the problem on and hide much more.
-        choice = next(
-            (
-                cell
-                for cell in involved
-                if not _in_span(cell, [other for other in published if other is not cell], size)
-            ),
-            involved[0],
-        )
-        choice.state = SECONDARY
+        chosen = set()
+        for number in range(len(exposed)):
+            involved = [index for index in np.flatnonzero(np.abs(weights[:, number]) > 1e-6)]
+            if chosen & set(involved):
+                continue  # this round already cuts that sum; the next audit tells whether it is enough
+            # The smallest figure in the sum loses least; of equal ones the finest (a detail row before
+            # a total); and first one that cannot itself be computed from the other published cells,
+            # since hiding one that can would only pass the problem on.
+            involved.sort(
+                key=lambda index: (bool(dependent[index]), published[index].value, len(published[index].atoms))
+            )
+            chosen.add(involved[0])
+            published[involved[0]].state = SECONDARY
