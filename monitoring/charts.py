@@ -25,15 +25,23 @@ def _plt():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update(
-        {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 10, "axes.spines.top": False}
+        {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 11, "axes.spines.top": False}
     )
     plt.rcParams["axes.spines.right"] = False
     return plt
 
 
+def _presentation(match):
+    declarations = [part.split(":", 1) for part in match.group(1).split(";") if ":" in part]
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in declarations)
+
+
 def _finish(svg_text):
-    """Make the SVG scale with its column: drop fixed width/height, keep the viewBox."""
+    """Make the SVG scale with its column (drop fixed width/height, keep the viewBox), and turn its
+    style attributes into SVG presentation attributes: the portal's CSP refuses inline styles."""
     svg_text = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg_text, count=1)
+    svg_text = re.sub(r"<style[^>]*>.*?</style>", "", svg_text, flags=re.S)
+    svg_text = re.sub(r'style="([^"]*)"', _presentation, svg_text)
     return mark_safe(svg_text)  # noqa: S308 - drawn by matplotlib from numbers and escaped labels
 
 
@@ -87,7 +95,7 @@ def housed_against_target(rows, *, title, housed_label, target_label):
     """Grouped horizontal bars per region: housed (suppressed when hidden) against the pro-rata target."""
     plt = _plt()
     names = [row["region"].name for row in rows]
-    figure, axes = plt.subplots(figsize=(6.4, 0.9 + 0.8 * len(rows)))
+    figure, axes = plt.subplots(figsize=(4.8, 0.9 + 0.8 * len(rows)))
     positions = range(len(rows))
     targets = [row["target"] for row in rows]
     housed = [row["housed"].number for row in rows]
@@ -102,7 +110,8 @@ def housed_against_target(rows, *, title, housed_label, target_label):
     axes.invert_yaxis()
     axes.set_xlabel(housed_label + " / " + target_label + " (woningen)")
     axes.set_title(title, loc="left")
-    axes.legend(loc="lower right", frameon=False)
+    # Below the plot, so it never covers a bar.
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, frameon=False)
     axes.set_xlim(0, max([*targets, *(h or 0 for h in housed), 1]) * 1.2)
     description = _describe(
         (name, f"{row['housed'].shown} {housed_label.lower()}, {target_label.lower()} {_dutch(row['target'])}")
@@ -117,7 +126,7 @@ def bars(pairs, *, title, axis_label):
     plt = _plt()
     if not pairs:
         return ""
-    figure, axes = plt.subplots(figsize=(6.4, 0.9 + 0.45 * len(pairs)))
+    figure, axes = plt.subplots(figsize=(4.8, 0.9 + 0.45 * len(pairs)))
     labels = [label for label, _number in pairs]
     values = [number or 0 for _label, number in pairs]
     axes.barh(range(len(pairs)), values, color=_DARK, height=0.6)
@@ -137,7 +146,7 @@ def money_bars(pairs, *, title, axis_label):
     plt = _plt()
     if not pairs:
         return ""
-    figure, axes = plt.subplots(figsize=(6.4, 0.9 + 0.45 * len(pairs)))
+    figure, axes = plt.subplots(figsize=(4.8, 0.9 + 0.45 * len(pairs)))
     labels = [label for label, _cents in pairs]
     euros = [cents / 100 for _label, cents in pairs]
     axes.barh(range(len(pairs)), euros, color=_RED, height=0.6)
@@ -160,7 +169,7 @@ def balance_line(points, *, title, axis_label, series_label):
     plt = _plt()
     if not points:
         return ""
-    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    figure, axes = plt.subplots(figsize=(4.8, 3.2))
     months = [point["month"].strftime("%m-%Y") for point in points]
     euros = [point["balance"] / 100 for point in points]
     axes.plot(range(len(points)), euros, marker="o", color=_DARK, label=series_label)
@@ -179,7 +188,7 @@ def balance_line(points, *, title, axis_label, series_label):
     axes.set_ylim(0, max([*euros, 1]) * 1.2)
     axes.yaxis.set_major_formatter(lambda value, _pos: f"€ {value:,.0f}".replace(",", "."))
     axes.set_title(title, loc="left")
-    axes.legend(loc="lower left", frameon=False)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1, frameon=False)
     description = _describe((month, format_euro(point["balance"])) for month, point in zip(months, points, strict=True))
     return _render(figure, title, description)
 

@@ -226,6 +226,13 @@ def tables(rows):
     for number, (_first, _second, label) in enumerate(STEPS):
         leads.rows[str(label)] = {"n": _cell(rows, lambda row, number=number: row[f"lead_{number}"])}
     result["lead_counts"] = leads
+    # The regions and every total are what the agreement reports on (SOK Art. 5.2b, 8.8): detail goes first.
+    for table in result.values():
+        for cell in table.total.values():
+            cell.headline = True
+    for cells in result["regions"].rows.values():
+        for cell in cells.values():
+            cell.headline = True
     cells = [cell for table in result.values() for cell in table.cells]
     suppression.protect(cells, len(rows))
     return result

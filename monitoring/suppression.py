@@ -32,6 +32,8 @@ class Cell:
     value: int
     atoms: frozenset = field(default_factory=frozenset)
     state: str = ""
+    # A headline figure (a region, a total) is hidden only when no detail cell will do.
+    headline: bool = False
 
     @property
     def suppressed(self):
@@ -121,7 +123,12 @@ def protect(cells, size):
             # a total); and first one that cannot itself be computed from the other published cells,
             # since hiding one that can would only pass the problem on.
             involved.sort(
-                key=lambda index: (bool(dependent[index]), published[index].value, len(published[index].atoms))
+                key=lambda index: (
+                    published[index].headline,
+                    bool(dependent[index]),
+                    published[index].value,
+                    len(published[index].atoms),
+                )
             )
             chosen.add(involved[0])
             published[involved[0]].state = SECONDARY
