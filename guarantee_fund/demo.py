@@ -140,7 +140,7 @@ def _claim(users, trajectory, status, cents, deposit):
         services.pay_claim(
             actor=treasurer,
             claim=claim,
-            paid_on=timezone.localdate(),
+            paid_on=timezone.localdate() - datetime.timedelta(days=45),
             reference="DEMO-2026-001",
             idempotency_key=f"demo-{claim.pk}",
         )
@@ -156,7 +156,11 @@ def seed_demo_fund(*, scale=0):
     round_ = services.open_round(actor=treasurer)
     for contribution in round_.contributions.all():
         services.record_contribution_received(
-            actor=treasurer, contribution=contribution, received_on=round_.opened_at.date(), reference="DEMO-INLEG"
+            # Paid in when the programme started, 24 months ago, so the balance over time has a history.
+            actor=treasurer,
+            contribution=contribution,
+            received_on=timezone.localdate() - datetime.timedelta(days=730),
+            reference="DEMO-INLEG",
         )
     # The trajectories a claim may follow (ended negatively), from matching through woonkans.cases.
     for trajectory in cases.trajectories():

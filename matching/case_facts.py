@@ -95,6 +95,8 @@ def monitoring_facts(referral_id):
         "matched_at": profile.matched_at,
         "housed_on": profile.housed_on,
         "profile_ended_on": profile.ended_on,
+        "contract_form": profile.contract_form,
+        "search_area_ids": sorted(profile.search_area.values_list("pk", flat=True)),
     }
 
 

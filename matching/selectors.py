@@ -4,6 +4,8 @@ Corporation-facing reads load profiles (code and content) only; identity is read
 only through referrals.selectors after a match, by the matched corporation.
 """
 
+import datetime
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
@@ -338,11 +340,10 @@ def open_exception_requests(*, user):
 
 
 def housed_this_year(*, region, year):
-    return Profile.objects.filter(
-        region=region,
-        housed_on__year=year,
-        status__in=[ProfileStatus.HOUSED, ProfileStatus.ENDED_POSITIVE, ProfileStatus.ENDED_NEGATIVE],
-    ).count()
+    """The monitoring figure "Gehuisvest" for the calendar year: one definition, on every page that shows it."""
+    from monitoring.definitions import housed_count
+
+    return housed_count(region_id=region.pk, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
 
 
 def case_meetings_to_run(*, user):

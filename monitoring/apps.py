@@ -6,8 +6,12 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from woonkans import events
+        from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import services
+        from . import models, services
+
+        register_with_auditlog(models.WerkgroepMember)
+        register_with_auditlog(models.WerkgroepMeeting)
 
         # After every business action on a case, after its commit (woonkans.events).
         events.subscribe(events.CaseChanged, services.on_case_changed)

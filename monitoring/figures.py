@@ -1,26 +1,46 @@
-"""The werkgroep's figures: aggregate queries over the anonymous facts, and small-number suppression.
+"""The werkgroep's figures: one grouped query over the anonymous facts, cut into the page's tables.
 
-Every number comes from COUNT/percentile queries in the database, never from a loop over cases.
+Every number comes from one GROUP BY in the database (groups of facts, never a loop over cases);
+what each figure counts is defined once in monitoring.definitions. The tables are then suppressed
+together (monitoring.suppression).
 """
 
+import functools
+import operator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, IntegerField, Q
+from django.db.models import BooleanField, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from woonkans.parties.models import Region
+from woonkans.choices import Origin
+from woonkans.parties.models import Organisation, Region
 
-from .models import CaseFact
+from . import suppression
+from .definitions import CONTRACT_FORMS, FIGURES, INELIGIBLE_REASONS, WAITING_STEPS, trajectory_in_period, waiting_on
+from .models import CaseFact, Outcome
 
-SUPPRESS_BELOW = 5
+SUPPRESS_BELOW = suppression.SUPPRESS_BELOW
 STEPS = [
-    ("reported_on", "submitted_on", "Melding → aanmelding"),
-    ("submitted_on", "shared_on", "Aanmelding → profiel gedeeld"),
-    ("shared_on", "matched_on", "Profiel gedeeld → match"),
-    ("matched_on", "housed_on", "Match → gehuisvest"),
+    ("reported_on", "submitted_on", _("Melding → aanmelding")),
+    ("submitted_on", "shared_on", _("Aanmelding → profiel gedeeld")),
+    ("shared_on", "matched_on", _("Profiel gedeeld → match")),
+    ("matched_on", "housed_on", _("Match → gehuisvest")),
 ]
+MAIN_COLUMNS = ["reports", "referrals", "not_eligible", "eligible", "shared", "matched", "housed"]
+DIMENSIONS = (
+    "region_id",
+    "municipality_id",
+    "corporation_id",
+    "origin",
+    "young_adult",
+    "ineligible_reason",
+    "contract_form",
+    "outcome_at_end",
+)
 
 
 def half_year(today):
@@ -33,80 +53,200 @@ def _between(field_name, start, end):
     return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
 
 
-COUNTS = {
-    "reports": ("reported_on", Q()),
-    "referrals": ("submitted_on", Q()),
-    "eligible": ("submitted_on", Q(eligible=True)),
-    "not_eligible": ("submitted_on", Q(eligible=False)),
-    "exceptions": ("reported_on", Q(exception_requested=True)),
-    "exceptions_granted": ("reported_on", Q(exception_granted=True)),
-    "shared": ("shared_on", Q()),
-    "matched": ("matched_on", Q()),
-    "housed": ("housed_on", Q()),
-    "young_adults_housed": ("housed_on", Q(young_adult=True)),
-}
+def _flags(start, end):
+    on = min(end, timezone.localdate())
+    flags = {key: figure.in_period(start, end) for key, figure in FIGURES.items()}
+    flags.update({f"waiting_{key}": waiting_on(first, second, on) for key, _label, first, second in WAITING_STEPS})
+    flags["trajectory"] = trajectory_in_period(start, end)
+    for number, (first, second, _label) in enumerate(STEPS):
+        flags[f"lead_{number}"] = _between(second, start, end) & Q(**{f"{first}__isnull": False})
+    return flags
 
 
-def _count_aggregates(start, end):
-    # Aliases are prefixed: a few names (eligible) are also fields of the facts table.
-    return {
-        f"n_{name}": Count("id", filter=_between(date_field, start, end) & condition)
-        for name, (date_field, condition) in COUNTS.items()
+def atoms(start, end):
+    """The facts of the period in groups that no table tells apart: one query, a few hundred rows at most."""
+    flags = _flags(start, end)
+    annotations = {
+        f"f_{key}": Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+        for key, condition in flags.items()
     }
+    outcome_at_end = Case(
+        When(Q(ended_on__lte=end, outcome=Outcome.ENDED_POSITIVE), then=Value(Outcome.ENDED_POSITIVE.value)),
+        When(Q(ended_on__lte=end, outcome=Outcome.ENDED_NEGATIVE), then=Value(Outcome.ENDED_NEGATIVE.value)),
+        default=Value(Outcome.RUNNING.value),
+    )
+    rows = (
+        CaseFact.objects.filter(functools.reduce(operator.or_, flags.values()))
+        .annotate(outcome_at_end=outcome_at_end, **annotations)
+        .values(*DIMENSIONS, *annotations)
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [{**row, **{key: row[f"f_{key}"] for key in flags}} for row in rows]
 
 
-def _unprefix(row):
-    return {key.removeprefix("n_"): value for key, value in row.items()}
+@dataclass
+class Table:
+    key: str
+    title: str
+    first: str
+    columns: list  # [(key, label)]
+    rows: dict = field(default_factory=dict)  # label -> {column: Cell}
+    total: dict = field(default_factory=dict)  # column -> Cell (empty: no total row)
+    note: str = ""
+
+    @property
+    def labels(self):
+        return [label for _key, label in self.columns]
+
+    @property
+    def cells(self):
+        for cells in self.rows.values():
+            yield from cells.values()
+        yield from self.total.values()
+
+    def row_numbers(self, column):
+        """(label, machine number or None) per row, for the chart beside the table."""
+        return [(label, cells[column].number) for label, cells in self.rows.items()]
 
 
-def counts_by(dimension, start, end):
-    """One query: every count per value of dimension (region, municipality or corporation)."""
-    rows = CaseFact.objects.values(dimension).annotate(**_count_aggregates(start, end)).order_by(dimension)
-    return {row[dimension]: _unprefix(row) for row in rows if row[dimension] is not None}
+def _cell(rows, predicate):
+    members = frozenset(index for index, row in enumerate(rows) if predicate(row))
+    return suppression.Cell(sum(rows[index]["n"] for index in members), members)
 
 
-def counts_by_dimensions(start, end, dimensions=("region", "municipality", "corporation")):
-    """counts_by for several dimensions from one scan: grouped by all of them in the database, the few
-    hundred groups (not cases) summed per dimension here. Counts add up, so the result is the same."""
-    result = {dimension: {} for dimension in dimensions}
-    rows = CaseFact.objects.values(*dimensions).annotate(**_count_aggregates(start, end)).order_by()
-    for row in rows:
-        for dimension in dimensions:
-            key = row[dimension]
-            if key is None:
-                continue
-            summed = result[dimension].setdefault(key, {dimension: key, **dict.fromkeys(COUNTS, 0)})
-            for name in COUNTS:
-                summed[name] += row[f"n_{name}"]
+def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note=""):
+    """A table whose rows are the values of row_of(atom), named by labels (a dict, in display order)."""
+    table = Table(key, str(title), str(first), [(column, str(label)) for column, label in columns], note=str(note))
+    present = {row_of(row) for row in rows if any(row[column] for column, _label in columns)}
+    for value, label in labels.items():
+        if value in present:
+            table.rows[str(label)] = {
+                column: _cell(rows, lambda row, value=value, column=column: row[column] and row_of(row) == value)
+                for column, _label in columns
+            }
+    if total and table.rows:
+        table.total = {
+            column: _cell(rows, lambda row, column=column: row[column] and row_of(row) in present)
+            for column, _label in columns
+        }
+    return table
+
+
+def _names(model, ids):
+    names = dict(model.objects.filter(pk__in=[pk for pk in ids if pk is not None]).values_list("pk", "name"))
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+def tables(rows):
+    """Every table of the page, the PDF and the CSV, suppressed together."""
+    main = [(key, FIGURES[key].label) for key in MAIN_COLUMNS]
+    count = _("Aantal")
+    outcome_labels = {value: label for value, label in Outcome.choices if value != Outcome.OPEN}
+    result = {
+        "regions": _table(
+            rows,
+            "regions",
+            _("Per regio"),
+            _("Regio"),
+            main,
+            lambda r: r["region_id"],
+            _names(Region, {r["region_id"] for r in rows}),
+        ),
+        "municipalities": _table(
+            rows,
+            "municipalities",
+            _("Per gemeente"),
+            _("Gemeente"),
+            main,
+            lambda r: r["municipality_id"],
+            _names(Organisation, {r["municipality_id"] for r in rows}),
+        ),
+        "corporations": _table(
+            rows,
+            "corporations",
+            _("Per corporatie"),
+            _("Corporatie"),
+            [(key, FIGURES[key].label) for key in ("matched", "housed")],
+            lambda r: r["corporation_id"],
+            _names(Organisation, {r["corporation_id"] for r in rows}),
+        ),
+        "not_eligible": _table(
+            rows,
+            "not_eligible",
+            _("Geen doelgroep, naar reden"),
+            _("Reden"),
+            [("not_eligible", count)],
+            lambda r: r["ineligible_reason"],
+            {**INELIGIBLE_REASONS, "": _("Reden niet vastgelegd")},
+        ),
+        "age": _table(
+            rows,
+            "age",
+            _("Gehuisvest naar leeftijd"),
+            _("Leeftijd"),
+            [("housed", count)],
+            lambda r: r["young_adult"],
+            {True: _("18–27 jaar"), False: _("28 jaar en ouder"), None: _("Onbekend")},
+        ),
+        "origins": _table(
+            rows,
+            "origins",
+            _("Waar inwoners vandaan komen (meldingen)"),
+            _("Herkomst"),
+            [("reports", count)],
+            lambda r: r["origin"],
+            {**dict(Origin.choices), "": _("Onbekend")},
+        ),
+        "outcomes": _table(
+            rows,
+            "outcomes",
+            _("Uitkomsten van trajecten"),
+            _("Uitkomst"),
+            [("trajectory", count)],
+            lambda r: r["outcome_at_end"],
+            outcome_labels,
+        ),
+        "contract_forms": _table(
+            rows,
+            "contract_forms",
+            _("Vraag naar contractvorm (profielen gedeeld)"),
+            _("Contractvorm"),
+            [("shared", count)],
+            lambda r: r["contract_form"],
+            {**CONTRACT_FORMS, "": _("Niet vastgelegd")},
+        ),
+    }
+    waiting = Table("waiting", str(_("Inwoners die nu wachten, per stap")), str(_("Stap")), [("n", str(count))])
+    for key, label, _first, _second in WAITING_STEPS:
+        waiting.rows[str(label)] = {"n": _cell(rows, lambda row, key=key: row[f"waiting_{key}"])}
+    waiting.total = {"n": _cell(rows, lambda row: any(row[f"waiting_{key}"] for key, *_rest in WAITING_STEPS))}
+    result["waiting"] = waiting
+    leads = Table("lead_counts", "", "", [("n", str(count))])
+    for number, (_first, _second, label) in enumerate(STEPS):
+        leads.rows[str(label)] = {"n": _cell(rows, lambda row, number=number: row[f"lead_{number}"])}
+    result["lead_counts"] = leads
+    # The regions and every total are what the agreement reports on (SOK Art. 5.2b, 8.8): detail goes first.
+    for table in result.values():
+        for cell in table.total.values():
+            cell.headline = True
+    for cells in result["regions"].rows.values():
+        for cell in cells.values():
+            cell.headline = True
+    cells = [cell for table in result.values() for cell in table.cells]
+    suppression.protect(cells, len(rows))
     return result
 
 
-def totals(start, end, *, region_counts=None):
-    """Every count over all facts; from counts_by("region") without another scan when given (region is required)."""
-    if region_counts is not None:
-        return {name: sum(row[name] for row in region_counts.values()) for name in COUNTS}
-    return _unprefix(CaseFact.objects.aggregate(**_count_aggregates(start, end)))
-
-
-def distribution(dimension, date_field, start, end):
-    rows = (
-        CaseFact.objects.filter(_between(date_field, start, end))
-        .values(dimension)
-        .annotate(n=Count("id"))
-        .order_by(dimension)
-    )
-    return {row[dimension]: row["n"] for row in rows}
-
-
-def outcomes(start, end):
-    """Trajectories housed up to the end of the period, by how they stand."""
-    rows = (
-        CaseFact.objects.filter(housed_on__lte=end)
-        .exclude(ended_on__lt=start)
-        .values("outcome")
-        .annotate(n=Count("id"))
-    )
-    return {row["outcome"]: row["n"] for row in rows}
+def counts_by(dimension, start, end):
+    """Every figure per value of dimension (region, municipality or corporation), unsuppressed: for tests and checks."""
+    aggregates = {f"n_{key}": Count("id", filter=figure.in_period(start, end)) for key, figure in FIGURES.items()}
+    rows = CaseFact.objects.values(dimension).annotate(**aggregates).order_by(dimension)
+    return {
+        row[dimension]: {key.removeprefix("n_"): value for key, value in row.items()}
+        for row in rows
+        if row[dimension] is not None
+    }
 
 
 def percentile(values_query, fraction):
@@ -166,54 +306,14 @@ def _days(first, second):
     return Cast(day(second) - day(first), IntegerField())
 
 
-@dataclass
-class Cell:
-    value: int
-    suppressed: bool = False
-
-    def __str__(self):
-        return "<5" if self.suppressed else str(self.value)
-
-
-@dataclass
-class SuppressedTable:
-    rows: dict = field(default_factory=dict)  # key -> {column: Cell}
-    total: dict = field(default_factory=dict)  # column -> Cell
-
-
-def suppress(rows, columns):
-    """Hide cells under 5, and one more per column where needed so the total cannot give a hidden cell away."""
-    table = SuppressedTable(
-        rows={key: {column: Cell(values.get(column, 0)) for column in columns} for key, values in rows.items()},
-    )
-    for column in columns:
-        cells = [row[column] for row in table.rows.values()]
-        for cell in cells:
-            cell.suppressed = 0 < cell.value < SUPPRESS_BELOW
-        hidden = [cell for cell in cells if cell.suppressed]
-        if len(hidden) == 1:
-            # A single hidden cell can be computed back from the total: hide the next smallest as well.
-            candidates = sorted(
-                (cell for cell in cells if not cell.suppressed and cell.value > 0), key=lambda cell: cell.value
-            )
-            if candidates:
-                candidates[0].suppressed = True
-        total = sum(cell.value for cell in cells)
-        table.total[column] = Cell(total, suppressed=0 < total < SUPPRESS_BELOW)
-    return table
-
-
-def housed_against_target(start, end, *, region_counts=None):
-    """Homes housed per region against the pro-rata target; region_counts saves a second scan when known."""
+def housed_against_target(start, end, regions_table):
+    """Homes housed per region (the suppressed cell of the region table) against the pro-rata annual target."""
     days = (end - start).days + 1
-    if region_counts is None:
-        region_counts = counts_by("region", start, end)
-    housed = {row["region"]: row["housed"] for row in region_counts.values()}
-    return [
-        {
-            "region": region,
-            "housed": housed.get(region.pk, 0),
-            "target": round(region.annual_housing_target * days / 365, 1),
-        }
-        for region in Region.objects.order_by("name")
-    ]
+    result = []
+    for region in Region.objects.order_by("name"):
+        cells = regions_table.rows.get(region.name)
+        housed = cells["housed"] if cells else suppression.Cell(0)
+        result.append(
+            {"region": region, "housed": housed, "target": round(region.annual_housing_target * days / 365, 1)}
+        )
+    return result

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.parties.models import Organisation, Region
+from woonkans.privacy.personal_data import PersonalData
 
 
 class Outcome(models.TextChoices):
@@ -30,6 +31,10 @@ class CaseFact(models.Model):
     age_band = models.CharField(max_length=6, blank=True)
     young_adult = models.BooleanField(null=True)
     eligible = models.BooleanField(null=True)
+    # The day of the target-group check (SOK Art. 1b) and, when it failed, its first unmet condition.
+    eligibility_on = models.DateField(null=True, blank=True)
+    ineligible_reason = models.CharField(max_length=40, blank=True)
+    contract_form = models.CharField(max_length=20, blank=True)
     exception_requested = models.BooleanField(default=False)
     exception_granted = models.BooleanField(null=True)
     reported_on = models.DateField()
@@ -39,6 +44,8 @@ class CaseFact(models.Model):
     housed_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.OPEN)
+    # A fact of the programme's history from before the portal (demo: monitoring.demo), with no case here.
+    imported = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -51,6 +58,19 @@ class CaseFact(models.Model):
         return f"Feit {self.region} {self.reported_on}"
 
 
+class CaseFactSearchArea(models.Model):
+    """A municipality in the profile's search area: the demand per area (SOK Art. 3.1c)."""
+
+    fact = models.ForeignKey(CaseFact, on_delete=models.CASCADE, related_name="search_area")
+    municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fact", "municipality"], name="one_search_area_per_fact")]
+
+    def __str__(self):
+        return f"Zoekgebied {self.municipality_id}"
+
+
 class HalfYearReport(models.Model):
     """The half-yearly report for all parties (PDF and CSV in private storage)."""
 
@@ -60,9 +80,77 @@ class HalfYearReport(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     pdf_path = models.CharField(max_length=300)
     csv_path = models.CharField(max_length=300)
+    # When every party was told the report is ready (SOK Art. 8.8); set once, so a rerun tells no one twice.
+    announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-period_start", "-created_at"]
 
     def __str__(self):
         return f"Rapportage {self.period_start:%d-%m-%Y} – {self.period_end:%d-%m-%Y}"
+
+
+class Seat(models.TextChoices):
+    """The seats of the werkgroep (SOK Art. 8.6)."""
+
+    MUNICIPALITY = "municipality", _("Gemeente")
+    CORPORATION = "corporation", _("Woningcorporatie")
+    PROVIDER_BW = "provider_bw", _("Zorgaanbieder: beschermd wonen-combinatie")
+    PROVIDER_MO = "provider_mo", _("Zorgaanbieder: maatschappelijke opvang")
+    PROVIDER_OTHER = "provider_other", _("Overige zorg- en welzijnsaanbieder")
+    CHAIR = "chair", _("Voorzitter Woonkans-overleg")
+
+
+class WerkgroepMember(models.Model):
+    """A seat in the werkgroep held by an organisation (and the person who attends), from a date until a date."""
+
+    seat = models.CharField(_("zetel"), max_length=20, choices=Seat.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisatie")
+    )
+    person = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lid")
+    )
+    since = models.DateField(_("lid sinds"))
+    until = models.DateField(_("lid tot"), null=True, blank=True)
+
+    # Staff of the parties, no resident data; the change log records every change.
+    personal_data = PersonalData.none()
+
+    class Meta:
+        ordering = ["seat", "organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="werkgroep_member_until_after_since",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_seat_display()}: {self.organisation}"
+
+
+class WerkgroepMeeting(models.Model):
+    """A meeting of the werkgroep (at least five a year, SOK Art. 8.6) with its agenda, pack and minutes."""
+
+    held_on = models.DateField(_("datum"))
+    agenda = models.TextField(_("agenda"))
+    report = models.ForeignKey(
+        HalfYearReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("monitoringpakket"),
+    )
+    minutes = models.TextField(_("verslag"), blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    personal_data = PersonalData.none()
+
+    class Meta:
+        ordering = ["held_on"]
+
+    def __str__(self):
+        return f"Werkgroep {self.held_on:%d-%m-%Y}"

@@ -5,38 +5,18 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from guarantee_fund.models import CostCategory, EntryKind, LedgerEntry
 from guarantee_fund.selectors import payouts_by_category
-from woonkans.choices import Origin
-from woonkans.parties.models import Organisation, Region
+from woonkans.money import format_euro
 from woonkans.pdf import render_pdf
 from woonkans.privacy.files import get_private_storage
 
-from . import figures
-from .models import HalfYearReport, Outcome
-
-COLUMNS = ["reports", "referrals", "eligible", "not_eligible", "shared", "matched", "housed"]
-
-
-def column_labels():
-    return [
-        _("Meldingen"),
-        _("Aanmeldingen"),
-        _("Doelgroep"),
-        _("Geen doelgroep"),
-        _("Profielen gedeeld"),
-        _("Matches"),
-        _("Gehuisvest"),
-    ]
-
-
-def _named(rows, model):
-    names = dict(model.objects.filter(pk__in=rows.keys()).values_list("pk", "name"))
-    return {names[key]: values for key, values in sorted(rows.items(), key=lambda item: names[item[0]])}
+from . import charts, definitions, figures, suppression
+from .models import CaseFactSearchArea, HalfYearReport
 
 
 def fund_figures(start, end):
@@ -69,65 +49,118 @@ def fund_figures(start, end):
 
 
 def build_context(start, end):
-    # One scan of the facts for every dimension; the totals and the target chart reuse the region counts.
-    by_dimension = figures.counts_by_dimensions(start, end)
-    region_counts = by_dimension["region"]
-    totals = figures.totals(start, end, region_counts=region_counts)
-    young, housed = totals["young_adults_housed"], totals["housed"]
-    outcome_labels = dict(Outcome.choices)
-    target = figures.housed_against_target(start, end, region_counts=region_counts)
+    """Everything the page, the PDF and the CSV show: one grouped scan of the facts, suppressed as a whole."""
+    shown = figures.tables(figures.atoms(start, end))
+    target = figures.housed_against_target(start, end, shown["regions"])
+    lead_times = figures.lead_times(start, end)
+    for row, cells in zip(lead_times, shown["lead_counts"].rows.values(), strict=True):
+        row["cell"] = cells["n"]
+    fund = fund_figures(start, end)
+    housed_label, target_label = str(_("Gehuisvest")), str(_("Doelstelling naar rato"))
+    chart = {
+        "target": charts.housed_against_target(
+            target,
+            title=str(_("Gehuisvest tegenover de doelstelling, per regio")),
+            housed_label=housed_label,
+            target_label=target_label,
+        ),
+        "outcomes": charts.bars(
+            shown["outcomes"].row_numbers("trajectory"),
+            title=str(_("Uitkomsten van trajecten")),
+            axis_label=str(_("Aantal trajecten")),
+        ),
+        "waiting": charts.bars(
+            shown["waiting"].row_numbers("n"),
+            title=str(_("Inwoners die nu wachten, per stap")),
+            axis_label=str(_("Aantal inwoners")),
+        ),
+        "balance": charts.balance_line(
+            fund["trend"],
+            title=str(_("Saldo garantiefonds aan het eind van elke maand")),
+            axis_label=str(_("Saldo")),
+            series_label=str(_("Saldo")),
+        ),
+        "payouts": charts.money_bars(
+            [(row["category"], row["total"]) for row in fund["by_category"]],
+            title=str(_("Uitkeringen naar kostensoort")),
+            axis_label=str(_("Uitgekeerd")),
+        ),
+    }
     return {
         "start": start,
         "end": end,
-        "column_labels": column_labels(),
-        "corporation_labels": [_("Matches"), _("Gehuisvest")],
-        "count_label": [_("Aantal")],
-        "regions": figures.suppress(_named(region_counts, Region), COLUMNS),
-        "municipalities": figures.suppress(_named(by_dimension["municipality"], Organisation), COLUMNS),
-        "corporations": figures.suppress(_named(by_dimension["corporation"], Organisation), ["matched", "housed"]),
+        "tables": shown,
+        "regions": shown["regions"],
+        "municipalities": shown["municipalities"],
+        "corporations": shown["corporations"],
         "target": target,
-        "target_max": max([max(row["target"], row["housed"]) for row in target] or [1]) or 1,
-        "lead_times": figures.lead_times(start, end),
-        "age": figures.suppress({_("18–27 jaar"): {"n": young}, _("28 jaar en ouder"): {"n": housed - young}}, ["n"]),
-        "origins": figures.suppress(
-            {
-                (str(Origin(key).label) if key in Origin.values else key) or _("Onbekend"): {"n": n}
-                for key, n in figures.distribution("origin", "reported_on", start, end).items()
-            },
-            ["n"],
-        ),
-        "outcomes": figures.suppress(
-            {outcome_labels.get(key, key): {"n": n} for key, n in figures.outcomes(start, end).items()}, ["n"]
-        ),
-        "fund": fund_figures(start, end),
+        "lead_times": lead_times,
+        "fund": fund,
+        "charts": chart,
+        "search_areas": search_area_demand(start, end),
+        "main_tables": [shown[key] for key in ("regions", "municipalities", "corporations")],
+        "paired_tables": [
+            (shown["waiting"], chart["waiting"]),
+            (shown["outcomes"], chart["outcomes"]),
+            (shown["not_eligible"], ""),
+            (shown["age"], ""),
+            (shown["origins"], ""),
+            (shown["contract_forms"], ""),
+        ],
+        "any_secondary": any(cell.secondary for table in shown.values() for cell in table.cells),
     }
 
 
+def search_area_demand(start, end):
+    """Profiles shared in the period per municipality of their search area (one profile may name several).
+
+    No total: the rows overlap, so they add up to nothing published, and each cell under 5 is hidden.
+    """
+    rows = (
+        CaseFactSearchArea.objects.filter(**{f"fact__{definitions.FIGURES['shared'].date_field}__range": (start, end)})
+        .values("municipality__name")
+        .annotate(n=Count("fact_id"))
+        .order_by("municipality__name")
+    )
+    result = []
+    for row in rows:
+        cell = suppression.Cell(row["n"])
+        cell.state = suppression.PRIMARY if 0 < cell.value < suppression.SUPPRESS_BELOW else ""
+        result.append((row["municipality__name"], cell))
+    return result
+
+
 def render_csv(context):
+    """The same tables as the page, cell by cell, with the same marks ("<5", "·")."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([_("Onderdeel"), _("Rij"), _("Kolom"), _("Waarde")])
-    for section, table, labels in (
-        ("regio", context["regions"], COLUMNS),
-        ("gemeente", context["municipalities"], COLUMNS),
-        ("corporatie", context["corporations"], ["matched", "housed"]),
-    ):
+    for table in context["tables"].values():
+        if not table.title:
+            continue
         for name, cells in table.rows.items():
-            for column in labels:
-                writer.writerow([section, name, column, str(cells[column])])
-        for column, cell in table.total.items():
-            writer.writerow([section, _("Totaal"), column, str(cell)])
+            for (_column, label), cell in zip(table.columns, cells.values(), strict=True):
+                writer.writerow([table.title, name, label, cell.shown])
+        for (_column, label), cell in zip(table.columns, table.total.values(), strict=False):
+            writer.writerow([table.title, _("Totaal"), label, cell.shown])
+    for row in context["target"]:
+        writer.writerow([_("Doelstelling"), row["region"].name, _("Doelstelling naar rato"), row["target"]])
     for row in context["lead_times"]:
-        writer.writerow(["doorlooptijd", row["label"], "mediaan", row["median"] if row["count"] >= 5 else "<5"])
-        writer.writerow(["doorlooptijd", row["label"], "p90", row["p90"] if row["count"] >= 5 else "<5"])
-    for section in ("age", "origins", "outcomes"):
-        for name, cells in context[section].rows.items():
-            writer.writerow([section, name, "aantal", str(cells["n"])])
+        shown = row["count"] >= suppression.SUPPRESS_BELOW
+        writer.writerow([_("Doorlooptijden (dagen)"), row["label"], _("Aantal"), row["cell"].shown])
+        writer.writerow([_("Doorlooptijden (dagen)"), row["label"], _("Mediaan"), row["median"] if shown else "<5"])
+        writer.writerow([_("Doorlooptijden (dagen)"), row["label"], _("90e percentiel"), row["p90"] if shown else "<5"])
+    for name, cell in context["search_areas"]:
+        writer.writerow([_("Vraag naar zoekgebied (profielen gedeeld)"), name, _("Aantal"), cell.shown])
     fund = context["fund"]
-    writer.writerow(["fonds", "bijdragen", "cent", fund["contributions"]])
-    writer.writerow(["fonds", "uitkeringen", "cent", fund["payouts"]])
+    writer.writerow([_("Garantiefonds"), _("Bijdragen"), _("Bedrag"), format_euro(fund["contributions"])])
+    writer.writerow([_("Garantiefonds"), _("Uitkeringen"), _("Bedrag"), format_euro(fund["payouts"])])
     for row in fund["by_category"]:
-        writer.writerow(["fonds", row["category"], "cent", row["total"]])
+        writer.writerow([_("Garantiefonds"), row["category"], _("Bedrag"), format_euro(row["total"])])
+    for point in fund["trend"]:
+        writer.writerow(
+            [_("Saldo per maand"), point["month"].strftime("%m-%Y"), _("Bedrag"), format_euro(point["balance"])]
+        )
     return buffer.getvalue()
 
 
@@ -143,7 +176,9 @@ def produce_report(*, start, end, actor=None):
         "start": start.strftime("%d-%m-%Y"),
         "end": end.strftime("%d-%m-%Y"),
     }
-    pdf = render_pdf("pdf/monitoring_report.html", {**context, "title": title}, title=title)
+    # WeasyPrint draws SVG given as an image; the chart's text alternative goes into the img's alt.
+    images = {key: charts.data_uri(svg) for key, svg in context["charts"].items() if svg}
+    pdf = render_pdf("pdf/monitoring_report.html", {**context, "title": title, "images": images}, title=title)
     storage = get_private_storage()
     stem = f"monitoring/{start:%Y%m%d}-{end:%Y%m%d}"
     pdf_path = storage.save(f"{stem}.pdf", ContentFile(pdf))

@@ -1,7 +1,12 @@
-"""Monitoring for the werkgroep, regisseurs and administrators: figures only, no case data."""
+"""Monitoring: figures only, no case data.
+
+The live page is for the werkgroep, the regisseurs and administrators; the half-yearly report
+(SOK Art. 8.8) and the explanation of the figures are for every party's users.
+"""
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,13 +19,20 @@ from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.forms import DATE_WIDGET
+from woonkans.parties.models import Organisation
 from woonkans.privacy.files import open_private_file, private_file_response
 
-from . import figures, selectors
+from . import figures, selectors, services
+from .models import Seat, WerkgroepMeeting, WerkgroepMember
 from .report import build_context, produce_report
 
 MONITORING_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
 REPORT_ON_DEMAND_ROLES = (Role.KETENREGISSEUR, Role.PROCESREGISSEUR)
+# SOK Art. 8.8: all parties are informed twice a year, so every role reads the reports.
+REPORT_READER_ROLES = tuple(Role)
+WERKGROEP_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
+# The chairs (ketenregisseurs) and the administrator keep the werkgroep's membership and meetings.
+WERKGROEP_EDITOR_ROLES = (Role.KETENREGISSEUR, Role.ADMINISTRATOR)
 
 
 class PeriodForm(forms.Form):
@@ -51,16 +63,46 @@ def monitoring(request):
         object_type="monitoring.casefact",
         purpose="monitoring (alleen cijfers)",
     )
-    context = {"form": form, "can_produce": request.user.has_role(*REPORT_ON_DEMAND_ROLES), **build_context(start, end)}
+    context = {
+        "form": form,
+        "can_produce": request.user.has_role(*REPORT_ON_DEMAND_ROLES),
+        "can_see_werkgroep": request.user.has_role(*WERKGROEP_ROLES),
+        "show_targets": request.user.has_role(Role.WERKGROEP, *REPORT_ON_DEMAND_ROLES),
+        **build_context(start, end),
+    }
     return render(request, "monitoring/monitoring.html", context)
 
 
-@role_required(*MONITORING_ROLES)
+@role_required(*REPORT_READER_ROLES)
 def reports(request):
-    return render(request, "monitoring/reports.html", {"reports": selectors.reports()[:40]})
+    return render(
+        request,
+        "monitoring/reports.html",
+        {"reports": selectors.reports()[:40], "can_see_page": request.user.has_role(*MONITORING_ROLES)},
+    )
 
 
-@role_required(*MONITORING_ROLES)
+@role_required(*REPORT_READER_ROLES)
+def definitions_page(request):
+    from .definitions import (
+        FIGURES,
+        LEAD_TIME_DESCRIPTION,
+        OUTCOME_DESCRIPTION,
+        SUPPRESSION_DESCRIPTION,
+        WAITING_DESCRIPTION,
+    )
+
+    context = {
+        "figures": FIGURES.values(),
+        "lead_time": LEAD_TIME_DESCRIPTION,
+        "outcome": OUTCOME_DESCRIPTION,
+        "waiting": WAITING_DESCRIPTION,
+        "suppression": SUPPRESSION_DESCRIPTION,
+    }
+    return render(request, "monitoring/definitions.html", context)
+
+
+@role_required(*REPORT_READER_ROLES)
 def report_file(request, report_id, kind):
     if kind not in ("pdf", "csv"):
         raise Http404
@@ -87,3 +129,122 @@ def report_produce(request):
     produce_report(start=start, end=end, actor=request.user)
     messages.success(request, _("De rapportage is gemaakt."))
     return redirect("monitoring:reports")
+
+
+class MemberForm(forms.Form):
+    seat = forms.ChoiceField(label=gettext_lazy("Zetel"), choices=Seat.choices)
+    organisation = forms.ModelChoiceField(label=gettext_lazy("Organisatie"), queryset=Organisation.objects.none())
+    since = forms.DateField(label=gettext_lazy("Lid sinds"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.active().order_by("name")
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=gettext_lazy("Datum"), widget=DATE_WIDGET)
+    agenda = forms.CharField(label=gettext_lazy("Agenda"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=gettext_lazy("Verslag"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+def _apply(form, action):
+    """Run a service for a valid form; its Dutch refusal lands next to the field it is about."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return None
+
+
+@role_required(*WERKGROEP_ROLES)
+def werkgroep(request):
+    year = timezone.localdate().year
+    can_edit = request.user.has_role(*WERKGROEP_EDITOR_ROLES)
+    member_form = MemberForm(prefix="lid", initial={"since": timezone.localdate()})
+    meeting_form = MeetingForm(prefix="vergadering")
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if "lid-seat" in request.POST:
+            member_form = MemberForm(request.POST, prefix="lid")
+            done = _apply(
+                member_form,
+                lambda data: services.add_werkgroep_member(
+                    actor=request.user, seat=data["seat"], organisation=data["organisation"], since=data["since"]
+                ),
+            )
+            message = _("Het lid is toegevoegd.")
+        else:
+            meeting_form = MeetingForm(request.POST, prefix="vergadering")
+            done = _apply(
+                meeting_form,
+                lambda data: services.plan_werkgroep_meeting(
+                    actor=request.user, held_on=data["held_on"], agenda=data["agenda"]
+                ),
+            )
+            message = _("De vergadering is gepland.")
+        if done is not None:
+            messages.success(request, message)
+            return redirect("monitoring:werkgroep")
+    log_access(user=request.user, action=AccessAction.READ, object_type="monitoring.werkgroep", purpose="werkgroep")
+    planned = services.meetings_planned(year)
+    context = {
+        "members": services.active_members().select_related("organisation", "person"),
+        "limits": [(Seat(seat).label, limit) for seat, limit in services.SEAT_LIMITS.items()],
+        "meetings": WerkgroepMeeting.objects.filter(held_on__year=year).select_related("report"),
+        "year": year,
+        "planned": planned,
+        "too_few": planned < services.MEETINGS_PER_YEAR,
+        "minimum": services.MEETINGS_PER_YEAR,
+        "can_edit": can_edit,
+        "member_form": member_form,
+        "meeting_form": meeting_form,
+    }
+    return render(request, "monitoring/werkgroep.html", context, status=400 if request.method == "POST" else 200)
+
+
+@role_required(*WERKGROEP_EDITOR_ROLES)
+@require_POST
+def werkgroep_member_end(request, member_id):
+    member = WerkgroepMember.objects.filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    try:
+        services.end_werkgroep_member(actor=request.user, member=member, until=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Het lidmaatschap is beëindigd."))
+    return redirect("monitoring:werkgroep")
+
+
+@role_required(*WERKGROEP_ROLES)
+def werkgroep_meeting(request, meeting_id):
+    meeting = WerkgroepMeeting.objects.select_related("report").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    can_edit = request.user.has_role(*WERKGROEP_EDITOR_ROLES)
+    form = MinutesForm(initial={"minutes": meeting.minutes})
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = MinutesForm(request.POST)
+        if _apply(
+            form,
+            lambda data: services.record_werkgroep_minutes(
+                actor=request.user, meeting=meeting, minutes=data["minutes"]
+            ),
+        ):
+            messages.success(request, _("Het verslag is opgeslagen."))
+            return redirect("monitoring:werkgroep_meeting", meeting_id=meeting.pk)
+    log_access(user=request.user, action=AccessAction.READ, obj=meeting, purpose="werkgroep")
+    context = {"meeting": meeting, "form": form, "can_edit": can_edit}
+    return render(
+        request, "monitoring/werkgroep_meeting.html", context, status=400 if request.method == "POST" else 200
+    )

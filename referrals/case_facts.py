@@ -35,6 +35,8 @@ def monitoring_facts(referral_id):
     identity = getattr(referral, "identity", None)
     research = getattr(referral, "research", None)
     on = timezone.localdate(referral.submitted_at) if referral.submitted_at else timezone.localdate()
+    # The first condition of SOK Art. 1b that the latest exception request records as failed.
+    request = referral.exception_requests.order_by("-pk").values_list("failed_conditions", flat=True).first()
     return {
         "fact_id": referral.fact_id,
         "purged": referral.purged_at is not None,
@@ -45,7 +47,9 @@ def monitoring_facts(referral_id):
         "origin": research.origin if research else "",
         "age": identity.age_on(on) if identity else None,
         "eligible": referral.eligible,
-        "exception_requested": referral.exception_requests.exists(),
+        "exception_requested": request is not None,
+        "eligibility_checked_at": referral.eligibility_checked_at,
+        "ineligible_reason": request[0] if request else "",
         "exception_granted": referral.exception_granted,
         "created_at": referral.created_at,
         "submitted_at": referral.submitted_at,

@@ -239,7 +239,8 @@ def create_synthetic_referrals(*, count, creator, seed=None):
     for number in range(count):
         municipality = rng.choice(municipalities)
         status = rng.choice(statuses)
-        created = now - datetime.timedelta(days=rng.randint(0, 3 * 365))
+        # Spread over the last 24 months, as the monitoring's history (monitoring.demo) is.
+        created = now - datetime.timedelta(days=rng.randint(0, 2 * 365))
         # Submitted 5 to 60 days after the report, never in the future.
         submitted = min(created + datetime.timedelta(days=rng.randint(5, 60)), now)
         referral = Referral(

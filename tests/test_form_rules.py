@@ -323,6 +323,19 @@ def ask_the_same_reset_twice(people):
     return CredentialResetRequest.objects.filter(user=people["venlo"]).count()
 
 
+def end_a_membership_before_it_began(people):
+    from monitoring import services as monitoring_services
+    from woonkans.parties.models import Organisation
+
+    member = monitoring_services.add_werkgroep_member(
+        actor=people["admin"],
+        seat="municipality",
+        organisation=Organisation.objects.get(name="Gemeente Venlo"),
+        since=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    monitoring_services.end_werkgroep_member(actor=people["admin"], member=member, until=timezone.localdate())
+
+
 RULES = {
     ("guarantee_fund.claimline", "claim_line_amount_in_range"): Form(
         post_claim_line, "amount_cents", money_refusals(CLAIM_LINE_AMOUNT)
@@ -342,6 +355,12 @@ RULES = {
                 f"Een aandeel is hoogstens {WHOLE_KEY_BASIS_POINTS} basispunten (100 procent).",
             )
         ],
+    ),
+    ("monitoring.werkgroepmember", "werkgroep_member_until_after_since"): ServiceOnly(
+        "Only monitoring.services.end_werkgroep_member sets the end date, and refuses one before the start.",
+        end_a_membership_before_it_began,
+        ValidationError,
+        "vóór de begindatum",
     ),
     ("guarantee_fund.fund", "fund_never_negative"): ServiceOnly(
         "The balance moves only by bookings (services.ledger._book), which refuse to go below zero.",
@@ -642,6 +661,9 @@ def tell_the_chair_twice(people):
 
 
 UNIQUE = {
+    ("monitoring.casefactsearcharea", "one_search_area_per_fact"): (
+        "service: monitoring.services sync adds only the municipalities the fact does not have yet"
+    ),
     ("leadtimes.leadtimereminder", "one_lead_time_reminder_a_day"): remind_twice_a_day,
     ("leadtimes.leadtimereminder", "chair_told_once_per_step"): tell_the_chair_twice,
     ("parties.housingstock", "unique_stock_per_municipality"): "admin: the ModelForm's validate_unique (tested below)",

@@ -56,6 +56,8 @@ CASE_SEEDERS = [
     "matching.demo.seed_demo_cases",
     "guarantee_fund.demo.seed_demo_fund",
     "subject_rights.demo.seed_demo_requests",
+    # Last: 24 months of anonymous history, so the monitoring's charts and lead times show something.
+    "monitoring.demo.seed_demo_history",
 ]
 
 

@@ -263,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitoring.tasks.produce_half_year_report",
         "schedule": crontab(hour=5, minute=0, day_of_month=1, month_of_year="1,7"),
     },
+    "remind-werkgroep-meetings": {
+        "task": "monitoring.tasks.remind_werkgroep_meetings",
+        "schedule": crontab(hour=7, minute=10, day_of_month=1),
+    },
     "remind-evaluations": {
         "task": "matching.tasks.remind_evaluations",
         "schedule": crontab(hour=7, minute=0),

@@ -75,6 +75,8 @@ GLOBAL_KWARGS = {
         "contribution_id": w.fund["contribution"].pk,
     },
     "monitoring:report_file": lambda w: {"report_id": w.fund["report"].pk, "kind": "csv"},
+    "monitoring:werkgroep_member_end": lambda w: {"member_id": w.fund["werkgroep_member"].pk},
+    "monitoring:werkgroep_meeting": lambda w: {"meeting_id": w.fund["werkgroep_meeting"].pk},
     "admin:app_list": lambda w: {"app_label": "accounts"},
     "admin:view_on_site": lambda w: dict(
         zip(("content_type_id", "object_id"), w.admin_objects["view_on_site"], strict=True)

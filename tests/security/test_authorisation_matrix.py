@@ -74,6 +74,7 @@ POST_ONLY = {
     "guarantee_fund:entry_correct",
     "guarantee_fund:contribution_received",
     "monitoring:report_produce",
+    "monitoring:werkgroep_member_end",
     "subject_rights:act",
     "admin:logout",
 }
@@ -241,9 +242,15 @@ MATRIX = {
     "guarantee_fund:accountability": {KETEN: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     # --- monitoring (figures only) --------------------------------------------------------------
     "monitoring:monitoring": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
-    "monitoring:reports": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
-    "monitoring:report_file": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    # SOK Art. 8.8: every party reads the half-yearly report and how its figures are counted.
+    "monitoring:reports": {EVERYONE_ELSE: OK},
+    "monitoring:report_file": {EVERYONE_ELSE: OK},
+    "monitoring:definitions": {EVERYONE_ELSE: OK},
     "monitoring:report_produce": {KETEN: DONE, PROCES: DONE, EVERYONE_ELSE: REFUSED},
+    # The werkgroep (SOK Art. 8.6): its members and the chairs see it; the chairs and the administrator keep it.
+    "monitoring:werkgroep": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    "monitoring:werkgroep_meeting": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
+    "monitoring:werkgroep_member_end": {KETEN: DONE, ADMIN: DONE, EVERYONE_ELSE: REFUSED},
     # --- data-subject requests: only the privacy officer of the case's own municipality ---------
     "subject_rights:list": {OFFICER: OK, EVERYONE_ELSE: REFUSED},
     "subject_rights:find_case": {OFFICER: OK, EVERYONE_ELSE: REFUSED},

@@ -291,11 +291,24 @@ def build_world(*, resident=None):
     from monitoring.report import produce_report
 
     report = produce_report(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30))
+    from monitoring import services as monitoring_services
+
+    werkgroep_member = monitoring_services.add_werkgroep_member(
+        actor=users[Role.ADMINISTRATOR],
+        seat="municipality",
+        organisation=organisation("Gemeente Venlo"),
+        since=timezone.localdate(),
+    )
+    werkgroep_meeting = monitoring_services.plan_werkgroep_meeting(
+        actor=users[Role.ADMINISTRATOR], held_on=timezone.localdate(), agenda="Cijfers"
+    )
     fund = {
         "round": round_,
         "contribution": contribution,
         "entry": LedgerEntry.objects.order_by("id").first(),
         "report": report,
+        "werkgroep_member": werkgroep_member,
+        "werkgroep_meeting": werkgroep_meeting,
     }
     admin_objects = _admin_objects(users)
     world = World(users=users, own=own, other=other, fund=fund, admin_objects=admin_objects)
