@@ -1,3 +1,4 @@
+from .aftercare import Handover, HandshakeStatus, ProviderChange
 from .overleg import AgendaItem, AgendaItemKind, Attendance, Meeting, Vote, VoteChoice
 from .profile import (
     AgeBand,
@@ -21,6 +22,8 @@ __all__ = [
     "CaseMeeting",
     "EndKind",
     "Evaluation",
+    "Handover",
+    "HandshakeStatus",
     "Match",
     "Meeting",
     "Offer",
@@ -31,6 +34,7 @@ __all__ = [
     "ProfileStatus",
     "ProfileUserObjectPermission",
     "ProfileVersion",
+    "ProviderChange",
     "ShareResponse",
     "Signal",
     "SignalKind",

@@ -1,3 +1,14 @@
+from .aftercare import (
+    accept_handover,
+    accept_provider_change,
+    change_contacts,
+    propose_handover,
+    propose_provider_change,
+    record_no_case_meeting,
+    refuse_handover,
+    refuse_provider_change,
+    report_back_on_signal,
+)
 from .overleg import (
     add_agenda_item,
     check_in,
@@ -21,7 +32,6 @@ from .profiles import (
 )
 from .trajectory import (
     end_trajectory,
-    hand_over,
     plan_case_meeting,
     raise_signal,
     record_case_meeting_outcome,
@@ -31,6 +41,15 @@ from .trajectory import (
 )
 
 __all__ = [
+    "accept_handover",
+    "accept_provider_change",
+    "change_contacts",
+    "propose_handover",
+    "propose_provider_change",
+    "record_no_case_meeting",
+    "refuse_handover",
+    "refuse_provider_change",
+    "report_back_on_signal",
     "ConcurrentEdit",
     "IdentifyingDataFound",
     "add_agenda_item",
@@ -40,7 +59,6 @@ __all__ = [
     "decide_item",
     "eligible_corporations",
     "end_trajectory",
-    "hand_over",
     "has_majority",
     "mark_held",
     "open_findings",

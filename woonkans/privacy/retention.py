@@ -52,6 +52,7 @@ from guarantee_fund.models import Claim, ClaimDocument
 from matching.models import (
     AgendaItem,
     CaseMeeting,
+    Handover,
     Evaluation,
     Match,
     Offer,
@@ -59,6 +60,7 @@ from matching.models import (
     ProfileMessage,
     ProfileStatus,
     ProfileVersion,
+    ProviderChange,
     Signal,
 )
 from referrals.models import (
@@ -193,6 +195,8 @@ CASE_ROWS = (
     ("evaluations", Evaluation, "profile__referral_id"),
     ("signals", Signal, "profile__referral_id"),
     ("case_meetings", CaseMeeting, "profile__referral_id"),
+    ("provider_changes", ProviderChange, "profile__referral_id"),
+    ("handovers", Handover, "profile__referral_id"),
     # The chair's motivation and the MGR's return reason may describe the resident; amounts, dates
     # and the code stay for the money trail.
     ("claims", Claim, "profile__referral_id"),
