@@ -53,7 +53,7 @@ def chair_overview(*, user):
         .select_related("profile", "care_provider")
         .only(
             "pk",
-            "profile__pk",
+            "profile__id",
             "profile__code",
             "profile__status",
             "care_provider__name",

@@ -73,7 +73,12 @@ def test_the_appointed_consultant_is_told_and_records_the_outcome(
     page = client.get(run_url(case_meeting)).content.decode()
     assert "Overlast gemeld." in page
     response = client.post(
-        run_url(case_meeting), {"outcome": "Afspraken gemaakt over rust.", "report_back": "Opgelost."}
+        run_url(case_meeting),
+        {
+            "outcome": "Afspraken gemaakt over rust.",
+            "participants": "Woonwenz, Moveoo, Gemeente Venlo",
+            "held_on": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 302
     case_meeting.refresh_from_db()

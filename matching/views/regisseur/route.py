@@ -135,16 +135,17 @@ def case_meeting(request, profile_id, case_meeting_id):
     meeting = profile.case_meetings.filter(pk=case_meeting_id).select_related("signal").first()
     if meeting is None:
         raise Http404
-    posted = next((name for name in ("plan", "outcome", "geen") if name in request.POST), None)
+    # The buttons' names say which form was sent ("uitkomst", not the outcome field's own name).
+    posted = next((name for name in ("plan", "uitkomst", "geen") if name in request.POST), None)
     plan_form = CaseMeetingPlanForm(request.POST if posted == "plan" else None, profile=profile)
     outcome_form = CaseMeetingOutcomeForm(
-        request.POST if posted == "outcome" else None, initial={"held_on": meeting.planned_on}
+        request.POST if posted == "uitkomst" else None, initial={"held_on": meeting.planned_on}
     )
     not_needed_form = NoCaseMeetingForm(request.POST if posted == "geen" else None)
-    forms = {"plan": plan_form, "outcome": outcome_form, "geen": not_needed_form}
+    forms = {"plan": plan_form, "uitkomst": outcome_form, "geen": not_needed_form}
     actions = {
         "plan": services.plan_case_meeting,
-        "outcome": services.record_case_meeting_outcome,
+        "uitkomst": services.record_case_meeting_outcome,
         "geen": services.record_no_case_meeting,
     }
     if posted and forms[posted].is_valid():
