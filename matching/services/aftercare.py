@@ -25,6 +25,7 @@ from woonkans.accounts.models import User
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.disclosure import sync_case_grants
+from woonkans.privacy.pii_scan import scan_text
 
 from .. import permissions
 from ..models import Handover, HandshakeStatus, Match, ProviderChange
@@ -37,6 +38,7 @@ from ..workflow import (
     MeetingTransition,
     require_stage,
 )
+from .profiles import resident_names
 from .trajectory import _lock, _lock_meeting, _party_of_case, _profile_path
 
 # --- signals and case meetings (art. 8.3–8.4) -----------------------------------------------------
@@ -291,6 +293,13 @@ def propose_handover(*, actor, profile, to_region, note):
         errors["region"] = _("Kies de andere regio.")
     if not note.strip():
         errors["note"] = _("Schrijf een overdrachtsnotitie voor de ontvangende voorzitter.")
+    else:
+        # The receiving chair reads the note before any grant (art. 6.1): no identifying data in it.
+        findings = scan_text(note, names=resident_names(profile))
+        if findings:
+            errors["note"] = _("Haal identificerende gegevens uit de notitie: %(kinds)s.") % {
+                "kinds": ", ".join(sorted({str(_(finding.label)) for finding in findings}))
+            }
     if errors:
         raise ValidationError(errors)
     if profile.handovers.filter(status=HandshakeStatus.PROPOSED).exists():

@@ -401,9 +401,12 @@ def propose(client, signed_in, people, profile, note="Verhuist naar Roermond voo
     )
 
 
-def test_a_handover_needs_a_note(client, signed_in, people, housed):
+def test_a_handover_needs_a_note_without_identifying_data(client, signed_in, people, housed):
     response = propose(client, signed_in, people, housed, note="")
     assert response.status_code == 200
+    response = propose(client, signed_in, people, housed, note="Jan Jansen verhuist, bel 0612345678.")
+    assert response.status_code == 200
+    assert "identificerende gegevens" in response.content.decode()
     assert not Handover.objects.exists()
 
 
