@@ -52,8 +52,8 @@ from guarantee_fund.models import Claim, ClaimDocument
 from matching.models import (
     AgendaItem,
     CaseMeeting,
-    Handover,
     Evaluation,
+    Handover,
     Match,
     Offer,
     Profile,
