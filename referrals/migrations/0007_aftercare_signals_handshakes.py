@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0006_referral_status_after_match'),
+        ("referrals", "0006_referral_status_after_match"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='referralevent',
-            name='kind',
-            field=models.CharField(choices=[('reported', 'Melding ontvangen'), ('started', 'Onderzoek gestart'), ('submitted', 'Aangemeld bij Woonkans'), ('exception_requested', 'Uitzondering aangevraagd'), ('withdrawn', 'Aanmelding ingetrokken'), ('consent_recorded', 'Toestemming vastgelegd'), ('consent_withdrawn', 'Toestemming ingetrokken'), ('document_added', 'Document toegevoegd'), ('document_removed', 'Document verwijderd'), ('feedback', 'Terugkoppeling van de regisseur'), ('exception_granted', 'Uitzondering toegekend door het Woonkans-overleg'), ('exception_refused', 'Uitzondering afgewezen door het Woonkans-overleg'), ('profile_shared', 'Profiel gedeeld met corporaties'), ('matched', 'Gematcht met een corporatie'), ('housed', 'Gehuisvest'), ('handed_over', 'Warme overdracht naar de andere regio'), ('handover_proposed', 'Warme overdracht voorgesteld'), ('handover_refused', 'Warme overdracht geweigerd'), ('contacts_changed', 'Vaste aanspreekpunten gewijzigd'), ('provider_replaced', 'Zorgaanbieder vervangen'), ('signal_raised', 'Signaal gemeld'), ('ended', 'Traject beëindigd')], max_length=24),
+            model_name="referralevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reported", "Melding ontvangen"),
+                    ("started", "Onderzoek gestart"),
+                    ("submitted", "Aangemeld bij Woonkans"),
+                    ("exception_requested", "Uitzondering aangevraagd"),
+                    ("withdrawn", "Aanmelding ingetrokken"),
+                    ("consent_recorded", "Toestemming vastgelegd"),
+                    ("consent_withdrawn", "Toestemming ingetrokken"),
+                    ("document_added", "Document toegevoegd"),
+                    ("document_removed", "Document verwijderd"),
+                    ("feedback", "Terugkoppeling van de regisseur"),
+                    ("exception_granted", "Uitzondering toegekend door het Woonkans-overleg"),
+                    ("exception_refused", "Uitzondering afgewezen door het Woonkans-overleg"),
+                    ("profile_shared", "Profiel gedeeld met corporaties"),
+                    ("matched", "Gematcht met een corporatie"),
+                    ("housed", "Gehuisvest"),
+                    ("handed_over", "Warme overdracht naar de andere regio"),
+                    ("handover_proposed", "Warme overdracht voorgesteld"),
+                    ("handover_refused", "Warme overdracht geweigerd"),
+                    ("contacts_changed", "Vaste aanspreekpunten gewijzigd"),
+                    ("provider_replaced", "Zorgaanbieder vervangen"),
+                    ("signal_raised", "Signaal gemeld"),
+                    ("ended", "Traject beëindigd"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
