@@ -22,6 +22,8 @@ class MatchingConfig(AppConfig):
             models.Evaluation,
             models.Signal,
             models.CaseMeeting,
+            models.ProviderChange,
+            models.Handover,
             models.Meeting,
             models.AgendaItem,
             models.Vote,

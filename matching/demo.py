@@ -101,6 +101,26 @@ def _facts(users, key, match):
     return facts
 
 
+def _aftercare(users, key, profile):
+    """After-care to show (docs/after-care.md): an open signal, and a handover waiting for the other chair."""
+    if key == "gehuisvest-venlo":
+        services.raise_signal(
+            actor=users["corporatie.antares"],
+            profile=profile,
+            kind="support_stalls",
+            text="De begeleiding is al drie weken niet langs geweest.",
+            about=profile.match.care_provider,
+        )
+    elif key == "gematcht-roermond":
+        noord = Organisation.objects.get(name="Ketenregie Noord-Limburg").region
+        services.propose_handover(
+            actor=users["ketenregisseur.midden"],
+            profile=profile,
+            to_region=noord,
+            note="Wil dichter bij familie in Venlo wonen; begeleiding door Moveoo loopt door.",
+        )
+
+
 def _progress(users, regisseur, referral, share_with, match, outcome, key=""):
     organisations = {org.name: org for org in Organisation.objects.filter(name__in=share_with)}
     profile = services.create_profile(actor=regisseur, referral=referral)
@@ -202,6 +222,7 @@ def seed_demo_cases(*, scale=0):
                 else referral_demo.build_case(users, consultant, None, Status.SUBMITTED, person, {})
             )
             profile = _progress(users, users[regisseur], referral, share_with, match, outcome, key)
+            _aftercare(users, key, profile)
         entries.append(
             manifest_entry(
                 Profile.objects.select_related("region", "match__corporation", "match__care_provider").get(

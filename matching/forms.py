@@ -301,7 +301,19 @@ class EndForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
+    """The sending chair's proposal (SOK art. 6.1): the other region and a note for its chair."""
+
     region = forms.ModelChoiceField(label=_("Naar regio"), queryset=Region.objects.all())
+    note = forms.CharField(
+        label=_("Overdrachtsnotitie"),
+        widget=TEXT_AREA,
+        help_text=_("Wat de ontvangende voorzitter moet weten. Geen naam, adres of BSN: die ziet zij na acceptatie."),
+    )
+
+    def __init__(self, *args, from_region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if from_region is not None:
+            self.fields["region"].queryset = Region.objects.exclude(pk=from_region.pk)
 
 
 class EvaluationForm(forms.Form):
@@ -310,8 +322,27 @@ class EvaluationForm(forms.Form):
 
 
 class SignalForm(forms.Form):
+    """A party of the case signals about another party (SOK art. 8.3)."""
+
+    about = forms.ModelChoiceField(label=_("Over"), queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label=_("Soort signaal"), choices=SignalKind.choices)
     text = forms.CharField(label=_("Toelichting"), widget=TEXT_AREA)
+
+    def __init__(self, *args, parties, own, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every party validates (so choosing one's own organisation gets its own message); only the
+        # others are offered.
+        self.own = own
+        self.fields["about"].queryset = parties
+        self.fields["about"].choices = [("", "---------")] + [(p.pk, p.name) for p in parties if p.pk != own.pk]
+
+    def clean_about(self):
+        from .services.trajectory import SIGNAL_ABOUT_SELF
+
+        about = self.cleaned_data["about"]
+        if about.pk == self.own.pk:
+            raise forms.ValidationError(SIGNAL_ABOUT_SELF)
+        return about
 
 
 class CaseMeetingPlanForm(forms.Form):
@@ -332,8 +363,55 @@ class CaseMeetingPlanForm(forms.Form):
 
 
 class CaseMeetingOutcomeForm(forms.Form):
+    held_on = forms.DateField(label=_("Gehouden op"), widget=DATE_WIDGET)
+    participants = forms.CharField(
+        label=_("Deelnemers"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Organisaties en functies.")
+    )
     outcome = forms.CharField(label=_("Uitkomst"), widget=TEXT_AREA)
-    report_back = forms.CharField(label=_("Terugkoppeling aan de melder"), widget=TEXT_AREA, required=False)
+
+    def clean_held_on(self):
+        value = self.cleaned_data["held_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Een casusoverleg kan niet in de toekomst zijn gehouden."))
+        return value
+
+
+class NoCaseMeetingForm(forms.Form):
+    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportBackForm(forms.Form):
+    report_back = forms.CharField(label=_("Terugkoppeling aan de melder"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ContactsForm(forms.Form):
+    """A party names its own fixed contact and substitute (art. 8.1): only its own staff is listed."""
+
+    contact = StaffChoiceField(label=_("Vast aanspreekpunt"), queryset=User.objects.none())
+    substitute = StaffChoiceField(label=_("Vervanger"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = staff
+        self.fields["substitute"].queryset = staff
+
+
+class ProviderChangeForm(forms.Form):
+    to_provider = forms.ModelChoiceField(label=_("Nieuwe zorgaanbieder"), queryset=Organisation.objects.none())
+    reason = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_provider"].queryset = providers
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van weigering"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MeetingForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import corporation, overleg, regisseur, trajectory
+from .views import aftercare, corporation, overleg, regisseur, trajectory
 
 app_name = "matching"
 urlpatterns = [
@@ -32,6 +32,17 @@ urlpatterns = [
     path("trajecten/<uuid:profile_id>/", trajectory.trajectory_detail, name="trajectory"),
     path("casusoverleggen/", trajectory.my_case_meetings, name="my_case_meetings"),
     path("casusoverleggen/<int:case_meeting_id>/", trajectory.my_case_meeting, name="my_case_meeting"),
+    # After-care (SOK art. 6.1, 8.1, 8.3–8.4, 10.3–10.4): docs/after-care.md
+    path("nazorg/", aftercare.aftercare, name="aftercare"),
+    path("nazorg/overdrachten/<int:handover_id>/", aftercare.handover, name="handover"),
+    path("profielen/<uuid:profile_id>/zorgaanbieder-vervangen/", aftercare.provider_change, name="provider_change"),
+    path("trajecten/overnemen/<int:change_id>/", aftercare.provider_change_answer, name="provider_change_answer"),
+    path("trajecten/<uuid:profile_id>/aanspreekpunten/", aftercare.trajectory_contacts, name="trajectory_contacts"),
+    path(
+        "trajecten/<uuid:profile_id>/signalen/<int:case_meeting_id>/",
+        aftercare.signal_report_back,
+        name="signal_report_back",
+    ),
     path("overleg/", overleg.meeting_list, name="meetings"),
     path("overleg/<int:meeting_id>/", overleg.meeting_detail, name="meeting"),
     path("overleg/<int:meeting_id>/<slug:action>/", overleg.meeting_action, name="meeting_action"),

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.state import TransitionNotAllowed, TransitionTable
 
-from .models import CaseMeeting, ProfileStatus
+from .models import CaseMeeting, HandshakeStatus, ProfileStatus
 
 P = ProfileStatus
 MeetingStatus = CaseMeeting.Status
+H = HandshakeStatus
 
 
 class ProfileTransition(models.TextChoices):
@@ -57,6 +58,7 @@ NOT_ANSWERABLE = _("Op dit profiel kan niet meer worden gereageerd.")
 class MeetingTransition(models.TextChoices):
     PLAN = "plan", _("Gepland")
     HOLD = "hold", _("Gehouden")
+    NOT_NEEDED = "not_needed", _("Geen casusoverleg nodig")
 
 
 MEETING_TRANSITIONS = {
@@ -67,15 +69,39 @@ MEETING_TRANSITIONS = {
         {MeetingStatus.REQUESTED, MeetingStatus.PLANNED, MeetingStatus.HELD},
         MeetingStatus.HELD,
     ),
+    # Art. 8.4: the chair decides there is no need (with a reason) instead of holding it.
+    MeetingTransition.NOT_NEEDED: ({MeetingStatus.REQUESTED, MeetingStatus.PLANNED}, MeetingStatus.NOT_NEEDED),
 }
 
 MEETING_REFUSALS = {
     MeetingTransition.PLAN: _("Dit casusoverleg is al gehouden en kan niet opnieuw worden gepland."),
     MeetingTransition.HOLD: _("De uitkomst van dit casusoverleg kan nu niet worden vastgelegd."),
+    MeetingTransition.NOT_NEEDED: _("Over dit casusoverleg is al besloten."),
+}
+
+
+class HandshakeTransition(models.TextChoices):
+    ACCEPT = "accept", _("Geaccepteerd")
+    REFUSE = "refuse", _("Geweigerd")
+
+
+# A provider change (art. 10.4) and a warm handover (art. 6.1): the receiving side answers once.
+HANDSHAKE_TRANSITIONS = {
+    HandshakeTransition.ACCEPT: ({H.PROPOSED}, H.ACCEPTED),
+    HandshakeTransition.REFUSE: ({H.PROPOSED}, H.REFUSED),
+}
+HANDSHAKE_REFUSALS = {
+    HandshakeTransition.ACCEPT: _("Op dit voorstel is al geantwoord."),
+    HandshakeTransition.REFUSE: _("Op dit voorstel is al geantwoord."),
 }
 
 PROFILES = TransitionTable(PROFILE_TRANSITIONS, refusals=PROFILE_REFUSALS)
 MEETINGS = TransitionTable(MEETING_TRANSITIONS, refusals=MEETING_REFUSALS)
+HANDSHAKES = TransitionTable(HANDSHAKE_TRANSITIONS, refusals=HANDSHAKE_REFUSALS)
+
+# A running trajectory: what after-care (contacts, another provider, a handover) still applies to.
+TRAJECTORY_RUNNING = frozenset({P.MATCHED, P.HOUSED})
+NOT_RUNNING = _("Dit traject loopt niet (meer).")
 
 
 def require_stage(profile, stages, message):

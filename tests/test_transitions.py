@@ -22,7 +22,18 @@ from guarantee_fund import workflow as claim_workflow
 from guarantee_fund.models import ClaimStatus
 from matching import services
 from matching import workflow as matching_workflow
-from matching.models import CaseMeeting, EndKind, Match, Profile, ProfileStatus, Signal, SignalKind
+from matching.models import (
+    CaseMeeting,
+    EndKind,
+    Handover,
+    HandshakeStatus,
+    Match,
+    Profile,
+    ProfileStatus,
+    ProviderChange,
+    Signal,
+    SignalKind,
+)
 from referrals import services as referral_services
 from referrals import workflow as referral_workflow
 from referrals.models import Referral, ReferralEvent
@@ -31,10 +42,13 @@ from woonkans.state import GuardedStatus, StatusBypass, TransitionNotAllowed
 
 from .matching.conftest import make_matched, make_shared, org
 
+TODAY = datetime.date.today()
+
 TABLES = [
     ("referral", referral_workflow.TABLE, referral_workflow.Status),
     ("profile", matching_workflow.PROFILES, ProfileStatus),
     ("case meeting", matching_workflow.MEETINGS, CaseMeeting.Status),
+    ("handshake", matching_workflow.HANDSHAKES, HandshakeStatus),
     ("claim", claim_workflow.CLAIMS, ClaimStatus),
     ("subject request", request_workflow.TRANSITIONS, request_workflow.RequestStatus),
 ]
@@ -195,7 +209,11 @@ def test_case_meeting_services_from_every_status(people, transition, state):
     def act():
         if transition == matching_workflow.MeetingTransition.PLAN:
             return services.plan_case_meeting(actor=chair, case_meeting=meeting, planned_on=datetime.date(2026, 7, 1))
-        return services.record_case_meeting_outcome(actor=chair, case_meeting=meeting, outcome="Besproken")
+        if transition == matching_workflow.MeetingTransition.NOT_NEEDED:
+            return services.record_no_case_meeting(actor=chair, case_meeting=meeting, reason="Loopt al via de wijk.")
+        return services.record_case_meeting_outcome(
+            actor=chair, case_meeting=meeting, outcome="Besproken", participants="Woonwenz, Moveoo", held_on=TODAY
+        )
 
     sources, target = matching_workflow.MEETINGS.transitions[transition]
     if state in sources:
@@ -206,6 +224,55 @@ def test_case_meeting_services_from_every_status(people, transition, state):
         act()
     assert CaseMeeting.objects.get(pk=meeting.pk).status == state
     assert CaseMeeting.objects.get(pk=meeting.pk).planned_on is None
+
+
+HANDSHAKE_SERVICES = {
+    # (model, accept, refuse): the receiving side answers a proposal (art. 6.1, 10.4)
+    "handover": (
+        lambda people, obj: services.accept_handover(actor=people["midden"], handover=obj),
+        lambda people, obj: services.refuse_handover(actor=people["midden"], handover=obj, reason="Geen plek."),
+    ),
+    "provider change": (
+        lambda people, obj: services.accept_provider_change(actor=people["leger"], change=obj, contact=people["leger"]),
+        lambda people, obj: services.refuse_provider_change(actor=people["leger"], change=obj, reason="Vol."),
+    ),
+}
+
+
+@pytest.mark.parametrize("state", HandshakeStatus.values)
+@pytest.mark.parametrize("transition", list(matching_workflow.HandshakeTransition))
+@pytest.mark.parametrize("kind", list(HANDSHAKE_SERVICES))
+def test_handshake_services_from_every_status(people, kind, transition, state):
+    profile = make_matched(people)
+    if kind == "handover":
+        obj = Handover.objects.create(
+            profile=profile,
+            from_region=profile.region,
+            to_region=org("Ketenregie Midden-Limburg").region,
+            note="Verhuist.",
+            proposed_by=people["noord"],
+            status=state,
+        )
+    else:
+        obj = ProviderChange.objects.create(
+            profile=profile,
+            from_provider=org("Moveoo"),
+            to_provider=org("Leger des Heils"),
+            reason="Opgezegd.",
+            proposed_by=people["noord"],
+            status=state,
+        )
+    accept, refuse = HANDSHAKE_SERVICES[kind]
+    act = accept if transition == matching_workflow.HandshakeTransition.ACCEPT else refuse
+    sources, target = matching_workflow.HANDSHAKES.transitions[transition]
+    if state in sources:
+        act(people, obj)
+        assert type(obj).objects.get(pk=obj.pk).status == target
+        return
+    with pytest.raises(TransitionNotAllowed):
+        act(people, obj)
+    assert type(obj).objects.get(pk=obj.pk).status == state
+    assert type(obj).objects.get(pk=obj.pk).decided_at is None
 
 
 @pytest.mark.parametrize("state", referral_workflow.Status.values)
@@ -229,7 +296,15 @@ def test_every_route_model_with_a_status_guards_it():
         for model in apps.get_models()
         if model._meta.app_label in ROUTE_APPS and any(field.name == "status" for field in model._meta.fields)
     ]
-    assert {model.__name__ for model in guarded} >= {"Referral", "Profile", "CaseMeeting", "Claim", "SubjectRequest"}
+    assert {model.__name__ for model in guarded} >= {
+        "Referral",
+        "Profile",
+        "CaseMeeting",
+        "Claim",
+        "SubjectRequest",
+        "ProviderChange",
+        "Handover",
+    }
     assert [model.__name__ for model in guarded if not issubclass(model, GuardedStatus)] == []
 
 

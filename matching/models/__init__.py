@@ -1,3 +1,4 @@
+from .aftercare import Handover, HandshakeStatus, ProviderChange
 from .overleg import (
     VOTE_KINDS,
     AgendaItem,
@@ -38,6 +39,8 @@ __all__ = [
     "CaseMeeting",
     "EndKind",
     "Evaluation",
+    "Handover",
+    "HandshakeStatus",
     "Match",
     "Meeting",
     "Offer",
@@ -48,6 +51,7 @@ __all__ = [
     "ProfileStatus",
     "ProfileUserObjectPermission",
     "ProfileVersion",
+    "ProviderChange",
     "ShareResponse",
     "Signal",
     "SignalKind",

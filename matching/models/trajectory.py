@@ -124,6 +124,11 @@ class Signal(models.Model):
     text = models.TextField(_("toelichting"))
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The party of the case the signal is about: always another one than the raiser's (SOK art. 8.3).
+    # Empty only on signals recorded before the party was asked.
+    about = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("over")
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     personal_data = PersonalData.of(
@@ -131,6 +136,7 @@ class Signal(models.Model):
         case="kind",
         fields={
             "organisation": PersonalField(Category.CASE, label=_("organisatie")),
+            "about": PersonalField(Category.CASE, label=_("over")),
             "created_at": PersonalField(Category.CASE, label=_("aangemaakt op")),
         },
         not_personal="id profile raised_by",
@@ -145,12 +151,17 @@ class Signal(models.Model):
 
 
 class CaseMeeting(GuardedStatus, models.Model):
-    """A casusoverleg raised by a signal (Art. 8.2–8.4): run by the chair or an appointed casusregisseur."""
+    """A casusoverleg raised by a signal (Art. 8.2–8.4): run by the chair or an appointed casusregisseur.
+
+    The casusregisseur reports back to the raiser (art. 8.3); the chair decides whether a meeting is
+    needed at all (art. 8.4): held (date, participants, outcome) or not needed (with a reason).
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Aangevraagd")
         PLANNED = "planned", _("Gepland")
         HELD = "held", _("Gehouden")
+        NOT_NEEDED = "not_needed", _("Geen casusoverleg nodig")
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="case_meetings")
     signal = models.OneToOneField(Signal, on_delete=models.PROTECT, related_name="case_meeting")
@@ -164,17 +175,24 @@ class CaseMeeting(GuardedStatus, models.Model):
         verbose_name=_("casusregisseur"),
     )
     planned_on = models.DateField(_("datum"), null=True, blank=True)
+    held_on = models.DateField(_("gehouden op"), null=True, blank=True)
+    participants = models.TextField(_("deelnemers"), blank=True)
     outcome = models.TextField(_("uitkomst"), blank=True)
+    not_needed_reason = models.TextField(_("reden geen casusoverleg"), blank=True)
     report_back = models.TextField(_("terugkoppeling aan de melder"), blank=True)
+    reported_back_at = models.DateTimeField(_("teruggekoppeld op"), null=True, blank=True)
+    reported_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     personal_data = PersonalData.of(
-        free_text="outcome report_back",
-        case="planned_on",
+        free_text="outcome report_back participants not_needed_reason",
+        case="planned_on held_on reported_back_at",
         fields={
             "signal": PersonalField(Category.CASE, label=_("signaal")),
             "status": PersonalField(Category.CASE, label=_("status")),
         },
-        not_personal="id profile casusregisseur",
+        not_personal="id profile casusregisseur reported_back_by",
         on_purge=OnPurge.BLANK,
     )
 

@@ -1,3 +1,14 @@
+from .aftercare import (
+    accept_handover,
+    accept_provider_change,
+    change_contacts,
+    propose_handover,
+    propose_provider_change,
+    record_no_case_meeting,
+    refuse_handover,
+    refuse_provider_change,
+    report_back_on_signal,
+)
 from .decisions import (
     claimed_outcome,
     correct_decision,
@@ -29,7 +40,6 @@ from .profiles import (
 )
 from .trajectory import (
     end_trajectory,
-    hand_over,
     plan_case_meeting,
     raise_signal,
     record_case_meeting_outcome,
@@ -39,6 +49,15 @@ from .trajectory import (
 )
 
 __all__ = [
+    "accept_handover",
+    "accept_provider_change",
+    "change_contacts",
+    "propose_handover",
+    "propose_provider_change",
+    "record_no_case_meeting",
+    "refuse_handover",
+    "refuse_provider_change",
+    "report_back_on_signal",
     "ConcurrentEdit",
     "IdentifyingDataFound",
     "MissingFacts",
@@ -54,7 +73,6 @@ __all__ = [
     "grant_pgb_exception",
     "missing_facts",
     "end_trajectory",
-    "hand_over",
     "has_majority",
     "mark_held",
     "outcome_line",

@@ -1,4 +1,6 @@
-"""The match and everything after it: housing, evaluations, signals, case meetings, the end, handover."""
+"""The match and everything after it: housing, evaluations, signals, case meetings, the end.
+
+Contacts, another provider and the warm handover are in aftercare.py."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,14 +12,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from referrals import services as referral_services
+from referrals.models import EventKind
 from referrals.permissions import region_directors
 from woonkans.accounts.models import User
 from woonkans.accounts.roles import Role
 from woonkans.notifications import notify, notify_users
+from woonkans.parties.models import Organisation
 from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
-from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal
+from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal, SignalKind
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 from .facts import MATCH, require_facts
 
@@ -195,22 +199,61 @@ def record_evaluation(*, actor, profile, held_on, notes):
     )
 
 
+def case_parties(profile):
+    """The parties of a running case that raise and receive signals (art. 8.3): municipality, corporation, provider."""
+    match = getattr(profile, "match", None)
+    ids = [profile.referral.municipality_id]
+    if match is not None:
+        ids += [match.corporation_id, match.care_provider_id]
+    return Organisation.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+def _signalling_party(actor, profile):
+    """The actor's organisation when it is a party of the case: the matched corporation, the linked
+    provider, or the case's own municipality (its Wmo-consultant, the casusregisseur; art. 8.3)."""
+    if _party_of_case(actor, profile) is not None:
+        return actor.organisation
+    if (
+        actor.is_authenticated
+        and actor.organisation_id == profile.referral.municipality_id
+        and permissions.has(actor, permissions.VIEW, profile, permissions.CONSULTANT_ROLES)
+    ):
+        return actor.organisation
+    return None
+
+
+SIGNAL_ABOUT_SELF = _("Je kunt geen signaal melden over je eigen organisatie.")
+UNDERPERFORMANCE_IS_ABOUT_PROVIDER = _("Een signaal dat de zorg onder de maat is, gaat over de zorgaanbieder.")
+
+
 @transaction.atomic
-def raise_signal(*, actor, profile, kind, text):
-    """A signal raises a case-meeting request with the chair of the region (Art. 8.2–8.4)."""
+def raise_signal(*, actor, profile, kind, text, about):
+    """A party of the case signals about another party; it goes to the casusregisseur (SOK art. 8.3),
+    who reports back; the chair decides on a casusoverleg (art. 8.4) from the open request."""
     profile = _lock(profile)
-    if _party_of_case(actor, profile) is None:
+    organisation = _signalling_party(actor, profile)
+    if organisation is None:
         raise PermissionDenied
+    if about is None or not case_parties(profile).filter(pk=about.pk).exists():
+        raise ValidationError({"about": _("Kies een partij van dit traject.")})
+    if about.pk == organisation.pk:
+        raise ValidationError({"about": SIGNAL_ABOUT_SELF})
+    if kind == SignalKind.PROVIDER_UNDERPERFORMS and about.pk != profile.match.care_provider_id:
+        raise ValidationError({"about": UNDERPERFORMANCE_IS_ABOUT_PROVIDER})
     signal = Signal.objects.create(
-        profile=profile, kind=kind, text=text, raised_by=actor, organisation=actor.organisation
+        profile=profile, kind=kind, text=text, raised_by=actor, organisation=organisation, about=about
     )
     meeting = CaseMeeting.objects.create(profile=profile, signal=signal)
+    referral_services.record_route_event(
+        actor=actor, referral=profile.referral, kind=EventKind.SIGNAL_RAISED, note=f"{organisation.name} → {about.name}"
+    )
+    # The casusregisseur: the case's own municipality's Wmo-consultant (art. 1a, 8.3), not the chair.
     notify(
-        organisations=region_directors(profile.region),
-        roles=permissions.CHAIR_ROLES,
-        subject=_("Verzoek om een casusoverleg"),
-        intro=_("Er is een signaal over een lopend traject."),
-        path=_profile_path(profile),
+        organisations=[profile.referral.municipality],
+        roles=permissions.CONSULTANT_ROLES,
+        subject=_("Signaal over een Woonkans-traject"),
+        intro=_("Er is een signaal gemeld over een lopend traject. Koppel terug wat ermee gebeurt."),
+        path=reverse("matching:trajectory", kwargs={"profile_id": profile.pk}),
     )
     return meeting
 
@@ -253,25 +296,29 @@ def plan_case_meeting(*, actor, case_meeting, planned_on, casusregisseur=None):
 
 
 @transaction.atomic
-def record_case_meeting_outcome(*, actor, case_meeting, outcome, report_back=""):
+def record_case_meeting_outcome(*, actor, case_meeting, outcome, participants, held_on=None):
+    """The casusoverleg was held (art. 8.4): its date, who took part and the outcome."""
     profile = _lock(case_meeting.profile)
     case_meeting = _lock_meeting(case_meeting)
     if not (permissions.is_chair_of(actor, profile.region) or case_meeting.casusregisseur_id == actor.pk):
         raise PermissionDenied
     MEETINGS.move(case_meeting, MeetingTransition.HOLD)
-    if case_meeting.signal.kind == "provider_underperforms" and not report_back.strip():
-        raise ValidationError(_("Koppel terug aan de melder wat er met het signaal is gedaan."))
+    held_on = held_on or case_meeting.planned_on
+    errors = {}
+    if held_on is None:
+        errors["held_on"] = _("Vul de datum in waarop het casusoverleg is gehouden.")
+    elif held_on > timezone.localdate():
+        errors["held_on"] = _("Een casusoverleg kan niet in de toekomst zijn gehouden.")
+    if not participants.strip():
+        errors["participants"] = _("Vul in wie aan het casusoverleg deelnamen.")
+    if not outcome.strip():
+        errors["outcome"] = _("Vul de uitkomst van het casusoverleg in.")
+    if errors:
+        raise ValidationError(errors)
+    case_meeting.held_on = held_on
+    case_meeting.participants = participants
     case_meeting.outcome = outcome
-    case_meeting.report_back = report_back
-    case_meeting.save(update_fields=["outcome", "report_back", "status"])
-    if report_back:
-        notify(
-            organisations=[case_meeting.signal.organisation],
-            roles=(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES),
-            subject=_("Terugkoppeling op je signaal"),
-            intro=_("De casusregisseur heeft je signaal behandeld."),
-            path=reverse("matching:trajectories"),
-        )
+    case_meeting.save(update_fields=["held_on", "participants", "outcome", "status"])
     return case_meeting
 
 
@@ -289,24 +336,4 @@ def end_trajectory(*, actor, profile, kind, ended_on, evaluation=""):
     # The referral says how it ended; the policy takes the shares from the corporation and the
     # provider at once (trajectory ended).
     referral_services.mark_ended(actor=actor, referral=profile.referral, positive=positive, note=EndKind(kind).label)
-    return profile
-
-
-@transaction.atomic
-def hand_over(*, actor, profile, to_region):
-    """Warm handover between the chairs of two regions (Art. 6.1): access moves, history stays."""
-    profile = _lock(profile)
-    if not permissions.is_chair_of(actor, profile.region) or to_region == profile.region:
-        raise PermissionDenied
-    profile.region = to_region
-    profile.save(update_fields=["region", "updated_at"])
-    # The referral follows; its sync moves the grants to the new region's regisseurs.
-    referral_services.hand_over_region(actor=actor, referral=profile.referral, to_region=to_region)
-    notify(
-        organisations=region_directors(to_region),
-        roles=permissions.REGISSEUR_ROLES,
-        subject=_("Warme overdracht"),
-        intro=_("Een traject is overgedragen aan je regio."),
-        path=_profile_path(profile),
-    )
     return profile

@@ -9,8 +9,12 @@ from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 
 from .. import selectors, services
+from ..aftercare_selectors import provider_changes_to_answer
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
 from ..permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
+from ..services.trajectory import case_parties
+from ..workflow import TRAJECTORY_RUNNING
+from .aftercare import _add_errors
 
 CASUSREGISSEUR_ROLES = (*REGISSEUR_ROLES, Role.WMO_CONSULTANT)
 
@@ -27,42 +31,71 @@ def trajectory_list(request):
         return render(request, "matching/consultant_trajectories.html", {"matches": matches[:200]})
     matches = selectors.trajectories(user=request.user)
     ended = selectors.ended_for_claim(user=request.user)
-    return render(request, "matching/trajectories.html", {"matches": matches[:200], "ended": ended[:200]})
+    # Art. 10.4: a provider asked to take a trajectory over sees the proposal, by code only.
+    proposals = provider_changes_to_answer(user=request.user)
+    context = {"matches": matches[:200], "ended": ended[:200], "proposals": proposals[:200]}
+    return render(request, "matching/trajectories.html", context)
+
+
+def _signal_form(request, profile):
+    return SignalForm(
+        request.POST if "signaal" in request.POST else None,
+        parties=case_parties(profile),
+        own=request.user.organisation,
+    )
+
+
+def _raise_signal(request, profile, signal_form):
+    """Art. 8.3: the signal goes to the casusregisseur; True when it was raised."""
+    if "signaal" not in request.POST or not signal_form.is_valid():
+        return False
+    try:
+        services.raise_signal(actor=request.user, profile=profile, **signal_form.cleaned_data)
+    except ValidationError as error:
+        _add_errors(signal_form, error)
+        return False
+    messages.success(request, _("Het signaal is bij de casusregisseur gemeld."))
+    return True
 
 
 @role_required(*CORPORATION_ROLES, *PROVIDER_ROLES, *CONSULTANT_ROLES)
 def trajectory_detail(request, profile_id):
     if _is_casusregisseur(request.user):
-        # Read only: a POST is answered with the same page and changes nothing.
+        # The casusregisseur reads, raises a signal and reports back; nothing else is written here.
         match = selectors.get_trajectory_for_consultant(user=request.user, profile_id=profile_id)
+        profile = match.profile
+        running = profile.status in TRAJECTORY_RUNNING
+        signal_form = _signal_form(request, profile)
+        if running and _raise_signal(request, profile, signal_form):
+            return redirect("matching:trajectory", profile_id=profile.pk)
         context = {
             "match": match,
-            "profile": match.profile,
-            "evaluations": match.profile.evaluations.select_related("organisation"),
+            "profile": profile,
+            "evaluations": profile.evaluations.select_related("organisation"),
+            "signals": profile.signals.select_related("organisation", "about", "case_meeting"),
+            "signal_form": signal_form if running else None,
         }
         return render(request, "matching/consultant_trajectory.html", context)
     match = selectors.get_trajectory(user=request.user, profile_id=profile_id)
     profile = match.profile
     evaluation_form = EvaluationForm(request.POST if "evaluatie" in request.POST else None)
-    signal_form = SignalForm(request.POST if "signaal" in request.POST else None)
-    try:
-        if "evaluatie" in request.POST and evaluation_form.is_valid():
-            services.record_evaluation(actor=request.user, profile=profile, **evaluation_form.cleaned_data)
-            messages.success(request, _("De evaluatie is vastgelegd."))
-            return redirect("matching:trajectory", profile_id=profile.pk)
-        if "signaal" in request.POST and signal_form.is_valid():
-            services.raise_signal(actor=request.user, profile=profile, **signal_form.cleaned_data)
-            messages.success(request, _("Het signaal is bij de voorzitter van het Woonkans-overleg gemeld."))
-            return redirect("matching:trajectory", profile_id=profile.pk)
-    except ValidationError as error:
-        signal_form.add_error(None, error)
+    signal_form = _signal_form(request, profile)
+    if "evaluatie" in request.POST and evaluation_form.is_valid():
+        services.record_evaluation(actor=request.user, profile=profile, **evaluation_form.cleaned_data)
+        messages.success(request, _("De evaluatie is vastgelegd."))
+        return redirect("matching:trajectory", profile_id=profile.pk)
+    if _raise_signal(request, profile, signal_form):
+        return redirect("matching:trajectory", profile_id=profile.pk)
     context = {
         "match": match,
         "profile": profile,
+        "running": profile.status in TRAJECTORY_RUNNING,
         "evaluation_form": evaluation_form,
         "signal_form": signal_form,
         "evaluations": profile.evaluations.select_related("organisation"),
-        "signals": profile.signals.filter(organisation=request.user.organisation).select_related("case_meeting"),
+        "signals": profile.signals.filter(organisation=request.user.organisation).select_related(
+            "about", "case_meeting"
+        ),
     }
     return render(request, "matching/trajectory.html", context)
 
@@ -77,12 +110,19 @@ def my_case_meetings(request):
 def my_case_meeting(request, case_meeting_id):
     """The appointed casusregisseur (a regisseur or the case's Wmo-consultant) records the outcome."""
     meeting = selectors.get_case_meeting_to_run(user=request.user, case_meeting_id=case_meeting_id)
-    form = CaseMeetingOutcomeForm(request.POST or None, initial={"outcome": meeting.outcome})
+    form = CaseMeetingOutcomeForm(
+        request.POST or None,
+        initial={
+            "outcome": meeting.outcome,
+            "participants": meeting.participants,
+            "held_on": meeting.held_on or meeting.planned_on,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_case_meeting_outcome(actor=request.user, case_meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("De uitkomst van het casusoverleg is vastgelegd."))
             return redirect("matching:my_case_meetings")

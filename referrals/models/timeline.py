@@ -30,6 +30,12 @@ class EventKind(models.TextChoices):
     MATCHED = "matched", _("Gematcht met een corporatie")
     HOUSED = "housed", _("Gehuisvest")
     HANDED_OVER = "handed_over", _("Warme overdracht naar de andere regio")
+    # After-care (written by matching through record_route_event; SOK art. 6.1, 8.1, 8.3, 10.4).
+    HANDOVER_PROPOSED = "handover_proposed", _("Warme overdracht voorgesteld")
+    HANDOVER_REFUSED = "handover_refused", _("Warme overdracht geweigerd")
+    CONTACTS_CHANGED = "contacts_changed", _("Vaste aanspreekpunten gewijzigd")
+    PROVIDER_REPLACED = "provider_replaced", _("Zorgaanbieder vervangen")
+    SIGNAL_RAISED = "signal_raised", _("Signaal gemeld")
     ENDED = "ended", _("Traject beëindigd")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from matching import services
 from matching.models import CaseMeeting
 
-from .conftest import make_matched
+from .conftest import make_matched, org
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def case_meeting(people):
     profile = make_matched(people)
     services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate())
-    return services.raise_signal(actor=people["woonwenz"], profile=profile, kind="other", text="Overlast gemeld.")
+    return services.raise_signal(
+        actor=people["woonwenz"], profile=profile, kind="other", text="Overlast gemeld.", about=org("Moveoo")
+    )
 
 
 def run_url(meeting):
@@ -71,7 +73,12 @@ def test_the_appointed_consultant_is_told_and_records_the_outcome(
     page = client.get(run_url(case_meeting)).content.decode()
     assert "Overlast gemeld." in page
     response = client.post(
-        run_url(case_meeting), {"outcome": "Afspraken gemaakt over rust.", "report_back": "Opgelost."}
+        run_url(case_meeting),
+        {
+            "outcome": "Afspraken gemaakt over rust.",
+            "participants": "Woonwenz, Moveoo, Gemeente Venlo",
+            "held_on": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 302
     case_meeting.refresh_from_db()

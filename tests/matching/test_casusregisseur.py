@@ -191,7 +191,9 @@ def test_the_municipality_list_shows_the_route_position(client, signed_in, peopl
 
 def test_the_casusregisseur_the_chair_appoints_reads_the_case_it_runs(client, signed_in, people):
     referral, profile = _to_housed(people)
-    meeting = services.raise_signal(actor=people["woonwenz"], profile=profile, kind="other", text="Overlast.")
+    meeting = services.raise_signal(
+        actor=people["woonwenz"], profile=profile, kind="other", text="Overlast.", about=org("Moveoo")
+    )
     services.plan_case_meeting(
         actor=people["noord"],
         case_meeting=meeting,

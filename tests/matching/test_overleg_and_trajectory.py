@@ -160,26 +160,18 @@ def test_evaluation_reminders_go_out_once_after_six_months(people, django_captur
     assert remind_evaluations(today=timezone.localdate() + datetime.timedelta(days=100)) == 0
 
 
-def test_a_signal_raises_a_case_meeting_and_underperformance_needs_a_report_back(client, signed_in, people):
+def test_a_signal_goes_to_the_casusregisseur_who_reports_back(client, signed_in, people):
     profile = make_matched(people)
     services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate())
     signed_in(people["woonwenz"])
     response = client.post(
         reverse("matching:trajectory", kwargs={"profile_id": profile.pk}),
-        {"signaal": "", "kind": "provider_underperforms", "text": "Begeleiding komt niet."},
+        {"signaal": "", "about": org("Moveoo").pk, "kind": "provider_underperforms", "text": "Begeleiding komt niet."},
     )
     assert response.status_code == 302
     meeting = CaseMeeting.objects.get(profile=profile)
-    services.plan_case_meeting(
-        actor=people["noord"], case_meeting=meeting, planned_on=timezone.localdate(), casusregisseur=people["venlo"]
-    )
-    with pytest.raises(ValidationError, match="Koppel terug"):
-        services.record_case_meeting_outcome(actor=people["venlo"], case_meeting=meeting, outcome="Besproken")
-    services.record_case_meeting_outcome(
-        actor=people["venlo"],
-        case_meeting=meeting,
-        outcome="Besproken",
-        report_back="Aanbieder zet extra begeleider in.",
+    services.report_back_on_signal(
+        actor=people["venlo"], case_meeting=meeting, report_back="Aanbieder zet extra begeleider in."
     )
     page = client.get(reverse("matching:trajectory", kwargs={"profile_id": profile.pk})).content.decode()
     assert "Aanbieder zet extra begeleider in." in page
@@ -206,9 +198,13 @@ def test_warm_handover_moves_access_and_keeps_history(client, signed_in, people)
     profile = make_matched(people)
     midden = org("Ketenregie Midden-Limburg").region
     with pytest.raises(PermissionDenied):
-        services.hand_over(actor=people["midden"], profile=profile, to_region=midden)
+        services.propose_handover(actor=people["midden"], profile=profile, to_region=midden, note="Verhuist.")
     signed_in(people["noord"])
-    client.post(reverse("matching:profile_handover", kwargs={"profile_id": profile.pk}), {"region": midden.pk})
+    client.post(
+        reverse("matching:profile_handover", kwargs={"profile_id": profile.pk}),
+        {"region": midden.pk, "note": "Verhuist naar Roermond."},
+    )
+    services.accept_handover(actor=people["midden"], handover=profile.handovers.get())
     profile.refresh_from_db()
     assert profile.region == midden and profile.referral.region == midden
     detail = reverse("matching:profile", kwargs={"profile_id": profile.pk})

@@ -98,7 +98,10 @@ def test_a_handover_moves_the_case_to_the_other_region(client, signed_in, people
     referral = make_submitted(people["venlo"])
     profile = matching_services.create_profile(actor=people["noord"], referral=referral)
     midden = org("Ketenregie Midden-Limburg").region
-    matching_services.hand_over(actor=people["noord"], profile=profile, to_region=midden)
+    handover = matching_services.propose_handover(
+        actor=people["noord"], profile=profile, to_region=midden, note="Verhuist naar Roermond."
+    )
+    matching_services.accept_handover(actor=people["midden"], handover=handover)
     url = reverse("matching:profile", kwargs={"profile_id": profile.pk})
     signed_in(people["noord"])
     assert client.get(url).status_code == 404

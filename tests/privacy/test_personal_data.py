@@ -22,7 +22,7 @@ from woonkans.privacy.personal_data import ChangeLog, OnPurge
 from woonkans.privacy.retention import CASE_ROWS, purge_case
 
 from ..guarantee_fund.conftest import ended_negatively
-from ..matching.conftest import make_shared
+from ..matching.conftest import make_shared, org
 from ..referrals.conftest import make_submitted
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,9 @@ def test_the_purge_empties_exactly_the_declared_fields(people):
     sections = {name: f"Jan Jansen: {name}" for name in SECTION_FIELDS}
     Profile.objects.filter(pk=profile.pk).update(young_adult=True, origin="bw", pii_overrides=["Jan"], **sections)
     matching_services.record_evaluation(actor=people["noord"], profile=profile, held_on=TODAY, notes="Jan gaat goed.")
-    matching_services.raise_signal(actor=people["woonwenz"], profile=profile, kind="situation_changed", text="Jan.")
+    matching_services.raise_signal(
+        actor=people["woonwenz"], profile=profile, kind="situation_changed", text="Jan.", about=org("Moveoo")
+    )
     referral_id = profile.referral_id
     Referral.objects.filter(pk=referral_id).update(closed_reason="Jan verhuisd.")
     tables = [(Referral, "pk"), *[(model, lookup) for _name, model, lookup in CASE_ROWS]]

@@ -223,7 +223,11 @@ def test_a_whole_trajectory_is_purged_and_the_code_stays(people, django_capture_
     corporation, regisseur = people["woonwenz"], people["noord"]
     matching_services.record_evaluation(actor=regisseur, profile=profile, held_on=TODAY, notes="Jan gaat goed.")
     meeting = matching_services.raise_signal(
-        actor=corporation, profile=profile, kind="situation_changed", text="Jan Jansen heeft schulden."
+        actor=corporation,
+        profile=profile,
+        kind="situation_changed",
+        text="Jan Jansen heeft schulden.",
+        about=org("Moveoo"),
     )
     CaseMeeting.objects.filter(pk=meeting.pk).update(outcome="Besproken met Jan.", report_back="Jan krijgt hulp.")
     # Written while the profile was still shared (the thread closes when the trajectory ends).

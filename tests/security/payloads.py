@@ -229,14 +229,21 @@ def decorate(world):
         actor=corporation, profile=own.matched, held_on=today, notes=say("Evaluation.notes")
     )
     second = matching_services.raise_signal(
-        actor=provider, profile=own.matched, kind="situation_changed", text=say("Signal.text")
+        actor=provider,
+        profile=own.matched,
+        kind="situation_changed",
+        text=say("Signal.text"),
+        about=own.matched.match.corporation,
     )
     matching_services.plan_case_meeting(actor=regisseur, case_meeting=second, planned_on=today)
     matching_services.record_case_meeting_outcome(
         actor=regisseur,
         case_meeting=second,
         outcome=say("CaseMeeting.outcome"),
-        report_back=say("CaseMeeting.report_back"),
+        participants=say("CaseMeeting.participants"),
+    )
+    matching_services.report_back_on_signal(
+        actor=regisseur, case_meeting=second, report_back=say("CaseMeeting.report_back")
     )
     pages.append(
         (Role.KETENREGISSEUR, "matching:case_meeting", {"profile_id": own.matched.pk, "case_meeting_id": second.pk})

@@ -179,6 +179,15 @@ MATRIX = {
     # A case meeting is run by the casusregisseur the chair appointed: here the case's own consultant.
     "matching:my_case_meetings": {CONSULTANT: OK, KETEN: OK, PROCES: OK, EVERYONE_ELSE: REFUSED},
     "matching:my_case_meeting": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    # --- after-care (docs/after-care.md) --------------------------------------------------------
+    # The chair's overview of the region; the proposals addressed to the chair's region or provider.
+    "matching:aftercare": {KETEN: OK, EVERYONE_ELSE: REFUSED},
+    "matching:handover": {KETEN: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    "matching:provider_change": {KETEN: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    "matching:provider_change_answer": {PROVIDER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    # Each party changes its own fixed contacts (art. 8.1); the casusregisseur reports back (art. 8.3).
+    "matching:trajectory_contacts": {CORP: (OK, REFUSED), PROVIDER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    "matching:signal_report_back": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     # --- the Woonkans-overleg -------------------------------------------------------------------
     # The overleg: the region's regisseurs, and the corporations and providers at its table (art. 1j):
     # a corporation with stock in the region, a provider with a case there. Only the chair runs it.

@@ -86,6 +86,8 @@ class Case:
     matched_document: object = None  # a document of the matched case (the matched corporation sees it)
     in_research_document: object = None
     meeting: object = None
+    handover: object = None  # a warm handover proposed to this world's region (art. 6.1)
+    provider_change: object = None  # a request to this world's provider to take a trajectory over (art. 10.4)
     access_request: object = None  # subject-rights request, kind access
     rectification_request: object = None
     review: object = None  # access review of the world's municipality (own: the operator's)
@@ -171,7 +173,11 @@ def build_case(people, *, resident=None, early_resident=None, early_research=Non
     case.matched = _case_at_stage(people, "matched", resident=resident)
     case.matched_document = case.matched.referral.documents.first()
     case.case_meeting = matching_services.raise_signal(
-        actor=corporation, profile=case.matched, kind="situation_changed", text="Zorgen over de huurbetaling."
+        actor=corporation,
+        profile=case.matched,
+        kind="situation_changed",
+        text="Zorgen over de huurbetaling.",
+        about=case.matched.match.care_provider,
     )
     # The chair appoints the case's own Wmo-consultant as casusregisseur.
     case.case_meeting = matching_services.plan_case_meeting(
@@ -277,6 +283,7 @@ def build_world(*, resident=None):
     other = build_case(other_people)
     _check_stages(own)
     _check_stages(other)
+    _handshakes(own, other, own_people, other_people)
     # The operator's review is "own" for the (operator) administrator; Venlo's is another organisation's.
     reviews.open_reviews()
     own.review = AccessReview.objects.get(organisation=users[Role.ADMINISTRATOR].organisation, closed_at=None)
@@ -314,6 +321,32 @@ def build_world(*, resident=None):
     world = World(users=users, own=own, other=other, fund=fund, admin_objects=admin_objects)
     world.extra_pages = payloads.decorate(world)
     return world
+
+
+def _handshakes(own, other, own_people, other_people):
+    """Proposals the other side answers: "own" is the one addressed to the own region or provider."""
+    own_region, other_region = (
+        own_people["regisseur"].organisation.region,
+        other_people["regisseur"].organisation.region,
+    )
+    own.handover = matching_services.propose_handover(
+        actor=other_people["regisseur"], profile=other.shared, to_region=own_region, note="Verhuist naar de regio."
+    )
+    other.handover = matching_services.propose_handover(
+        actor=own_people["regisseur"], profile=own.shared, to_region=other_region, note="Verhuist naar de regio."
+    )
+    own.provider_change = matching_services.propose_provider_change(
+        actor=other_people["regisseur"],
+        profile=other.matched,
+        to_provider=own_people["provider"].organisation,
+        reason="Aanbieder zegt op.",
+    )
+    other.provider_change = matching_services.propose_provider_change(
+        actor=own_people["regisseur"],
+        profile=own.matched,
+        to_provider=other_people["provider"].organisation,
+        reason="Aanbieder zegt op.",
+    )
 
 
 def _admin_objects(users):

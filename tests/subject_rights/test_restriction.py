@@ -39,7 +39,9 @@ def housed(people):
         actor=people["noord"], profile=profile, lease_signed_on=TODAY() - datetime.timedelta(days=30)
     )
     # A signal and its case meeting exist before the restriction.
-    case_meeting = matching_services.raise_signal(actor=people["moveoo"], profile=profile, kind="other", text="Zorgen.")
+    case_meeting = matching_services.raise_signal(
+        actor=people["moveoo"], profile=profile, kind="other", text="Zorgen.", about=people["woonwenz"].organisation
+    )
     profile.refresh_from_db()
     return profile, case_meeting
 
@@ -104,17 +106,33 @@ def test_every_write_on_a_restricted_case_is_refused(people, officer, housed):
         "record_evaluation": lambda: matching_services.record_evaluation(
             actor=moveoo, profile=profile, held_on=TODAY(), notes="Gaat goed."
         ),
-        "raise_signal": lambda: matching_services.raise_signal(actor=woonwenz, profile=profile, kind="other", text="x"),
+        "raise_signal": lambda: matching_services.raise_signal(
+            actor=woonwenz, profile=profile, kind="other", text="x", about=moveoo.organisation
+        ),
         "plan_case_meeting": lambda: matching_services.plan_case_meeting(
             actor=noord, case_meeting=case_meeting, planned_on=TODAY()
         ),
         "record_case_meeting_outcome": lambda: matching_services.record_case_meeting_outcome(
-            actor=noord, case_meeting=case_meeting, outcome="x", report_back="y"
+            actor=noord, case_meeting=case_meeting, outcome="x", participants="y", held_on=TODAY()
+        ),
+        "record_no_case_meeting": lambda: matching_services.record_no_case_meeting(
+            actor=noord, case_meeting=case_meeting, reason="x"
+        ),
+        "report_back_on_signal": lambda: matching_services.report_back_on_signal(
+            actor=noord, case_meeting=case_meeting, report_back="x"
+        ),
+        "change_contacts": lambda: matching_services.change_contacts(
+            actor=moveoo, profile=profile, party=moveoo.organisation, contact=moveoo
+        ),
+        "propose_provider_change": lambda: matching_services.propose_provider_change(
+            actor=noord, profile=profile, to_provider=moveoo.organisation, reason="x"
         ),
         "end_trajectory": lambda: matching_services.end_trajectory(
             actor=noord, profile=profile, kind="positive", ended_on=TODAY()
         ),
-        "hand_over": lambda: matching_services.hand_over(actor=noord, profile=profile, to_region=other_region),
+        "propose_handover": lambda: matching_services.propose_handover(
+            actor=noord, profile=profile, to_region=other_region, note="x"
+        ),
         "add_agenda_item": lambda: matching_services.add_agenda_item(
             actor=noord, meeting=meeting, kind="profile", title="Bespreken", profile=profile
         ),

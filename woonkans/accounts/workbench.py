@@ -51,6 +51,7 @@ ROLE_LINKS = {
         (_("Nieuwe aanmeldingen"), "referrals:inbox"),
         (_("Bemiddelingsprofielen"), "matching:profiles"),
         (_("Woonkans-overleg"), "matching:meetings"),
+        (_("Nazorg en overdracht"), "matching:aftercare"),
         (_("Claims garantiefonds"), "guarantee_fund:claims"),
         (_("Verantwoording garantiefonds"), "guarantee_fund:accountability"),
         (_("Monitoring"), "monitoring:monitoring"),

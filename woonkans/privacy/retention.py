@@ -54,12 +54,14 @@ from matching.models import (
     CaseMeeting,
     Decision,
     Evaluation,
+    Handover,
     Match,
     Offer,
     Profile,
     ProfileMessage,
     ProfileStatus,
     ProfileVersion,
+    ProviderChange,
     Signal,
 )
 from referrals.models import (
@@ -194,6 +196,8 @@ CASE_ROWS = (
     ("evaluations", Evaluation, "profile__referral_id"),
     ("signals", Signal, "profile__referral_id"),
     ("case_meetings", CaseMeeting, "profile__referral_id"),
+    ("provider_changes", ProviderChange, "profile__referral_id"),
+    ("handovers", Handover, "profile__referral_id"),
     # The chair's motivation and the MGR's return reason may describe the resident; amounts, dates
     # and the code stay for the money trail.
     ("claims", Claim, "profile__referral_id"),

@@ -18,12 +18,14 @@ from ...forms import (
     CaseMeetingPlanForm,
     DateForm,
     EndForm,
-    HandoverForm,
     MatchForm,
+    NoCaseMeetingForm,
     PartiesForm,
     care_providers,
 )
+from ...models import HandshakeStatus
 from ...permissions import CHAIR_ROLES, REGISSEUR_ROLES, is_chair_of
+from .. import aftercare as aftercare_views
 from .profiles import _to_profile
 
 
@@ -149,22 +151,26 @@ def profile_end(request, profile_id):
 # Warm handover is the chair's: the procesregisseur is refused (and logged) before the profile is read.
 @role_required(*CHAIR_ROLES)
 def profile_handover(request, profile_id):
+    """The sending chair proposes the handover with a note (art. 6.1); access moves only on acceptance."""
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id)
     if not is_chair_of(request.user, profile.region):
         raise Http404
-    form = HandoverForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.hand_over(actor=request.user, profile=profile, to_region=form.cleaned_data["region"])
-        messages.success(request, _("Het traject is overgedragen. Je hebt er geen toegang meer toe."))
-        return redirect("matching:profiles")
+    form, proposed = aftercare_views.handover_form(request, profile)
+    if proposed:
+        messages.success(
+            request,
+            _("De overdracht is voorgesteld. Het traject blijft bij je regio tot de andere voorzitter accepteert."),
+        )
+        return _to_profile(profile)
+    pending = profile.handovers.filter(status=HandshakeStatus.PROPOSED).select_related("to_region").first()
     return render(
         request,
-        "matching/simple_form.html",
+        "matching/aftercare/handover_propose.html",
         {
             "profile": profile,
             "form": form,
-            "title": _("Warme overdracht naar de andere regio"),
-            "button": _("Overdragen"),
+            "pending": pending,
+            "handovers": profile.handovers.select_related("to_region"),
         },
     )
 
@@ -175,19 +181,36 @@ def case_meeting(request, profile_id, case_meeting_id):
     meeting = profile.case_meetings.filter(pk=case_meeting_id).select_related("signal").first()
     if meeting is None:
         raise Http404
-    plan_form = CaseMeetingPlanForm(request.POST if "plan" in request.POST else None, profile=profile)
-    outcome_form = CaseMeetingOutcomeForm(request.POST if "outcome" in request.POST else None)
-    try:
-        if "plan" in request.POST and plan_form.is_valid():
-            services.plan_case_meeting(actor=request.user, case_meeting=meeting, **plan_form.cleaned_data)
+    # The buttons' names say which form was sent ("uitkomst", not the outcome field's own name).
+    posted = next((name for name in ("plan", "uitkomst", "geen") if name in request.POST), None)
+    plan_form = CaseMeetingPlanForm(request.POST if posted == "plan" else None, profile=profile)
+    outcome_form = CaseMeetingOutcomeForm(
+        request.POST if posted == "uitkomst" else None, initial={"held_on": meeting.planned_on}
+    )
+    not_needed_form = NoCaseMeetingForm(request.POST if posted == "geen" else None)
+    forms = {"plan": plan_form, "uitkomst": outcome_form, "geen": not_needed_form}
+    actions = {
+        "plan": services.plan_case_meeting,
+        "uitkomst": services.record_case_meeting_outcome,
+        "geen": services.record_no_case_meeting,
+    }
+    if posted and forms[posted].is_valid():
+        try:
+            actions[posted](actor=request.user, case_meeting=meeting, **forms[posted].cleaned_data)
+        except ValidationError as error:
+            aftercare_views._add_errors(forms[posted], error)
+        else:
             return _to_profile(profile)
-        if "outcome" in request.POST and outcome_form.is_valid():
-            services.record_case_meeting_outcome(actor=request.user, case_meeting=meeting, **outcome_form.cleaned_data)
-            return _to_profile(profile)
-    except ValidationError as error:
-        (plan_form if "plan" in request.POST else outcome_form).add_error(None, error)
     return render(
         request,
         "matching/case_meeting.html",
-        {"profile": profile, "meeting": meeting, "plan_form": plan_form, "outcome_form": outcome_form},
+        {
+            "profile": profile,
+            "meeting": meeting,
+            "plan_form": plan_form,
+            "outcome_form": outcome_form,
+            "not_needed_form": not_needed_form,
+            "is_chair": is_chair_of(request.user, profile.region),
+            "decided": meeting.status in ("held", "not_needed"),
+        },
     )
