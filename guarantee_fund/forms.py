@@ -2,10 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.files import PrivateFileField
 
-from .models import APPROVED_AMOUNT, CLAIM_LINE_AMOUNT, DEPOSIT, CostCategory, TerminationKind
+from .models import (
+    APPROVED_AMOUNT,
+    CLAIM_LINE_AMOUNT,
+    DEPOSIT,
+    CostCategory,
+    MunicipalBilling,
+    RoundKind,
+    TerminationKind,
+)
 
 
 class ClaimForm(forms.Form):
@@ -107,3 +115,45 @@ class DissolveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Alle partijen hebben besloten het fonds op te heffen (Art. 10.5); het saldo gaat naar rato terug.")
     )
+
+
+class OpenRoundForm(forms.Form):
+    """The treasurer opens a round and chooses how the municipalities pay (Art. 7.3, council advice 2.3)."""
+
+    kind = forms.ChoiceField(
+        label=_("Soort ronde"),
+        choices=[(RoundKind.INITIAL, RoundKind.INITIAL.label), (RoundKind.TOP_UP, RoundKind.TOP_UP.label)],
+        initial=RoundKind.INITIAL,
+        widget=forms.RadioSelect,
+    )
+    municipal_billing = forms.ChoiceField(
+        label=_("Betaling door de gemeenten"),
+        choices=MunicipalBilling.choices,
+        initial=MunicipalBilling.PER_MUNICIPALITY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Per gemeente: dertien betaalverzoeken volgens de verdeelsleutel. Regionaal: één betaalverzoek "
+            "voor het hele gemeentelijke deel, betaald uit de regionale begroting BW, MO en B&P."
+        ),
+    )
+    regional_payer = forms.ModelChoiceField(
+        label=_("Gemeente die namens de regio betaalt"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Alleen bij een regionale betaling: de gemeente die de regionale begroting beheert."),
+    )
+
+    def __init__(self, *args, payers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regional_payer"].queryset = (
+            payers if payers is not None else Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        regional = cleaned.get("municipal_billing") == MunicipalBilling.REGIONAL
+        if regional and cleaned.get("regional_payer") is None and "regional_payer" not in self.errors:
+            self.add_error("regional_payer", _("Kies de gemeente die de regionale betaling doet."))
+        if not regional:
+            cleaned["regional_payer"] = None
+        return cleaned

@@ -73,6 +73,7 @@ POST_ONLY = {
     "guarantee_fund:claim_action",
     "guarantee_fund:entry_correct",
     "guarantee_fund:contribution_received",
+    "guarantee_fund:regional_received",
     "monitoring:report_produce",
     "subject_rights:act",
     "admin:logout",
@@ -215,6 +216,8 @@ MATRIX = {
     "guarantee_fund:round": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:contribution_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:regional_payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:regional_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:parties": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:accountability": {KETEN: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     # --- monitoring (figures only) --------------------------------------------------------------

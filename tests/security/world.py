@@ -277,11 +277,21 @@ def build_world(*, resident=None):
     fund_services.record_contribution_received(
         actor=treasurer, contribution=contribution, received_on=timezone.localdate()
     )
+    # A round whose municipalities pay as one region (council advice 2.3): its own request and receipt.
+    regional_round = ContributionRound.objects.create(
+        number=2,
+        kind="initial",
+        due_on=timezone.localdate(),
+        municipal_billing="regional",
+        regional_payer=organisation("Gemeente Venlo"),
+    )
+    Contribution.objects.create(round=regional_round, party=organisation("Gemeente Venlo"), amount_cents=5_000_000)
     from monitoring.report import produce_report
 
     report = produce_report(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30))
     fund = {
         "round": round_,
+        "regional_round": regional_round,
         "contribution": contribution,
         "entry": LedgerEntry.objects.order_by("id").first(),
         "report": report,
