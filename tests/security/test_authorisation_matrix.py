@@ -251,6 +251,8 @@ MATRIX = {
     **admin_model("parties_region", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     **admin_model("parties_housingstock", changelist=OK, add=OK, change=OK, delete=OK),
     **admin_model("parties_distributionkeyshare", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
+    # One row, from the data migration (SOK Art. 12): changed, never added or deleted.
+    **admin_model("parties_agreementterm", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     # The steps are fixed; only their target lead time is edited.
     **admin_model("leadtimes_leadtimetarget", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     # A lockout is lifted by deleting the attempt; a lost phone by deleting the device (never reading it).

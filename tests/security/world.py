@@ -309,7 +309,7 @@ def _admin_objects(users):
     from django_otp.plugins.otp_static.models import StaticDevice
 
     from woonkans.accounts.models import CredentialResetRequest, RoleGrantRequest
-    from woonkans.parties.models import DistributionKeyShare, HousingStock, Region
+    from woonkans.parties.models import AgreementTerm, DistributionKeyShare, HousingStock, Region
 
     consultant = users[Role.WMO_CONSULTANT]
     attempt = AccessAttempt.objects.create(
@@ -342,6 +342,7 @@ def _admin_objects(users):
         "parties_housingstock": HousingStock.objects.order_by("pk").first().pk,
         "parties_organisation": municipality.pk,
         "parties_region": Region.objects.order_by("pk").first().pk,
+        "parties_agreementterm": AgreementTerm.objects.get().pk,
         "leadtimes_leadtimetarget": LeadTimeTarget.objects.order_by("pk").first().pk,
         "view_on_site": (ContentType.objects.get_for_model(Organisation).pk, municipality.pk),
     }
