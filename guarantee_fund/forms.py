@@ -110,6 +110,29 @@ class PartyChangeForm(forms.Form):
         )
 
 
+class NoticeForm(PartyChangeForm):
+    """Leaving at two months' notice (Art. 10.3) or not renewing at the end of the term (Art. 12.2)."""
+
+    ground = forms.ChoiceField(
+        label=_("Grond"),
+        choices=[
+            ("opzegging", _("Opzegging met twee kalendermaanden opzegtermijn (Art. 10.3)")),
+            ("niet_verlengen", _("Niet verlengen: uittreden na afloop van de looptijd (Art. 12.2)")),
+        ],
+        initial="opzegging",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    field_order = ["party", "ground", "on_date"]
+
+    def clean_ground(self):
+        return self.cleaned_data.get("ground") or "opzegging"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].label = _("Datum van de opzegging of melding")
+
+
 class DissolveForm(forms.Form):
     on_date = forms.DateField(label=_("Datum van opheffing"), widget=DATE_WIDGET)
     confirm = forms.BooleanField(

@@ -1,5 +1,7 @@
 """Parties joining and leaving (SOK Art. 9, 10, 12): a joiner is billed at once, a leaver stops being billed."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -41,12 +43,20 @@ def _day(value):
     return value.strftime("%d-%m-%Y")
 
 
-@transaction.atomic
-def give_notice(*, actor, party, notice_on):
-    """Two calendar months' notice; what was paid in is not returned (Art. 10.3).
+# The two ways out: leaving at any time, or not renewing at the end of the term.
+LEAVE = "opzegging"
+NOT_RENEWING = "niet_verlengen"
 
+
+@transaction.atomic
+def give_notice(*, actor, party, notice_on, ground=LEAVE):
+    """A party leaves; what it paid in is not returned (Art. 10.3, 12.2).
+
+    ``ground`` LEAVE: two calendar months' notice (Art. 10.3). NOT_RENEWING: the party told the
+    werkgroep it will not renew (Art. 12.2) and is out after the current term; told after the
+    non-renewal date, the agreement has renewed for it and it is out after the next term.
     From the leaving date on the party is no longer billed (``ledger.participating``); rounds opened
-    before it still bill it, its notice period being part of the agreement.
+    before it still bill it.
     """
     _require_manager(actor, party)
     _require_fund_open()
@@ -55,10 +65,17 @@ def give_notice(*, actor, party, notice_on):
         raise ValidationError(_("Deze partij heeft al opgezegd."))
     if party.left_on is not None and party.left_on <= notice_on:
         raise ValidationError(_("Deze partij is al uitgetreden."))
+    term = AgreementTerm.current()
+    if ground == NOT_RENEWING:
+        left_on = term.next_decision(notice_on).ends_on + datetime.timedelta(days=1)
+    elif ground == LEAVE:
+        left_on = term.leaving_on(notice_on)
+    else:
+        raise ValidationError(_("Kies de grond van de opzegging."))
     party.notice_given_on = notice_on
-    party.left_on = AgreementTerm.current().leaving_on(notice_on)
+    party.left_on = left_on
     party.save(update_fields=["notice_given_on", "left_on"])
-    _audit(actor, party, "opzegging")
+    _audit(actor, party, "opzegging" if ground == LEAVE else "niet verlengen")
     return party
 
 
@@ -144,7 +161,12 @@ def joining_message(round_):
     }
 
 
-def notice_message(party):
+def notice_message(party, ground=LEAVE):
+    if ground == NOT_RENEWING:
+        return _(
+            "Vastgelegd dat %(party)s niet verlengt: zij treedt uit per %(date)s, na afloop van de looptijd "
+            "(Art. 12.2), en krijgt het ingelegde niet terug. Vanaf die datum wordt zij niet meer gefactureerd."
+        ) % {"party": party.name, "date": _day(party.left_on)}
     return _(
         "De opzegging van %(party)s is vastgelegd: zij treedt uit per %(date)s (opzegtermijn van %(months)s "
         "kalendermaanden, Art. 10.3) en krijgt het ingelegde niet terug. Vanaf die datum wordt zij niet meer "

@@ -19,7 +19,7 @@ from woonkans.money import format_euro
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import selectors, services
-from ..forms import DissolveForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
+from ..forms import DissolveForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
 from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
 
 
@@ -268,30 +268,32 @@ def accountability(request):
 
 
 PARTY_ACTIONS = {
-    # action: (service, its date argument, the Dutch message of what happened)
-    "opzeggen": (services.give_notice, "notice_on", services.notice_message),
-    "toetreden": (services.join_party, "joined_on", services.joining_message),
+    # action: (its form, the service, the service's date argument, the Dutch message of what happened)
+    "opzeggen": (NoticeForm, services.give_notice, "notice_on", services.notice_message),
+    "toetreden": (PartyChangeForm, services.join_party, "joined_on", services.joining_message),
 }
 
 
 @role_required(Role.TREASURER)
 def parties(request):
     """Who takes part in the fund, notice and joining (Art. 9, 10.3), and dissolution (Art. 10.5)."""
-    forms_by_action = {name: PartyChangeForm(prefix=name) for name in PARTY_ACTIONS}
+    forms_by_action = {name: form_class(prefix=name) for name, (form_class, *_rest) in PARTY_ACTIONS.items()}
     dissolve_form = DissolveForm(prefix="opheffen")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action in PARTY_ACTIONS:
-                form = forms_by_action[action] = PartyChangeForm(request.POST, prefix=action)
+                form_class, service, date_argument, message = PARTY_ACTIONS[action]
+                form = forms_by_action[action] = form_class(request.POST, prefix=action)
                 if form.is_valid():
-                    service, date_argument, message = PARTY_ACTIONS[action]
+                    extra = {"ground": form.cleaned_data["ground"]} if "ground" in form.cleaned_data else {}
                     result = service(
                         actor=request.user,
                         party=form.cleaned_data["party"],
                         **{date_argument: form.cleaned_data["on_date"]},
+                        **extra,
                     )
-                    messages.success(request, message(result))
+                    messages.success(request, message(result, **extra))
                     return redirect("guarantee_fund:parties")
             elif action == "opheffen":
                 form = dissolve_form = DissolveForm(request.POST, prefix="opheffen")

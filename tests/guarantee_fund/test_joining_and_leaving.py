@@ -175,3 +175,29 @@ def test_the_parties_page_shows_paid_in_and_the_dissolution_preview(client, sign
     assert "Terugbetaling bij opheffing" in page and "Krijgt terug" in page
     assert "Art. 10.3" in page and "Art. 12.2" in page  # leaving is 10.3; the term's notice is 12.2
     assert "Art. 10.3, 12.2" not in page
+
+
+def test_not_renewing_ends_with_the_term_and_cites_art_12_2(client, signed_in, people):
+    signed_in(people["treasurer"])
+    url = reverse("guarantee_fund:parties")
+    destion, nester = org("Destion"), org("Nester")
+    told_in_time = datetime.date(2027, 10, 14)  # the last day to tell the werkgroep
+    response = client.post(
+        url,
+        {
+            "action": "opzeggen",
+            "opzeggen-party": destion.pk,
+            "opzeggen-ground": "niet_verlengen",
+            "opzeggen-on_date": told_in_time.isoformat(),
+        },
+        follow=True,
+    )
+    destion.refresh_from_db()
+    assert destion.left_on == datetime.date(2028, 4, 15)  # out after the first term (ends 14-04-2028)
+    assert "niet verlengt" in response.content.decode() and "Art. 12.2" in response.content.decode()
+    # Told a day late: the agreement renewed for it, it is out a year later.
+    services.give_notice(
+        actor=people["treasurer"], party=nester, notice_on=datetime.date(2027, 10, 15), ground="niet_verlengen"
+    )
+    nester.refresh_from_db()
+    assert nester.left_on == datetime.date(2029, 4, 15)

@@ -29,7 +29,7 @@ def test_notice_and_joining_are_recorded_with_their_dates_and_logged(client, sig
     page = response.content.decode()
     leaving = venray.left_on.strftime("%d-%m-%Y")
     assert f"treedt uit per {leaving}" in page and "Art. 10.3" in page
-    assert "12.2)" not in page.split("Looptijd van de samenwerkingsovereenkomst")[0]  # the notice is 10.3
+    assert "opzegtermijn van 2 kalendermaanden, Art. 10.3" in page and "Art. 10.3, 12.2" not in page
 
     # A second notice is refused next to the form, the chosen party kept.
     page = client.post(

@@ -126,7 +126,7 @@ def test_the_werkgroep_and_the_treasurer_see_the_term(client, signed_in, people,
     on_day(weeks_before(2))
     signed_in(people["werkgroep_venlo"])
     page = client.get(reverse("monitoring:monitoring")).content.decode()
-    assert "Looptijd van de samenwerkingsovereenkomst" in page and "Nog 14 dagen" in page
+    assert "Looptijd van de overeenkomst" in page and "Nog 14 dagen" in page
     client.logout()
     signed_in(people["treasurer"])
     for name in ("guarantee_fund:parties", "guarantee_fund:rounds"):
