@@ -110,6 +110,12 @@ class PartyChangeForm(forms.Form):
         )
 
 
+class _LeaveByDefault(forms.RadioSelect):
+    # A post without a ground (older pages, scripts) means the ordinary notice of Art. 10.3.
+    def value_from_datadict(self, data, files, name):
+        return super().value_from_datadict(data, files, name) or "opzegging"
+
+
 class NoticeForm(PartyChangeForm):
     """Leaving at two months' notice (Art. 10.3) or not renewing at the end of the term (Art. 12.2)."""
 
@@ -120,13 +126,9 @@ class NoticeForm(PartyChangeForm):
             ("niet_verlengen", _("Niet verlengen: uittreden na afloop van de looptijd (Art. 12.2)")),
         ],
         initial="opzegging",
-        widget=forms.RadioSelect,
-        required=False,
+        widget=_LeaveByDefault,
     )
     field_order = ["party", "ground", "on_date"]
-
-    def clean_ground(self):
-        return self.cleaned_data.get("ground") or "opzegging"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
