@@ -1,4 +1,5 @@
-"""Demo fund: a paid first round, a payout history, and claims at every status (one ready to pay).
+"""Demo fund: a paid first round (the municipalities as one regional payment), a late joiner with its
+joining bill, a payout history, and claims at every status (one ready to pay).
 
 Claims walk the real path: filed, discussed at the overleg, the parties consulted, decided. One asks
 for maatwerk (art. 7.9) and waits for the overleg's vote; one is refused for serious negligence.
@@ -153,14 +154,32 @@ def seed_demo_fund(*, scale=0):
     users = {user.username: user for user in User.objects.filter(is_demo=True)}
     treasurer = users["penningmeester.mgr"]
     _give_demo_ibans()
-    round_ = services.open_round(actor=treasurer)
-    for contribution in round_.contributions.all():
+    # The municipalities pay from the regional BW/MO/B&P budget (council advice, argument 2.3). The seed
+    # names no budget holder; the demo lets Venlo pay for the region.
+    round_ = services.open_round(
+        actor=treasurer,
+        municipal_billing="regional",
+        regional_payer=Organisation.objects.get(name="Gemeente Venlo"),
+    )
+    # Paid in when the programme started, 24 months ago, so the balance over time has a history.
+    received_on = timezone.localdate() - datetime.timedelta(days=730)
+    services.record_regional_payment_received(
+        actor=treasurer, round_=round_, received_on=received_on, reference="DEMO-REGIO"
+    )
+    for contribution in round_.contributions.exclude(party__kind=OrganisationKind.MUNICIPALITY):
         services.record_contribution_received(
-            # Paid in when the programme started, 24 months ago, so the balance over time has a history.
-            actor=treasurer,
-            contribution=contribution,
-            received_on=timezone.localdate() - datetime.timedelta(days=730),
-            reference="DEMO-INLEG",
+            actor=treasurer, contribution=contribution, received_on=received_on, reference="DEMO-INLEG"
+        )
+    # A provider that joined later (Art. 9) and paid its joining bill (9.2c): it shares on dissolution.
+    joiner, _created = Organisation.objects.get_or_create(
+        name="Zorgpartner Toetreder (demo)",
+        defaults={"slug": "zorgpartner-toetreder-demo", "kind": OrganisationKind.CARE_PROVIDER},
+    )
+    joined_on = timezone.localdate() - datetime.timedelta(days=45)
+    bill = services.join_party(actor=treasurer, party=joiner, joined_on=joined_on)
+    for contribution in bill.contributions.all():
+        services.record_contribution_received(
+            actor=treasurer, contribution=contribution, received_on=joined_on, reference="DEMO-TOETREDING"
         )
     # The trajectories a claim may follow (ended negatively), from matching through woonkans.cases.
     for trajectory in cases.trajectories():

@@ -3,10 +3,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.files import PrivateFileField
 
-from .models import APPROVED_AMOUNT, CLAIM_LINE_AMOUNT, DEPOSIT, CostCategory, TerminationKind
+from .models import (
+    APPROVED_AMOUNT,
+    CLAIM_LINE_AMOUNT,
+    DEPOSIT,
+    CostCategory,
+    MunicipalBilling,
+    RoundKind,
+    TerminationKind,
+)
 from .rules import LIFTABLE_RULES, PAYMENT_REFERENCE_HELP, payment_reference_is_sane
 
 
@@ -197,8 +205,75 @@ class PartyChangeForm(forms.Form):
         )
 
 
+class _LeaveByDefault(forms.RadioSelect):
+    # A post without a ground (older pages, scripts) means the ordinary notice of Art. 10.3.
+    def value_from_datadict(self, data, files, name):
+        return super().value_from_datadict(data, files, name) or "opzegging"
+
+
+class NoticeForm(PartyChangeForm):
+    """Leaving at two months' notice (Art. 10.3) or not renewing at the end of the term (Art. 12.2)."""
+
+    ground = forms.ChoiceField(
+        label=_("Grond"),
+        choices=[
+            ("opzegging", _("Opzegging met twee kalendermaanden opzegtermijn (Art. 10.3)")),
+            ("niet_verlengen", _("Niet verlengen: uittreden na afloop van de looptijd (Art. 12.2)")),
+        ],
+        initial="opzegging",
+        widget=_LeaveByDefault,
+    )
+    field_order = ["party", "ground", "on_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].label = _("Datum van de opzegging of melding")
+
+
 class DissolveForm(forms.Form):
     on_date = forms.DateField(label=_("Datum van opheffing"), widget=DATE_WIDGET)
     confirm = forms.BooleanField(
         label=_("Alle partijen hebben besloten het fonds op te heffen (Art. 10.5); het saldo gaat naar rato terug.")
     )
+
+
+class OpenRoundForm(forms.Form):
+    """The treasurer opens a round and chooses how the municipalities pay (Art. 7.3, council advice 2.3)."""
+
+    kind = forms.ChoiceField(
+        label=_("Soort ronde"),
+        choices=[(RoundKind.INITIAL, RoundKind.INITIAL.label), (RoundKind.TOP_UP, RoundKind.TOP_UP.label)],
+        initial=RoundKind.INITIAL,
+        widget=forms.RadioSelect,
+    )
+    municipal_billing = forms.ChoiceField(
+        label=_("Betaling door de gemeenten"),
+        choices=MunicipalBilling.choices,
+        initial=MunicipalBilling.PER_MUNICIPALITY,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Per gemeente: dertien betaalverzoeken volgens de verdeelsleutel. Regionaal: één betaalverzoek "
+            "voor het hele gemeentelijke deel, betaald uit de regionale begroting BW, MO en B&P."
+        ),
+    )
+    regional_payer = forms.ModelChoiceField(
+        label=_("Gemeente die namens de regio betaalt"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Alleen bij een regionale betaling: de gemeente die de regionale begroting beheert."),
+    )
+
+    def __init__(self, *args, payers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regional_payer"].queryset = (
+            payers if payers is not None else Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        regional = cleaned.get("municipal_billing") == MunicipalBilling.REGIONAL
+        if regional and cleaned.get("regional_payer") is None and "regional_payer" not in self.errors:
+            self.add_error("regional_payer", _("Kies de gemeente die de regionale betaling doet."))
+        if not regional:
+            cleaned["regional_payer"] = None
+        return cleaned

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.audit.models import AppendOnlyModel
 from woonkans.money import MoneyRule, format_euro
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.models import StoredFileFields
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
 from woonkans.state import GuardedStatus
@@ -44,6 +44,20 @@ class Fund(models.Model):
 class RoundKind(models.TextChoices):
     INITIAL = "initial", _("Eerste inleg")
     TOP_UP = "top_up", _("Aanvulling (fonds onder € 25.000)")
+    # Art. 9.2c: a party that joins takes part in the fund at once, billed on its own.
+    JOINING = "joining", _("Inleg bij toetreding")
+
+
+class MunicipalBilling(models.TextChoices):
+    """How the municipalities' € 50.000 of a round is asked for (Art. 7.3).
+
+    The share of each municipality is always computed by the key; the council advice of 16 April 2024
+    (argument 2.3) says it is paid from the regional BW, MO and B&P budget, so one regional payment
+    is as valid as thirteen. The treasurer chooses per round.
+    """
+
+    PER_MUNICIPALITY = "per_municipality", _("Per gemeente, volgens de verdeelsleutel")
+    REGIONAL = "regional", _("Eén betaling uit de regionale begroting BW, MO en B&P")
 
 
 class ContributionRound(models.Model):
@@ -57,14 +71,43 @@ class ContributionRound(models.Model):
     triggered_by_entry = models.OneToOneField(
         "LedgerEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="triggered_round"
     )
+    municipal_billing = models.CharField(
+        _("betaling door de gemeenten"),
+        max_length=16,
+        choices=MunicipalBilling.choices,
+        default=MunicipalBilling.PER_MUNICIPALITY,
+    )
+    # The municipality that holds the regional BW/MO/B&P budget and pays for all of them; the seed
+    # names no holder, so the treasurer chooses it when opening a regional round.
+    regional_payer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("betaalt namens de regio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     personal_data = PersonalData.none()
 
     class Meta:
         ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(municipal_billing=MunicipalBilling.REGIONAL, regional_payer__isnull=False)
+                    | models.Q(municipal_billing=MunicipalBilling.PER_MUNICIPALITY, regional_payer__isnull=True)
+                ),
+                name="regional_round_names_its_payer",
+            )
+        ]
 
     def __str__(self):
         return f"Ronde {self.number} ({self.get_kind_display()})"
+
+    @property
+    def is_regional(self):
+        return self.municipal_billing == MunicipalBilling.REGIONAL
 
 
 class Contribution(models.Model):
@@ -87,6 +130,11 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.party} – {self.round}"
+
+    @property
+    def paid_regionally(self):
+        """A municipality's share in a regional round: part of the one regional payment, no request of its own."""
+        return self.round.is_regional and self.party.kind == OrganisationKind.MUNICIPALITY
 
 
 class EntryKind(models.TextChoices):

@@ -1,13 +1,14 @@
 """Reads of the fund: the treasurer never sees identity or profile text; claims show the case by code only."""
 
-from django.db.models import F, Q, Sum
+from django.core.exceptions import ValidationError
+from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 from woonkans.parties.chain import is_chair_of
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, OrganisationKind
 
 from . import splits
 from .models import Claim, ClaimLine, ClaimStatus, Contribution, ContributionRound, Fund, LedgerEntry
@@ -84,14 +85,29 @@ def ledger(*, user):
 
 
 def rounds():
-    return ContributionRound.objects.order_by("-number")
+    """Rounds, newest first; a joining bill carries the name of the party that joined (one query)."""
+    joiner = Contribution.objects.filter(round=OuterRef("pk")).order_by("pk").values("party__name")[:1]
+    return (
+        ContributionRound.objects.select_related("regional_payer")
+        .annotate(joiner_name=Subquery(joiner))
+        .order_by("-number")
+    )
+
+
+def regional_payers():
+    """The municipalities that may pay a regional round: those that take part today."""
+    from django.utils import timezone
+
+    from .services.ledger import participating
+
+    return participating(OrganisationKind.MUNICIPALITY, timezone.localdate()).order_by("name")
 
 
 def round_detail(round_id):
-    round_ = ContributionRound.objects.filter(pk=round_id).first()
+    round_ = ContributionRound.objects.select_related("regional_payer").filter(pk=round_id).first()
     if round_ is None:
         raise Http404
-    contributions = Contribution.objects.filter(round=round_).select_related("party")
+    contributions = Contribution.objects.filter(round=round_).select_related("party", "round__regional_payer")
     return round_, contributions
 
 
@@ -129,12 +145,39 @@ def fund():
 
 
 def contributing_parties(*, user):
-    """The parties that pay into the fund, with their joining and leaving dates (treasurer only)."""
+    """The parties that pay into the fund, with their dates and what each paid in (treasurer only; two queries)."""
+    from .services.ledger import paid_in_by_party
     from .services.parties import CONTRIBUTING_KINDS
 
     if not user.has_role(Role.TREASURER):
-        return Organisation.objects.none()
+        return []
     log_access(
         user=user, action=AccessAction.SEARCH, object_type="parties.organisation", purpose="deelnemers garantiefonds"
     )
-    return Organisation.objects.filter(kind__in=CONTRIBUTING_KINDS).order_by("kind", "name")
+    paid = paid_in_by_party()
+    parties = list(Organisation.objects.filter(kind__in=CONTRIBUTING_KINDS).order_by("kind", "name"))
+    for party in parties:
+        party.paid_in_cents = paid.get(party.pk, 0)
+    return parties
+
+
+def dissolution_preview(*, parties, fund, on_date):
+    """What each party would get back if the fund were dissolved on ``on_date`` (Art. 10.5), for the confirmation."""
+    from .services.ledger import dissolution_shares
+
+    if fund.dissolved_at is not None or not fund.balance_cents:
+        return None
+    try:
+        shares, _paid = dissolution_shares(
+            remaining_cents=fund.balance_cents,
+            on_date=on_date,
+            paid={party.pk: party.paid_in_cents for party in parties if party.paid_in_cents},
+        )
+    except ValidationError:
+        return None
+    rows = [
+        {"party": party, "paid": party.paid_in_cents, "share": shares.get(party.pk, 0)}
+        for party in parties
+        if party.pk in shares or party.paid_in_cents
+    ]
+    return {"rows": rows, "total": sum(shares.values())}

@@ -28,6 +28,14 @@ urlpatterns = [
         treasury.payment_request,
         name="payment_request",
     ),
+    path(
+        "garantiefonds/rondes/<int:round_id>/regionaal/betaalverzoek.pdf",
+        treasury.regional_payment_request,
+        name="regional_payment_request",
+    ),
+    path(
+        "garantiefonds/rondes/<int:round_id>/regionaal/ontvangen/", treasury.regional_received, name="regional_received"
+    ),
     path("garantiefonds/verantwoording/", treasury.accountability, name="accountability"),
     path("garantiefonds/deelnemers/", treasury.parties, name="parties"),
 ]

@@ -220,6 +220,10 @@ def split_a_negative_key(people):
     )
 
 
+def open_a_regional_round_without_its_payer(people):
+    services.open_round(actor=people["treasurer"], municipal_billing="regional", regional_payer=None)
+
+
 @dataclass(frozen=True)
 class Form:
     """A form writes the column: the real view must refuse each bad input beside the field."""
@@ -379,6 +383,13 @@ RULES = {
         split_a_negative_key,
         ValueError,
         "negatief",
+    ),
+    ("guarantee_fund.contributionround", "regional_round_names_its_payer"): ServiceOnly(
+        "Rounds are opened only by services.open_round, which refuses a regional round without a paying "
+        "municipality (the round form asks for it beside the field too).",
+        open_a_regional_round_without_its_payer,
+        ValidationError,
+        "namens de regio",
     ),
     ("accounts.rolegrantrequest", "role_request_second_administrator_decides"): ServiceOnly(
         "Role requests are decided only by user_services._decide, which refuses the requester.",

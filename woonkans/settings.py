@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "woonkans.accounts.context_processors.portal",
             ],
-            "libraries": {"money": "woonkans.templatetags.money"},
+            "libraries": {"money": "woonkans.templatetags.money", "agreement": "woonkans.templatetags.agreement"},
         },
     },
 ]
@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
     "remind-lead-times": {
         "task": "leadtimes.tasks.remind_lead_times",
         "schedule": crontab(hour=7, minute=10),
+    },
+    # SOK Art. 12.2: eight and two weeks before the non-renewal date, the werkgroep and the treasurer.
+    "remind-non-renewal-date": {
+        "task": "woonkans.parties.tasks.remind_non_renewal_date",
+        "schedule": crontab(hour=7, minute=15),
     },
     # Every case's grants against the disclosure policy; drift is repaired and logged by case id.
     "check-disclosure": {

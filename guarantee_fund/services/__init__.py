@@ -12,10 +12,13 @@ from .ledger import (
     InsufficientFunds,
     check_payment,
     correct_entry,
+    dissolution_shares,
     dissolve_fund,
     open_round,
+    paid_in_by_party,
     pay_claim,
     record_contribution_received,
+    record_regional_payment_received,
 )
 from .overleg import (
     case_parties,
@@ -25,7 +28,7 @@ from .overleg import (
     record_discussion,
     request_deviation,
 )
-from .parties import give_notice, join_party
+from .parties import give_notice, join_party, joining_message, notice_message
 
 __all__ = [
     "ClaimIncomplete",
@@ -42,13 +45,18 @@ __all__ = [
     "correct_entry",
     "create_claim",
     "decide_claim",
+    "dissolution_shares",
     "dissolve_fund",
     "file_claim",
     "give_notice",
     "join_party",
+    "joining_message",
+    "notice_message",
     "open_round",
+    "paid_in_by_party",
     "pay_claim",
     "record_contribution_received",
+    "record_regional_payment_received",
     "return_claim",
     "submit_to_mgr",
 ]

@@ -34,6 +34,7 @@ from ..models import (
     EntryKind,
     Fund,
     LedgerEntry,
+    MunicipalBilling,
     RoundKind,
 )
 from ..rules import PAYMENT_REFERENCE_HELP, payment_reference_is_sane
@@ -95,23 +96,23 @@ def _book(
 
 
 def participating(kind, on_date):
-    """Parties that take part on a date: joined (or from the start) and not yet left (Art. 9, 10)."""
+    """Parties that take part on a date: joined (or from the start) and not yet left (Art. 9, 10).
+
+    A party that gave notice takes part until its leaving date (Art. 10.3) and is billed by rounds
+    opened before it; from that date on it is no longer billed.
+    """
     return Organisation.objects.filter(kind=kind).exclude(joined_on__gt=on_date).exclude(left_on__lte=on_date)
 
 
-def _open_top_up_exists():
-    latest = ContributionRound.objects.filter(kind=RoundKind.TOP_UP).order_by("-number").first()
-    return latest is not None and latest.contributions.filter(received_on__isnull=True).exists()
+def round_amounts(on_date):
+    """Every participating party's contribution to a round opened on ``on_date`` (Art. 7.3-7.5): party id -> cents.
 
-
-@transaction.atomic
-def open_round(*, actor, kind=RoundKind.INITIAL, due_on=None, triggered_by_entry=None):
-    """Compute every party's amount for a round: the split adds up exactly to the totals (Art. 7)."""
-    _require_treasurer(actor)
-    today = timezone.localdate()
-    municipalities = participating(OrganisationKind.MUNICIPALITY, today)
-    corporations = participating(OrganisationKind.CORPORATION, today)
-    providers = participating(OrganisationKind.CARE_PROVIDER, today)
+    Municipalities share € 50.000 by the distribution key, corporations € 50.000 by housing stock,
+    each provider pays € 1.000. A party that joined counts in, so the shares change (Art. 9.2c).
+    """
+    municipalities = participating(OrganisationKind.MUNICIPALITY, on_date)
+    corporations = participating(OrganisationKind.CORPORATION, on_date)
+    providers = participating(OrganisationKind.CARE_PROVIDER, on_date)
     key = dict(
         DistributionKeyShare.objects.filter(municipality__in=municipalities).values_list(
             "municipality_id", "basis_points"
@@ -125,15 +126,74 @@ def open_round(*, actor, kind=RoundKind.INITIAL, due_on=None, triggered_by_entry
     split = splits.contribution_round(
         key_basis_points=key, housing_stock=stock, care_providers=list(providers.values_list("pk", flat=True))
     )
-    number = (ContributionRound.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return {**split.municipalities, **split.corporations, **split.care_providers}
+
+
+def next_round_number():
+    return (ContributionRound.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def _open_top_up_exists():
+    latest = ContributionRound.objects.filter(kind=RoundKind.TOP_UP).order_by("-number").first()
+    return latest is not None and latest.contributions.filter(received_on__isnull=True).exists()
+
+
+def _billing(municipal_billing, regional_payer, today):
+    """Check the treasurer's choice of how the municipalities pay; None follows the previous round."""
+    if municipal_billing is None:
+        # A top-up opened by a payout has no treasurer at hand: it bills as the last round did.
+        last = ContributionRound.objects.exclude(kind=RoundKind.JOINING).order_by("-number").first()
+        if last is None:
+            return MunicipalBilling.PER_MUNICIPALITY, None
+        municipal_billing, regional_payer = last.municipal_billing, last.regional_payer
+    if municipal_billing not in MunicipalBilling.values:
+        raise ValidationError(_("Kies hoe de gemeenten betalen."))
+    if municipal_billing == MunicipalBilling.PER_MUNICIPALITY:
+        return municipal_billing, None
+    if (
+        regional_payer is None
+        or not participating(OrganisationKind.MUNICIPALITY, today).filter(pk=regional_payer.pk).exists()
+    ):
+        raise ValidationError(
+            _("Kies de deelnemende gemeente die namens de regio betaalt uit de regionale begroting BW, MO en B&P.")
+        )
+    return municipal_billing, regional_payer
+
+
+@transaction.atomic
+def open_round(
+    *,
+    actor,
+    kind=RoundKind.INITIAL,
+    due_on=None,
+    triggered_by_entry=None,
+    municipal_billing=None,
+    regional_payer=None,
+):
+    """Compute every party's amount for a round: the split adds up exactly to the totals (Art. 7).
+
+    ``municipal_billing`` is the treasurer's choice for this round: each municipality pays its key
+    share, or the region pays all of them at once from the regional BW, MO and B&P budget (council
+    advice of 16 April 2024, argument 2.3), through ``regional_payer``. Either way every municipality
+    has its own Contribution row by the key, so Art. 10.5 knows what each paid in.
+    """
+    _require_treasurer(actor)
+    if kind not in (RoundKind.INITIAL, RoundKind.TOP_UP):
+        raise ValidationError(_("Een toetreding wordt gefactureerd bij het vastleggen van de toetreding (Art. 9.2c)."))
+    if Fund.get().dissolved_at is not None:
+        raise ValidationError(_("Het garantiefonds is opgeheven; er worden geen bijdragen meer gevraagd."))
+    today = timezone.localdate()
+    municipal_billing, regional_payer = _billing(municipal_billing, regional_payer, today)
+    amounts = round_amounts(today)
     round_ = ContributionRound.objects.create(
-        number=number,
+        number=next_round_number(),
         kind=kind,
         opened_by=actor,
         due_on=due_on or today + ROUND_TERM,
         triggered_by_entry=triggered_by_entry,
+        municipal_billing=municipal_billing,
+        regional_payer=regional_payer,
     )
-    amounts = {**split.municipalities, **split.corporations, **split.care_providers}
     Contribution.objects.bulk_create(
         [Contribution(round=round_, party_id=party_id, amount_cents=cents) for party_id, cents in amounts.items()]
     )
@@ -141,7 +201,12 @@ def open_round(*, actor, kind=RoundKind.INITIAL, due_on=None, triggered_by_entry
         organisations=Organisation.objects.filter(pk__in=amounts.keys()),
         roles=(Role.ADMINISTRATOR, Role.WERKGROEP, Role.TREASURER),
         subject=_("Bijdrageverzoek garantiefonds Woonkans"),
-        intro=_("Er is een nieuwe bijdrageronde voor het garantiefonds van Woonkans geopend."),
+        intro=_("Er is een nieuwe bijdrageronde voor het garantiefonds van Woonkans geopend.")
+        if not round_.is_regional
+        else _(
+            "Er is een nieuwe bijdrageronde voor het garantiefonds van Woonkans geopend. Het aandeel van de "
+            "gemeenten wordt in één keer betaald uit de regionale begroting BW, MO en B&P."
+        ),
         path=reverse("guarantee_fund:rounds"),
     )
     notify(
@@ -161,6 +226,11 @@ def record_contribution_received(*, actor, contribution, received_on, reference=
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.received_on is not None:
         return contribution.ledger_entry
+    if contribution.paid_regionally:
+        raise ValidationError(
+            _("Het aandeel van %(party)s komt binnen met de regionale betaling; boek die als één betaling.")
+            % {"party": contribution.party.name}
+        )
     entry = _book(
         fund=fund,
         kind=EntryKind.CONTRIBUTION,
@@ -291,18 +361,56 @@ def correct_entry(*, actor, entry, reason):
     )
 
 
+def paid_in_by_party():
+    """What each party actually paid into the fund: party id -> cents (Art. 10.5).
+
+    Every received contribution of every round counts, joining bills included; a correction that
+    reverses such a booking (or reverses that correction) counts with it. Read from the ledger,
+    the one record of money that actually moved. One query.
+    """
+    rows = list(
+        LedgerEntry.objects.filter(kind__in=[EntryKind.CONTRIBUTION, EntryKind.CORRECTION], party__isnull=False)
+        .values_list("pk", "kind", "amount_cents", "party_id", "reverses_id")
+        .order_by("pk")
+    )
+    by_id = {pk: (kind, reverses_id) for pk, kind, _amount, _party, reverses_id in rows}
+
+    def root_kind(pk):
+        kind, reverses_id = by_id.get(pk, (None, None))
+        while kind == EntryKind.CORRECTION and reverses_id is not None:
+            kind, reverses_id = by_id.get(reverses_id, (None, None))
+        return kind
+
+    paid = {}
+    for pk, _kind, amount, party_id, _reverses in rows:
+        if root_kind(pk) == EntryKind.CONTRIBUTION:
+            paid[party_id] = paid.get(party_id, 0) + amount
+    return paid
+
+
+def dissolution_shares(*, remaining_cents, on_date, paid=None):
+    """Who gets what back on dissolution (Art. 10.5): party id -> cents, adding up exactly to the remainder.
+
+    Pro rata of everything each party actually paid in, over all rounds, so a party that joined
+    later gets its share too. A party that already left gets nothing: what it paid in is not
+    returned (Art. 10.3, 12.2).
+    """
+    paid = paid_in_by_party() if paid is None else paid
+    gone = set(Organisation.objects.filter(pk__in=paid.keys(), left_on__lte=on_date).values_list("pk", flat=True))
+    weights = {party_id: cents for party_id, cents in paid.items() if party_id not in gone and cents > 0}
+    if remaining_cents and not weights:
+        raise ValidationError(_("Er is nooit ingelegd; er valt niets terug te betalen."))
+    return splits.dissolution(remaining_cents=remaining_cents, original_contributions=weights), paid
+
+
 @transaction.atomic
 def dissolve_fund(*, actor, on_date):
-    """Dissolution by all parties: what is left goes back pro rata of the original contributions (Art. 10.5)."""
+    """Dissolution by all parties: what is left goes back pro rata of what each paid in (Art. 10.5)."""
     _require_treasurer(actor)
     fund = _lock_fund()
     if fund.dissolved_at is not None:
         raise ValidationError(_("Het garantiefonds is al opgeheven."))
-    first = ContributionRound.objects.filter(kind=RoundKind.INITIAL).order_by("number").first()
-    if first is None:
-        raise ValidationError(_("Er is nooit ingelegd; er valt niets terug te betalen."))
-    originals = dict(first.contributions.filter(received_on__isnull=False).values_list("party_id", "amount_cents"))
-    shares = splits.dissolution(remaining_cents=fund.balance_cents, original_contributions=originals)
+    shares, _paid = dissolution_shares(remaining_cents=fund.balance_cents, on_date=on_date)
     parties = Organisation.objects.in_bulk(shares.keys())
     entries = [
         _book(
@@ -312,10 +420,47 @@ def dissolve_fund(*, actor, on_date):
             booked_on=on_date,
             actor=actor,
             party=parties[party_id],
-            description=_("Opheffing garantiefonds"),
+            description=_("Opheffing garantiefonds (Art. 10.5)"),
         )
         for party_id, cents in sorted(shares.items())
         if cents
     ]
     Fund.objects.filter(pk=fund.pk).update(dissolved_at=timezone.now())
+    return entries
+
+
+@transaction.atomic
+def record_regional_payment_received(*, actor, round_, received_on, reference=""):
+    """The region's one payment for all municipalities of a regional round (council advice, argument 2.3).
+
+    Each municipality's key share is booked as its own ledger line under the same bank reference, so
+    the ledger adds up to the bank statement and Art. 10.5 still knows what each municipality paid in.
+    A second call books nothing.
+    """
+    _require_treasurer(actor)
+    fund = _lock_fund()
+    round_ = ContributionRound.objects.select_for_update().get(pk=round_.pk)
+    if not round_.is_regional:
+        raise ValidationError(_("In deze ronde betaalt elke gemeente haar eigen aandeel."))
+    contributions = list(
+        Contribution.objects.select_for_update(of=("self",))
+        .filter(round=round_, party__kind=OrganisationKind.MUNICIPALITY, received_on__isnull=True)
+        .select_related("party")
+        .order_by("party__name")
+    )
+    entries = []
+    for contribution in contributions:
+        entry = _book(
+            fund=fund,
+            kind=EntryKind.CONTRIBUTION,
+            amount_cents=contribution.amount_cents,
+            booked_on=received_on,
+            actor=actor,
+            party=contribution.party,
+            reference=reference,
+            description=_("%(round)s, regionale betaling") % {"round": round_},
+            idempotency_key=f"contribution:{contribution.pk}",
+        )
+        Contribution.objects.filter(pk=contribution.pk).update(received_on=received_on, ledger_entry=entry)
+        entries.append(entry)
     return entries

@@ -15,11 +15,12 @@ from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.money import format_euro
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import selectors, services
-from ..forms import DissolveForm, PartyChangeForm, PeriodForm, ReceivedForm
-from ..models import Claim, ClaimStatus, Contribution
+from ..forms import DissolveForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
+from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
 
 
 def _cents(value):
@@ -87,27 +88,50 @@ def entry_correct(request, entry_id):
     return redirect("guarantee_fund:ledger")
 
 
+def _open_round_form(data=None):
+    payers = selectors.regional_payers()
+    last = selectors.rounds().exclude(kind="joining").first()
+    initial = {}
+    if last is not None:  # the last round's choice is the likely one again
+        initial = {"municipal_billing": last.municipal_billing, "regional_payer": last.regional_payer_id}
+    return OpenRoundForm(data, payers=payers, initial=initial, prefix="ronde")
+
+
 @role_required(Role.TREASURER)
 def round_list(request):
+    form = _open_round_form()
     if request.method == "POST":
-        try:
-            round_ = services.open_round(actor=request.user, kind=request.POST.get("kind", "initial"))
-        except ValueError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("De ronde is geopend; elke partij heeft een betaalverzoek."))
-            return redirect("guarantee_fund:round", round_id=round_.pk)
+        form = _open_round_form(request.POST)
+        if form.is_valid():
+            try:
+                round_ = services.open_round(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ValueError as error:  # the split's Dutch message: an empty key or housing stock
+                form.add_error(None, str(error))
+            else:
+                if round_.is_regional:
+                    message = _(
+                        "De ronde is geopend. De gemeenten betalen samen één keer via %(payer)s; de corporaties en "
+                        "zorgaanbieders hebben elk een betaalverzoek."
+                    ) % {"payer": round_.regional_payer.name}
+                else:
+                    message = _("De ronde is geopend; elke partij heeft een betaalverzoek.")
+                messages.success(request, message)
+                return redirect("guarantee_fund:round", round_id=round_.pk)
     return render(
         request,
         "guarantee_fund/round_list.html",
-        {"rounds": selectors.rounds()[:50], "balance": selectors.fund_balance()},
+        {"rounds": selectors.rounds()[:50], "balance": selectors.fund_balance(), "form": form},
     )
 
 
 @role_required(Role.TREASURER)
 def round_detail(request, round_id):
     round_, contributions = selectors.round_detail(round_id)
+    contributions = list(contributions)
     today = timezone.localdate()
+    regional = [c for c in contributions if c.paid_regionally]
     return render(
         request,
         "guarantee_fund/round_detail.html",
@@ -118,6 +142,9 @@ def round_detail(request, round_id):
             "form": ReceivedForm(initial={"received_on": today}),
             "total": sum(c.amount_cents for c in contributions),
             "received": sum(c.amount_cents for c in contributions if c.received_on),
+            "regional_total": sum(c.amount_cents for c in regional),
+            "regional_open": any(c.received_on is None for c in regional),
+            "regional_received_on": max((c.received_on for c in regional if c.received_on), default=None),
         },
     )
 
@@ -136,18 +163,54 @@ def contribution_received(request, round_id, contribution_id):
 
 
 @role_required(Role.TREASURER)
+@require_POST
+def regional_received(request, round_id):
+    """The region's one payment for all municipalities of a regional round."""
+    round_, _contributions = selectors.round_detail(round_id)
+    if not round_.is_regional:
+        raise Http404
+    form = ReceivedForm(request.POST)
+    if form.is_valid():
+        entries = services.record_regional_payment_received(actor=request.user, round_=round_, **form.cleaned_data)
+        if entries:
+            messages.success(
+                request,
+                _("De regionale betaling van %(amount)s is geboekt, per gemeente volgens de verdeelsleutel.")
+                % {"amount": format_euro(sum(entry.amount_cents for entry in entries))},
+            )
+    else:
+        messages.error(request, _("Vul de datum van ontvangst in."))
+    return redirect("guarantee_fund:round", round_id=round_id)
+
+
+@role_required(Role.TREASURER)
 def payment_request(request, round_id, contribution_id):
     contribution = (
         Contribution.objects.filter(pk=contribution_id, round_id=round_id).select_related("party", "round").first()
     )
-    if contribution is None:
-        raise Http404
+    if contribution is None or contribution.paid_regionally:
+        raise Http404  # in a regional round a municipality gets no request of its own
     pdf = render_pdf(
         "pdf/payment_request.html",
         {"contribution": contribution},
         title=f"Betaalverzoek garantiefonds {contribution.party.name}",
     )
     return pdf_response(pdf, filename=f"betaalverzoek-ronde-{contribution.round.number}-{contribution.party.slug}")
+
+
+@role_required(Role.TREASURER)
+def regional_payment_request(request, round_id):
+    """One request to the region's budget holder for all municipalities' key shares (council advice 2.3)."""
+    round_, contributions = selectors.round_detail(round_id)
+    if round_.municipal_billing != MunicipalBilling.REGIONAL:
+        raise Http404
+    shares = [c for c in contributions if c.paid_regionally]
+    pdf = render_pdf(
+        "pdf/payment_request_regional.html",
+        {"round": round_, "shares": shares, "total": sum(c.amount_cents for c in shares)},
+        title=f"Betaalverzoek garantiefonds regionale begroting ronde {round_.number}",
+    )
+    return pdf_response(pdf, filename=f"betaalverzoek-ronde-{round_.number}-regionaal")
 
 
 @role_required(Role.KETENREGISSEUR, Role.TREASURER)
@@ -205,37 +268,32 @@ def accountability(request):
 
 
 PARTY_ACTIONS = {
-    "opzeggen": (
-        services.give_notice,
-        "notice_on",
-        _("De opzegging is vastgelegd; de partij treedt na twee maanden uit."),
-    ),
-    "toetreden": (
-        services.join_party,
-        "joined_on",
-        _("De toetreding is vastgelegd; volgende rondes rekenen haar mee."),
-    ),
+    # action: (its form, the service, the service's date argument, the Dutch message of what happened)
+    "opzeggen": (NoticeForm, services.give_notice, "notice_on", services.notice_message),
+    "toetreden": (PartyChangeForm, services.join_party, "joined_on", services.joining_message),
 }
 
 
 @role_required(Role.TREASURER)
 def parties(request):
-    """Who takes part in the fund, notice and joining (Art. 9, 10), and dissolution (Art. 10.5)."""
-    forms_by_action = {name: PartyChangeForm(prefix=name) for name in PARTY_ACTIONS}
+    """Who takes part in the fund, notice and joining (Art. 9, 10.3), and dissolution (Art. 10.5)."""
+    forms_by_action = {name: form_class(prefix=name) for name, (form_class, *_rest) in PARTY_ACTIONS.items()}
     dissolve_form = DissolveForm(prefix="opheffen")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action in PARTY_ACTIONS:
-                form = forms_by_action[action] = PartyChangeForm(request.POST, prefix=action)
+                form_class, service, date_argument, message = PARTY_ACTIONS[action]
+                form = forms_by_action[action] = form_class(request.POST, prefix=action)
                 if form.is_valid():
-                    service, date_argument, success = PARTY_ACTIONS[action]
-                    service(
+                    extra = {"ground": form.cleaned_data["ground"]} if "ground" in form.cleaned_data else {}
+                    result = service(
                         actor=request.user,
                         party=form.cleaned_data["party"],
                         **{date_argument: form.cleaned_data["on_date"]},
+                        **extra,
                     )
-                    messages.success(request, success)
+                    messages.success(request, message(result, **extra))
                     return redirect("guarantee_fund:parties")
             elif action == "opheffen":
                 form = dissolve_form = DissolveForm(request.POST, prefix="opheffen")
@@ -245,14 +303,18 @@ def parties(request):
                     return redirect("guarantee_fund:ledger")
         except ValidationError as error:
             form.add_error(None, error)
+    today = timezone.localdate()
+    fund = selectors.fund()
+    party_rows = selectors.contributing_parties(user=request.user)
     return render(
         request,
         "guarantee_fund/parties.html",
         {
-            "parties": selectors.contributing_parties(user=request.user),
+            "parties": party_rows,
             "forms": forms_by_action,
             "dissolve_form": dissolve_form,
-            "fund": selectors.fund(),
-            "today": timezone.localdate(),
+            "fund": fund,
+            "today": today,
+            "dissolution": selectors.dissolution_preview(parties=party_rows, fund=fund, on_date=today),
         },
     )

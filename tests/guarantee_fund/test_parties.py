@@ -21,14 +21,15 @@ def test_notice_and_joining_are_recorded_with_their_dates_and_logged(client, sig
     venray = org("Gemeente Venray")
     today = timezone.localdate()
     response = client.post(
-        URL, {"action": "opzeggen", "opzeggen-party": venray.pk, "opzeggen-on_date": today.isoformat()}
+        URL, {"action": "opzeggen", "opzeggen-party": venray.pk, "opzeggen-on_date": today.isoformat()}, follow=True
     )
-    assert response.status_code == 302
     venray.refresh_from_db()
     assert venray.notice_given_on == today and venray.left_on == today + relativedelta(months=2)
     assert AccessLog.objects.filter(username=people["treasurer"].username, object_id=str(venray.pk)).exists()
-    page = client.get(URL).content.decode()
-    assert "(gepland)" in page
+    page = response.content.decode()
+    leaving = venray.left_on.strftime("%d-%m-%Y")
+    assert f"treedt uit per {leaving}" in page and "Art. 10.3" in page
+    assert "opzegtermijn van 2 kalendermaanden, Art. 10.3" in page and "Art. 10.3, 12.2" not in page
 
     # A second notice is refused next to the form, the chosen party kept.
     page = client.post(
@@ -36,9 +37,24 @@ def test_notice_and_joining_are_recorded_with_their_dates_and_logged(client, sig
     ).content.decode()
     assert "al opgezegd" in page and f'value="{venray.pk}" selected' in page
 
-    client.post(URL, {"action": "toetreden", "toetreden-party": venray.pk, "toetreden-on_date": today.isoformat()})
+    # Until it has left, Venray still takes part: joining again is refused.
+    page = client.post(
+        URL, {"action": "toetreden", "toetreden-party": venray.pk, "toetreden-on_date": today.isoformat()}
+    ).content.decode()
+    assert "neemt op" in page and "al deel" in page
     venray.refresh_from_db()
-    assert venray.joined_on == today and venray.left_on is None and venray.notice_given_on is None
+    assert venray.left_on is not None
+
+    # After its leaving date it may join again, and is billed on joining.
+    after = venray.left_on
+    response = client.post(
+        URL,
+        {"action": "toetreden", "toetreden-party": venray.pk, "toetreden-on_date": after.isoformat()},
+        follow=True,
+    )
+    venray.refresh_from_db()
+    assert venray.joined_on == after and venray.left_on is None and venray.notice_given_on is None
+    assert "Het betaalverzoek van € " in response.content.decode()
 
 
 def test_the_mgr_and_the_werkgroep_cannot_take_part(people):
@@ -83,6 +99,7 @@ def test_only_the_treasurer_opens_the_page(client, signed_in, people, outsider):
 
 def test_the_page_takes_a_fixed_number_of_queries(client, signed_in, people, django_assert_max_num_queries):
     signed_in(people["treasurer"])
-    # One query for the parties whatever their number; the rest is session, user and fund.
-    with django_assert_max_num_queries(14):
+    # One query for the parties and one for what they paid in, whatever their number; one for the
+    # agreement's term; the rest is session, user and fund.
+    with django_assert_max_num_queries(16):
         assert client.get(URL).status_code == 200

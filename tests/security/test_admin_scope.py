@@ -56,6 +56,7 @@ def test_the_user_list_of_an_organisations_administrator_shows_its_own_users_onl
         "admin:parties_distributionkeyshare_changelist",
         "admin:parties_housingstock_changelist",
         "admin:parties_region_changelist",
+        "admin:parties_agreementterm_changelist",
     ],
 )
 def test_the_programme_s_own_data_is_for_the_operator_s_administrators_only(venlo_admin, make_user, admin_page):

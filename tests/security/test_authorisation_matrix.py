@@ -73,6 +73,7 @@ POST_ONLY = {
     "guarantee_fund:claim_action",
     "guarantee_fund:entry_correct",
     "guarantee_fund:contribution_received",
+    "guarantee_fund:regional_received",
     "monitoring:report_produce",
     "monitoring:werkgroep_member_end",
     "subject_rights:act",
@@ -247,6 +248,8 @@ MATRIX = {
     "guarantee_fund:round": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:contribution_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:regional_payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:regional_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:parties": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:accountability": {KETEN: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     # --- monitoring (figures only) --------------------------------------------------------------
@@ -286,6 +289,8 @@ MATRIX = {
     **admin_model("parties_region", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     **admin_model("parties_housingstock", changelist=OK, add=OK, change=OK, delete=OK),
     **admin_model("parties_distributionkeyshare", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
+    # One row, from the data migration (SOK Art. 12): changed, never added or deleted.
+    **admin_model("parties_agreementterm", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     # The steps are fixed; only their target lead time is edited.
     **admin_model("leadtimes_leadtimetarget", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     # A lockout is lifted by deleting the attempt; a lost phone by deleting the device (never reading it).

@@ -295,6 +295,15 @@ def build_world(*, resident=None):
     fund_services.record_contribution_received(
         actor=treasurer, contribution=contribution, received_on=timezone.localdate()
     )
+    # A round whose municipalities pay as one region (council advice 2.3): its own request and receipt.
+    regional_round = ContributionRound.objects.create(
+        number=2,
+        kind="initial",
+        due_on=timezone.localdate(),
+        municipal_billing="regional",
+        regional_payer=organisation("Gemeente Venlo"),
+    )
+    Contribution.objects.create(round=regional_round, party=organisation("Gemeente Venlo"), amount_cents=5_000_000)
     from monitoring.report import produce_report
 
     report = produce_report(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 6, 30))
@@ -311,6 +320,7 @@ def build_world(*, resident=None):
     )
     fund = {
         "round": round_,
+        "regional_round": regional_round,
         "contribution": contribution,
         "entry": LedgerEntry.objects.order_by("id").first(),
         "report": report,
@@ -356,7 +366,7 @@ def _admin_objects(users):
     from django_otp.plugins.otp_static.models import StaticDevice
 
     from woonkans.accounts.models import CredentialResetRequest, RoleGrantRequest
-    from woonkans.parties.models import DistributionKeyShare, HousingStock, Region
+    from woonkans.parties.models import AgreementTerm, DistributionKeyShare, HousingStock, Region
 
     consultant = users[Role.WMO_CONSULTANT]
     attempt = AccessAttempt.objects.create(
@@ -389,6 +399,7 @@ def _admin_objects(users):
         "parties_housingstock": HousingStock.objects.order_by("pk").first().pk,
         "parties_organisation": municipality.pk,
         "parties_region": Region.objects.order_by("pk").first().pk,
+        "parties_agreementterm": AgreementTerm.objects.get().pk,
         "leadtimes_leadtimetarget": LeadTimeTarget.objects.order_by("pk").first().pk,
         "view_on_site": (ContentType.objects.get_for_model(Organisation).pk, municipality.pk),
     }

@@ -18,6 +18,7 @@ PROGRAMME_MODELS = {
     "parties.organisation",
     "parties.housingstock",
     "parties.distributionkeyshare",
+    "parties.agreementterm",
     "leadtimes.leadtimetarget",
 }
 USER_OWNED = {"otp_totp.totpdevice": "user__organisation_id", "otp_static.staticdevice": "user__organisation_id"}

@@ -15,6 +15,8 @@ ADMINISTRATOR_PERMISSIONS = {
     ("parties", "organisation"): ("view", "add", "change"),
     ("parties", "housingstock"): ("view", "add", "change", "delete"),
     ("parties", "distributionkeyshare"): ("view", "add", "change"),
+    # The agreement's term (SOK Art. 12), changed only when the parties change the agreement.
+    ("parties", "agreementterm"): ("view", "change"),
     ("accounts", "user"): ("view", "add", "change"),
     ("accounts", "roleassignment"): ("view", "add", "change", "delete"),
     ("otp_totp", "totpdevice"): ("delete",),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DistributionKeyShare, HousingStock, Organisation, Region
+from .models import AgreementTerm, DistributionKeyShare, HousingStock, Organisation, Region
 
 
 @admin.register(Region)
@@ -38,3 +38,16 @@ class HousingStockAdmin(admin.ModelAdmin):
 class DistributionKeyShareAdmin(admin.ModelAdmin):
     list_display = ["municipality", "basis_points", "is_demo_figure"]
     list_select_related = ["municipality"]
+
+
+@admin.register(AgreementTerm)
+class AgreementTermAdmin(admin.ModelAdmin):
+    """The agreement's term (SOK Art. 10.3, 12): one row, changed only when the parties change the agreement."""
+
+    list_display = ["starts_on", "initial_years", "renewal_years", "non_renewal_notice_months", "leaving_notice_months"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not AgreementTerm.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

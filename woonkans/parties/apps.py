@@ -11,5 +11,11 @@ class PartiesConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Region, models.Organisation, models.HousingStock, models.DistributionKeyShare):
+        for model in (
+            models.Region,
+            models.Organisation,
+            models.HousingStock,
+            models.DistributionKeyShare,
+            models.AgreementTerm,
+        ):
             auditlog.register(model)

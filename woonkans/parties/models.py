@@ -4,9 +4,13 @@ Parties are data, not code: they join and leave (SOK Art. 9, 10). Each
 organisation owns one auth group that later stages grant object permissions to.
 """
 
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -198,3 +202,106 @@ class DistributionKeyShare(models.Model):
 
     def __str__(self):
         return f"{self.municipality}: {self.basis_points / 100:.2f}%"
+
+
+@dataclass(frozen=True)
+class TermPeriod:
+    """One period of the agreement: the first four years, or one tacit renewal (SOK Art. 12)."""
+
+    number: int  # 1 = the first term, 2 = the first renewal, ...
+    starts_on: datetime.date
+    ends_on: datetime.date  # the last day in force
+    announce_by: datetime.date  # the last day to tell the werkgroep a party will not renew (Art. 12.2)
+
+    @property
+    def is_renewal(self):
+        return self.number > 1
+
+
+class AgreementTerm(models.Model):
+    """The cooperation agreement's term and notice periods as data (SOK Art. 10.3, 12): one row, in /beheer/.
+
+    Art. 12.1: in force from 15 April 2024, for four years. Art. 12.2: then renewed tacitly, a year
+    each time; a party that will not renew tells the werkgroep at least six months before the end.
+    Art. 10.3: a party may leave at any time with two calendar months' notice. Every date the portal
+    shows or reminds of is computed here, from these figures.
+    """
+
+    starts_on = models.DateField(_("in werking per"), help_text=_("Art. 12.1"))
+    initial_years = models.PositiveSmallIntegerField(
+        _("eerste looptijd (jaren)"), validators=[MinValueValidator(1)], help_text=_("Art. 12.1")
+    )
+    renewal_years = models.PositiveSmallIntegerField(
+        _("stilzwijgende verlenging (jaren)"), validators=[MinValueValidator(1)], help_text=_("Art. 12.2")
+    )
+    non_renewal_notice_months = models.PositiveSmallIntegerField(
+        _("niet verlengen melden, maanden vóór afloop"), help_text=_("Art. 12.2")
+    )
+    leaving_notice_months = models.PositiveSmallIntegerField(
+        _("opzegtermijn (kalendermaanden)"), validators=[MinValueValidator(1)], help_text=_("Art. 10.3")
+    )
+
+    # The SOK's own figures: the data migration writes them, and current() falls back on them.
+    SOK = {
+        "starts_on": datetime.date(2024, 4, 15),
+        "initial_years": 4,
+        "renewal_years": 1,
+        "non_renewal_notice_months": 6,
+        "leaving_notice_months": 2,
+    }
+
+    class Meta:
+        verbose_name = _("looptijd van de overeenkomst")
+        verbose_name_plural = _("looptijd van de overeenkomst")
+
+    def __str__(self):
+        return str(_("Samenwerkingsovereenkomst Woonkans vanaf %(date)s")) % {
+            "date": self.starts_on.strftime("%d-%m-%Y")
+        }
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls(**cls.SOK)
+
+    def period_on(self, day):
+        """The period that holds ``day`` (before the start: the first one)."""
+        number, start = 1, self.starts_on
+        end = start + relativedelta(years=self.initial_years)  # the first day no longer in this period
+        while day >= end:
+            number, start = number + 1, end
+            end = start + relativedelta(years=self.renewal_years)
+        return TermPeriod(
+            number=number,
+            starts_on=start,
+            ends_on=end - datetime.timedelta(days=1),
+            announce_by=end - relativedelta(months=self.non_renewal_notice_months) - datetime.timedelta(days=1),
+        )
+
+    def next_decision(self, day):
+        """The period whose non-renewal date is still to come on ``day``: once it passed, the next renewal's."""
+        period = self.period_on(day)
+        if day > period.announce_by:
+            period = self.period_on(period.ends_on + datetime.timedelta(days=1))
+        return period
+
+    def leaving_on(self, notice_on):
+        """Art. 10.3: two calendar months after the notice, the party is out."""
+        return notice_on + relativedelta(months=self.leaving_notice_months)
+
+
+class TermReminder(models.Model):
+    """A non-renewal reminder that went out (ids and dates only): the daily task never sends one twice."""
+
+    announce_by = models.DateField()
+    weeks_before = models.PositiveSmallIntegerField()
+    sent_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("herinnering looptijd")
+        verbose_name_plural = _("herinneringen looptijd")
+        constraints = [
+            models.UniqueConstraint(fields=["announce_by", "weeks_before"], name="one_term_reminder_per_moment")
+        ]
+
+    def __str__(self):
+        return f"{self.announce_by} (-{self.weeks_before} w)"
