@@ -39,6 +39,17 @@ class LoginView(two_factor_views.LoginView):
                 return get_lockout_response(self.request, credentials=credentials)
         return super().post(*args, **kwargs)
 
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if self.steps.current == "auth":
+            from .oidc.forms import OrganisationSignInForm
+
+            oidc_form = OrganisationSignInForm()
+            # Only when some organisation registered a provider; the password form is there regardless.
+            if oidc_form.fields["provider"].queryset.exists():
+                context["oidc_form"] = oidc_form
+        return context
+
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step=step, **kwargs)
         current = step or self.steps.current
