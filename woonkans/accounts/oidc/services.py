@@ -91,16 +91,22 @@ def note_status(*, provider, ok, message):
     )
 
 
+def bind_subject(*, user, provider, subject):
+    """Bind the subject to the account; the same binding again changes nothing, another is refused."""
+    if OidcIdentity.objects.filter(provider=provider, subject=subject, user=user).exists():
+        return
+    try:
+        with transaction.atomic():
+            OidcIdentity.objects.create(user=user, provider=provider, subject=subject)
+    except IntegrityError as error:
+        # Bound meanwhile (a second tab) to another subject or account: refuse, change nothing.
+        raise SignInRefused("oidc_subject_mismatch", username=user.get_username()) from error
+
+
 @transaction.atomic
 def complete_sign_in(*, request, user, provider, subject, method, logout_hint=None):
     """Bind the subject on the first sign-in and start the portal session, logged with its method."""
-    if not OidcIdentity.objects.filter(provider=provider, subject=subject, user=user).exists():
-        try:
-            with transaction.atomic():
-                OidcIdentity.objects.create(user=user, provider=provider, subject=subject)
-        except IntegrityError as error:
-            # Bound meanwhile (a second tab) to another subject or account: refuse, change nothing.
-            raise SignInRefused("oidc_subject_mismatch", username=user.get_username()) from error
+    bind_subject(user=user, provider=provider, subject=subject)
     request.woonkans_login_method = method
     login(request, user, backend=SESSION_BACKEND)
     if method == LoginMethod.OIDC:
