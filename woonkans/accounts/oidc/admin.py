@@ -23,13 +23,13 @@ from .services import note_status
 
 class OidcProviderForm(forms.ModelForm):
     issuer = forms.URLField(
-        label=_("issuer"),
+        label=_("Issuer"),
         max_length=300,
         assume_scheme="https",
         help_text=OidcProvider._meta.get_field("issuer").help_text,
     )
     client_secret = forms.CharField(
-        label=_("client-secret"),
+        label=_("Client-secret"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Wordt versleuteld opgeslagen en nooit meer getoond. Laat leeg om het huidige te houden."),

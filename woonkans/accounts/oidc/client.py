@@ -5,6 +5,8 @@ answers ``get_settings`` from the organisation's OidcProvider and its discovery 
 so the library's request, code exchange, key lookup and userinfo are used unchanged.
 """
 
+from urllib.parse import urlsplit
+
 import jwt
 import requests
 from django.conf import settings
@@ -65,6 +67,25 @@ def discover(provider, *, use_cache=True):
         raise SignInRefused("oidc_wrong_issuer", document["issuer"][:200])
     cache.set(key, document, DISCOVERY_CACHE_SECONDS)
     return document
+
+
+def _origin(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def sign_in_origins(providers):
+    """Where the login page's organisation form may lead (CSP form-action follows its redirect).
+
+    The issuer's origin, and the authorization endpoint's when a discovery document is cached;
+    no network call is made for the login page.
+    """
+    origins = set()
+    for provider in providers:
+        origins.add(_origin(provider.issuer))
+        document = cache.get(f"oidc-discovery:{provider.pk}:{provider.issuer}") or {}
+        origins.add(_origin(document.get("authorization_endpoint")))
+    return sorted(origin for origin in origins if origin)
 
 
 def signing_algorithm(document):

@@ -252,7 +252,13 @@ class PortalLogoutView(LogoutView):
         hint = request.session.get(LOGOUT_SESSION_KEY)
         response = super().post(request, *args, **kwargs)
         url = end_session_url(request, hint) if hint else None
-        return HttpResponseRedirect(url) if url else response
+        if not url:
+            return response
+        # A page that moves on by itself, not a redirect: the logout form's CSP form-action is 'self'
+        # on every page, and a browser applies it to the redirects after a form, too.
+        page = render(request, "accounts/oidc_logged_out.html", {"end_session_url": url})
+        page["Refresh"] = f"0;url={url}"
+        return page
 
 
 start = StartView.as_view()
