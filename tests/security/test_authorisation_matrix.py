@@ -77,7 +77,6 @@ POST_ONLY = {
     "subject_rights:act",
     "admin:logout",
     "oidc_start",
-    "admin:accounts_oidcprovider_check",
 }
 POST_DATA = {
     "access_review_decide": {"decision": "confirm"},
@@ -254,7 +253,8 @@ MATRIX = {
     # An organisation's OpenID provider (its own administrator; the operator's for all) and the
     # accounts bound to it, which are only unbound (deleted), never made or changed here.
     **admin_model("accounts_oidcprovider", changelist=OK, add=OK, change=OK, delete=OK),
-    "admin:accounts_oidcprovider_check": {ADMIN: "302 /beheer/accounts/oidcprovider/", EVERYONE_ELSE: ADMIN_LOGIN},
+    # The connection test is a POST (tests/oidc); asked with GET here.
+    "admin:accounts_oidcprovider_check": {ADMIN: NOT_ALLOWED, EVERYONE_ELSE: ADMIN_LOGIN},
     **admin_model("accounts_oidcidentity", changelist=OK, add=FORBIDDEN, change=OK, delete=OK),
     **admin_model("parties_region", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     **admin_model("parties_housingstock", changelist=OK, add=OK, change=OK, delete=OK),

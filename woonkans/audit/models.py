@@ -111,6 +111,8 @@ class LoginMethod(models.TextChoices):
     OIDC = "oidc", _("Organisatie-account (meervoudig bij de organisatie)")
     OIDC_TOTP = "oidc_totp", _("Organisatie-account + verificatiecode")
     OIDC_ENROL = "oidc_enrol", _("Organisatie-account (verificatiecode nog in te stellen)")
+    # A refused organisation sign-in, before any second factor.
+    OIDC_ATTEMPT = "oidc_attempt", _("Organisatie-account")
 
 
 class LoginEvent(AppendOnlyModel):

@@ -73,13 +73,17 @@ def refuse(*, request, provider, refused):
         credentials = {
             "username": refused.username,
             "woonkans_reason": refused.reason,
-            "woonkans_method": LoginMethod.OIDC,
+            "woonkans_method": LoginMethod.OIDC_ATTEMPT,
         }
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     else:
         # No account to count against (axes locks per account, never per office address).
         record_login_event(
-            request=request, username="", outcome=LoginOutcome.FAILURE, reason=refused.reason, method=LoginMethod.OIDC
+            request=request,
+            username="",
+            outcome=LoginOutcome.FAILURE,
+            reason=refused.reason,
+            method=LoginMethod.OIDC_ATTEMPT,
         )
     if provider is not None and refused.reason in CONFIGURATION_REASONS:
         note_status(provider=provider, ok=False, message=str(CONFIGURATION_REASONS[refused.reason]))
