@@ -607,6 +607,19 @@ def accept_logging_twice(people):
     ).count()
 
 
+def bind_the_same_subject_twice(people):
+    from woonkans.accounts.models import OidcIdentity, OidcProvider
+    from woonkans.accounts.oidc.services import bind_subject
+
+    user = people["venlo"]
+    provider = OidcProvider.objects.create(
+        organisation=user.organisation, issuer="https://login.example", client_id="portal", client_secret="s"
+    )
+    for _sign_in in range(2):
+        bind_subject(user=user, provider=provider, subject="subject-1")
+    return OidcIdentity.objects.filter(provider=provider, subject="subject-1").count()
+
+
 def save_draft_twice(people):
     from django.http import QueryDict
 
@@ -694,6 +707,8 @@ UNIQUE = {
     ),
     ("accounts.rolegrantrequest", "one_pending_request_per_user_role"): ask_the_same_role_twice,
     ("accounts.credentialresetrequest", "one_pending_credential_request_per_user"): ask_the_same_reset_twice,
+    # A second sign-in of a bound account (or a second tab) binds nothing new; another subject is refused.
+    ("accounts.oidcidentity", "one_account_per_oidc_subject"): bind_the_same_subject_twice,
     ("accounts.accessreviewitem", "one_item_per_user_per_review"): (
         "service: open_reviews writes each user once into a review it has just created"
     ),

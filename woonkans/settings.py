@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "woonkans.accounts.middleware.ProviderMultiFactorMiddleware",
     "woonkans.audit.middleware.RequestContextMiddleware",
     "woonkans.accounts.middleware.SessionSecurityMiddleware",
     "woonkans.accounts.middleware.RequireTwoFactorMiddleware",

@@ -91,6 +91,7 @@ GLOBAL_KWARGS = {
     "admin:otp_totp_totpdevice_config": lambda w: {"pk": w.admin_objects["otp_totp_totpdevice"]},
     "admin:otp_totp_totpdevice_qrcode": lambda w: {"pk": w.admin_objects["otp_totp_totpdevice"]},
     "role_request_decide": lambda w: {"request_id": w.admin_objects["role_request"]},
+    "admin:accounts_oidcprovider_check": lambda w: {"object_id": w.admin_objects["accounts_oidcprovider"]},
     "credential_change": lambda w: {"user_id": w.admin_objects["accounts_user"]},
     "credential_request_decide": lambda w: {"request_id": w.admin_objects["credential_request"]},
     "password_set": lambda w: {"uidb64": "MQ", "token": "set-password"},

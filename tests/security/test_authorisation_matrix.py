@@ -78,6 +78,7 @@ POST_ONLY = {
     "monitoring:werkgroep_member_end",
     "subject_rights:act",
     "admin:logout",
+    "oidc_start",
 }
 POST_DATA = {
     "access_review_decide": {"decision": "confirm"},
@@ -97,6 +98,10 @@ MATRIX = {
     "two_factor:qr": {EVERYONE_ELSE: REFUSED},  # only during an enrolment
     "two_factor:setup_complete": {EVERYONE_ELSE: OK},
     "two_factor:backup_tokens": {EVERYONE_ELSE: OK},
+    # The organisation sign-in: without a sign-in under way each sends the browser back to login.
+    "oidc_start": {EVERYONE_ELSE: TO_LOGIN},
+    "oidc_callback": {EVERYONE_ELSE: TO_LOGIN},
+    "oidc_token": {EVERYONE_ELSE: TO_LOGIN},
     # --- access reviews and the logs (administrators) -----------------------------------------
     "access_reviews": {ADMIN: OK, EVERYONE_ELSE: REFUSED},
     # The operator's administrator reviews every organisation ("other" is Gemeente Venlo's review).
@@ -286,6 +291,12 @@ MATRIX = {
     "admin:auth_user_password_change": {ADMIN: FORBIDDEN, EVERYONE_ELSE: ADMIN_LOGIN},
     **admin_model("accounts_user", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
     **admin_model("parties_organisation", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
+    # An organisation's OpenID provider (its own administrator; the operator's for all) and the
+    # accounts bound to it, which are only unbound (deleted), never made or changed here.
+    **admin_model("accounts_oidcprovider", changelist=OK, add=OK, change=OK, delete=OK),
+    # The connection test is a POST (tests/oidc); asked with GET here.
+    "admin:accounts_oidcprovider_check": {ADMIN: NOT_ALLOWED, EVERYONE_ELSE: ADMIN_LOGIN},
+    **admin_model("accounts_oidcidentity", changelist=OK, add=FORBIDDEN, change=OK, delete=OK),
     **admin_model("parties_region", changelist=OK, add=FORBIDDEN, change=OK, delete=FORBIDDEN),
     **admin_model("parties_housingstock", changelist=OK, add=OK, change=OK, delete=OK),
     **admin_model("parties_distributionkeyshare", changelist=OK, add=OK, change=OK, delete=FORBIDDEN),

@@ -365,7 +365,7 @@ def _admin_objects(users):
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from woonkans.accounts.models import CredentialResetRequest, RoleGrantRequest
+    from woonkans.accounts.models import CredentialResetRequest, OidcIdentity, OidcProvider, RoleGrantRequest
     from woonkans.parties.models import AgreementTerm, DistributionKeyShare, HousingStock, Region
 
     consultant = users[Role.WMO_CONSULTANT]
@@ -384,7 +384,14 @@ def _admin_objects(users):
     credential_request = CredentialResetRequest.objects.create(
         user=consultant, organisation=municipality, reset_login=True, requested_by=users[Role.WERKGROEP]
     )
+    # The municipality's own OpenID provider (nothing listens there: a connection test fails fast).
+    oidc_provider = OidcProvider.objects.create(
+        organisation=municipality, issuer="http://127.0.0.1:9", client_id="woonkans", client_secret="geheim"
+    )
+    oidc_identity = OidcIdentity.objects.create(user=consultant, provider=oidc_provider, subject="roermond-1")
     return {
+        "accounts_oidcprovider": oidc_provider.pk,
+        "accounts_oidcidentity": oidc_identity.pk,
         "role_request": role_request.pk,
         "credential_request": credential_request.pk,
         "accounts_user": consultant.pk,

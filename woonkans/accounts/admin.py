@@ -14,6 +14,7 @@ from . import credential_services
 from .admin_scope import sees_everything
 from .credential_views import refusal_response
 from .models import RoleAssignment, RoleGrantRequest, User
+from .oidc import admin as oidc_admin  # noqa: F401  (registers the provider pages)
 from .roles import Role
 from .user_services import (
     CREDENTIAL_FIELDS,

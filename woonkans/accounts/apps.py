@@ -19,4 +19,9 @@ class AccountsConfig(AppConfig):
         auditlog.register(models.LoggingAcceptance)
         auditlog.register(models.AccessReview)
         auditlog.register(models.AccessReviewItem)
+        # Who registered which provider, and which subject was bound to which account (never the secret).
+        auditlog.register(
+            models.OidcProvider, exclude_fields=["client_secret", "status_ok", "status_message", "status_at"]
+        )
+        auditlog.register(models.OidcIdentity)
         post_migrate.connect(ensure_role_groups, sender=self)

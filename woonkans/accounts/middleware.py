@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
@@ -23,7 +24,9 @@ CLIENT_IP_KEY = "woonkans_client_ip"
 LOGGING_ACCEPTED_KEY = "woonkans_logging_accepted"
 
 # Reachable without any login.
-PUBLIC_URL_NAMES = frozenset({"two_factor:login", "healthz", "password_set", "password_set_done"})
+PUBLIC_URL_NAMES = frozenset(
+    {"two_factor:login", "healthz", "password_set", "password_set_done", "oidc_start", "oidc_callback", "oidc_token"}
+)
 # Reachable after the password, before the second factor is set up.
 ENROLMENT_URL_NAMES = frozenset({"two_factor:setup", "two_factor:qr", "logout"})
 # Reachable after the second factor, before the logging notice is accepted.
@@ -79,6 +82,32 @@ class SessionSecurityMiddleware:
                 bind_session(request)
             else:
                 request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+
+class ProviderMultiFactorMiddleware:
+    """A session whose organisation sign-in the provider asserted as multi-factor counts as verified.
+
+    The organisation sign-in stores the user's id in the session only when the ID token's amr/acr
+    held a value the organisation's provider configuration counts (accounts/oidc/services.py);
+    every other session still needs the portal's own verified TOTP device.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .oidc.services import MFA_SESSION_KEY
+
+        lazy_user = request.user
+
+        def verified_by_provider():
+            user = lazy_user
+            if user.is_authenticated and request.session.get(MFA_SESSION_KEY) == user.pk:
+                user.is_verified = lambda: True
+            return user
+
+        request.user = SimpleLazyObject(verified_by_provider)
         return self.get_response(request)
 
 

@@ -304,3 +304,7 @@ class CredentialResetRequest(FourEyesRequest):
         if self.new_username:
             parts.append(str(_("nieuwe gebruikersnaam: %(username)s")) % {"username": self.new_username})
         return "; ".join(parts)
+
+
+# The OpenID Connect models live in their own module (accounts/oidc); Django finds them here.
+from .oidc.models import OidcIdentity, OidcProvider  # noqa: E402, F401

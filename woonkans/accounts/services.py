@@ -19,6 +19,9 @@ ADMINISTRATOR_PERMISSIONS = {
     ("parties", "agreementterm"): ("view", "change"),
     ("accounts", "user"): ("view", "add", "change"),
     ("accounts", "roleassignment"): ("view", "add", "change", "delete"),
+    # The organisation's own OpenID provider, and unbinding an account from it (accounts/oidc).
+    ("accounts", "oidcprovider"): ("view", "add", "change", "delete"),
+    ("accounts", "oidcidentity"): ("view", "delete"),
     ("otp_totp", "totpdevice"): ("delete",),
     ("otp_static", "staticdevice"): ("delete",),
     ("axes", "accessattempt"): ("view", "delete"),

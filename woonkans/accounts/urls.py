@@ -1,8 +1,8 @@
-from django.contrib.auth.views import LogoutView
 from django.urls import path
 from two_factor.views import QRGeneratorView
 
 from . import credential_views, review_views, views
+from .oidc import views as oidc_views
 
 # two-factor-auth's flows under its own namespace; the "disable" and phone views
 # are left out on purpose: a second factor is mandatory here.
@@ -18,7 +18,11 @@ two_factor_patterns = (
 )
 
 urlpatterns = [
-    path("uitloggen/", LogoutView.as_view(), name="logout"),
+    path("uitloggen/", oidc_views.logout, name="logout"),
+    # Signing in with the organisation's own account (OpenID Connect, docs/sign-in.md).
+    path("inloggen/organisatie/", oidc_views.start, name="oidc_start"),
+    path("inloggen/organisatie/terug/", oidc_views.callback, name="oidc_callback"),
+    path("inloggen/organisatie/verificatiecode/", oidc_views.token_step, name="oidc_token"),
     path("logging-akkoord/", views.accept_logging, name="accept_logging"),
     path("sessie/verlengen/", views.session_keepalive, name="session_keepalive"),
     path("toegangscontrole/", review_views.review_list, name="access_reviews"),

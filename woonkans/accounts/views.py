@@ -39,6 +39,17 @@ class LoginView(two_factor_views.LoginView):
                 return get_lockout_response(self.request, credentials=credentials)
         return super().post(*args, **kwargs)
 
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if self.steps.current == "auth":
+            from .oidc.forms import OrganisationSignInForm
+
+            oidc_form = OrganisationSignInForm()
+            # Only when some organisation registered a provider; the password form is there regardless.
+            if oidc_form.fields["provider"].queryset.exists():
+                context["oidc_form"] = oidc_form
+        return context
+
     def get_form(self, step=None, **kwargs):
         form = super().get_form(step=step, **kwargs)
         current = step or self.steps.current
@@ -67,7 +78,16 @@ class LoginView(two_factor_views.LoginView):
             if getattr(self.request, "axes_locked_out", False):
                 self.storage.reset()
                 return get_lockout_response(self.request, credentials=credentials)
-        return super().render(form, **kwargs)
+        response = super().render(form, **kwargs)
+        if self.steps.current == "auth":
+            from .oidc.client import sign_in_origins
+            from .oidc.services import enabled_providers
+
+            # The organisation form is sent on to the provider: the browser's form-action must allow it.
+            origins = sign_in_origins(enabled_providers())
+            if origins:
+                response._csp_update = {"form-action": origins}
+        return response
 
 
 class SetupView(two_factor_views.SetupView):

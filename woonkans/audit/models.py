@@ -103,6 +103,18 @@ class LoginOutcome(models.TextChoices):
     LOGOUT = "logout", _("Uitgelogd")
 
 
+class LoginMethod(models.TextChoices):
+    """How a sign-in was made; the second part is what proved the second factor."""
+
+    PASSWORD_TOTP = "password_totp", _("Wachtwoord + verificatiecode")
+    PASSWORD = "password", _("Wachtwoord (verificatiecode nog in te stellen)")
+    OIDC = "oidc", _("Organisatie-account (meervoudig bij de organisatie)")
+    OIDC_TOTP = "oidc_totp", _("Organisatie-account + verificatiecode")
+    OIDC_ENROL = "oidc_enrol", _("Organisatie-account (verificatiecode nog in te stellen)")
+    # A refused organisation sign-in, before any second factor.
+    OIDC_ATTEMPT = "oidc_attempt", _("Organisatie-account")
+
+
 class LoginEvent(AppendOnlyModel):
     """The login log of the DPIA: date, time, IP, user agent and, on failure, the reason."""
 
@@ -113,6 +125,7 @@ class LoginEvent(AppendOnlyModel):
     )
     outcome = models.CharField(_("uitkomst"), max_length=12, choices=LoginOutcome.choices)
     reason = models.CharField(_("reden"), max_length=40, blank=True)
+    method = models.CharField(_("manier van inloggen"), max_length=16, choices=LoginMethod.choices, blank=True)
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
@@ -132,5 +145,17 @@ LOGIN_REASON_LABELS = {
     "idle_timeout": _("Automatisch uitgelogd na inactiviteit"),
     "ip_changed": _("Uitgelogd: IP-adres gewijzigd"),
     "user_logout": _("Zelf uitgelogd"),
+    # Signing in with the organisation's account (woonkans/accounts/oidc).
+    "oidc_unknown_account": _("Organisatie-account hoort bij geen account in het portaal"),
+    "oidc_subject_mismatch": _("Ander organisatie-account dan het gekoppelde"),
+    "oidc_wrong_issuer": _("Inlogdienst met een ander adres (issuer) dan ingesteld"),
+    "oidc_state": _("Ongeldig of verlopen inlogverzoek (state)"),
+    "oidc_nonce": _("Antwoord hoort niet bij dit inlogverzoek (nonce)"),
+    "oidc_token_expired": _("Verlopen token van de inlogdienst"),
+    "oidc_token_invalid": _("Ongeldig token van de inlogdienst"),
+    "oidc_provider_unreachable": _("Inlogdienst niet bereikbaar"),
+    "oidc_client_rejected": _("Inlogdienst weigert het portaal (client-id of secret)"),
+    "oidc_provider_error": _("Inlogdienst meldt een fout"),
+    "oidc_inactive": _("Account niet actief"),
     "": "",
 }

@@ -48,7 +48,7 @@ def log_access(
     )
 
 
-def record_login_event(*, request, username, outcome, reason="", user=None):
+def record_login_event(*, request, username, outcome, reason="", user=None, method=""):
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
     ip_address = client_ip(request) if request is not None else None
     return LoginEvent.objects.create(
@@ -56,6 +56,7 @@ def record_login_event(*, request, username, outcome, reason="", user=None):
         user=user,
         outcome=outcome,
         reason=reason,
+        method=method,
         ip_address=ip_address,
         user_agent=user_agent,
     )
