@@ -141,7 +141,8 @@ def _claim(users, trajectory, status, cents, deposit):
         services.pay_claim(
             actor=treasurer,
             claim=claim,
-            paid_on=timezone.localdate() - datetime.timedelta(days=45),
+            # Not before the approval (today, in the demo): ledger.check_payment refuses that.
+            paid_on=timezone.localdate(),
             reference="DEMO-2026-001",
             idempotency_key=f"demo-{claim.pk}",
         )
