@@ -62,6 +62,14 @@ def test_login_page_offers_the_organisations_with_a_provider(client, provider):
     assert 'name="auth-password"' in page  # the password login is always there
 
 
+def test_the_login_page_lets_its_organisation_form_lead_to_the_provider_only(client, provider):
+    policy = client.get(LOGIN)["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    assert form_action.split()[1:] == ["'self'", provider.issuer]
+    # Other pages keep forms on the portal.
+    assert "form-action 'self';" in client.get(reverse("password_set_done"))["Content-Security-Policy"]
+
+
 def test_provider_asserted_mfa_signs_in_and_binds_the_subject(client, person, provider, consultant):
     users = User.objects.count()
     answer = person.sign_in(provider, **identity(amr=["pwd", "mfa"]))
