@@ -111,11 +111,12 @@ def provider_change(request, profile_id):
                 _("Het voorstel staat bij de nieuwe zorgaanbieder. Het traject gaat over zodra die accepteert."),
             )
             return redirect("matching:profile", profile_id=profile.pk)
-    pending = profile.provider_changes.filter(status=HandshakeStatus.PROPOSED).select_related("to_provider").first()
+    changes = list(profile.provider_changes.select_related("from_provider", "to_provider"))
+    pending = next((change for change in changes if change.status == HandshakeStatus.PROPOSED), None)
     return render(
         request,
         "matching/aftercare/provider_change.html",
-        {"profile": profile, "match": match, "form": form, "pending": pending},
+        {"profile": profile, "match": match, "form": form, "pending": pending, "changes": changes},
     )
 
 

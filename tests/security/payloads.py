@@ -249,6 +249,34 @@ def decorate(world):
         (Role.KETENREGISSEUR, "matching:case_meeting", {"profile_id": own.matched.pk, "case_meeting_id": second.pk})
     )
     pages.append((Role.KETENREGISSEUR, "matching:my_case_meeting", {"case_meeting_id": second.pk}))
+    # After-care: a signal that needs no case meeting, a refused provider change, a refused handover.
+    third = matching_services.raise_signal(
+        actor=provider,
+        profile=own.matched,
+        kind="situation_changed",
+        text=say("Signal.text"),
+        about=own.matched.match.corporation,
+    )
+    matching_services.record_no_case_meeting(
+        actor=regisseur, case_meeting=third, reason=say("CaseMeeting.not_needed_reason")
+    )
+    pages.append(
+        (Role.KETENREGISSEUR, "matching:case_meeting", {"profile_id": own.matched.pk, "case_meeting_id": third.pk})
+    )
+    other_people = world.other.people
+    # The world's proposal to the other provider for the own case (reason typed in world._handshakes).
+    matching_services.refuse_provider_change(
+        actor=other_people["provider"], change=world.other.provider_change, reason=say("ProviderChange.refusal_reason")
+    )
+    pages.append((Role.KETENREGISSEUR, "matching:provider_change", {"profile_id": own.matched.pk}))
+    handover = matching_services.propose_handover(
+        actor=other_people["regisseur"],
+        profile=world.other.matched,
+        to_region=regisseur.organisation.region,
+        note=say("Handover.note"),
+    )
+    matching_services.refuse_handover(actor=regisseur, handover=handover, reason=say("Handover.refusal_reason"))
+    pages.append((Role.KETENREGISSEUR, "matching:handover", {"handover_id": handover.pk}))
     held = matching_services.create_meeting(actor=regisseur, region=regisseur.organisation.region, date=today)
     matching_services.check_in(actor=regisseur, meeting=held, organisation=regisseur.organisation)
     item = matching_services.add_agenda_item(

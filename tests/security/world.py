@@ -355,7 +355,7 @@ def _handshakes(own, other, own_people, other_people):
         actor=own_people["regisseur"],
         profile=own.matched,
         to_provider=other_people["provider"].organisation,
-        reason="Aanbieder zegt op.",
+        reason=payloads.say("ProviderChange.reason"),
     )
 
 
