@@ -11,10 +11,10 @@ from woonkans.audit.services import log_access
 
 from . import permissions
 from .models import (
+    CLOSED_CASE_MEETING,
     AgendaItem,
     AgendaItemKind,
     Attendance,
-    CaseMeeting,
     Decision,
     Meeting,
     Offer,
@@ -111,7 +111,7 @@ def agenda_candidates(*, meeting):
     ).only("id", "kind", "requested_at")
     signals = (
         Signal.objects.filter(profile__region=region)
-        .exclude(case_meeting__status=CaseMeeting.Status.HELD)
+        .exclude(case_meeting__status__in=CLOSED_CASE_MEETING)
         .select_related("profile")
         .only("id", "kind", "profile__code", "created_at")
     )

@@ -24,7 +24,7 @@ from .profile import (
     ProfileVersion,
     ShareResponse,
 )
-from .trajectory import CaseMeeting, EndKind, Evaluation, Match, Signal, SignalKind
+from .trajectory import CLOSED_CASE_MEETING, CaseMeeting, EndKind, Evaluation, Match, Signal, SignalKind
 
 __all__ = [
     "VOTE_KINDS",
@@ -36,6 +36,7 @@ __all__ = [
     "AgendaItem",
     "AgendaItemKind",
     "Attendance",
+    "CLOSED_CASE_MEETING",
     "CaseMeeting",
     "EndKind",
     "Evaluation",

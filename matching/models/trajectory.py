@@ -201,3 +201,8 @@ class CaseMeeting(GuardedStatus, models.Model):
 
     def __str__(self):
         return f"Casusoverleg {self.profile}"
+
+
+# A signal is settled once the chair recorded a held casusoverleg or "geen casusoverleg nodig" (Art. 8.4);
+# until then it may go on the overleg agenda.
+CLOSED_CASE_MEETING = (CaseMeeting.Status.HELD, CaseMeeting.Status.NOT_NEEDED)

@@ -25,6 +25,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import (
+    CLOSED_CASE_MEETING,
     AgendaItem,
     AgendaItemKind,
     Attendance,
@@ -177,7 +178,7 @@ def _subject_problem(meeting, kind, *, profile, offer, signal, exception_request
         if not open_request:
             return _("Een uitzonderingspunt gaat over een openstaand uitzonderingsverzoek van deze regio.")
     elif kind == AgendaItemKind.SIGNAL:
-        held = CaseMeeting.objects.filter(signal=signal, status=CaseMeeting.Status.HELD).exists() if signal else True
+        held = CaseMeeting.objects.filter(signal=signal, status__in=CLOSED_CASE_MEETING).exists() if signal else True
         if signal is None or signal.profile.region_id != region_id or held:
             return _("Een signaalpunt gaat over een open signaal van deze regio.")
     elif kind in (AgendaItemKind.CLAIM, AgendaItemKind.CLAIM_DEVIATION):
