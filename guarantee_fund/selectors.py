@@ -146,7 +146,7 @@ def fund():
 
 def contributing_parties(*, user):
     """The parties that pay into the fund, with their dates and what each paid in (treasurer only; two queries)."""
-    from .services.ledger import paid_in_by_party
+    from .services.contributions import paid_in_by_party
     from .services.parties import CONTRIBUTING_KINDS
 
     if not user.has_role(Role.TREASURER):
@@ -163,7 +163,7 @@ def contributing_parties(*, user):
 
 def dissolution_preview(*, parties, fund, on_date):
     """What each party would get back if the fund were dissolved on ``on_date`` (Art. 10.5), for the confirmation."""
-    from .services.ledger import dissolution_shares
+    from .services.contributions import dissolution_shares
 
     if fund.dissolved_at is not None or not fund.balance_cents:
         return None

@@ -684,10 +684,23 @@ def tell_the_chair_twice(people):
     return _remind_a_waiting_case_twice(people, 21, "submitted", "chair")
 
 
+def remind_of_the_term_twice(people):
+    import datetime
+
+    from woonkans.parties.models import TermReminder
+    from woonkans.parties.tasks import remind_non_renewal_date
+
+    day = datetime.date(2027, 10, 14) - datetime.timedelta(weeks=8)
+    remind_non_renewal_date(today=day)
+    remind_non_renewal_date(today=day)
+    return TermReminder.objects.filter(weeks_before=8).count()
+
+
 UNIQUE = {
     ("monitoring.casefactsearcharea", "one_search_area_per_fact"): (
         "service: monitoring.services sync adds only the municipalities the fact does not have yet"
     ),
+    ("parties.termreminder", "one_term_reminder_per_moment"): remind_of_the_term_twice,
     ("leadtimes.leadtimereminder", "one_lead_time_reminder_a_day"): remind_twice_a_day,
     ("leadtimes.leadtimereminder", "chair_told_once_per_step"): tell_the_chair_twice,
     ("parties.housingstock", "unique_stock_per_municipality"): "admin: the ModelForm's validate_unique (tested below)",
@@ -768,6 +781,11 @@ POSITIVE_FIELDS = {
     ("guarantee_fund.claimdeviation", "item_id"): "service: an agenda item id from ClaimDeviationVoted",
     ("guarantee_fund.claimdeviation", "votes_for"): "service: counted by matching from the votes cast",
     ("guarantee_fund.claimdeviation", "present"): "service: counted by matching from those present",
+    ("parties.agreementterm", "initial_years"): "admin",
+    ("parties.agreementterm", "renewal_years"): "admin",
+    ("parties.agreementterm", "non_renewal_notice_months"): "admin",
+    ("parties.agreementterm", "leaving_notice_months"): "admin",
+    ("parties.termreminder", "weeks_before"): "service: one of REMIND_WEEKS_BEFORE (woonkans.parties.tasks)",
 }
 POSITIVE_TYPES = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
 

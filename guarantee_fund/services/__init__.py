@@ -8,17 +8,14 @@ from .claims import (
     return_claim,
     submit_to_mgr,
 )
+from .contributions import dissolution_shares, dissolve_fund, paid_in_by_party, record_regional_payment_received
 from .ledger import (
     InsufficientFunds,
     check_payment,
     correct_entry,
-    dissolution_shares,
-    dissolve_fund,
     open_round,
-    paid_in_by_party,
     pay_claim,
     record_contribution_received,
-    record_regional_payment_received,
 )
 from .overleg import (
     case_parties,

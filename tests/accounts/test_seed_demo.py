@@ -166,8 +166,12 @@ def test_demo_fund_has_a_paid_round_a_payout_and_claims_at_every_status(tmp_path
     assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
     assert Claim.objects.filter(status=ClaimStatus.AT_MGR).exists()  # the treasurer can pay this one
     assert Fund.get().balance_cents == sum(LedgerEntry.objects.values_list("amount_cents", flat=True))
+    # The municipalities paid as one region; a provider joined later and paid its joining bill.
+    assert first.is_regional and first.regional_payer.name == "Gemeente Venlo"
+    joining = ContributionRound.objects.get(kind="joining")
+    assert not joining.contributions.filter(received_on__isnull=True).exists()
     seed(tmp_path)
-    assert ContributionRound.objects.count() == 1
+    assert ContributionRound.objects.count() == 2
 
 
 def test_the_demo_privacy_officer_has_a_fresh_and_an_overdue_request(tmp_path, client):
