@@ -124,8 +124,8 @@ def protect(cells, size):
             # since hiding one that can would only pass the problem on.
             involved.sort(
                 key=lambda index: (
-                    published[index].headline,
                     bool(dependent[index]),
+                    published[index].headline,
                     published[index].value,
                     len(published[index].atoms),
                 )
