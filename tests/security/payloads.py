@@ -98,6 +98,17 @@ NOT_TYPED = {
     "monitoring.HalfYearReport.pdf_path": "chosen by the portal",
     "monitoring.HalfYearReport.csv_path": "chosen by the portal",
     "subject_rights.Rectification.record": "written by the portal",
+    "monitoring.CaseFact.contract_form": "a choice code copied from the profile's contract form",
+    "monitoring.CaseFact.ineligible_reason": "a condition code of the target-group check",
+    "accounts.OidcIdentity.subject": "the provider's signed sub claim; shown only in the autoescaped admin",
+    "accounts.OidcProvider.issuer": "URL-validated and checked against the provider's discovery document",
+    "accounts.OidcProvider.client_id": "typed by the organisation's administrator; shown only in the autoescaped admin",
+    "accounts.OidcProvider.client_secret": "encrypted and write-only: never rendered",
+    "accounts.OidcProvider.scopes": "typed by the organisation's administrator; shown only in the autoescaped admin",
+    "accounts.OidcProvider.match_claim": "a claim name; shown only in the autoescaped admin",
+    "accounts.OidcProvider.mfa_amr_values": "claim values; shown only in the autoescaped admin",
+    "accounts.OidcProvider.mfa_acr_values": "claim values; shown only in the autoescaped admin",
+    "accounts.OidcProvider.status_message": "written by the portal's connection test",
     "subject_rights.Rectification.field": "a field name written by the portal",
     "subject_rights.Rectification.field_label": "a field label written by the portal",
 }
@@ -392,6 +403,19 @@ def decorate(world):
         actor=treasurer, contribution=second_contribution, received_on=today, reference=say("LedgerEntry.reference")
     )
     fund_services.correct_entry(actor=treasurer, entry=received, reason=say("LedgerEntry.description"))
+
+    # The werkgroep's meetings (SOK art. 8.6): agenda and minutes typed by its members.
+    from monitoring import services as monitoring_services
+
+    werkgroep = users[Role.WERKGROEP]
+    meeting = monitoring_services.plan_werkgroep_meeting(
+        actor=werkgroep, held_on=today, agenda=say("WerkgroepMeeting.agenda")
+    )
+    monitoring_services.record_werkgroep_minutes(
+        actor=werkgroep, meeting=meeting, minutes=say("WerkgroepMeeting.minutes")
+    )
+    pages.append((Role.WERKGROEP, "monitoring:werkgroep", {}))
+    pages.append((Role.WERKGROEP, "monitoring:werkgroep_meeting", {"meeting_id": meeting.pk}))
 
     # Data-subject requests: request text, an extension, a refusal, a rectification.
     extended = subject_services.register_request(
