@@ -129,7 +129,8 @@ def test_overleg_page_queries_do_not_grow(client, signed_in, people, items, djan
         )
     services.check_in(actor=people["noord"], meeting=meeting, organisation=org("Woonwenz"))
     signed_in(people["noord"])
-    with django_assert_max_num_queries(20):
+    # Two of these are the fund's answer to "which claims await the overleg" (woonkans.cases).
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})).status_code == 200
 
 
