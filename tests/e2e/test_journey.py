@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 GIVEN, FAMILY = "Sanne", "Verhoeven"
 STREET = "Lindelaan 17"
+IBAN = "NL91ABNA0417164300"  # Woonwenz's account, for the claim's payment
 SEEDED = 5  # monitoring hides numbers under 5: start at 5 so the story's case shows as 5 -> 6
 
 
@@ -79,6 +80,9 @@ def seed_monitoring_background(treasurer):
             outcome=Outcome.ENDED_NEGATIVE,
         )
     fund_with(5_000_000, treasurer=treasurer)
+    # The treasurer pays a claim only to the corporation's known account.
+    if not woonwenz.iban:
+        Organisation.objects.filter(pk=woonwenz.pk).update(iban=IBAN)
 
 
 def table_row(page, section, row):
@@ -295,22 +299,58 @@ def corporation_claims(actor, code, today):
     actor.submit(document.get_by_role("button", name="Uploaden"), "factuur")
     assert page.get_by_role("link", name=re.compile("Factuur huurachterstand")).is_visible()
 
-    page.get_by_label("Wij verklaren dat geen van de partijen ernstig nalatig is geweest.").check()
+    # The corporation states what it knows; the finding on negligence is the chair's (Bijlage 3 §2).
+    page.get_by_label("Voor zover wij weten is geen van de partijen ernstig nalatig geweest.").check()
     actor.press("Claim indienen", "claim-ingediend")
     assert page.get_by_text("De claim is ingediend voor het Woonkans-overleg.").is_visible()
-    return actor.url_path()
+    assert page.get_by_text(re.compile("^Nog niet besproken: de claim staat op de agenda")).is_visible()
+    claim_code = page.get_by_role("heading", level=1).inner_text().removeprefix("Claim").strip()
+    return actor.url_path(), claim_code
 
 
-def chair_approves(actor, claim_path):
+def overleg_discusses_claim(actor, claim_code, today):
+    """The filed claim went onto the region's next overleg by itself; the chair records its discussion
+    there, which tells the fund the claim was discussed (Bijlage 3 §3)."""
+    page = actor.page
+    actor.goto("/", "werkvoorraad")
+    actor.follow("Woonkans-overleg", "overleggen")
+    actor.follow(f"Noord-Limburg, {today:%d-%m-%Y}", "overleg-met-claim")
+    item = page.locator(".wk-panel").filter(
+        has=page.get_by_role("heading", name=re.compile(rf"Claim garantiefonds {re.escape(claim_code)}$"))
+    )
+    item.get_by_text("Bespreking toevoegen", exact=True).click()
+    item.get_by_label("Bespreking").fill("Huurachterstand van vier maanden besproken; de borg gaat eraf.")
+    actor.submit(item.get_by_role("button", name="Bespreking vastleggen"), "claim-besproken")
+    assert item.get_by_text("Huurachterstand van vier maanden besproken; de borg gaat eraf.").is_visible()
+
+
+def chair_consults_and_approves(actor, claim_path, today):
     page = actor.page
     actor.goto("/", "werkvoorraad")
     actor.follow("Claims garantiefonds", "claims")
     actor.submit(page.get_by_role("link", name=re.compile(r"^WK-N-")), "claim")
     assert actor.url_path() == claim_path
-    page.get_by_role("radio", name="Goedkeuren").check()
-    page.get_by_label("Toegekend bedrag (€)").fill("1.950,00")
-    page.get_by_label("Motivering").fill("Huurachterstand min de borg; besproken in het overleg.")
-    actor.press("Besluit vastleggen", "claim-goedgekeurd")
+    assert page.get_by_text(f"Besproken in het overleg van {today:%d-%m-%Y}.").is_visible()
+
+    # Art. 7.8: the parties of the case are consulted before the decision.
+    consultation = page.locator("form").filter(
+        has=page.get_by_role("heading", name="Raadpleging van de partijen (art. 7.8)")
+    )
+    consultation.get_by_role("checkbox", name="Woonwenz").check()
+    consultation.get_by_role("checkbox", name="Gemeente Venlo").check()
+    consultation.get_by_label("Geraadpleegd op").fill(today.isoformat())
+    consultation.get_by_label("Uitkomst van de raadpleging").fill(
+        "Corporatie en gemeente eens over de huurachterstand."
+    )
+    actor.submit(consultation.get_by_role("button", name="Raadpleging vastleggen"), "claim-geraadpleegd")
+    assert page.get_by_text("De raadpleging van de partijen is vastgelegd.").is_visible()
+
+    decision = page.locator("form").filter(has=page.get_by_role("heading", name="Besluit van de voorzitter"))
+    decision.get_by_role("radio", name="Gedeeltelijk goedkeuren").check()
+    decision.get_by_label("Toegekend bedrag (€)").fill("1.950,00")
+    decision.get_by_label("Motivering", exact=True).fill("Huurachterstand min de borg; besproken in het overleg.")
+    assert decision.get_by_role("radio", name="Niet vastgesteld").is_checked()
+    actor.submit(decision.get_by_role("button", name="Besluit vastleggen"), "claim-goedgekeurd")
     assert page.get_by_text("Het besluit is vastgelegd.").is_visible()
 
 
@@ -322,7 +362,14 @@ def treasurer_pays(actor, claim_path, today):
     assert actor.url_path() == claim_path
     page.get_by_label("Betaaldatum").fill(today.isoformat())
     page.get_by_label("Bankkenmerk").fill("MGR-2026-0042")
-    actor.press("Betaling vastleggen", "betaald")
+    actor.press("Controleren", "betaling-bevestigen")
+    # The confirmation step: payee, IBAN, amount and reference, before anything is booked.
+    details = page.locator("main").inner_text()
+    assert "Betaling bevestigen" in details
+    payee = Organisation.objects.get(name="Woonwenz")
+    for shown in (payee.legal_name or payee.name, payee.iban_display, "€ 1.950,00", "MGR-2026-0042"):
+        assert shown in details, shown
+    actor.press("Bevestigen en boeken", "betaald")
     assert page.get_by_text("De claim is uitbetaald en geboekt.").is_visible()
 
 
@@ -377,8 +424,9 @@ def test_one_resident_from_referral_to_paid_claim(e2e, cast):
     assert "Woonwenz" in feedback and "De corporatie die de inwoner huisvest" in feedback
 
     regisseur_houses_and_ends(regisseur, code, today)
-    claim_path = corporation_claims(woonwenz, code, today)
-    chair_approves(regisseur, claim_path)
+    claim_path, claim_code = corporation_claims(woonwenz, code, today)
+    overleg_discusses_claim(regisseur, claim_code, today)
+    chair_consults_and_approves(regisseur, claim_path, today)
 
     page = woonwenz.goto(claim_path, "claim-goedgekeurd")
     woonwenz.press("Indienen bij de MGR", "claim-bij-mgr")
