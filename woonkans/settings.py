@@ -105,6 +105,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'woonkans.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if env.str("TEST_DATABASE_NAME", default=""):
+    # scripts/run_tests.py runs two test processes side by side; each needs a test database of its own.
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL: readers never block the one writer. IMMEDIATE: a transaction takes the write lock when it
     # begins, so a second writer waits up to `timeout` seconds for it instead of failing at once with
