@@ -54,6 +54,7 @@ def claim_list(request):
         sorts=filters.CLAIM_SORTS,
         default_sort="-filed_at",
         aliases=filters.CLAIM_ALIASES,
+        page_size=50,
     )
     return render(request, "guarantee_fund/claim_list.html", {"page": page})
 

@@ -90,3 +90,36 @@ def test_the_clean_up_runs_daily():
 
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "referrals.tasks.remove_empty_drafts" in tasks
+
+
+@pytest.mark.django_db
+def test_claims_of_one_case_each_have_their_own_number(client, people):
+    from django.urls import reverse
+
+    from guarantee_fund.models import Claim
+    from tests.conftest import sign_in
+    from tests.guarantee_fund.conftest import approved_claim, fund_with
+    from tests.guarantee_fund.test_claim_list import copies
+
+    fund_with(1_000_000, treasurer=people["treasurer"])
+    claim = approved_claim(people)
+    copies(claim, people, 3)
+    numbers = list(Claim.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 4 and all(number.startswith("GF-") for number in numbers)
+    sign_in(client, people["treasurer"])
+    page = client.get(reverse("guarantee_fund:claims")).content.decode()
+    assert all(number in page for number in numbers)
+    first = client.get(reverse("guarantee_fund:claims"), {"q": numbers[0]}).content.decode()
+    assert first.count('href="/garantiefonds/claims/') == 1
+
+
+@pytest.mark.django_db
+def test_an_exception_request_is_named_by_its_own_number(people):
+    from referrals.models import ExceptionRequest
+
+    referral = services.start_referral(actor=people["venlo"])
+    request = ExceptionRequest.objects.create(
+        referral=referral, region=referral.region, motivation="x", requested_by=people["venlo"]
+    )
+    assert request.number.startswith("UV-") and request.number in str(request)
+    assert referral.number not in str(request)
