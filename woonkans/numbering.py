@@ -76,6 +76,9 @@ class NumberedMixin:
     NUMBER_DATE_FIELD = "created_at"
 
     def save(self, *args, **kwargs):
+        if self.pk is None:
+            # A copy (pk set to None to insert it as a new row) is a new case: it gets its own number.
+            self.number = None
         if not self.number:
             self.number = next_number(self.NUMBER_PREFIX, getattr(self, self.NUMBER_DATE_FIELD, None))
         super().save(*args, **kwargs)
