@@ -13,14 +13,14 @@ from .models import Claim, ClaimStatus, EntryKind, LedgerEntry
 CLAIM_SORTS = (
     Sort("number", ("number",)),
     Sort("code", ("code", "filed_at")),
-    Sort("filed_at", ("filed_at", "created_at")),
-    Sort("claimed", ("claimed_total",)),
-    Sort("approved_cents", ("approved_cents",)),
+    Sort("filed_at", ("filed_at", "created_at"), nullable=True),
+    Sort("claimed", ("claimed_total",), nullable=True),
+    Sort("approved_cents", ("approved_cents",), nullable=True),
     Sort("status", ("status",)),
     # The Dutch keys the list used before (links and bookmarks keep working).
-    Sort("ingediend", ("filed_at", "created_at")),
-    Sort("geclaimd", ("claimed_total",)),
-    Sort("toegekend", ("approved_cents",)),
+    Sort("ingediend", ("filed_at", "created_at"), nullable=True),
+    Sort("geclaimd", ("claimed_total",), nullable=True),
+    Sort("toegekend", ("approved_cents",), nullable=True),
 )
 CLAIM_ALIASES = {"sorteer": "sort"}
 

@@ -19,7 +19,7 @@ MUNICIPALITY_LIST_SORTS = (
 INBOX_SORTS = (
     Sort("number", ("number",)),
     Sort("municipality", ("municipality__name",)),
-    Sort("submitted_at", ("submitted_at",)),
+    Sort("submitted_at", ("submitted_at",), nullable=True),
 )
 REPORT_SORTS = (
     Sort("municipality", ("municipality__name",)),

@@ -28,10 +28,16 @@ class Sort:
 
     key: str
     fields: tuple
+    nullable: bool = False
 
     def order_by(self, descending):
-        # Nulls last either way, so the empty dates do not open the list.
-        return [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in self.fields]
+        if self.nullable:
+            # Nulls last either way, so the empty dates do not open the list.
+            return [
+                F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in self.fields
+            ]
+        # Plain names: an index on the column serves the order (NULLS LAST on a descending scan would not).
+        return [f"-{name}" if descending else name for name in self.fields]
 
 
 @dataclass
