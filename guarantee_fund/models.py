@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from woonkans.audit.models import AppendOnlyModel
 from woonkans.money import MoneyRule, format_euro
+from woonkans.numbering import NumberedMixin, NumberedQuerySet
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.models import StoredFileFields
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
@@ -190,10 +191,14 @@ class TerminationKind(models.TextChoices):
     LEFT = "left", _("Vertrokken, woont er niet meer")
 
 
-class Claim(GuardedStatus, models.Model):
+class Claim(NumberedMixin, GuardedStatus, models.Model):
     """The standard claim form of Bijlage 3. It names the case by its code only."""
 
+    NUMBER_PREFIX = "GF"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The claim's own number: seven claims of one case (same code) stay apart.
+    number = models.CharField(_("claimnummer"), max_length=16, unique=True, null=True, editable=False)
     profile = models.ForeignKey("matching.Profile", on_delete=models.PROTECT, related_name="claims")
     code = models.CharField(max_length=12, editable=False)
     corporation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="claims")
@@ -234,6 +239,8 @@ class Claim(GuardedStatus, models.Model):
     )
     payout = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="claim")
 
+    objects = NumberedQuerySet.as_manager()
+
     personal_data = PersonalData.of(
         free_text="evaluation",
         case="termination_date termination_kind no_serious_negligence asks_deviation negligence_found",
@@ -264,7 +271,7 @@ class Claim(GuardedStatus, models.Model):
             "payment_reference": PersonalField(Category.FINANCIAL, label=_("betalingskenmerk"), kept_on_purge=True),
             "payout": PersonalField(Category.FINANCIAL, label=_("uitbetaling"), kept_on_purge=True),
         },
-        not_personal="id profile created_by decided_by payment_confirmed_by",
+        not_personal="id number profile created_by decided_by payment_confirmed_by",
         on_purge=OnPurge.BLANK,
     )
 
@@ -277,7 +284,7 @@ class Claim(GuardedStatus, models.Model):
         ]
 
     def __str__(self):
-        return f"Claim {self.code}"
+        return f"Claim {self.number or self.code}"
 
     @property
     def claimed_cents(self):

@@ -122,7 +122,7 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
             rows = rows.filter(_no_feedback(FeedbackKind.PRECONDITIONS, "pk"))
         if region_id is not None:
             rows = rows.filter(region_id=region_id)
-        return rows.values("pk", "region_id", "submitted_at"), "submitted_at", "pk", None
+        return rows.values("pk", "number", "region_id", "submitted_at"), "submitted_at", "pk", None
 
     if step == Step.SHARED:
         answered = ProfileShare.objects.filter(profile=OuterRef("profile"), responded_at__isnull=False)
@@ -227,7 +227,7 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
         if step == Step.HOUSED and row["last_evaluation"]:
             started_on = max(started_on, row["last_evaluation"])
         if step in (Step.SUBMITTED, Step.FEEDBACK_PRECONDITIONS):
-            reference = str(row["pk"])[:8].upper()
+            reference = row["number"] or str(row["pk"])[:8].upper()
         else:
             reference = row.get("profile__code") or row.get("code")
         waited, extra_days = _waited(target, started_on, today)

@@ -127,7 +127,7 @@ def agenda_candidates(*, meeting):
         ),
         (
             AgendaItemKind.EXCEPTION,
-            [(f"exception:{r.pk}", f"{r.get_kind_display()} {str(r.pk)[:8].upper()}") for r in requests],
+            [(f"exception:{r.pk}", f"{r.get_kind_display()} {r.reference}") for r in requests],
         ),
         (AgendaItemKind.SIGNAL, [(f"signal:{s.pk}", f"{s.profile.code} – {s.get_kind_display()}") for s in signals]),
         (

@@ -49,18 +49,27 @@ def _read(user, profile, purpose):
 
 def region_profiles(*, user, status=None):
     profiles = permissions.visible_profiles(
-        user,
-        Profile.objects.select_related("region").annotate(
-            share_count=Count("shares", distinct=True),
-            offer_count=Count("shares", filter=Q(shares__response="offer"), distinct=True),
-        ),
-        permissions.REGISSEUR_ROLES,
-        perm=permissions.CHANGE,
+        user, Profile.objects.select_related("region"), permissions.REGISSEUR_ROLES, perm=permissions.CHANGE
     )
     if status:
         profiles = profiles.filter(status=status)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="profielen regio")
     return profiles.order_by("-created_at")
+
+
+def add_share_counts(profiles):
+    """Shares and offers of one page of profiles (one query for the page, not a count over the region)."""
+    counts = {
+        row["profile_id"]: row
+        for row in ProfileShare.objects.filter(profile__in=[p.pk for p in profiles])
+        .values("profile_id")
+        .annotate(share_count=Count("id"), offer_count=Count("id", filter=Q(response="offer")))
+        .order_by()
+    }
+    for profile in profiles:
+        row = counts.get(profile.pk, {})
+        profile.share_count = row.get("share_count", 0)
+        profile.offer_count = row.get("offer_count", 0)
 
 
 def get_profile_for_regisseur(*, user, profile_id, purpose="bemiddeling"):

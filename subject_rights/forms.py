@@ -12,6 +12,7 @@ from .services import ErasureGround
 from .workflow import RequestKind
 
 REFERENCE = re.compile(r"^[0-9a-fA-F]{8}$")
+CASE_NUMBER = re.compile(r"^WK-\d{4}-\d{4,}$", re.IGNORECASE)
 
 
 def _not_in_future(value):
@@ -23,9 +24,9 @@ def _not_in_future(value):
 class CaseSearchForm(forms.Form):
     reference = forms.CharField(
         label=_("Zaaknummer"),
-        max_length=8,
+        max_length=16,
         required=False,
-        help_text=_("De 8 tekens van de aanmelding, bijvoorbeeld 3F2A9C01."),
+        help_text=_("Bijvoorbeeld WK-2026-0042 (of de 8 tekens van een oudere verwijzing, zoals 3F2A9C01)."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     bsn = forms.CharField(
@@ -38,8 +39,8 @@ class CaseSearchForm(forms.Form):
 
     def clean_reference(self):
         value = self.cleaned_data["reference"].strip()
-        if value and not REFERENCE.match(value):
-            raise forms.ValidationError(_("Een zaaknummer bestaat uit 8 cijfers en letters A tot en met F."))
+        if value and not (REFERENCE.match(value) or CASE_NUMBER.match(value)):
+            raise forms.ValidationError(_("Een zaaknummer ziet eruit als WK-2026-0042."))
         return value
 
     def clean_bsn(self):

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.numbering import NumberedMixin, NumberedQuerySet
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, PersonalData, PersonalField
@@ -28,7 +29,7 @@ def answer_due(received_on: date) -> date:
     return received_on + relativedelta(months=ANSWER_MONTHS)
 
 
-class SubjectRequestQuerySet(models.QuerySet):
+class SubjectRequestQuerySet(NumberedQuerySet):
     def pending(self):
         return self.filter(status__in=PENDING)
 
@@ -39,8 +40,12 @@ class SubjectRequestQuerySet(models.QuerySet):
         )
 
 
-class SubjectRequest(GuardedStatus, models.Model):
+class SubjectRequest(NumberedMixin, GuardedStatus, models.Model):
+    NUMBER_PREFIX = "AVG"
+    NUMBER_DATE_FIELD = "registered_at"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("verzoeknummer"), max_length=16, unique=True, null=True, editable=False)
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="subject_requests")
     municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("soort verzoek"), max_length=16, choices=RequestKind.choices)
@@ -76,7 +81,7 @@ class SubjectRequest(GuardedStatus, models.Model):
             "decision_reason": PersonalField(Category.FREE_TEXT, change_log=ChangeLog.EXCLUDE, exported=False),
             "lifted_at": PersonalField(Category.CASE, label=_("opgeheven op")),
         },
-        not_personal="id referral registered_by decided_by",
+        not_personal="id number referral registered_by decided_by",
         on_purge=OnPurge.KEEP,
     )
 
@@ -91,7 +96,7 @@ class SubjectRequest(GuardedStatus, models.Model):
 
     @property
     def short_reference(self):
-        return str(self.id)[:8].upper()
+        return self.number or str(self.id)[:8].upper()
 
     @property
     def deadline(self) -> date:

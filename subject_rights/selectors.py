@@ -74,8 +74,10 @@ def find_cases(*, user, reference="", bsn=""):
         user, Referral.objects.select_related("identity", "municipality"), OFFICER_ROLES
     )
     reference = reference.strip().lower()
-    if reference:
-        # The reference is the first 8 hex digits of the case id: a range on the id finds it with the index.
+    if reference.startswith("wk-"):
+        cases = cases.filter(number=reference.upper())
+    elif reference:
+        # An older reference: the first 8 hex digits of the case id, a range on the id finds it with the index.
         cases = cases.filter(
             id__gte=f"{reference}-0000-0000-0000-000000000000", id__lte=f"{reference}-ffff-ffff-ffff-ffffffffffff"
         )

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from referrals.models import Identity, Research
 from woonkans.accounts.permissions import role_required
+from woonkans.lists import list_page
 from woonkans.pdf import pdf_response, render_pdf
 
-from . import forms, selectors, services
+from . import filters, forms, selectors, services
 from .export import as_json, build_overview
 from .workflow import RequestKind, RequestStatus
 
@@ -30,11 +31,14 @@ def _errors(error):
 def request_list(request):
     show = request.GET.get("toon", "open")
     requests = selectors.requests_for_officer(user=request.user, show=SHOW_CHOICES.get(show, "pending"))
+    page = list_page(
+        request, requests, filterset_class=filters.RequestFilter, sorts=filters.REQUEST_SORTS, default_sort="due_on"
+    )
     return render(
         request,
         "subject_rights/request_list.html",
         {
-            "requests": requests,
+            "page": page,
             "show": show if show in SHOW_CHOICES else "open",
             "today": timezone.localdate(),
             "overdue": selectors.overdue_count(user=request.user),

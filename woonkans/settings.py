@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "auditlog",
     "guardian",
     "csp",
+    "django_filters",
     "woonkans.parties",
     "woonkans.accounts",
     "woonkans.audit",
@@ -97,7 +98,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "woonkans.accounts.context_processors.portal",
             ],
-            "libraries": {"money": "woonkans.templatetags.money", "agreement": "woonkans.templatetags.agreement"},
+            "libraries": {
+                "money": "woonkans.templatetags.money",
+                "agreement": "woonkans.templatetags.agreement",
+                "lists": "woonkans.templatetags.lists",
+            },
         },
     },
 ]
@@ -258,6 +263,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {
         "task": "woonkans.privacy.tasks.purge_personal_data",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "remove-empty-drafts": {
+        "task": "referrals.tasks.remove_empty_drafts",
+        "schedule": crontab(hour=2, minute=30),
     },
     "prune-logs": {
         "task": "woonkans.audit.tasks.prune_logs",

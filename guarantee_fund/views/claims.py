@@ -19,10 +19,11 @@ from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.lists import list_page
 from woonkans.pdf import pdf_response, render_pdf
 from woonkans.privacy.files import private_file_response
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..forms import (
     ClaimDocumentForm,
     ClaimForm,
@@ -41,27 +42,21 @@ from ..workflow import OPEN_FOR_DEVIATION, ClaimTransition, ClaimTransitionNotAl
 
 CLAIM_ROLES = (Role.CORPORATION, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.TREASURER)
 
+
 # Column headers of the list: (sort key, label); the keys are selectors.CLAIM_SORTS's.
-LIST_COLUMNS = [
-    ("code", _("Code")),
-    ("ingediend", _("Ingediend")),
-    ("geclaimd", _("Geclaimd")),
-    ("toegekend", _("Toegekend")),
-    ("status", _("Status")),
-]
-
-
 @role_required(*CLAIM_ROLES)
 def claim_list(request):
-    claims, sort = selectors.claim_list(user=request.user, sort=request.GET.get("sorteer", ""))
-    columns = []
-    for key, label in LIST_COLUMNS:
-        # A column sorted ascending links to its descending order and back; aria-sort tells screen readers.
-        current = {key: "ascending", f"-{key}": "descending"}.get(sort, "")
-        columns.append(
-            {"label": label, "next": f"-{key}" if current == "ascending" else key, "aria_sort": current or "none"}
-        )
-    return render(request, "guarantee_fund/claim_list.html", {"claims": claims[:200], "columns": columns})
+    claims, _sort = selectors.claim_list(user=request.user)
+    page = list_page(
+        request,
+        claims,
+        filterset_class=filters.ClaimFilter,
+        sorts=filters.CLAIM_SORTS,
+        default_sort="-filed_at",
+        aliases=filters.CLAIM_ALIASES,
+        page_size=50,
+    )
+    return render(request, "guarantee_fund/claim_list.html", {"page": page})
 
 
 @role_required(Role.CORPORATION)

@@ -4,7 +4,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +14,11 @@ from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.lists import list_page
 from woonkans.money import format_euro
 from woonkans.pdf import pdf_response, render_pdf
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..forms import DissolveForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
 from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
 
@@ -68,10 +68,15 @@ def ledger(request):
                 ]
             )
         return response
-    page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
-    return render(
-        request, "guarantee_fund/ledger.html", {"page": page, "balance": selectors.fund_balance(), "query": ""}
+    page = list_page(
+        request,
+        entries,
+        filterset_class=filters.LedgerFilter,
+        sorts=filters.LEDGER_SORTS,
+        default_sort="-id",
+        page_size=50,
     )
+    return render(request, "guarantee_fund/ledger.html", {"page": page, "balance": selectors.fund_balance()})
 
 
 @role_required(Role.TREASURER)

@@ -203,7 +203,7 @@ def _title(kind, *, profile, offer, signal, exception_request, claim):
             "type": offer.dwelling_type,
         }
     if kind == AgendaItemKind.EXCEPTION:
-        return f"{exception_request.get_kind_display()} {str(exception_request.pk)[:8].upper()}"
+        return f"{exception_request.get_kind_display()} {exception_request.reference}"
     if kind == AgendaItemKind.SIGNAL:
         return _("Signaal %(code)s: %(kind)s") % {"code": profile.code, "kind": signal.get_kind_display()}
     if kind == AgendaItemKind.CLAIM:

@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.permissions import role_required
-from woonkans.parties.models import OrganisationKind
+from woonkans.lists import list_page
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..forms import MessageForm, ResponseForm
-from ..models import AgeBand, ShareResponse
 from ..permissions import CORPORATION_ROLES
 from .regisseur.profiles import _profile_pdf
 
@@ -20,30 +18,15 @@ PAGE_SIZE = 25
 
 @role_required(*CORPORATION_ROLES)
 def matching_table(request):
-    from referrals.forms import active_municipalities
-
-    status = request.GET.get("reactie") or None
-    age_band = request.GET.get("leeftijd") or None
-    municipality = request.GET.get("gemeente") or None
-    if status not in ShareResponse.values:
-        status = None
-    if age_band not in AgeBand.values:
-        age_band = None
-    if municipality and not municipality.isdigit():
-        municipality = None
-    shares = selectors.corporation_table(user=request.user, status=status, age_band=age_band, municipality=municipality)
-    page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    context = {
-        "page": page,
-        "query": query.urlencode(),
-        "responses": ShareResponse.choices[1:],
-        "age_bands": AgeBand.choices,
-        "municipalities": active_municipalities().filter(kind=OrganisationKind.MUNICIPALITY),
-        "filters": {"reactie": status or "", "leeftijd": age_band or "", "gemeente": municipality or ""},
-    }
-    return render(request, "matching/matching_table.html", context)
+    page = list_page(
+        request,
+        selectors.corporation_table(user=request.user),
+        filterset_class=filters.MatchingTableFilter,
+        sorts=filters.TABLE_SORTS,
+        default_sort="-shared_at",
+        aliases=filters.TABLE_ALIASES,
+    )
+    return render(request, "matching/matching_table.html", {"page": page})
 
 
 @role_required(*CORPORATION_ROLES)

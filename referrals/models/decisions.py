@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from woonkans.numbering import NumberedMixin, NumberedQuerySet
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 
@@ -57,7 +58,7 @@ class Feedback(models.Model):
         return f"{self.get_kind_display()} bij {self.referral}"
 
 
-class ExceptionRequest(models.Model):
+class ExceptionRequest(NumberedMixin, models.Model):
     """An anonymous case put to the region's Woonkans-overleg (decided in the matching stage).
 
     Preamble of the SOK: "incidentele uitsluiting of verbreding van de Doelgroep", argued and anonymous,
@@ -74,7 +75,12 @@ class ExceptionRequest(models.Model):
         GRANTED = "granted", _("Toegekend")
         REFUSED = "refused", _("Afgewezen")
 
+    NUMBER_PREFIX = "UV"
+    NUMBER_DATE_FIELD = "requested_at"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Its own sequence: the overleg reads this number, never the case's (the request is anonymous).
+    number = models.CharField(_("nummer"), max_length=16, unique=True, null=True, editable=False)
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="exception_requests")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("soort verzoek"), max_length=10, choices=Kind.choices, default=Kind.WIDENING)
@@ -88,6 +94,8 @@ class ExceptionRequest(models.Model):
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NumberedQuerySet.as_manager()
+
     personal_data = PersonalData.of(
         free_text="motivation",
         fields={
@@ -98,7 +106,7 @@ class ExceptionRequest(models.Model):
             "decision": PersonalField(Category.CASE, label=_("besluit")),
             "decided_at": PersonalField(Category.CASE, label=_("besloten op")),
         },
-        not_personal="id referral requested_by scanned",
+        not_personal="id number referral requested_by scanned",
         on_purge=OnPurge.DELETE,
     )
 
@@ -108,4 +116,8 @@ class ExceptionRequest(models.Model):
         verbose_name_plural = _("uitzonderingsverzoeken")
 
     def __str__(self):
-        return f"Uitzonderingsverzoek {str(self.id)[:8]}"
+        return f"Uitzonderingsverzoek {self.reference}"
+
+    @property
+    def reference(self):
+        return self.number or str(self.id)[:8].upper()

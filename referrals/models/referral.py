@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from woonkans.numbering import NumberedMixin, NumberedQuerySet
 from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 from woonkans.state import GuardedStatus
@@ -18,8 +19,12 @@ ELIGIBLE_RETENTION_YEARS = 15
 NOT_ELIGIBLE_RETENTION_YEARS = 5
 
 
-class Referral(GuardedStatus, models.Model):
+class Referral(NumberedMixin, GuardedStatus, models.Model):
+    NUMBER_PREFIX = "WK"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The human case number (woonkans.numbering); the corporations never see it (docs/lists.md).
+    number = models.CharField(_("zaaknummer"), max_length=16, unique=True, null=True, editable=False)
     municipality = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("gemeente")
     )
@@ -55,6 +60,8 @@ class Referral(GuardedStatus, models.Model):
         "monitoring.CaseFact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
+    objects = NumberedQuerySet.as_manager()
+
     personal_data = PersonalData.of(
         free_text="closed_reason",
         case="municipality region reported_by reported_with_mandate eligible legal_hold restricted_at",
@@ -69,7 +76,7 @@ class Referral(GuardedStatus, models.Model):
             "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
             "purged_at": PersonalField(Category.CASE, label=_("persoonsgegevens verwijderd op")),
         },
-        not_personal="id created_by fact",
+        not_personal="id number created_by fact",
         on_purge=OnPurge.BLANK,
     )
 
@@ -89,7 +96,7 @@ class Referral(GuardedStatus, models.Model):
 
     @property
     def short_reference(self):
-        return str(self.id)[:8].upper()
+        return self.number or str(self.id)[:8].upper()
 
     @property
     def coarse_status(self):

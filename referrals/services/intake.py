@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from woonkans.audit.models import AccessAction
+from woonkans.audit.services import log_access
 from woonkans.notifications import notify
 from woonkans.parties.models import OrganisationKind
 from woonkans.privacy.disclosure import sync_case_grants
@@ -13,6 +15,8 @@ from .. import permissions
 from ..models import EventKind, Identity, Referral
 from ..workflow import Status, Transition
 from .common import _event, _lock, _move, _require_consultant, referral_path
+
+OBJECT_TYPE = "referrals.referral"
 
 
 @transaction.atomic
@@ -91,3 +95,53 @@ def start_research(*, actor, referral):
     referral.save(update_fields=["status", "research_started_at", "updated_at"])
     _event(referral, EventKind.STARTED, actor)
     return referral
+
+
+EMPTY_DRAFT_DAYS = 14
+
+
+def empty_drafts(*, now=None):
+    """Cases a consultant started and left without entering anything, older than EMPTY_DRAFT_DAYS.
+
+    Nothing typed means: no identity, no research, no consent, no document, no unsaved step, and
+    not a care provider's report (that one holds the reporter's data).
+    """
+    before = (now or timezone.now()) - timezone.timedelta(days=EMPTY_DRAFT_DAYS)
+    return Referral.objects.filter(
+        status=Status.IN_RESEARCH,
+        reported_by__isnull=True,
+        created_at__lt=before,
+        identity__isnull=True,
+        research__isnull=True,
+        consent__isnull=True,
+        documents__isnull=True,
+        drafts__isnull=True,
+        exception_requests__isnull=True,
+        subject_requests__isnull=True,
+        profile__isnull=True,
+    )
+
+
+def remove_empty_drafts(*, now=None):
+    """The daily clean-up ("Nog geen naam" rows): each removal is written to the access log."""
+    removed = 0
+    for referral_id in list(empty_drafts(now=now).values_list("pk", flat=True)[:1000]):
+        with transaction.atomic():
+            referral = empty_drafts(now=now).select_for_update(of=("self",)).filter(pk=referral_id).first()
+            if referral is None:  # filled in meanwhile
+                continue
+            number = referral.number
+            fact = referral.fact
+            referral.delete()
+            if fact is not None:
+                fact.delete()
+            log_access(
+                user=None,
+                action=AccessAction.DELETE,
+                object_type=OBJECT_TYPE,
+                object_id=str(referral_id),
+                subject=number or "",
+                purpose="lege aanmelding opgeruimd",
+            )
+            removed += 1
+    return removed

@@ -2,37 +2,39 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from woonkans.accounts.permissions import role_required
+from woonkans.lists import list_page
 
-from .. import eligibility, selectors, services
-from ..forms import DocumentForm, ExceptionRequestForm, ReasonForm, StatusFilterForm
+from .. import eligibility, filters, selectors, services
+from ..forms import DocumentForm, ExceptionRequestForm, ReasonForm
 from ..permissions import CONSULTANT_ROLES
-from ..workflow import EDITABLE, Status, Transition, TransitionNotAllowed, allowed
+from ..workflow import EDITABLE, Transition, TransitionNotAllowed, allowed
+from .shared import name_search
 from .steps import STEP_BY_SLUG, STEPS, build_form, next_step
-
-PAGE_SIZE = 25
 
 
 @role_required(*CONSULTANT_ROLES)
+@require_http_methods(["GET", "POST"])
 def referral_list(request):
-    form = StatusFilterForm(request.GET or None, choices=Status.choices)
-    status = form.cleaned_data["status"] if form.is_valid() else None
-    referrals = selectors.municipality_referrals(user=request.user, status=status)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    query = request.GET.copy()
-    query.pop("pagina", None)
-    page.object_list = list(page.object_list)
-    labels = selectors.route_labels(page.object_list)
-    for referral in page.object_list:
+    referrals = selectors.municipality_referrals(user=request.user)
+    name_form, referrals = name_search(request, referrals)
+    page = list_page(
+        request,
+        referrals,
+        filterset_class=filters.ReferralFilter,
+        sorts=filters.MUNICIPALITY_LIST_SORTS,
+        default_sort="-created_at",
+    )
+    labels = selectors.route_labels(page.rows)
+    for referral in page.rows:
         referral.route_label = labels[referral.pk]
-    return render(request, "referrals/list.html", {"page": page, "form": form, "query": query.urlencode()})
+    return render(request, "referrals/list.html", {"page": page, "name_form": name_form})
 
 
 @role_required(*CONSULTANT_ROLES)

@@ -1,22 +1,26 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.permissions import role_required
+from woonkans.lists import list_page
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..forms import ReportForm
 from ..permissions import REPORTER_ROLES
-
-PAGE_SIZE = 25
 
 
 @role_required(*REPORTER_ROLES)
 def report_list(request):
-    page = Paginator(selectors.provider_reports(user=request.user), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "referrals/provider_list.html", {"page": page, "query": ""})
+    page = list_page(
+        request,
+        selectors.provider_reports(user=request.user),
+        filterset_class=filters.ReportFilter,
+        sorts=filters.REPORT_SORTS,
+        default_sort="-created_at",
+    )
+    return render(request, "referrals/provider_list.html", {"page": page})
 
 
 @role_required(*REPORTER_ROLES)

@@ -1,21 +1,25 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from woonkans.accounts.permissions import role_required
+from woonkans.lists import list_page
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..forms import FeedbackForm
 from ..permissions import REGISSEUR_ROLES
-
-PAGE_SIZE = 25
+from .shared import name_search
 
 
 @role_required(*REGISSEUR_ROLES)
+@require_http_methods(["GET", "POST"])
 def inbox(request):
-    page = Paginator(selectors.regisseur_inbox(user=request.user), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "referrals/inbox.html", {"page": page, "query": ""})
+    name_form, referrals = name_search(request, selectors.regisseur_inbox(user=request.user))
+    page = list_page(
+        request, referrals, filterset_class=filters.InboxFilter, sorts=filters.INBOX_SORTS, default_sort="submitted_at"
+    )
+    return render(request, "referrals/inbox.html", {"page": page, "name_form": name_form})
 
 
 @role_required(*REGISSEUR_ROLES)

@@ -39,3 +39,13 @@ def referral_detail(request, referral_id):
 def document_download(request, document_id):
     document = selectors.get_document(user=request.user, document_id=document_id)
     return private_file_response(document.path, filename=document.file_name, content_type=document.content_type)
+
+
+def name_search(request, referrals):
+    """The POSTed name narrows the list (those who may see names): nothing of it reaches a URL or a log."""
+    from ..filters import NameSearchForm, filter_by_name
+
+    form = NameSearchForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        referrals = filter_by_name(referrals, form.cleaned_data["name"])
+    return form, referrals

@@ -305,3 +305,19 @@ class TermReminder(models.Model):
 
     def __str__(self):
         return f"{self.announce_by} (-{self.weeks_before} w)"
+
+
+class NumberSequence(models.Model):
+    """The last human number handed out per kind and year (woonkans.numbering): WK-2026-0042."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nummerreeks")
+        verbose_name_plural = _("nummerreeksen")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_number_sequence_per_year")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"

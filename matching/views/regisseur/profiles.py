@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,10 +10,11 @@ from referrals import selectors as referral_selectors
 from woonkans.accounts.permissions import role_required
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.lists import list_page
 from woonkans.pdf import pdf_response, render_pdf
 from woonkans.privacy.pii_scan import fingerprint, highlight
 
-from ... import selectors, services
+from ... import filters, selectors, services
 from ...forms import DateForm, EndForm, HandoverForm, MessageForm
 from ...models import ProfileStatus
 from ...models.profile import SECTIONS
@@ -29,19 +29,18 @@ def _to_profile(profile):
 
 @role_required(*REGISSEUR_ROLES)
 def profile_list(request):
-    status = request.GET.get("status") or None
-    if status not in ProfileStatus.values:
-        status = None
-    page = Paginator(selectors.region_profiles(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
+    page = list_page(
+        request,
+        selectors.region_profiles(user=request.user),
+        filterset_class=filters.ProfileFilter,
+        sorts=filters.PROFILE_SORTS,
+        default_sort="-created_at",
     )
+    selectors.add_share_counts(page.rows)
     region = request.user.organisation.region
     year = timezone.localdate().year
     context = {
         "page": page,
-        "statuses": ProfileStatus.choices,
-        "status": status,
-        "query": f"status={status or ''}",
         "region": region,
         "year": year,
         "housed": selectors.housed_this_year(region=region, year=year),

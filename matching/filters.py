@@ -1,0 +1,71 @@
+"""The filters of the matching lists (django-filter): parameter names are the model's field names."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from woonkans.choices import AgeBand
+from woonkans.lists import CaseListFilter, Sort
+from woonkans.parties.models import Organisation, OrganisationKind
+
+from .models import Profile, ProfileShare, ProfileStatus, ShareResponse
+
+PROFILE_SORTS = (
+    Sort("code", ("code",)),
+    Sort("status", ("status",)),
+    Sort("created_at", ("created_at",)),
+)
+TABLE_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("response", ("response",)),
+    Sort("shared_at", ("shared_at",)),
+)
+# Links made before the lists used field names keep working.
+TABLE_ALIASES = {"reactie": "response", "leeftijd": "age_band", "gemeente": "municipality"}
+
+
+def _municipalities():
+    return Organisation.objects.active().filter(kind=OrganisationKind.MUNICIPALITY).order_by("name")
+
+
+class ProfileFilter(CaseListFilter):
+    """The regisseur's profiles: ``q`` finds the profile code or the case number."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ProfileStatus.choices, empty_label=_("Alle"))
+
+    class Meta:
+        model = Profile
+        fields = ["q", "status"]
+
+    def filter_case_number(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__contains=value) | Q(referral__number__contains=value))
+
+
+class MatchingTableFilter(django_filters.FilterSet):
+    """The corporation's table. Content filters match available rows only (a stopped case shows its code)."""
+
+    q = django_filters.CharFilter(label=_("Code"), method="filter_code")
+    response = django_filters.ChoiceFilter(label=_("Reactie"), choices=ShareResponse.choices[1:], empty_label=_("Alle"))
+    age_band = django_filters.ChoiceFilter(
+        label=_("Leeftijd"), choices=AgeBand.choices, empty_label=_("Alle"), method="filter_available"
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Zoekgebied"), queryset=_municipalities(), empty_label=_("Alle"), method="filter_area"
+    )
+
+    class Meta:
+        model = ProfileShare
+        fields = ["q", "response", "age_band", "municipality"]
+
+    def filter_code(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(profile__code__contains=value) if value else queryset
+
+    def filter_available(self, queryset, name, value):
+        return queryset.filter(available=True, **{f"profile__{name}": value})
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(available=True, profile__search_area=value)

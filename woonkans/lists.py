@@ -1,0 +1,183 @@
+"""Lists that scale: django-filter filters, a whitelisted sort, one page, and a capped total.
+
+Every list page of the portal goes through ``list_page``. Its costs do not grow with the number of
+cases a user may see: the page is one query of ``page_size + 1`` rows (the extra row says whether a
+next page exists), the total is counted up to ``COUNT_CAP`` only ("meer dan 1.000"), and the sort is
+one of the columns the list declares (indexed), never a free field name from the query string.
+
+The filters run on the queryset the selector returned (already limited to what the user may see),
+so a filter can only narrow it. Query parameters (docs/lists.md): the model's field names for
+filters, ``q`` for the case number, ``sort`` (``-`` for descending), ``page`` (``pagina`` still works).
+"""
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+COUNT_CAP = 1000
+PAGE_SIZE = 25
+PAGE_PARAMS = ("page", "pagina")
+MAX_PAGE = 1000  # a page beyond this is not a list anyone reads; it would only make the offset grow
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sortable column: the query-string key and the fields it orders by (ascending)."""
+
+    key: str
+    fields: tuple
+    nullable: bool = False
+
+    def order_by(self, descending):
+        if self.nullable:
+            # Nulls last either way, so the empty dates do not open the list.
+            return [
+                F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in self.fields
+            ]
+        # Plain names: an index on the column serves the order (NULLS LAST on a descending scan would not).
+        return [f"-{name}" if descending else name for name in self.fields]
+
+
+@dataclass
+class ListPage:
+    rows: list
+    number: int
+    page_size: int
+    has_next: bool
+    total: int
+    capped: bool
+    sort: str
+    filterset: object = None
+    params: dict = field(default_factory=dict)  # the other query parameters (filters), for links
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def num_pages(self):
+        return None if self.capped else max(1, -(-self.total // self.page_size))
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.page_size + 1 if self.rows else 0
+
+    @property
+    def end_index(self):
+        return (self.number - 1) * self.page_size + len(self.rows)
+
+    @property
+    def cap(self):
+        return COUNT_CAP
+
+    def query(self, **changes):
+        """The query string with the filters kept and ``changes`` applied (None drops a key)."""
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        for key, values in self.params.items():
+            query.setlist(key, values)
+        if self.sort:
+            query["sort"] = self.sort
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            else:
+                query[key] = value
+        return query.urlencode()
+
+
+def _page_number(data):
+    for name in PAGE_PARAMS:
+        value = data.get(name)
+        if value and value.isdigit():
+            return max(1, min(int(value), MAX_PAGE))
+    return 1
+
+
+def _sort(data, sorts, default):
+    """The requested sort if the list declares it, the default otherwise (a foreign key is ignored)."""
+    by_key = {sort.key: sort for sort in sorts}
+    requested = (data.get("sort") or "").strip()
+    key = requested.removeprefix("-")
+    if key not in by_key:
+        requested = default
+        key = default.removeprefix("-")
+    return requested, by_key[key].order_by(requested.startswith("-"))
+
+
+def list_page(
+    request, queryset, *, sorts, default_sort, filterset_class=None, page_size=PAGE_SIZE, aliases=None, **filter_kwargs
+):
+    """Filter, sort and cut one page of ``queryset`` (already limited to what the user may see).
+
+    ``aliases`` maps an older parameter name to the field name it now has (links keep working).
+    """
+    data = request.GET
+    if aliases and any(old in data for old in aliases):
+        data = data.copy()
+        for old, new in aliases.items():
+            if old in data:
+                value = data.pop(old)
+                if new not in data:
+                    data.setlist(new, value)
+    filterset = None
+    if filterset_class is not None:
+        filterset = filterset_class(data, queryset=queryset, request=request, **filter_kwargs)
+        # An invalid value of one filter drops that filter only: the rest still narrows the list.
+        filterset.is_valid()
+        queryset = filterset.qs
+    sort, ordering = _sort(data, sorts, default_sort)
+    queryset = queryset.order_by(*ordering, "-pk")
+    number = _page_number(data)
+    offset = (number - 1) * page_size
+    rows = list(queryset[offset : offset + page_size + 1])
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    if not has_next and (rows or number == 1):
+        # The last page says the total itself: no count query.
+        total, capped = offset + len(rows), False
+    else:
+        counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
+    params = {key: data.getlist(key) for key in data if key not in (*PAGE_PARAMS, "sort") and data.get(key)}
+    return ListPage(
+        rows=rows,
+        number=number,
+        page_size=page_size,
+        has_next=has_next,
+        total=total,
+        capped=capped,
+        sort=sort,
+        filterset=filterset,
+        params=params,
+    )
+
+
+class CaseListFilter(django_filters.FilterSet):
+    """Base of the portal's filter sets: ``q`` searches the case number (never a name: names by POST)."""
+
+    q = django_filters.CharFilter(label=_("Zaaknummer"), method="filter_case_number")
+    case_number_field = "number"
+
+    def filter_case_number(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.case_number_field}__contains": value})
