@@ -13,8 +13,8 @@ def portal(request):
     }
     if signed_in:
         links = navigation.nav_links(user)
-        crumbs = navigation.breadcrumbs(getattr(request, "resolver_match", None), links)
-        above = {url for _title, url in crumbs[:-1]}
+        crumbs = navigation.breadcrumbs(getattr(request, "resolver_match", None), links, request.path)
+        above = {url for _title, url in crumbs if url}
         context["portal_nav"] = [
             {
                 "label": label,

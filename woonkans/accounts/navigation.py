@@ -10,7 +10,7 @@
 
 from functools import cache
 
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import workbench
@@ -96,7 +96,9 @@ PAGES = {
 def _walk(patterns, namespace=None):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            )
             yield from _walk(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
@@ -134,22 +136,45 @@ def _url_for(name, kwargs):
         return None
 
 
-def breadcrumbs(match, nav_urls):
-    """[(title, url)] from home down to the current page (last, url None); [] on home or off the table."""
-    if match is None or match.view_name == HOME or match.view_name not in PAGES:
+def breadcrumbs(match, nav_urls, path=""):
+    """[(title, url)] from home down to the current page (last, url None); [] on home.
+
+    A page not in PAGES (a confirmation step, say) hangs under the nearest page its URL path lies
+    below; its own crumb is then left out, as the table has no title for it."""
+    if match is None or match.view_name == HOME:
         return []
     nav_titles = dict((url, label) for label, url in nav_urls)
-    trail, name, current = [], match.view_name, True
+    trail, name, kwargs, current = [], match.view_name, match.kwargs, True
+    if name not in PAGES:
+        name, kwargs = _enclosing_page(path)
+        current = False
     for _depth in range(8):  # the table is shallow; a loop in it must not hang a request
-        title, parents = PAGES[name]
-        url = None if current else _url_for(name, match.kwargs)
-        trail.append((nav_titles.get(url, title) if url else title, url))
-        name = _parent(parents, match.kwargs, nav_titles)
         if name is None:
             break
+        title, parents = PAGES[name]
+        url = None if current else _url_for(name, kwargs)
+        if current or url:
+            trail.append((nav_titles.get(url, title) if url else title, url))
+        name = _parent(parents, kwargs, nav_titles)
         current = False
     trail.append((_("Mijn werkvoorraad"), reverse(HOME)))
     return list(reversed(trail))
+
+
+def _enclosing_page(path):
+    """(URL name, kwargs) of the nearest page in PAGES whose URL the path lies below, else (None, {})."""
+    parts = [part for part in path.split("/") if part]
+    while parts:
+        parts.pop()
+        try:
+            match = resolve("/" + "/".join(parts) + "/" if parts else "/")
+        except Resolver404:
+            continue
+        if match.view_name in PAGES:
+            return match.view_name, match.kwargs
+        if match.view_name == HOME:
+            break
+    return None, {}
 
 
 def _parent(candidates, kwargs, nav_titles):
