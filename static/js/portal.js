@@ -92,7 +92,9 @@
       Array.prototype.forEach.call(headerRow.cells, function (cell) {
         for (var span = 0; span < (cell.colSpan || 1); span++) names.push(cell.textContent.trim());
       });
-      Array.prototype.forEach.call(table.tBodies, function (body) {
+      var groups = Array.prototype.slice.call(table.tBodies);
+      if (table.tFoot) groups.push(table.tFoot);
+      groups.forEach(function (body) {
         Array.prototype.forEach.call(body.rows, function (row) {
           var column = 0;
           Array.prototype.forEach.call(row.cells, function (cell) {
