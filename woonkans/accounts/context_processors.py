@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 
 from . import navigation
 
@@ -12,6 +13,8 @@ def portal(request):
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
     }
     if signed_in:
+        # The menu and the header both read the roles: one query for both (role_codes uses the prefetch).
+        prefetch_related_objects([user], "role_assignments")
         links = navigation.nav_links(user)
         crumbs = navigation.breadcrumbs(getattr(request, "resolver_match", None), links, request.path)
         above = {url for _title, url in crumbs if url}
