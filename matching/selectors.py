@@ -47,18 +47,21 @@ def _read(user, profile, purpose):
     log_access(user=user, action=AccessAction.READ, obj=profile, subject=profile.code, purpose=purpose)
 
 
+def _region_profiles(user, status=None, queryset=None):
+    queryset = queryset if queryset is not None else Profile.objects.all()
+    profiles = permissions.visible_profiles(user, queryset, permissions.REGISSEUR_ROLES, perm=permissions.CHANGE)
+    return profiles.filter(status=status) if status else profiles
+
+
 def region_profiles(*, user, status=None):
-    profiles = permissions.visible_profiles(
+    profiles = _region_profiles(
         user,
+        status,
         Profile.objects.select_related("region").annotate(
             share_count=Count("shares", distinct=True),
             offer_count=Count("shares", filter=Q(shares__response="offer"), distinct=True),
         ),
-        permissions.REGISSEUR_ROLES,
-        perm=permissions.CHANGE,
     )
-    if status:
-        profiles = profiles.filter(status=status)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="profielen regio")
     return profiles.order_by("-created_at")
 
@@ -130,7 +133,36 @@ def get_profile_for_consultant(*, user, profile_id):
     return profile
 
 
-def corporation_table(*, user, status=None, age_band=None, municipality=None):
+def _corporation_shares(user, *, status=None, age_band=None, municipality=None, awaiting=False):
+    """The matching table's rows and filters, unlogged (the list and its count on the home share it).
+
+    ``awaiting``: the shares still waiting for this corporation's answer (the home's count): open, not
+    revoked or placed elsewhere, and the profile still available to it.
+    """
+    if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
+        return ProfileShare.objects.none()
+    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
+    shares = ProfileShare.objects.filter(corporation_id=user.organisation_id).annotate(
+        available=Exists(visible.filter(pk=OuterRef("profile_id")))
+    )
+    if status:
+        shares = shares.filter(response=status)
+    if age_band:
+        shares = shares.filter(available=True, profile__age_band=age_band)
+    if municipality:
+        shares = shares.filter(available=True, profile__search_area=municipality)
+    if awaiting:
+        shares = shares.filter(
+            available=True,
+            responded_at__isnull=True,
+            revoked_at__isnull=True,
+            placed_elsewhere=False,
+            profile__status=ProfileStatus.SHARED,
+        )
+    return shares
+
+
+def corporation_table(*, user, status=None, age_band=None, municipality=None, awaiting=False):
     """The corporation's matching table: every share it had, with the profile only while it may see it.
 
     A share of a case that stopped, ended or is paused keeps its row, marked not available, without
@@ -138,10 +170,8 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
     """
     if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
         return ProfileShare.objects.none()
-    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
     shares = (
-        ProfileShare.objects.filter(corporation=user.organisation)
-        .annotate(available=Exists(visible.filter(pk=OuterRef("profile_id"))))
+        _corporation_shares(user, status=status, age_band=age_band, municipality=municipality, awaiting=awaiting)
         .select_related("profile")
         .prefetch_related("profile__search_area")
         .only(
@@ -154,12 +184,6 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
             *corporation_fields(Profile, prefix="profile__", columns=TABLE_COLUMNS),
         )
     )
-    if status:
-        shares = shares.filter(response=status)
-    if age_band:
-        shares = shares.filter(available=True, profile__age_band=age_band)
-    if municipality:
-        shares = shares.filter(available=True, profile__search_area=municipality)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="matchingstabel")
     return shares.order_by("-shared_at").distinct()
 
@@ -346,18 +370,25 @@ def housed_this_year(*, region, year):
     return housed_count(region_id=region.pk, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
 
 
-def case_meetings_to_run(*, user):
-    """The case meetings this user was appointed to run as casusregisseur (chair or not)."""
+OPEN_CASE_MEETING = (CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED)
+
+
+def _case_meetings_to_run(user, statuses=None):
     if not user.is_authenticated or not user.has_role(
         *permissions.REGISSEUR_ROLES, *referral_permissions.CONSULTANT_ROLES
     ):
         return CaseMeeting.objects.none()
+    meetings = CaseMeeting.objects.filter(casusregisseur=user)
+    return meetings.filter(status__in=statuses) if statuses else meetings
+
+
+def case_meetings_to_run(*, user, statuses=None):
+    """The case meetings this user was appointed to run as casusregisseur (chair or not), optionally by status."""
+    meetings = _case_meetings_to_run(user, statuses)
+    if meetings.query.is_empty():
+        return meetings
     log_access(user=user, action=AccessAction.SEARCH, object_type="matching.casemeeting", purpose="casusoverleg")
-    return (
-        CaseMeeting.objects.filter(casusregisseur=user)
-        .select_related("profile__region", "signal__organisation")
-        .order_by("status", "planned_on")
-    )
+    return meetings.select_related("profile__region", "signal__organisation").order_by("status", "planned_on")
 
 
 def get_case_meeting_to_run(*, user, case_meeting_id):

@@ -29,7 +29,12 @@ def _errors(error):
 @role_required(*OFFICER)
 def request_list(request):
     show = request.GET.get("toon", "open")
-    requests = selectors.requests_for_officer(user=request.user, show=SHOW_CHOICES.get(show, "pending"))
+    # ?status=open: exactly the requests the home counts (lists' filter convention: the model's field name).
+    status = request.GET.get("status")
+    status = status if status in RequestStatus.values else None
+    requests = selectors.requests_for_officer(
+        user=request.user, show=SHOW_CHOICES.get(show, "pending"), status=status
+    )
     return render(
         request,
         "subject_rights/request_list.html",

@@ -53,7 +53,9 @@ LIST_COLUMNS = [
 
 @role_required(*CLAIM_ROLES)
 def claim_list(request):
-    claims, sort = selectors.claim_list(user=request.user, sort=request.GET.get("sorteer", ""))
+    # ?status=… (repeatable): the home's counts link here with the statuses they count.
+    statuses = [value for value in request.GET.getlist("status") if value in ClaimStatus.values]
+    claims, sort = selectors.claim_list(user=request.user, sort=request.GET.get("sorteer", ""), statuses=statuses)
     columns = []
     for key, label in LIST_COLUMNS:
         # A column sorted ascending links to its descending order and back; aria-sort tells screen readers.

@@ -31,7 +31,11 @@ def matching_table(request):
         age_band = None
     if municipality and not municipality.isdigit():
         municipality = None
-    shares = selectors.corporation_table(user=request.user, status=status, age_band=age_band, municipality=municipality)
+    # ?responded_at__isnull=true: the shares still awaiting this corporation's answer (the home's count).
+    awaiting = request.GET.get("responded_at__isnull") == "true"
+    shares = selectors.corporation_table(
+        user=request.user, status=status, age_band=age_band, municipality=municipality, awaiting=awaiting
+    )
     page = Paginator(shares, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
