@@ -26,6 +26,7 @@ from .models import (
     ProfileMessage,
     ProfileShare,
     ProfileStatus,
+    ShareResponse,
 )
 
 OBJECT_TYPE = "matching.profile"
@@ -47,17 +48,26 @@ def _read(user, profile, purpose):
     log_access(user=user, action=AccessAction.READ, obj=profile, subject=profile.code, purpose=purpose)
 
 
-def _region_profiles(user, status=None, queryset=None):
+def _offers(response=ShareResponse.OFFER):
+    """A corporation's open answer on the profile (a dwelling offered): what the overleg must decide on."""
+    return ProfileShare.objects.filter(profile=OuterRef("pk"), response=response, revoked_at__isnull=True)
+
+
+def _region_profiles(user, status=None, queryset=None, share_response=None):
     queryset = queryset if queryset is not None else Profile.objects.all()
     profiles = permissions.visible_profiles(user, queryset, permissions.REGISSEUR_ROLES, perm=permissions.CHANGE)
+    if share_response:
+        profiles = profiles.filter(Exists(_offers(share_response)))
     return profiles.filter(status=status) if status else profiles
 
 
-def region_profiles(*, user, status=None):
+def region_profiles(*, user, status=None, share_response=None):
+    """The region's profiles; ``share_response`` keeps those a corporation answered so (e.g. an offer)."""
     profiles = _region_profiles(
         user,
         status,
-        Profile.objects.select_related("region").annotate(
+        share_response=share_response,
+        queryset=Profile.objects.select_related("region").annotate(
             share_count=Count("shares", distinct=True),
             offer_count=Count("shares", filter=Q(shares__response="offer"), distinct=True),
         ),

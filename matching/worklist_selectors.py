@@ -4,7 +4,7 @@ Each count runs on the same unlogged queryset its list uses (the list itself log
 opened); no case is read here, only how many wait and since when.
 """
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from woonkans import worklist
 
 from . import permissions
 from .aftercare_selectors import chair_region, incoming_handovers, open_case_meetings, provider_changes_to_answer
-from .models import ProfileStatus
+from .models import Offer, ProfileStatus, ShareResponse
 from .overleg_selectors import _region_meetings
 from .selectors import OPEN_CASE_MEETING, _case_meetings_to_run, _corporation_shares, _region_profiles
 
@@ -50,6 +50,23 @@ def _regisseur_rows(user):
         )
         for status, label, _field, step, order in REGISSEUR_PROFILES
     ]
+    # A dwelling offered: the overleg decides (lead-time step "offer", from the first open offer).
+    first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
+    offered = _region_profiles(user, ProfileStatus.SHARED, share_response=ShareResponse.OFFER).annotate(
+        offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1])
+    )
+    rows.append(
+        _row(
+            role,
+            "matching.profiles.offers",
+            _("Aanbiedingen van corporaties: besluit in het overleg"),
+            offered,
+            "offered_at",
+            f"{profiles}?status={ProfileStatus.SHARED}&shares__response={ShareResponse.OFFER}",
+            step="offer",
+            order=25,
+        )
+    )
     # The overleg's meetings not yet held: the agenda to prepare; one whose date has passed still needs its
     # minutes finished (overdue).
     today = timezone.localdate()

@@ -118,7 +118,7 @@ def test_a_fresh_item_is_not_overdue(people, signed_in, client):
     submitted(people, 1, started=timezone.now())
     signed_in(people["noord"])
     rows, _page = home_rows(client)
-    assert rows["referrals.inbox"][2] == "wacht 0 werkdagen"
+    assert rows["referrals.inbox"][2] == "sinds vandaag"
 
 
 def test_a_corporation_counts_its_own_shares_without_answer_never_another_ones(people, signed_in, client):
@@ -148,7 +148,7 @@ def test_the_consultant_counts_the_own_municipality_only_and_the_list_shows_the_
     assert count == 2
     assert url == f"{reverse('referrals:list')}?status=in_research"
     assert list_total(client, url) == 2
-    assert text == "oudste: 0 dagen"
+    assert text == "oudste: van vandaag"
 
 
 def test_the_regisseur_counts_profiles_per_status_as_the_profile_list_filters_them(people, signed_in, client):
@@ -239,3 +239,29 @@ def test_the_home_costs_the_same_queries_for_5_and_50_rows(
     with django_assert_max_num_queries(ceiling):
         response = client.get(reverse("home"))
     assert response.status_code == 200
+
+
+def test_offers_wait_for_the_overleg_counted_as_the_filtered_profile_list(people, signed_in, client):
+    from matching.models import Offer
+
+    profiles = shared(people, 3)
+    shared(people, 2, municipality="Gemeente Roermond")  # the other region's offers are not counted here
+    for profile in [profiles[0], *Profile.objects.filter(region=org("Gemeente Roermond").region)]:
+        share = profile.shares.get()
+        share.response = "offer"
+        share.responded_at = timezone.now()
+        share.save()
+        Offer.objects.create(
+            share=share,
+            dwelling_address="Maasstraat 3, Venlo",
+            dwelling_type="appartement",
+            rent_cents=51240,
+            available_from=timezone.localdate(),
+            created_by=people["woonwenz"],
+        )
+    signed_in(people["noord"])
+    rows, _page = home_rows(client)
+    count, url, _text = rows["matching.profiles.offers"]
+    assert count == 1
+    response = client.get(url)
+    assert [profile.pk for profile in response.context["page"]] == [profiles[0].pk]

@@ -43,9 +43,13 @@ def _age(row, today):
 
     started = _day(row.since)
     if row.age_unit == "working_days":
-        waited = _working_days(working_days_between(started, today))
+        n = working_days_between(started, today)
+        waited = _working_days(n)
     else:
-        waited = _days(max((today - started).days, 0))
+        n = max((today - started).days, 0)
+        waited = _days(n)
+    if n == 0:
+        return _("oudste: van vandaag") if row.count > 1 else _("sinds vandaag")
     return (_("oudste: %(age)s") if row.count > 1 else _("wacht %(age)s")) % {"age": waited}
 
 

@@ -16,7 +16,7 @@ from woonkans.privacy.pii_scan import fingerprint, highlight
 
 from ... import selectors, services
 from ...forms import DateForm, EndForm, HandoverForm, MessageForm
-from ...models import ProfileStatus
+from ...models import ProfileStatus, ShareResponse
 from ...models.profile import SECTIONS
 from ...permissions import CONSULTANT_ROLES, REGISSEUR_ROLES, is_chair_of
 
@@ -32,16 +32,19 @@ def profile_list(request):
     status = request.GET.get("status") or None
     if status not in ProfileStatus.values:
         status = None
-    page = Paginator(selectors.region_profiles(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
+    # ?shares__response=offer: the profiles a corporation offered a dwelling for (the home's count links so).
+    share_response = request.GET.get("shares__response")
+    if share_response not in ShareResponse.values or not share_response:
+        share_response = None
+    profiles = selectors.region_profiles(user=request.user, status=status, share_response=share_response)
+    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("pagina"))
     region = request.user.organisation.region
     year = timezone.localdate().year
     context = {
         "page": page,
         "statuses": ProfileStatus.choices,
         "status": status,
-        "query": f"status={status or ''}",
+        "query": f"status={status or ''}" + (f"&shares__response={share_response}" if share_response else ""),
         "region": region,
         "year": year,
         "housed": selectors.housed_this_year(region=region, year=year),
