@@ -6,10 +6,12 @@ class GuaranteeFundConfig(AppConfig):
     verbose_name = "Garantiefonds"
 
     def ready(self):
+        from woonkans import worklist
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import models, subscribers
+        from . import models, selectors, subscribers
 
+        worklist.register(selectors.worklist_counts)
         for model in (
             models.ContributionRound,
             models.Contribution,

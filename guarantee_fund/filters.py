@@ -26,7 +26,8 @@ CLAIM_ALIASES = {"sorteer": "sort"}
 
 
 class ClaimFilter(CaseListFilter):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ClaimStatus.choices, empty_label=_("Alle"))
+    # Repeatable (?status=a&status=b): the home's counts link here with the statuses they count.
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=ClaimStatus.choices)
     corporation = django_filters.ModelChoiceFilter(
         label=_("Corporatie"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.CORPORATION).order_by("name"),

@@ -3,7 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from woonkans import worklist
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
@@ -16,9 +19,8 @@ from .models import Claim, ClaimLine, ClaimStatus, Contribution, ContributionRou
 TREASURER_STATUSES = [ClaimStatus.AT_MGR, ClaimStatus.RETURNED, ClaimStatus.PAID]
 
 
-def claims_for(*, user):
-    """Claims the user may see: own corporation's; the region's (chair and regisseurs); those at the MGR."""
-    claims = Claim.objects.select_related("corporation", "region").prefetch_related("lines")
+def _visible_claims(user, queryset=None):
+    claims = queryset if queryset is not None else Claim.objects.all()
     if user.has_role(Role.TREASURER):
         visible = Q(status__in=TREASURER_STATUSES)
     else:
@@ -27,8 +29,14 @@ def claims_for(*, user):
         visible |= Q(corporation_id=user.organisation_id)
     if user.has_role(Role.KETENREGISSEUR, Role.PROCESREGISSEUR) and user.organisation_id:
         visible |= Q(region_id=user.organisation.region_id) & ~Q(status=ClaimStatus.DRAFT)
+    return claims.filter(visible)
+
+
+def claims_for(*, user):
+    """Claims the user may see: own corporation's; the region's (chair and regisseurs); those at the MGR."""
+    claims = _visible_claims(user, Claim.objects.select_related("corporation", "region").prefetch_related("lines"))
     log_access(user=user, action=AccessAction.SEARCH, object_type="guarantee_fund.claim", purpose="claims")
-    return claims.filter(visible).order_by("-created_at")
+    return claims.order_by("-created_at")
 
 
 # The list's sort keys (what the URL may say) -> the ordering; anything else falls back to the default.
@@ -47,12 +55,15 @@ CLAIM_SORTS = {
 DEFAULT_CLAIM_SORT = "-ingediend"
 
 
-def claim_list(*, user, sort=DEFAULT_CLAIM_SORT):
-    """The claims list: the claimed total summed in the same query, sorted by a whitelisted key."""
+def claim_list(*, user, sort=DEFAULT_CLAIM_SORT, statuses=()):
+    """The claims list: the claimed total summed in the same query, sorted by a whitelisted key;
+    ``statuses`` narrows it (the home's counts link to it so)."""
     sort = sort if sort in CLAIM_SORTS else DEFAULT_CLAIM_SORT
+    claims = claims_for(user=user)
+    if statuses:
+        claims = claims.filter(status__in=statuses)
     claims = (
-        claims_for(user=user)
-        .prefetch_related(None)
+        claims.prefetch_related(None)
         .annotate(claimed_total=Sum("lines__amount_cents"))
         .order_by(*CLAIM_SORTS[sort], "pk")
     )
@@ -181,3 +192,47 @@ def dissolution_preview(*, parties, fund, on_date):
         if party.pk in shares or party.paid_in_cents
     ]
     return {"rows": rows, "total": sum(shares.values())}
+
+
+# ---- 'Mijn werkvoorraad' (woonkans.worklist): the claims waiting for the user, by status ----
+
+# (roles, statuses, label, field where the stage starts, order). The chair's decision is checked apart.
+CLAIM_WORK = (
+    ((Role.CORPORATION,), (ClaimStatus.DRAFT,), _("Claims in concept: nog in te dienen"), "created_at", 30),
+    ((Role.CORPORATION,), (ClaimStatus.RETURNED,), _("Claims teruggestuurd voor correctie"), None, 31),
+    ((Role.TREASURER,), (ClaimStatus.AT_MGR,), _("Claims te betalen of terug te sturen"), "submitted_to_mgr_at", 10),
+)
+CHAIR_WORK = (
+    (ClaimStatus.DISCUSSED, ClaimStatus.CONSULTED),
+    _("Claims om over te besluiten (partijen raadplegen, goedkeuren of afwijzen)"),
+    "discussed_on",
+    80,
+)
+
+
+def _claim_count(user, role, statuses, label, since, order):
+    count, oldest = worklist.aggregate(_visible_claims(user).filter(status__in=statuses), since)
+    query = "&".join(f"status={status}" for status in statuses)
+    return worklist.WorkCount(
+        role=role,
+        key=f"guarantee_fund.claims.{'-'.join(statuses)}",
+        label=str(label),
+        count=count,
+        url=f"{reverse('guarantee_fund:claims')}?{query}",
+        since=oldest,
+        age_unit="days",
+        order=order,
+    )
+
+
+def worklist_counts(user):
+    rows = []
+    for roles, statuses, label, since, order in CLAIM_WORK:
+        role = worklist.role_of(user, roles)
+        if role and user.organisation_id:
+            rows.append(_claim_count(user, role, statuses, label, since, order))
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is not None and organisation.region_id and is_chair_of(user, organisation.region):
+        role = worklist.role_of(user, (Role.KETENREGISSEUR, Role.PROCESREGISSEUR))
+        rows.append(_claim_count(user, role, *CHAIR_WORK))
+    return rows

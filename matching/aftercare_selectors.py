@@ -21,6 +21,18 @@ def chair_region(user):
     return organisation.region if permissions.is_chair_of(user, organisation.region) else None
 
 
+def open_case_meetings(region):
+    """Open signals: the chair decides whether a casusoverleg is needed (art. 8.4)."""
+    return CaseMeeting.objects.filter(
+        profile__region=region, status__in=[CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED]
+    )
+
+
+def incoming_handovers(region):
+    """Art. 6.1: proposals the region's chair must answer."""
+    return Handover.objects.filter(to_region=region, status=HandshakeStatus.PROPOSED)
+
+
 def chair_overview(*, user):
     """The chair's after-care page: each list one query, scoped to the chair's region."""
     region = chair_region(user)
@@ -30,13 +42,11 @@ def chair_overview(*, user):
     return {
         "region": region,
         # Open signals: the chair decides whether a casusoverleg is needed (art. 8.4).
-        "open_meetings": CaseMeeting.objects.filter(
-            profile__region=region, status__in=[CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED]
-        )
+        "open_meetings": open_case_meetings(region)
         .select_related("profile", "signal__organisation", "signal__about")
         .order_by("signal__created_at")[:200],
         # Art. 6.1: proposals this chair must answer; by code only (no grant before acceptance).
-        "incoming": Handover.objects.filter(to_region=region, status=HandshakeStatus.PROPOSED)
+        "incoming": incoming_handovers(region)
         .select_related("profile", "from_region")
         .only("pk", "proposed_at", "profile__code", "from_region__name")
         .order_by("proposed_at")[:200],

@@ -6,11 +6,13 @@ class MatchingConfig(AppConfig):
     verbose_name = "Bemiddeling"
 
     def ready(self):
+        from woonkans import worklist
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import case_facts, models, subscribers
+        from . import case_facts, models, subscribers, worklist_selectors
 
         case_facts.register()
+        worklist.register(worklist_selectors.worklist_counts)
         subscribers.register()
 
         for model in (

@@ -1,7 +1,7 @@
 """The filters of the matching lists (django-filter): parameter names are the model's field names."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.choices import AgeBand
@@ -32,10 +32,22 @@ class ProfileFilter(CaseListFilter):
     """The regisseur's profiles: ``q`` finds the profile code or the case number."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProfileStatus.choices, empty_label=_("Alle"))
+    # The home's "aanbod wacht op het overleg" links here with shares__response=offer.
+    shares__response = django_filters.ChoiceFilter(
+        label=_("Reactie van een corporatie"),
+        choices=ShareResponse.choices[1:],
+        empty_label=_("Alle"),
+        method="filter_share_response",
+    )
 
     class Meta:
         model = Profile
-        fields = ["q", "status"]
+        fields = ["q", "status", "shares__response"]
+
+    def filter_share_response(self, queryset, name, value):
+        from .selectors import _offers
+
+        return queryset.filter(Exists(_offers(value)))
 
     def filter_case_number(self, queryset, name, value):
         value = value.strip().upper()
@@ -56,9 +68,17 @@ class MatchingTableFilter(django_filters.FilterSet):
         label=_("Zoekgebied"), queryset=_municipalities(), empty_label=_("Alle"), method="filter_area"
     )
 
+    # The home's count of shares awaiting the corporation's answer links here with this.
+    responded_at__isnull = django_filters.BooleanFilter(label=_("Nog niet beantwoord"), method="filter_awaiting")
+
     class Meta:
         model = ProfileShare
-        fields = ["q", "response", "age_band", "municipality"]
+        fields = ["q", "response", "age_band", "municipality", "responded_at__isnull"]
+
+    def filter_awaiting(self, queryset, name, value):
+        from .selectors import awaiting_answer
+
+        return awaiting_answer(queryset) if value else queryset.exclude(pk__in=awaiting_answer(queryset).values("pk"))
 
     def filter_code(self, queryset, name, value):
         value = value.strip().upper()

@@ -37,9 +37,7 @@ def _participant_meetings(user):
     )
 
 
-def region_meetings(*, user):
-    """The meetings a user sits at: the region's for its regisseurs; for a corporation or provider those of
-    the regions it is a party in (SOK art. 1j) and those it attended."""
+def _region_meetings(user, held=None):
     if user.organisation is None:
         return Meeting.objects.none()
     if user.has_role(*permissions.REGISSEUR_ROLES):
@@ -48,7 +46,15 @@ def region_meetings(*, user):
         meetings = _participant_meetings(user)
     else:
         return Meeting.objects.none()
-    log_access(user=user, action=AccessAction.SEARCH, object_type="matching.meeting", purpose="woonkans-overleg")
+    return meetings if held is None else meetings.filter(held=held)
+
+
+def region_meetings(*, user, held=None):
+    """The meetings a user sits at: the region's for its regisseurs; for a corporation or provider those of
+    the regions it is a party in (SOK art. 1j) and those it attended. ``held``: only those (not) held."""
+    meetings = _region_meetings(user, held)
+    if not meetings.query.is_empty():
+        log_access(user=user, action=AccessAction.SEARCH, object_type="matching.meeting", purpose="woonkans-overleg")
     return meetings.select_related("chair", "region").annotate(item_count=Count("items")).order_by("-date")
 
 

@@ -26,6 +26,7 @@ from .models import (
     ProfileMessage,
     ProfileShare,
     ProfileStatus,
+    ShareResponse,
 )
 
 OBJECT_TYPE = "matching.profile"
@@ -47,12 +48,27 @@ def _read(user, profile, purpose):
     log_access(user=user, action=AccessAction.READ, obj=profile, subject=profile.code, purpose=purpose)
 
 
-def region_profiles(*, user, status=None):
-    profiles = permissions.visible_profiles(
-        user, Profile.objects.select_related("region"), permissions.REGISSEUR_ROLES, perm=permissions.CHANGE
+def _offers(response=ShareResponse.OFFER):
+    """A corporation's open answer on the profile (a dwelling offered): what the overleg must decide on."""
+    return ProfileShare.objects.filter(profile=OuterRef("pk"), response=response, revoked_at__isnull=True)
+
+
+def _region_profiles(user, status=None, queryset=None, share_response=None):
+    queryset = queryset if queryset is not None else Profile.objects.all()
+    profiles = permissions.visible_profiles(user, queryset, permissions.REGISSEUR_ROLES, perm=permissions.CHANGE)
+    if share_response:
+        profiles = profiles.filter(Exists(_offers(share_response)))
+    return profiles.filter(status=status) if status else profiles
+
+
+def region_profiles(*, user, status=None, share_response=None):
+    """The region's profiles; ``share_response`` keeps those a corporation answered so (e.g. an offer).
+
+    Share counts are added per page (add_share_counts), never counted over the whole region.
+    """
+    profiles = _region_profiles(
+        user, status, share_response=share_response, queryset=Profile.objects.select_related("region")
     )
-    if status:
-        profiles = profiles.filter(status=status)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="profielen regio")
     return profiles.order_by("-created_at")
 
@@ -139,7 +155,39 @@ def get_profile_for_consultant(*, user, profile_id):
     return profile
 
 
-def corporation_table(*, user, status=None, age_band=None, municipality=None):
+def _corporation_shares(user, *, status=None, age_band=None, municipality=None, awaiting=False):
+    """The matching table's rows and filters, unlogged (the list and its count on the home share it).
+
+    ``awaiting``: the shares still waiting for this corporation's answer (the home's count): open, not
+    revoked or placed elsewhere, and the profile still available to it.
+    """
+    if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
+        return ProfileShare.objects.none()
+    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
+    shares = ProfileShare.objects.filter(corporation_id=user.organisation_id).annotate(
+        available=Exists(visible.filter(pk=OuterRef("profile_id")))
+    )
+    if status:
+        shares = shares.filter(response=status)
+    if age_band:
+        shares = shares.filter(available=True, profile__age_band=age_band)
+    if municipality:
+        shares = shares.filter(available=True, profile__search_area=municipality)
+    return awaiting_answer(shares) if awaiting else shares
+
+
+def awaiting_answer(shares):
+    """Of the corporation's annotated shares, those still waiting for its answer (the home counts these)."""
+    return shares.filter(
+        available=True,
+        responded_at__isnull=True,
+        revoked_at__isnull=True,
+        placed_elsewhere=False,
+        profile__status=ProfileStatus.SHARED,
+    )
+
+
+def corporation_table(*, user, status=None, age_band=None, municipality=None, awaiting=False):
     """The corporation's matching table: every share it had, with the profile only while it may see it.
 
     A share of a case that stopped, ended or is paused keeps its row, marked not available, without
@@ -147,10 +195,8 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
     """
     if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
         return ProfileShare.objects.none()
-    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
     shares = (
-        ProfileShare.objects.filter(corporation=user.organisation)
-        .annotate(available=Exists(visible.filter(pk=OuterRef("profile_id"))))
+        _corporation_shares(user, status=status, age_band=age_band, municipality=municipality, awaiting=awaiting)
         .select_related("profile")
         .prefetch_related("profile__search_area")
         .only(
@@ -163,12 +209,6 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None):
             *corporation_fields(Profile, prefix="profile__", columns=TABLE_COLUMNS),
         )
     )
-    if status:
-        shares = shares.filter(response=status)
-    if age_band:
-        shares = shares.filter(available=True, profile__age_band=age_band)
-    if municipality:
-        shares = shares.filter(available=True, profile__search_area=municipality)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="matchingstabel")
     return shares.order_by("-shared_at").distinct()
 
@@ -355,18 +395,25 @@ def housed_this_year(*, region, year):
     return housed_count(region_id=region.pk, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
 
 
-def case_meetings_to_run(*, user):
-    """The case meetings this user was appointed to run as casusregisseur (chair or not)."""
+OPEN_CASE_MEETING = (CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED)
+
+
+def _case_meetings_to_run(user, statuses=None):
     if not user.is_authenticated or not user.has_role(
         *permissions.REGISSEUR_ROLES, *referral_permissions.CONSULTANT_ROLES
     ):
         return CaseMeeting.objects.none()
+    meetings = CaseMeeting.objects.filter(casusregisseur=user)
+    return meetings.filter(status__in=statuses) if statuses else meetings
+
+
+def case_meetings_to_run(*, user, statuses=None):
+    """The case meetings this user was appointed to run as casusregisseur (chair or not), optionally by status."""
+    meetings = _case_meetings_to_run(user, statuses)
+    if meetings.query.is_empty():
+        return meetings
     log_access(user=user, action=AccessAction.SEARCH, object_type="matching.casemeeting", purpose="casusoverleg")
-    return (
-        CaseMeeting.objects.filter(casusregisseur=user)
-        .select_related("profile__region", "signal__organisation")
-        .order_by("status", "planned_on")
-    )
+    return meetings.select_related("profile__region", "signal__organisation").order_by("status", "planned_on")
 
 
 def get_case_meeting_to_run(*, user, case_meeting_id):

@@ -6,11 +6,13 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Aanmeldingen"
 
     def ready(self):
+        from woonkans import worklist
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import case_facts, models
+        from . import case_facts, models, selectors
 
         case_facts.register()
+        worklist.register(selectors.worklist_counts)
 
         register_with_auditlog(models.Referral)
         # The change log masks or leaves out what each model's personal_data says (the BSN: left out).

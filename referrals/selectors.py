@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from woonkans import worklist
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 from woonkans.privacy import disclosure
@@ -77,25 +78,33 @@ def get_case_for_editing(*, user, referral_id, purpose="Wmo-onderzoek"):
     )
 
 
-def municipality_referrals(*, user, status=None):
-    """The referrals of the consultant's municipality (the team's list)."""
+def _municipality_referrals(user, status=None, queryset=None):
     referrals = permissions.visible_referrals(
         user,
-        Referral.objects.select_related("identity", "reported_by"),
+        queryset if queryset is not None else Referral.objects.all(),
         permissions.CONSULTANT_ROLES,
         perm=permissions.CHANGE,
     )
-    if status:
-        referrals = referrals.filter(status=status)
+    return referrals.filter(status=status) if status else referrals
+
+
+def municipality_referrals(*, user, status=None):
+    """The referrals of the consultant's municipality (the team's list)."""
+    referrals = _municipality_referrals(user, status, Referral.objects.select_related("identity", "reported_by"))
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="werkvoorraad Wmo")
     return referrals.order_by("-created_at")
 
 
+def _inbox(user, queryset=None):
+    queryset = queryset if queryset is not None else Referral.objects.all()
+    return permissions.visible_referrals(user, queryset, permissions.REGISSEUR_ROLES).filter(
+        status=Status.SUBMITTED, profile__isnull=True
+    )
+
+
 def regisseur_inbox(*, user):
     """Submitted referrals of the regisseur's region: the 'Nieuwe aanmeldingen' inbox."""
-    referrals = permissions.visible_referrals(
-        user, Referral.objects.select_related("identity", "municipality"), permissions.REGISSEUR_ROLES
-    ).filter(status=Status.SUBMITTED, profile__isnull=True)
+    referrals = _inbox(user, Referral.objects.select_related("identity", "municipality"))
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="nieuwe aanmeldingen")
     return referrals.order_by("submitted_at", "created_at")
 
@@ -119,6 +128,49 @@ def provider_reports(*, user, coarse_status=None):
         reports = reports.filter(status__in=[s for s, c in COARSE.items() if c == CoarseStatus(coarse_status)])
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="eigen meldingen")
     return reports.order_by("-created_at")
+
+
+# ---- 'Mijn werkvoorraad': the counts of these lists (woonkans.worklist), not logged: no case is read ----
+
+# The consultant's statuses that wait for the own team: (status, label, order).
+CONSULTANT_WORK = (
+    (Status.REPORTED, _("Meldingen om op te pakken"), 10),
+    (Status.IN_RESEARCH, _("Onderzoeken in uitvoering"), 20),
+)
+
+
+def worklist_counts(user):
+    rows = []
+    if user.has_role(*permissions.REGISSEUR_ROLES):
+        count, oldest = worklist.aggregate(_inbox(user), "submitted_at")
+        rows.append(
+            worklist.WorkCount(
+                role=worklist.role_of(user, permissions.REGISSEUR_ROLES),
+                key="referrals.inbox",
+                label=str(_("Nieuwe aanmeldingen")),
+                count=count,
+                url=reverse("referrals:inbox"),
+                since=oldest,
+                step="submitted",
+                order=10,
+            )
+        )
+    if user.has_role(*permissions.CONSULTANT_ROLES):
+        for status, label, order in CONSULTANT_WORK:
+            count, oldest = worklist.aggregate(_municipality_referrals(user, status), "created_at")
+            rows.append(
+                worklist.WorkCount(
+                    role=permissions.CONSULTANT_ROLES[0],
+                    key=f"referrals.{status}",
+                    label=str(label),
+                    count=count,
+                    url=f"{reverse('referrals:list')}?status={status}",
+                    since=oldest,
+                    age_unit="days",
+                    order=order,
+                )
+            )
+    return rows
 
 
 def get_document(*, user, document_id):

@@ -8,9 +8,11 @@ class SubjectRightsConfig(AppConfig):
     verbose_name = _("Rechten van betrokkenen")
 
     def ready(self):
+        from woonkans import worklist
         from woonkans.privacy.personal_data import register_with_auditlog
 
-        from . import models
+        from . import models, selectors
 
+        worklist.register(selectors.worklist_counts)
         register_with_auditlog(models.SubjectRequest)
         register_with_auditlog(models.Rectification)

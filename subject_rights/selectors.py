@@ -1,12 +1,16 @@
 """Reads for the privacy officer: only the own municipality's cases and requests, every read logged."""
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from referrals import permissions as referral_permissions
 from referrals.models import Identity, Referral
 from referrals.services import BSN_INDEX_PURPOSE
+from woonkans import worklist
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
 from woonkans.privacy import crypto
@@ -26,10 +30,13 @@ def _officer_requests(user):
     return SubjectRequest.objects.filter(municipality_id=user.organisation_id)
 
 
-def requests_for_officer(*, user, show="pending"):
-    """The municipality's requests, pending first and by deadline; overdue ones flagged by the template."""
+def requests_for_officer(*, user, show="pending", status=None):
+    """The municipality's requests, pending first and by deadline; overdue ones flagged by the template.
+    ``status`` narrows it to one status (the home's count of open requests links so)."""
     requests = _officer_requests(user).select_related("referral")
-    if show == "pending":
+    if status:
+        requests = requests.filter(status=status)
+    elif show == "pending":
         requests = requests.filter(status__in=PENDING)
     elif show == "finished":
         requests = requests.exclude(status__in=PENDING)
@@ -41,6 +48,31 @@ def requests_for_officer(*, user, show="pending"):
 
 def overdue_count(*, user):
     return _officer_requests(user).overdue(timezone.localdate()).count()
+
+
+def worklist_counts(user):
+    """'Mijn werkvoorraad': the open requests, the earliest deadline and how many are past it (one query)."""
+    if not user.has_role(*OFFICER_ROLES) or user.organisation_id is None:
+        return []
+    today = timezone.localdate()
+    late = Q(extended_to__isnull=True, due_on__lt=today) | Q(extended_to__lt=today)
+    found = (
+        _officer_requests(user)
+        .filter(status=RequestStatus.OPEN)
+        .aggregate(n=Count("pk"), due=Min(Coalesce("extended_to", "due_on")), late=Count("pk", filter=late))
+    )
+    return [
+        worklist.WorkCount(
+            role=worklist.role_of(user, OFFICER_ROLES),
+            key="subject_rights.open",
+            label=gettext("Verzoeken van inwoners om te beantwoorden"),
+            count=found["n"],
+            url=f"{reverse('subject_rights:list')}?status={RequestStatus.OPEN}",
+            due=found["due"],
+            overdue=found["late"],
+            order=10,
+        )
+    ]
 
 
 def get_request(*, user, request_id, purpose=PURPOSE):

@@ -41,6 +41,7 @@ from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_ch
 from ..services.decisions import outcome_line
 
 MEETING_ROLES = (*REGISSEUR_ROLES, *PARTICIPANT_ROLES)
+HELD = {"true": True, "false": False}
 
 
 @role_required(*MEETING_ROLES)
@@ -62,7 +63,8 @@ def meeting_list(request):
         request,
         "matching/meeting_list.html",
         {
-            "meetings": selectors.region_meetings(user=request.user)[:100],
+            # ?held=false: the meetings still to prepare or finish (the home's count links here).
+            "meetings": selectors.region_meetings(user=request.user, held=HELD.get(request.GET.get("held")))[:100],
             "form": form,
             "region": region,
             "is_chair": chair,

@@ -11,6 +11,7 @@ from woonkans.accounts.roles import Role
 from .. import selectors, services
 from ..aftercare_selectors import provider_changes_to_answer
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
+from ..models import CaseMeeting
 from ..permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from ..services.trajectory import case_parties
 from ..workflow import TRAJECTORY_RUNNING
@@ -102,7 +103,9 @@ def trajectory_detail(request, profile_id):
 
 @role_required(*CASUSREGISSEUR_ROLES)
 def my_case_meetings(request):
-    meetings = selectors.case_meetings_to_run(user=request.user)
+    # ?status=… (repeatable): the home's count of open case meetings links here (lists' filter convention).
+    statuses = [value for value in request.GET.getlist("status") if value in CaseMeeting.Status.values]
+    meetings = selectors.case_meetings_to_run(user=request.user, statuses=statuses)
     return render(request, "matching/my_case_meetings.html", {"meetings": meetings[:200]})
 
 

@@ -10,8 +10,13 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
+        from woonkans import worklist
+
         from . import models, signals  # noqa: F401  (connects the receivers)
         from .services import ensure_role_groups
+        from .workbench import worklist_counts
+
+        worklist.register(worklist_counts)
 
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.RoleAssignment)

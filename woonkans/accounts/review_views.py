@@ -29,8 +29,11 @@ def _review_or_404(user, review_id):
 
 @role_required(Role.ADMINISTRATOR)
 def review_list(request):
-    visible = reviews.with_progress(reviews.reviews_visible_to(request.user))
-    return render(request, "accounts/access_review_list.html", {"reviews": visible[:200]})
+    visible = reviews.reviews_visible_to(request.user)
+    # ?closed_at__isnull=true: the open reviews only (the home's count links here; lists' filter convention).
+    if request.GET.get("closed_at__isnull") == "true":
+        visible = visible.filter(closed_at__isnull=True)
+    return render(request, "accounts/access_review_list.html", {"reviews": reviews.with_progress(visible)[:200]})
 
 
 @role_required(Role.ADMINISTRATOR)

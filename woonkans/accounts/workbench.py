@@ -1,7 +1,13 @@
-"""What each role finds on 'Mijn werkvoorraad'. Later issues add their panels here."""
+"""What each role finds on 'Mijn werkvoorraad': per role what waits (counts registered by each app in
+woonkans.worklist), the cases past their lead time (leadtimes.waiting) and the role's destinations
+(ROLE_LINKS, from which the primary navigation is derived too)."""
 
+from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from woonkans import worklist
 
 from .roles import Role
 
@@ -88,14 +94,82 @@ ROLE_LINKS = {
 }
 
 
-def panels_for(user):
+def panels_for(user, *, today=None):
+    """One panel per role: what waits for the user in that role (woonkans.worklist), then its destinations."""
+    from .worklist_view import present
+
+    rows = present(worklist.counts_for(user), today=today or timezone.localdate())
     panels = []
     for code in user.role_codes:
         role = Role(code)
         title, description = ROLE_PANELS[role]
         links = ROLE_LINKS[role]() if role in ROLE_LINKS else []
-        panels.append({"role": role, "title": title, "description": description, "links": links})
+        work = [row for row in rows if row.role == role]
+        panels.append({"role": role, "title": title, "description": description, "links": links, "work": work})
     return panels
+
+
+# ---- the administrator's own lists (accounts registers them like any app: woonkans.worklist) ----
+
+
+def worklist_counts(user):
+    from .credential_services import credential_requests_visible_to
+    from .models import RoleRequestStatus
+    from .reviews import reviews_visible_to
+    from .user_services import role_requests_visible_to
+
+    if not user.has_role(Role.ADMINISTRATOR):
+        return []
+    today = timezone.localdate()
+    rows = []
+    for key, label, visible, anchor, order in (
+        (
+            "accounts.role_requests",
+            _("Rolaanvragen om te beoordelen (vier ogen)"),
+            role_requests_visible_to,
+            "#h-role-pending",
+            10,
+        ),
+        (
+            "accounts.credential_requests",
+            _("Verzoeken om nieuwe inloggegevens (vier ogen)"),
+            credential_requests_visible_to,
+            "#h-credential-pending",
+            20,
+        ),
+    ):
+        count, oldest = worklist.aggregate(visible(user).filter(status=RoleRequestStatus.PENDING), "requested_at")
+        rows.append(
+            worklist.WorkCount(
+                role=Role.ADMINISTRATOR,
+                key=key,
+                label=str(label),
+                count=count,
+                url=reverse("role_requests") + anchor,
+                since=oldest,
+                age_unit="days",
+                order=order,
+            )
+        )
+    reviews = (
+        reviews_visible_to(user)
+        .filter(closed_at__isnull=True)
+        .order_by()
+        .aggregate(n=Count("pk"), due=Min("due_on"), late=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    rows.append(
+        worklist.WorkCount(
+            role=Role.ADMINISTRATOR,
+            key="accounts.access_reviews",
+            label=str(_("Toegangscontroles af te ronden")),
+            count=reviews["n"],
+            url=reverse("access_reviews") + "?closed_at__isnull=true",
+            due=reviews["due"],
+            overdue=reviews["late"],
+            order=30,
+        )
+    )
+    return rows
 
 
 def worklist_for(user):

@@ -1,0 +1,163 @@
+"""'Mijn werkvoorraad' for matching's lists (woonkans.worklist): one aggregate query per list.
+
+Each count runs on the same unlogged queryset its list uses (the list itself logs the search when it is
+opened); no case is read here, only how many wait and since when.
+"""
+
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from referrals.permissions import CONSULTANT_ROLES
+from woonkans import worklist
+
+from . import permissions
+from .aftercare_selectors import chair_region, incoming_handovers, open_case_meetings, provider_changes_to_answer
+from .models import Offer, ProfileStatus, ShareResponse
+from .overleg_selectors import _region_meetings
+from .selectors import OPEN_CASE_MEETING, _case_meetings_to_run, _corporation_shares, _region_profiles
+
+# The regisseur's profiles per status: (status, label, field where the stage starts, lead-time step, order).
+REGISSEUR_PROFILES = (
+    (ProfileStatus.DRAFT, _("Bemiddelingsprofielen om te schrijven en te delen"), "created_at", "", 20),
+    (ProfileStatus.SHARED, _("Gedeelde profielen: reacties en aanbiedingen"), "shared_at", "", 30),
+    (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "match__matched_at", "matched", 40),
+)
+
+
+def _row(role, key, label, queryset, since_field, url, **extra):
+    count, oldest = worklist.aggregate(queryset, since_field)
+    return worklist.WorkCount(role=role, key=key, label=str(label), count=count, url=url, since=oldest, **extra)
+
+
+def _regisseur_rows(user):
+    role = worklist.role_of(user, permissions.REGISSEUR_ROLES)
+    profiles = reverse("matching:profiles")
+    by_status = worklist.aggregate_by(
+        _region_profiles(user), "status", {status: field for status, _label, field, _step, _order in REGISSEUR_PROFILES}
+    )
+    rows = [
+        worklist.WorkCount(
+            role=role,
+            key=f"matching.profiles.{status}",
+            label=str(label),
+            count=by_status[status][0],
+            url=f"{profiles}?status={status}",
+            since=by_status[status][1],
+            step=step,
+            order=order,
+        )
+        for status, label, _field, step, order in REGISSEUR_PROFILES
+    ]
+    # A dwelling offered: the overleg decides (lead-time step "offer", from the first open offer).
+    first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
+    offered = _region_profiles(user, ProfileStatus.SHARED, share_response=ShareResponse.OFFER).annotate(
+        offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1])
+    )
+    rows.append(
+        _row(
+            role,
+            "matching.profiles.offers",
+            _("Aanbiedingen van corporaties: besluit in het overleg"),
+            offered,
+            "offered_at",
+            f"{profiles}?status={ProfileStatus.SHARED}&shares__response={ShareResponse.OFFER}",
+            step="offer",
+            order=25,
+        )
+    )
+    # The overleg's meetings not yet held: the agenda to prepare; one whose date has passed still needs its
+    # minutes finished (overdue).
+    today = timezone.localdate()
+    meetings = (
+        _region_meetings(user, held=False)
+        .order_by()
+        .aggregate(n=Count("pk"), first=Min("date"), late=Count("pk", filter=Q(date__lt=today)))
+    )
+    rows.append(
+        worklist.WorkCount(
+            role=role,
+            key="matching.meetings",
+            label=str(_("Woonkans-overleg voorbereiden of afronden")),
+            count=meetings["n"],
+            url=f"{reverse('matching:meetings')}?held=false",
+            due=meetings["first"],
+            overdue=meetings["late"],
+            order=50,
+        )
+    )
+    region = chair_region(user)
+    if region is not None:
+        aftercare = reverse("matching:aftercare")
+        rows.append(
+            _row(
+                role,
+                "matching.signals",
+                _("Signalen: casusoverleg nodig?"),
+                open_case_meetings(region),
+                "signal__created_at",
+                f"{aftercare}#h-signals",
+                age_unit="days",
+                order=60,
+            )
+        )
+        rows.append(
+            _row(
+                role,
+                "matching.handovers",
+                _("Warme overdrachten naar je regio"),
+                incoming_handovers(region),
+                "proposed_at",
+                f"{aftercare}#h-incoming",
+                age_unit="days",
+                order=70,
+            )
+        )
+    return rows
+
+
+def worklist_counts(user):
+    rows = []
+    if user.has_role(*permissions.REGISSEUR_ROLES) and user.organisation_id:
+        rows += _regisseur_rows(user)
+    if user.has_role(*permissions.CORPORATION_ROLES) and user.organisation_id:
+        rows.append(
+            _row(
+                permissions.CORPORATION_ROLES[0],
+                "matching.table.awaiting",
+                _("Gedeelde profielen zonder reactie"),
+                _corporation_shares(user, awaiting=True),
+                "shared_at",
+                f"{reverse('matching:table')}?responded_at__isnull=true",
+                step="shared",
+                order=10,
+            )
+        )
+    if user.has_role(*permissions.PROVIDER_ROLES) and user.organisation_id:
+        rows.append(
+            _row(
+                permissions.PROVIDER_ROLES[0],
+                "matching.provider_changes",
+                _("Verzoeken om een traject over te nemen"),
+                provider_changes_to_answer(user=user),
+                "proposed_at",
+                f"{reverse('matching:trajectories')}#h-proposals",
+                age_unit="days",
+                order=20,
+            )
+        )
+    if user.has_role(*CONSULTANT_ROLES):
+        # The consultant as appointed casusregisseur: the case meetings still to plan or to hold.
+        meetings = _case_meetings_to_run(user, OPEN_CASE_MEETING).order_by().aggregate(n=Count("pk"))
+        rows.append(
+            worklist.WorkCount(
+                role=CONSULTANT_ROLES[0],
+                key="matching.case_meetings",
+                label=str(_("Casusoverleggen die je voert")),
+                count=meetings["n"],
+                url=f"{reverse('matching:my_case_meetings')}?status=requested&status=planned",
+                order=40,
+            )
+        )
+    return rows
