@@ -494,10 +494,6 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Geef de motivering van het besluit.")},
         help_text=_("Bij een stemming berekent het portaal de uitkomst; de tekst motiveert die. Noem alleen codes."),
     )
-    confirm = forms.BooleanField(
-        label=_("Vastleggen: een besluit kan daarna alleen met een correctie worden aangepast"),
-        error_messages={"required": _("Bevestig dat je het besluit wilt vastleggen.")},
-    )
 
 
 class CorrectionForm(forms.Form):
@@ -512,10 +508,6 @@ class CorrectionForm(forms.Form):
         max_length=500,
         error_messages={"required": _("Geef de reden van de correctie.")},
     )
-    confirm = forms.BooleanField(
-        label=_("Correctie vastleggen: het oorspronkelijke besluit blijft in het verslag staan"),
-        error_messages={"required": _("Bevestig dat je de correctie wilt vastleggen.")},
-    )
 
 
 class DiscussionForm(forms.Form):
@@ -528,8 +520,5 @@ class DiscussionForm(forms.Form):
 
 
 class HeldForm(forms.Form):
+    # Confirmed on the page woonkans/confirm.py renders, like every irreversible action.
     notes = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    confirm = forms.BooleanField(
-        label=_("Het overleg afronden: daarna kunnen geen stemmen of besluiten meer worden toegevoegd"),
-        error_messages={"required": _("Bevestig dat je het overleg wilt afronden.")},
-    )

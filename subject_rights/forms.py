@@ -117,9 +117,6 @@ class EraseForm(forms.Form):
     ground = forms.ChoiceField(label=_("Grond"), choices=ErasureGround.CHOICES, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
     informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
-    confirm = forms.BooleanField(
-        label=_("Ik begrijp dat de persoonsgegevens van deze zaak en de bestanden definitief worden verwijderd.")
-    )
 
     def clean_informed_on(self):
         return _not_in_future(self.cleaned_data["informed_on"])

@@ -130,8 +130,8 @@ MATRIX = {
     "referrals:research_start": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:step": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:autosave": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
-    "referrals:document_remove": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
-    "referrals:submit": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
+    "referrals:document_remove": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},  # its confirmation page
+    "referrals:submit": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},  # its confirmation page
     "referrals:exception": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:withdraw": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:consent_withdraw": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
