@@ -119,6 +119,9 @@ def _context(request, claim, **forms):
         "is_owner": is_owner,
         "is_chair": is_chair,
         "show_payee": is_treasurer or is_owner,
+        # The MGR's treasurer sees what it needs to pay, never the case's own words (SPEC: no resident
+        # data): no evaluation, motivations or consultation outcomes.
+        "show_case_text": is_owner or is_chair or not is_treasurer,
         "editable": is_owner and claim.status in ("draft", "returned"),
         "can_file": is_owner and claim_allowed(ClaimTransition.FILE, claim.status),
         "can_submit": is_owner and claim_allowed(ClaimTransition.SUBMIT_TO_MGR, claim.status),

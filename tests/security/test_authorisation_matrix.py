@@ -256,6 +256,7 @@ MATRIX = {
     "guarantee_fund:regional_payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:regional_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:parties": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:party_iban": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:accountability": {KETEN: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     # --- monitoring (figures only) --------------------------------------------------------------
     "monitoring:monitoring": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},
