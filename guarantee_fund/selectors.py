@@ -156,14 +156,14 @@ def get_contributing_party(*, user, party_id):
     if party is None:
         log_access(
             user=user,
-            action=AccessAction.VIEW,
+            action=AccessAction.READ,
             object_type="parties.organisation",
             object_id=str(party_id),
             outcome=AccessOutcome.DENIED,
             purpose="deelnemer garantiefonds",
         )
         raise Http404
-    log_access(user=user, action=AccessAction.VIEW, obj=party, purpose="deelnemer garantiefonds: IBAN")
+    log_access(user=user, action=AccessAction.READ, obj=party, purpose="deelnemer garantiefonds: IBAN")
     return party
 
 

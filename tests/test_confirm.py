@@ -23,6 +23,14 @@ from .subject_rights.conftest import act_url, register
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def officer(make_user):
+    from woonkans.accounts.roles import Role
+
+    return make_user(Role.PRIVACY_OFFICER, "Gemeente Venlo", email="privacy@venlo.example.org")
+
+
 TODAY = timezone.localdate
 
 
@@ -56,7 +64,8 @@ def test_removing_a_document(client, signed_in, people):
     assert asks(first) and document.file_name in first.content.decode()
     assert asks(client.post(url, {TOKEN_FIELD: "forged"}))
     assert Document.objects.filter(pk=document.pk).exists()
-    client.post(url, confirmed_data(client, url, {}))
+    response = client.post(url, confirmed_data(client, url, {}), follow=True)
+    assert "Het document is verwijderd." in response.content.decode(), response.content.decode()[-3000:]
     assert not Document.objects.filter(pk=document.pk).exists()
 
 
@@ -109,7 +118,12 @@ def test_recording_a_match_names_corporation_provider_and_who_loses_sight(client
 
 
 def test_ending_a_trajectory(client, signed_in, people):
+    from matching import services as matching_services
+
     profile = make_matched(people)
+    matching_services.record_housing(
+        actor=people["noord"], profile=profile, lease_signed_on=TODAY() - datetime.timedelta(days=30)
+    )
     signed_in(people["noord"])
     url = reverse("matching:profile_end", kwargs={"profile_id": profile.pk})
     data = {"evaluation": "Verliep goed.", "kind": "positive", "ended_on": TODAY().isoformat()}

@@ -37,7 +37,7 @@ def test_every_amount_field_is_the_money_field():
             if not issubclass(form, forms.BaseForm) or form.__module__ != module_name:
                 continue
             for field_name, field in form.base_fields.items():
-                money = any(word in field_name for word in ("cents", "amount", "rent", "contribution"))
+                money = field_name.endswith("_cents") or field_name in ("rent", "amount", "contribution")
                 if money and not isinstance(field, MoneyField):
                     offenders.append(f"{name}.{field_name}")
     assert not offenders

@@ -145,21 +145,7 @@ def document_remove(request, referral_id, document_id):
     if document is None:
         raise Http404
     back = reverse("referrals:step", kwargs={"referral_id": referral.pk, "step": "documenten"})
-    confirmed = confirm.step(request) is confirm.CONFIRMED
-    try:
-        if confirmed:
-            services.submit_referral(actor=request.user, referral=referral)
-        else:
-            # What would refuse the submission is said now, not after "Indienen".
-            confirm.rehearse(lambda: services.submit_referral(actor=request.user, referral=referral))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("referrals:step", referral_id=referral.pk, step="controle")
-    except TransitionNotAllowed:
-        messages.error(request, _("Deze aanmelding kan nu niet worden ingediend."))
-        return redirect("referrals:detail", referral_id=referral.pk)
-    if not confirmed:
+    if confirm.step(request) is not confirm.CONFIRMED:
         return confirm.ask(
             request,
             confirm.Confirmation(
