@@ -130,7 +130,7 @@ def test_ending_a_trajectory(client, signed_in, people):
 
     def ended():
         profile.refresh_from_db()
-        return profile.status == ProfileStatus.ENDED
+        return profile.ended_on is not None and profile.status == ProfileStatus.ENDED_POSITIVE
 
     walk(client, url, data, done=ended, names=["Traject beëindigen", "Verliep goed."])
 
