@@ -1,9 +1,8 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
-from woonkans.parties.models import Organisation, OrganisationKind
+from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField, PastDateField
+from woonkans.parties.models import Organisation, OrganisationKind, compact_iban, validate_iban
 from woonkans.privacy.files import PrivateFileField
 
 from .models import (
@@ -19,7 +18,7 @@ from .rules import LIFTABLE_RULES, PAYMENT_REFERENCE_HELP, payment_reference_is_
 
 
 class ClaimForm(forms.Form):
-    termination_date = forms.DateField(label=_("Datum beëindiging"), widget=DATE_WIDGET)
+    termination_date = PastDateField(label=_("Datum beëindiging"))
     termination_kind = forms.ChoiceField(label=_("Soort beëindiging"), choices=TerminationKind.choices)
     evaluation = forms.CharField(label=_("Evaluatie"), widget=TEXT_AREA)
     deposit_cents = MoneyField(label=_("Borg (€)"), rule=DEPOSIT)
@@ -69,7 +68,7 @@ class ConsultationForm(forms.Form):
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    consulted_on = forms.DateField(label=_("Geraadpleegd op"), widget=DATE_WIDGET)
+    consulted_on = PastDateField(label=_("Geraadpleegd op"))
     outcome = forms.CharField(label=_("Uitkomst van de raadpleging"), widget=TEXT_AREA)
 
     def __init__(self, *args, parties=None, **kwargs):
@@ -145,7 +144,10 @@ class ReasonForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Betaaldatum"), widget=DATE_WIDGET)
+    paid_on = PastDateField(
+        label=_("Betaaldatum"),
+        error_messages={"future": _("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is.")},
+    )
     reference = forms.CharField(label=_("Bankkenmerk"), max_length=35, help_text=PAYMENT_REFERENCE_HELP)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -156,10 +158,6 @@ class PaymentForm(forms.Form):
     def clean_paid_on(self):
         # The same rules as services.check_payment, here so they stand next to the field with the others.
         paid_on = self.cleaned_data["paid_on"]
-        if paid_on > timezone.localdate():
-            raise forms.ValidationError(
-                _("De betaaldatum ligt in de toekomst; leg een betaling vast als ze gedaan is.")
-            )
         if self.approved_on and paid_on < self.approved_on:
             raise forms.ValidationError(
                 _("De betaaldatum ligt vóór de goedkeuring van de claim (%(date)s).")
@@ -175,7 +173,7 @@ class PaymentForm(forms.Form):
 
 
 class ReceivedForm(forms.Form):
-    received_on = forms.DateField(label=_("Ontvangen op"), widget=DATE_WIDGET)
+    received_on = PastDateField(label=_("Ontvangen op"))
     reference = forms.CharField(label=_("Bankkenmerk"), max_length=100, required=False)
 
 
@@ -228,6 +226,20 @@ class NoticeForm(PartyChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on_date"].label = _("Datum van de opzegging of melding")
+
+
+class IbanForm(forms.Form):
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        help_text=_("Het rekeningnummer voor uitbetalingen en terugbetalingen, bijvoorbeeld NL91 ABNA 0417 1643 00."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_iban(self):
+        value = compact_iban(self.cleaned_data["iban"])
+        validate_iban(value)
+        return value
 
 
 class DissolveForm(forms.Form):

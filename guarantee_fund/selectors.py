@@ -155,6 +155,29 @@ def fund():
     return Fund.get()
 
 
+def get_contributing_party(*, user, party_id):
+    """One party of the fund, for the treasurer (its IBAN); anyone else, or another organisation: 404."""
+    from .services.parties import CONTRIBUTING_KINDS
+
+    party = (
+        Organisation.objects.filter(pk=party_id, kind__in=CONTRIBUTING_KINDS).first()
+        if user.has_role(Role.TREASURER)
+        else None
+    )
+    if party is None:
+        log_access(
+            user=user,
+            action=AccessAction.READ,
+            object_type="parties.organisation",
+            object_id=str(party_id),
+            outcome=AccessOutcome.DENIED,
+            purpose="deelnemer garantiefonds",
+        )
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=party, purpose="deelnemer garantiefonds: IBAN")
+    return party
+
+
 def contributing_parties(*, user):
     """The parties that pay into the fund, with their dates and what each paid in (treasurer only; two queries)."""
     from .services.contributions import paid_in_by_party

@@ -38,4 +38,5 @@ urlpatterns = [
     ),
     path("garantiefonds/verantwoording/", treasury.accountability, name="accountability"),
     path("garantiefonds/deelnemers/", treasury.parties, name="parties"),
+    path("garantiefonds/deelnemers/<int:party_id>/iban/", treasury.party_iban, name="party_iban"),
 ]

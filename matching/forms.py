@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from referrals.forms import active_municipalities
 from woonkans.accounts.models import User
-from woonkans.forms import DATE_WIDGET, TEXT_AREA, MoneyField
+from woonkans.forms import DATE_WIDGET, TEXT_AREA, FutureDateField, MoneyField, PastDateField
 from woonkans.parties.models import Organisation, OrganisationKind, Region
 
 from .models import AgendaItemKind, EndKind, Profile, SignalKind, VoteChoice
@@ -67,6 +67,7 @@ class ProfileForm(forms.ModelForm):
             "safety_plan_agreed_on": DATE_WIDGET,
             "registered_on": DATE_WIDGET,
         }
+        field_classes = {"safety_plan_agreed_on": PastDateField, "registered_on": PastDateField}
         labels = {
             **dict(SECTIONS),
             "care_provider": _("Zorgaanbieder (partij van de samenwerkingsovereenkomst)"),
@@ -172,6 +173,9 @@ class ShareForm(forms.Form):
         self.fields["corporations"].queryset = corporations
 
 
+NEEDED_FOR_OFFER = _("verplicht bij een aanbod")
+
+
 class ResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Reactie"),
@@ -185,12 +189,21 @@ class ResponseForm(forms.Form):
     dwelling_address = forms.CharField(label=_("Adres van de woning"), max_length=200, required=False)
     dwelling_type = forms.CharField(label=_("Type woning"), max_length=100, required=False)
     rent = MoneyField(label=_("Huur per maand (€)"), rule=RENT, required=False)
-    available_from = forms.DateField(label=_("Beschikbaar vanaf"), required=False, widget=DATE_WIDGET)
+    available_from = FutureDateField(label=_("Beschikbaar vanaf"), required=False)
+
+    # Required for an offer only (the other answers have no dwelling): the label says so rather than
+    # "niet verplicht", and clean() asks for each when the answer is an offer.
+    OFFER_FIELDS = ("dwelling_address", "dwelling_type", "rent", "available_from")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OFFER_FIELDS:
+            self.fields[name].needed_note = NEEDED_FOR_OFFER
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("response") == "offer":
-            for field in ("dwelling_address", "dwelling_type", "rent", "available_from"):
+            for field in self.OFFER_FIELDS:
                 if cleaned.get(field) in (None, ""):
                     self.add_error(field, _("Nodig voor een aanbod."))
         return cleaned
@@ -221,7 +234,7 @@ class MatchForm(forms.Form):
     corporation = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.HiddenInput)
     care_provider = forms.ModelChoiceField(queryset=Organisation.objects.none(), widget=forms.HiddenInput)
     dwelling_address = forms.CharField(label=_("Adres van de woning"), max_length=200)
-    intended_date = forms.DateField(label=_("Beoogde ingangsdatum"), widget=DATE_WIDGET)
+    intended_date = FutureDateField(label=_("Beoogde ingangsdatum"))
     corporation_contact = forms.ModelChoiceField(label=_("Vast aanspreekpunt corporatie"), queryset=User.objects.none())
     corporation_substitute = forms.ModelChoiceField(
         label=_("Vervanger corporatie"), queryset=User.objects.none(), required=False
@@ -277,18 +290,12 @@ class PartiesForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
-        return value
+    date = PastDateField(label=_("Datum"))
 
 
 class EndForm(forms.Form):
     kind = forms.ChoiceField(label=_("Afloop"), choices=EndKind.choices, widget=forms.RadioSelect)
-    ended_on = forms.DateField(label=_("Einddatum"), widget=DATE_WIDGET)
+    ended_on = PastDateField(label=_("Einddatum"))
     evaluation = forms.CharField(
         label=_("Evaluatie"), widget=TEXT_AREA, required=False, help_text=_("Verplicht bij een negatieve beëindiging.")
     )
@@ -317,7 +324,10 @@ class HandoverForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    held_on = forms.DateField(label=_("Gehouden op"), widget=DATE_WIDGET)
+    held_on = PastDateField(
+        label=_("Gehouden op"),
+        error_messages={"future": _("Een evaluatie kan niet in de toekomst zijn gehouden.")},
+    )
     notes = forms.CharField(label=_("Verslag"), widget=TEXT_AREA)
 
 
@@ -346,7 +356,7 @@ class SignalForm(forms.Form):
 
 
 class CaseMeetingPlanForm(forms.Form):
-    planned_on = forms.DateField(label=_("Datum casusoverleg"), widget=DATE_WIDGET)
+    planned_on = FutureDateField(label=_("Datum casusoverleg"))
     casusregisseur = forms.ModelChoiceField(
         label=_("Casusregisseur"),
         required=False,
@@ -363,17 +373,14 @@ class CaseMeetingPlanForm(forms.Form):
 
 
 class CaseMeetingOutcomeForm(forms.Form):
-    held_on = forms.DateField(label=_("Gehouden op"), widget=DATE_WIDGET)
+    held_on = PastDateField(
+        label=_("Gehouden op"),
+        error_messages={"future": _("Een casusoverleg kan niet in de toekomst zijn gehouden.")},
+    )
     participants = forms.CharField(
         label=_("Deelnemers"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Organisaties en functies.")
     )
     outcome = forms.CharField(label=_("Uitkomst"), widget=TEXT_AREA)
-
-    def clean_held_on(self):
-        value = self.cleaned_data["held_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Een casusoverleg kan niet in de toekomst zijn gehouden."))
-        return value
 
 
 class NoCaseMeetingForm(forms.Form):
@@ -415,13 +422,9 @@ class RefusalForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Datum"), widget=DATE_WIDGET)
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("Een overleg kan niet in het verleden worden gepland."))
-        return value
+    date = FutureDateField(
+        label=_("Datum"), error_messages={"past": _("Een overleg kan niet in het verleden worden gepland.")}
+    )
 
 
 # The attendance picker groups the region's parties by kind (SOK art. 1j: who sits at the table).
@@ -494,10 +497,6 @@ class DecisionForm(forms.Form):
         error_messages={"required": _("Geef de motivering van het besluit.")},
         help_text=_("Bij een stemming berekent het portaal de uitkomst; de tekst motiveert die. Noem alleen codes."),
     )
-    confirm = forms.BooleanField(
-        label=_("Vastleggen: een besluit kan daarna alleen met een correctie worden aangepast"),
-        error_messages={"required": _("Bevestig dat je het besluit wilt vastleggen.")},
-    )
 
 
 class CorrectionForm(forms.Form):
@@ -512,10 +511,6 @@ class CorrectionForm(forms.Form):
         max_length=500,
         error_messages={"required": _("Geef de reden van de correctie.")},
     )
-    confirm = forms.BooleanField(
-        label=_("Correctie vastleggen: het oorspronkelijke besluit blijft in het verslag staan"),
-        error_messages={"required": _("Bevestig dat je de correctie wilt vastleggen.")},
-    )
 
 
 class DiscussionForm(forms.Form):
@@ -528,8 +523,5 @@ class DiscussionForm(forms.Form):
 
 
 class HeldForm(forms.Form):
+    # Confirmed on the page woonkans/confirm.py renders, like every irreversible action.
     notes = forms.CharField(label=_("Verslag"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    confirm = forms.BooleanField(
-        label=_("Het overleg afronden: daarna kunnen geen stemmen of besluiten meer worden toegevoegd"),
-        error_messages={"required": _("Bevestig dat je het overleg wilt afronden.")},
-    )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from woonkans.forms import DATE_WIDGET, TEXT_AREA
+from woonkans.forms import DATE_WIDGET, TEXT_AREA, FutureDateField, PastDateField
 from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.privacy.bsn import normalise_bsn, validate_bsn
 from woonkans.privacy.files import PrivateFileField
@@ -188,6 +188,7 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = ["support_plan_signed_on", "informed_of_sharing", "informed_of_rights"]
         widgets = {"support_plan_signed_on": DATE_WIDGET}
+        field_classes = {"support_plan_signed_on": PastDateField}
         labels = {"support_plan_signed_on": _("Datum waarop de inwoner het ondersteuningsplan ondertekende")}
 
     def clean_support_plan_signed_on(self):
@@ -215,6 +216,7 @@ class FeedbackForm(forms.ModelForm):
         model = Feedback
         fields = ["kind", "text", "corporation", "intended_date"]
         widgets = {"text": TEXT_AREA, "intended_date": DATE_WIDGET}
+        field_classes = {"intended_date": FutureDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from referrals.forms import DATE_WIDGET, TEXT_AREA, IdentityForm
+from referrals.forms import TEXT_AREA, IdentityForm
 from referrals.models import Research
+from woonkans.forms import PastDateField
 from woonkans.privacy.bsn import normalise_bsn, validate_bsn
 
 from .services import ErasureGround
@@ -13,12 +14,6 @@ from .workflow import RequestKind
 
 REFERENCE = re.compile(r"^[0-9a-fA-F]{8}$")
 CASE_NUMBER = re.compile(r"^WK-\d{4}-\d{4,}$", re.IGNORECASE)
-
-
-def _not_in_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("Deze datum ligt in de toekomst."))
-    return value
 
 
 class CaseSearchForm(forms.Form):
@@ -55,15 +50,12 @@ class CaseSearchForm(forms.Form):
 
 class RegisterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort verzoek"), choices=RequestKind.choices, widget=forms.RadioSelect)
-    received_on = forms.DateField(label=_("Ontvangen op"), widget=DATE_WIDGET, initial=timezone.localdate)
+    received_on = PastDateField(label=_("Ontvangen op"), initial=timezone.localdate)
     request_text = forms.CharField(
         label=_("Wat vraagt de inwoner?"),
         widget=TEXT_AREA,
         help_text=_("In de woorden van de inwoner. Wordt versleuteld bewaard."),
     )
-
-    def clean_received_on(self):
-        return _not_in_future(self.cleaned_data["received_on"])
 
 
 class DecideForm(forms.Form):
@@ -78,10 +70,7 @@ class DecideForm(forms.Form):
         required=False,
         help_text=_("Verplicht bij afwijzen: de inwoner krijgt de reden en de mogelijkheid van een klacht te horen."),
     )
-    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
-
-    def clean_informed_on(self):
-        return _not_in_future(self.cleaned_data["informed_on"])
+    informed_on = PastDateField(label=_("Inwoner geïnformeerd op"), initial=timezone.localdate)
 
     def clean(self):
         cleaned = super().clean()
@@ -95,19 +84,11 @@ class ExtendForm(forms.Form):
 
 
 class RestrictForm(forms.Form):
-    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
-
-    def clean_informed_on(self):
-        return _not_in_future(self.cleaned_data["informed_on"])
+    informed_on = PastDateField(label=_("Inwoner geïnformeerd op"), initial=timezone.localdate)
 
 
 class AnnounceLiftForm(forms.Form):
-    announced_on = forms.DateField(
-        label=_("Inwoner geïnformeerd over de opheffing op"), widget=DATE_WIDGET, initial=timezone.localdate
-    )
-
-    def clean_announced_on(self):
-        return _not_in_future(self.cleaned_data["announced_on"])
+    announced_on = PastDateField(label=_("Inwoner geïnformeerd over de opheffing op"), initial=timezone.localdate)
 
 
 class LiftForm(forms.Form):
@@ -117,13 +98,7 @@ class LiftForm(forms.Form):
 class EraseForm(forms.Form):
     ground = forms.ChoiceField(label=_("Grond"), choices=ErasureGround.CHOICES, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Motivering"), widget=TEXT_AREA)
-    informed_on = forms.DateField(label=_("Inwoner geïnformeerd op"), widget=DATE_WIDGET, initial=timezone.localdate)
-    confirm = forms.BooleanField(
-        label=_("Ik begrijp dat de persoonsgegevens van deze zaak en de bestanden definitief worden verwijderd.")
-    )
-
-    def clean_informed_on(self):
-        return _not_in_future(self.cleaned_data["informed_on"])
+    informed_on = PastDateField(label=_("Inwoner geïnformeerd op"), initial=timezone.localdate)
 
 
 class IdentityCorrectionForm(IdentityForm):

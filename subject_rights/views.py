@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from referrals.models import Identity, Research
+from woonkans import confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.lists import list_page
 from woonkans.pdf import pdf_response, render_pdf
@@ -121,6 +122,28 @@ ACTIONS = {
 }
 
 
+def _erase_confirmation(subject_request, form):
+    data = form.cleaned_data
+    return confirm.Confirmation(
+        title=_("Persoonsgegevens wissen"),
+        action=_(
+            "De persoonsgegevens van aanmelding %(code)s en de bestanden worden definitief verwijderd (AVG art. 17)."
+        )
+        % {"code": subject_request.referral.short_reference},
+        facts=[
+            (_("Grond"), dict(form.fields["ground"].choices)[data["ground"]]),
+            (_("Motivering"), data["reason"]),
+            (_("Inwoner geïnformeerd op"), data["informed_on"].strftime("%d-%m-%Y")),
+        ],
+        button=_("Definitief wissen"),
+        danger=True,
+    )
+
+
+# Handling actions that cannot be undone: asked once more on the confirmation page (woonkans/confirm.py).
+CONFIRMED_ACTIONS = {"wissen": _erase_confirmation}
+
+
 def _available(subject_request):
     """The handling actions this request allows now (the page shows only these)."""
     status = subject_request.status
@@ -178,8 +201,12 @@ def act(request, request_id, action):
         return redirect("subject_rights:detail", request_id=subject_request.pk)
     form_class, call, success = ACTIONS[action]
     form = form_class(request.POST, prefix=action)
-    if form.is_valid():
+    step = confirm.step(request) if action in CONFIRMED_ACTIONS else confirm.CONFIRMED
+    if step is not confirm.BACK and form.is_valid():
         try:
+            if step is confirm.ASK:
+                confirm.rehearse(lambda: call(request.user, subject_request, form.cleaned_data))
+                return confirm.ask(request, CONFIRMED_ACTIONS[action](subject_request, form))
             call(request.user, subject_request, form.cleaned_data)
         except ValidationError as error:
             for message in _errors(error):

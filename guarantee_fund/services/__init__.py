@@ -25,9 +25,10 @@ from .overleg import (
     record_discussion,
     request_deviation,
 )
-from .parties import give_notice, join_party, joining_message, notice_message
+from .parties import give_notice, join_party, joining_message, notice_message, set_iban
 
 __all__ = [
+    "set_iban",
     "ClaimIncomplete",
     "InsufficientFunds",
     "add_claim_document",

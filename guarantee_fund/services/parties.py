@@ -13,7 +13,7 @@ from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.money import format_euro
 from woonkans.notifications import notify
-from woonkans.parties.models import AgreementTerm, Organisation, OrganisationKind
+from woonkans.parties.models import AgreementTerm, Organisation, OrganisationKind, compact_iban, validate_iban
 
 from ..models import Contribution, ContributionRound, Fund, RoundKind
 from .ledger import ROUND_TERM, next_round_number, round_amounts
@@ -28,6 +28,26 @@ def _require_manager(actor, party):
         raise PermissionDenied
     if party.kind not in CONTRIBUTING_KINDS:
         raise ValidationError(_("Deze organisatie neemt geen deel aan het garantiefonds."))
+
+
+@transaction.atomic
+def set_iban(*, actor, party, iban):
+    """The account a payout or refund goes to: checked (ISO 13616 mod-97), stored compact, audited.
+
+    The audit entry names the party and the change, never the numbers (the access log is no copy
+    of bank data)."""
+    if not actor.has_role(Role.TREASURER):
+        raise PermissionDenied
+    _require_manager(actor, party)
+    compact = compact_iban(iban)
+    validate_iban(compact)
+    party = Organisation.objects.select_for_update().get(pk=party.pk)
+    if party.iban == compact:
+        return party
+    party.iban = compact
+    party.save(update_fields=["iban"])
+    _audit(actor, party, "IBAN gewijzigd")
+    return party
 
 
 def _require_fund_open():

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from woonkans import cases
+from woonkans import cases, confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.lists import list_page
+from woonkans.money import format_euro
 from woonkans.pdf import pdf_response, render_pdf
 from woonkans.privacy.files import private_file_response
 
@@ -113,6 +114,9 @@ def _context(request, claim, **forms):
         "is_owner": is_owner,
         "is_chair": is_chair,
         "show_payee": is_treasurer or is_owner,
+        # The MGR's treasurer sees what it needs to pay, never the case's own words (SPEC: no resident
+        # data): no evaluation, motivations or consultation outcomes.
+        "show_case_text": is_owner or is_chair or not is_treasurer,
         "editable": is_owner and claim.status in ("draft", "returned"),
         "can_file": is_owner and claim_allowed(ClaimTransition.FILE, claim.status),
         "can_submit": is_owner and claim_allowed(ClaimTransition.SUBMIT_TO_MGR, claim.status),
@@ -199,6 +203,29 @@ ACTIONS = {
 }
 
 
+def _decision_confirmation(claim, form):
+    data = form.cleaned_data
+    choice = dict(form.fields["decision"].choices)[data["decision"]]
+    amount = data.get("approved_cents") if data["decision"] == "part" else claim.claimed_cents
+    facts = [(_("Claim"), claim.code), (_("Besluit"), choice)]
+    if data["decision"] != "refuse":
+        facts.append((_("Toegekend bedrag"), format_euro(amount)))
+    facts.append((_("Motivering"), data["motivation"]))
+    if data["negligence_found"]:
+        facts.append((_("Ernstige nalatigheid"), data.get("negligence_reason")))
+    return confirm.Confirmation(
+        title=_("Besluit over de claim vastleggen"),
+        action=_("Het besluit over claim %(code)s wordt vastgelegd.") % {"code": claim.code},
+        facts=facts,
+        recipients=[(claim.corporation.name, _("het besluit en de motivering"))],
+        button=_("Besluit vastleggen"),
+    )
+
+
+# Claim actions that cannot be undone: asked once more on the confirmation page (woonkans/confirm.py).
+CONFIRMED_ACTIONS = {"besluit": _decision_confirmation}
+
+
 @role_required(*CLAIM_ROLES)
 @require_POST
 def claim_action(request, claim_id, action):
@@ -218,8 +245,12 @@ def claim_action(request, claim_id, action):
         raise Http404
     name, make_form, perform, done = ACTIONS[action]
     form = make_form(request, claim, FORM_IDS[name])
-    if form.is_valid():
+    step = confirm.step(request) if action in CONFIRMED_ACTIONS else confirm.CONFIRMED
+    if step is not confirm.BACK and form.is_valid():
         try:
+            if step is confirm.ASK:
+                confirm.rehearse(lambda: perform(request.user, claim, form))
+                return confirm.ask(request, CONFIRMED_ACTIONS[action](claim, form))
             perform(request.user, claim, form)
         except PermissionDenied as error:
             raise Http404 from error
@@ -238,26 +269,50 @@ def claim_action(request, claim_id, action):
 
 
 def _pay(request, claim):
-    """First post: check and show what will be paid, to whom. Second post (``bevestigd``): book it."""
+    """First post: check and show what will be paid, to whom (woonkans/confirm.py). Confirmed post: book it."""
     if not request.user.has_role(Role.TREASURER):
         raise Http404
     approved_on = timezone.localtime(claim.decided_at).date() if claim.decided_at else None
     form = PaymentForm(request.POST, approved_on=approved_on, auto_id=FORM_IDS["payment_form"])
     if form.is_valid():
         data = form.cleaned_data
+        step = confirm.step(request)
         try:
             services.check_payment(claim=claim, paid_on=data["paid_on"], reference=data["reference"])
-            if request.POST.get("bevestigd") == "1":
+            if step is confirm.CONFIRMED:
                 services.pay_claim(actor=request.user, claim=claim, **data)
         except ValidationError as error:  # ClaimTransitionNotAllowed and InsufficientFunds included
             form.add_error(None, error)
         else:
-            if request.POST.get("bevestigd") == "1":
+            if step is confirm.CONFIRMED:
                 messages.success(request, _("De claim is uitbetaald en geboekt."))
                 return redirect("guarantee_fund:claim", claim_id=claim.pk)
-            return render(request, "guarantee_fund/claim_pay_confirm.html", {"claim": claim, "form": form})
+            if step is confirm.ASK:
+                return confirm.ask(request, _payment_confirmation(claim, data))
     claim = selectors.get_claim(user=request.user, claim_id=claim.pk)
     return render(request, "guarantee_fund/claim_detail.html", _context(request, claim, payment_form=form))
+
+
+def _payment_confirmation(claim, data):
+    corporation = claim.corporation
+    return confirm.Confirmation(
+        title=_("Betaling bevestigen"),
+        action=_("De uitbetaling van claim %(code)s wordt in het grootboek geboekt.") % {"code": claim.code},
+        consequence=_(
+            "Controleer de gegevens met de bankopdracht. Een boeking kan alleen nog met een tegenboeking worden "
+            "gecorrigeerd."
+        ),
+        facts=[
+            (_("Claim"), claim.code),
+            (_("Begunstigde"), corporation.legal_name or corporation.name),
+            (_("IBAN"), corporation.iban_display),
+            (_("Bedrag"), format_euro(claim.approved_cents)),
+            (_("Betaaldatum"), data["paid_on"].strftime("%d-%m-%Y")),
+            (_("Bankkenmerk"), data["reference"]),
+        ],
+        recipients=[(corporation.name, _("de uitbetaling op de eigen rekening en de boeking in het grootboek"))],
+        button=_("Bevestigen en boeken"),
+    )
 
 
 @role_required(*CLAIM_ROLES)

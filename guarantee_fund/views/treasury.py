@@ -19,7 +19,7 @@ from woonkans.money import format_euro
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import filters, selectors, services
-from ..forms import DissolveForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
+from ..forms import DissolveForm, IbanForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
 from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
 
 
@@ -323,3 +323,19 @@ def parties(request):
             "dissolution": selectors.dissolution_preview(parties=party_rows, fund=fund, on_date=today),
         },
     )
+
+
+@role_required(Role.TREASURER)
+def party_iban(request, party_id):
+    """The account a party's payouts and refunds go to: a form with the mod-97 check, audited."""
+    party = selectors.get_contributing_party(user=request.user, party_id=party_id)
+    form = IbanForm(request.POST or None, initial={"iban": party.iban_display if party.iban else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_iban(actor=request.user, party=party, iban=form.cleaned_data["iban"])
+        except ValidationError as error:
+            form.add_error("iban", error)
+        else:
+            messages.success(request, _("Het IBAN van %(party)s is opgeslagen.") % {"party": party.name})
+            return redirect("guarantee_fund:parties")
+    return render(request, "guarantee_fund/party_iban.html", {"party": party, "form": form})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from referrals.eligibility import CONDITION_LABELS
 from referrals.models import ExceptionRequest
-from woonkans import cases
+from woonkans import cases, confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
@@ -222,6 +222,13 @@ def meeting_action(request, meeting_id, action):
     try:
         if not form.is_valid():
             raise ValidationError("")
+        if action in CONFIRMED_ACTIONS:
+            step = confirm.step(request)
+            if step is confirm.ASK:
+                confirm.rehearse(lambda: _perform(action, request.user, meeting, item, form, attendances))
+                return confirm.ask(request, _confirmation(action, meeting, item, form.cleaned_data, attendances))
+            if step is confirm.BACK:
+                return _page(request, meeting, items, attendances, bound=(name, item.pk if item else None, form))
         _perform(action, request.user, meeting, item, form, attendances)
     except PermissionDenied:
         selectors.deny_action(user=request.user, meeting_id=meeting.pk)
@@ -231,6 +238,67 @@ def meeting_action(request, meeting_id, action):
             form.add_error(None, messages)
         return _page(request, meeting, items, attendances, bound=(name, item.pk if item else None, form), status=400)
     return redirect(f"{meeting_url(meeting)}#{'punt-' + str(item.pk) if item else 'agenda'}")
+
+
+# Chair's actions that cannot be undone: asked once more on a confirmation page (woonkans/confirm.py).
+CONFIRMED_ACTIONS = frozenset({"besluit", "correctie", "afgerond"})
+
+
+def _confirmation(action, meeting, item, data, attendances):
+    present = [(attendance.organisation.name, _("het verslag, met dit besluit")) for attendance in attendances]
+    if action == "afgerond":
+        return confirm.Confirmation(
+            title=_("Overleg afronden"),
+            action=_("Het %(meeting)s wordt als gehouden vastgelegd; daarna kan er niets meer aan worden veranderd.")
+            % {"meeting": str(meeting)},
+            facts=[(_("Datum"), meeting.date.strftime("%d-%m-%Y")), (_("Notities bij het verslag"), data["notes"])],
+            recipients=[(name, _("het definitieve verslag")) for name, _what in present],
+            button=_("Overleg afronden"),
+        )
+    if action == "correctie":
+        return confirm.Confirmation(
+            title=_("Correctie vastleggen"),
+            action=_(
+                "De correctie van het besluit over “%(item)s” wordt vastgelegd; het oorspronkelijke besluit "
+                "blijft in het verslag staan."
+            )
+            % {"item": item.title},
+            facts=[
+                (_("Agendapunt"), item.title),
+                (_("Gecorrigeerde motivering"), data["decision"]),
+                (_("Reden van de correctie"), data["reason"]),
+            ],
+            recipients=present,
+            button=_("Correctie vastleggen"),
+        )
+    facts = [(_("Agendapunt"), item.title), (_("Besluit"), data["decision"])]
+    if item.is_vote:
+        ids = [attendance.organisation_id for attendance in attendances]
+        votes_for, present_count, quorum = services.tally(item, attendances=ids, meeting=meeting)
+        if quorum:
+            granted = services.has_majority(votes_for=votes_for, present=present_count)
+            facts.append(
+                (
+                    _("Uitkomst volgens de stemmen"),
+                    _("%(outcome)s: %(for)s van %(present)s aanwezige organisaties voor")
+                    % {
+                        "outcome": (Outcome.GRANTED if granted else Outcome.REFUSED).label.capitalize(),
+                        "for": votes_for,
+                        "present": present_count,
+                    },
+                )
+            )
+    return confirm.Confirmation(
+        title=_("Besluit vastleggen"),
+        action=_(
+            "Het besluit over “%(item)s” wordt vastgelegd; een besluit kan daarna alleen met een correctie "
+            "worden aangevuld."
+        )
+        % {"item": item.title},
+        facts=facts,
+        recipients=present,
+        button=_("Besluit vastleggen"),
+    )
 
 
 def meeting_url(meeting):

@@ -4,12 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from woonkans import confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.lists import list_page
+from woonkans.privacy.disclosure.policy import Relation, Stage
 
 from .. import eligibility, filters, selectors, services
 from ..forms import DocumentForm, ExceptionRequestForm, ReasonForm
@@ -143,6 +146,23 @@ def document_remove(request, referral_id, document_id):
     document = referral.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404
+    back = reverse("referrals:step", kwargs={"referral_id": referral.pk, "step": "documenten"})
+    if confirm.step(request) is not confirm.CONFIRMED:
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Document verwijderen"),
+                action=_("Het document wordt uit de aanmelding verwijderd, ook het bestand zelf."),
+                facts=[
+                    (_("Aanmelding"), referral.short_reference),
+                    (_("Soort document"), document.get_kind_display()),
+                    (_("Bestand"), document.file_name),
+                ],
+                button=_("Verwijderen"),
+                back_url=back,
+                danger=True,
+            ),
+        )
     try:
         services.remove_document(actor=request.user, document=document)
         messages.success(request, _("Het document is verwijderd."))
@@ -186,8 +206,13 @@ def _summary_step(request, referral, current):
 @require_POST
 def submit(request, referral_id):
     referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
+    confirmed = confirm.step(request) is confirm.CONFIRMED
     try:
-        services.submit_referral(actor=request.user, referral=referral)
+        if confirmed:
+            services.submit_referral(actor=request.user, referral=referral)
+        else:
+            # What would refuse the submission is said now, not after "Indienen".
+            confirm.rehearse(lambda: services.submit_referral(actor=request.user, referral=referral))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -195,6 +220,25 @@ def submit(request, referral_id):
     except TransitionNotAllowed:
         messages.error(request, _("Deze aanmelding kan nu niet worden ingediend."))
         return redirect("referrals:detail", referral_id=referral.pk)
+    if not confirmed:
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Aanmelding indienen"),
+                action=_("De aanmelding %(code)s gaat naar de regisseurs van de regio %(region)s.")
+                % {"code": referral.short_reference, "region": referral.region},
+                facts=[(_("Aanmelding"), referral.short_reference), (_("Gemeente"), referral.municipality.name)],
+                recipients=[
+                    (
+                        _("Regisseurs van de regio %(region)s") % {"region": referral.region},
+                        confirm.sees(Stage.SUBMITTED, Relation.REGISSEUR),
+                    )
+                ],
+                button=_("Indienen"),
+                consequence=_("Na indienen kun je de aanmelding niet meer wijzigen, alleen nog intrekken."),
+                back_url=reverse("referrals:step", kwargs={"referral_id": referral.pk, "step": "controle"}),
+            ),
+        )
     messages.success(request, _("De aanmelding is verstuurd naar de regisseur van de regio."))
     return redirect("referrals:detail", referral_id=referral.pk)
 
@@ -212,13 +256,29 @@ def _reason_action(
     form_class=ReasonForm,
     field="reason",
     argument="reason",
+    confirm_button=None,
 ):
     referral = selectors.get_case_for_editing(user=request.user, referral_id=referral_id)
     if not allowed(transition, referral.status):
         messages.error(request, _("Dat kan niet in de huidige status van deze aanmelding."))
         return redirect("referrals:detail", referral_id=referral.pk)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    step = confirm.step(request) if request.method == "POST" and form.is_valid() else None
+    if step is confirm.ASK and confirm_button:
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=title,
+                action=intro,
+                facts=[
+                    (_("Aanmelding"), referral.short_reference),
+                    (form.fields[field].label, form.cleaned_data[field]),
+                ],
+                button=confirm_button,
+                danger=True,
+            ),
+        )
+    if step is confirm.CONFIRMED or (step is confirm.ASK and not confirm_button):
         try:
             service(actor=request.user, referral=referral, **{argument: form.cleaned_data[field]})
         except ValidationError as error:
@@ -240,6 +300,7 @@ def withdraw(request, referral_id):
         title=_("Aanmelding intrekken"),
         intro=_("De aanmelding stopt. De regisseur verliest de toegang. Geef aan waarom."),
         done=_("De aanmelding is ingetrokken."),
+        confirm_button=_("Aanmelding intrekken"),
     )
 
 
@@ -257,6 +318,7 @@ def consent_withdraw(request, referral_id):
             "de regisseur krijgt bericht."
         ),
         done=_("De toestemming is ingetrokken en de aanmelding is gestopt."),
+        confirm_button=_("Toestemming intrekken en stoppen"),
     )
 
 

@@ -96,7 +96,8 @@ def test_withdrawn_consent_takes_the_profile_from_the_corporation_and_the_consul
     assert page.locator(".wk-status").first.inner_text() == "Profiel gedeeld met corporaties"
     consultant.follow("Toestemming ingetrokken", "toestemming-intrekken")
     page.get_by_label("Reden").fill("De inwoner trekt de toestemming in.")
-    page = consultant.press("Toestemming ingetrokken", "na-intrekken")
+    consultant.press("Toestemming ingetrokken", "intrekken-bevestigen")
+    page = consultant.press("Toestemming intrekken en stoppen", "na-intrekken")
     assert page.locator(".wk-status").first.inner_text() == "Toestemming ingetrokken"
 
     corporation.goto(corporation_url, "profiel-na-intrekken")

@@ -157,7 +157,9 @@ def consultant_refers(actor, today):
     actor.press("Opslaan en verder", "stap-controle")
 
     assert page.get_by_text(f"{GIVEN} {FAMILY}").first.is_visible()
-    actor.press("Aanmelden bij Woonkans", "aangemeld")
+    actor.press("Aanmelden bij Woonkans", "aanmelden-bevestigen")
+    assert page.get_by_role("heading", name="Aanmelding indienen").is_visible()
+    actor.press("Indienen", "aangemeld")
     assert page.get_by_text("De aanmelding is verstuurd naar de regisseur van de regio.").is_visible()
     return actor.url_path()
 
@@ -198,6 +200,10 @@ def regisseur_writes_and_shares(actor):
     actor.follow("Delen met corporaties", "delen")
     page.get_by_role("checkbox", name="Woonwenz").check()
     page.get_by_role("checkbox", name="Antares").check()
+    actor.press("Delen", "delen-bevestigen")
+    # The confirmation names every corporation that will see the profile, before it is shared.
+    recipients = page.get_by_role("table").inner_text()
+    assert "Woonwenz" in recipients and "Antares" in recipients
     actor.press("Delen", "gedeeld")
     assert page.get_by_text("Het profiel staat in de matchingstabel van de gekozen corporaties.").is_visible()
     return code
@@ -235,7 +241,7 @@ def overleg_decides_and_match(actor, code, today):
     page.get_by_label("Motivering van het besluit").fill(
         "Woonwenz biedt het appartement aan de Maasboulevard aan; akkoord."
     )
-    page.get_by_label("Vastleggen: een besluit kan daarna alleen met een correctie worden aangepast").check()
+    actor.press("Besluit vastleggen", "besluit-bevestigen")
     actor.press("Besluit vastleggen", "besloten")
     assert page.get_by_text("Woonwenz biedt het appartement aan de Maasboulevard aan; akkoord.").is_visible()
 
@@ -245,6 +251,8 @@ def overleg_decides_and_match(actor, code, today):
     # The offering corporation and the profile's provider are chosen; each list holds only their staff.
     page.get_by_label("Vast aanspreekpunt corporatie (Woonwenz)").select_option(label="Wim Woonwenz")
     page.get_by_label("Vast aanspreekpunt zorgaanbieder (Moveoo)").select_option(label="Mo Moveoo")
+    actor.press("Match vastleggen", "match-bevestigen")
+    assert "Woonwenz" in page.get_by_role("table").inner_text()
     actor.press("Match vastleggen", "terugkoppeling-3")
     page.get_by_label("Toelichting").fill("Woonwenz huisvest de inwoner aan de Maasboulevard.")
     actor.press("Versturen", "teruggekoppeld")
@@ -269,6 +277,7 @@ def regisseur_houses_and_ends(actor, code, today):
     page.get_by_role("radio", name="Negatief: ontruimd").check()
     page.get_by_label("Einddatum").fill(today.isoformat())
     page.get_by_label("Evaluatie").fill("Huurachterstand opgelopen; begeleiding kwam niet op gang.")
+    actor.press("Beëindigen", "beeindigen-bevestigen")
     actor.press("Beëindigen", "beeindigd")
     assert page.get_by_text("Het traject is beëindigd.").is_visible()
 

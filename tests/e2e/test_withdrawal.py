@@ -33,7 +33,8 @@ def test_withdrawn_consent_leaves_the_corporation_an_empty_row_and_a_404(e2e, ma
     page = consulent.goto(f"/aanmeldingen/{profile.referral_id}/", "aanmelding")
     consulent.follow("Toestemming ingetrokken", "toestemming-intrekken")
     page.get_by_label("Reden").fill("De inwoner trekt de toestemming in.")
-    page = consulent.press("Toestemming ingetrokken", "toestemming-ingetrokken")
+    consulent.press("Toestemming ingetrokken", "intrekken-bevestigen")
+    page = consulent.press("Toestemming intrekken en stoppen", "toestemming-ingetrokken")
     assert page.get_by_text("De toestemming is ingetrokken en de aanmelding is gestopt.").is_visible()
 
     page = woonwenz.goto("/matchingstabel/", "matchingstabel")

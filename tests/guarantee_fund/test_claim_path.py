@@ -12,9 +12,11 @@ from django.utils import timezone
 from guarantee_fund import services
 from guarantee_fund.models import Claim, LedgerEntry
 from woonkans import cases, events
+from woonkans.confirm import token_for
 from woonkans.notifications.models import OutboxMessage
 from woonkans.parties.models import Organisation
 
+from ..confirming import asks, post_confirmed
 from ..pdftext import pdf_text
 from ..referrals.conftest import IDENTITY, PDF, VALID_BSN
 from .conftest import REFERENCE, TEST_IBAN, ended_negatively, fund_with, give_iban, through_overleg
@@ -132,7 +134,10 @@ def test_the_whole_path_with_the_overleg_answering_through_events(
     assert "NL91 ABNA 0417 1643 00" in text and "€ 3.000,00" in text and REFERENCE in text
     assert not LedgerEntry.objects.filter(kind="payout").exists()
     assert OutboxMessage.objects.count() == mails_before
-    assert client.post(url, {**data, "bevestigd": "1"}).status_code == 302
+    # Without the confirmation page's token nothing is booked: the page asks again.
+    assert asks(client.post(url, {**data, "confirm_token": "forged"}))
+    assert not LedgerEntry.objects.filter(kind="payout").exists()
+    assert post_confirmed(client, url, data).status_code == 302
     claim.refresh_from_db()
     entry = LedgerEntry.objects.get(kind="payout")
     assert claim.status == "paid" and entry.amount_cents == -300_000 and entry.reference == REFERENCE
@@ -399,17 +404,20 @@ def test_a_bad_payment_comes_back_on_the_form_not_on_a_confirmation(client, sign
     assert "Betaling bevestigen" not in text and "toekomst" in text and "geen bankkenmerk" in text
     assert 'value="x"' in text  # what was typed stays
     # Skipping the confirmation with bad data books nothing either.
-    client.post(url, {"paid_on": tomorrow, "reference": REFERENCE, "idempotency_key": "k" * 32, "bevestigd": "1"})
+    bad = {"paid_on": tomorrow, "reference": REFERENCE, "idempotency_key": "k" * 32}
+    client.post(url, {**bad, "confirm_token": token_for(user=people["treasurer"], path=url, data=bad)})
     assert not LedgerEntry.objects.filter(kind="payout").exists()
 
 
 def test_others_cannot_pay_or_see_the_payment_step(client, signed_in, people):
     fund_with(5_000_000, treasurer=people["treasurer"])
     claim = at_mgr(people)
-    data = {"paid_on": TODAY().isoformat(), "reference": REFERENCE, "idempotency_key": "k" * 32, "bevestigd": "1"}
+    data = {"paid_on": TODAY().isoformat(), "reference": REFERENCE, "idempotency_key": "k" * 32}
     for who in ("woonwenz", "noord"):
         signed_in(people[who])
-        assert client.post(reverse("guarantee_fund:claim_action", args=[claim.pk, "betalen"]), data).status_code == 404
+        url = reverse("guarantee_fund:claim_action", args=[claim.pk, "betalen"])
+        assert client.post(url, data).status_code == 404
+        assert post_confirmed(client, url, data).status_code == 404
     with pytest.raises(PermissionDenied):
         services.pay_claim(
             actor=people["noord"], claim=claim, paid_on=TODAY(), reference=REFERENCE, idempotency_key="n"

@@ -15,6 +15,7 @@ from guarantee_fund.models import Claim, ContributionRound, Fund, LedgerEntry
 from woonkans.audit.models import AppendOnlyError
 from woonkans.parties.models import Organisation
 
+from ..confirming import confirmed_data
 from ..pdftext import pdf_text
 from ..referrals.conftest import PDF, VALID_BSN
 from .conftest import approved_claim, ended_negatively, fund_with, through_overleg
@@ -185,8 +186,8 @@ def test_paying_is_idempotent(client, signed_in, people, claim_at_mgr):
         "paid_on": timezone.localdate().isoformat(),
         "reference": "NL-BANK-01",
         "idempotency_key": "k" * 32,
-        "bevestigd": "1",
     }
+    data = confirmed_data(client, url, data)
     assert client.post(url, data).status_code == 302
     client.post(url, data)  # double click
     client.post(url, {**data, "idempotency_key": "other"})  # a second treasurer, another form

@@ -10,6 +10,7 @@ from django.utils import timezone
 from matching import services
 from matching.models import Match, Profile, ProfileStatus
 
+from ..confirming import post_confirmed
 from ..factories import record_profile_facts
 from .conftest import make_shared, org
 
@@ -81,7 +82,7 @@ def test_the_offer_is_carried_over_and_each_contact_lists_only_its_partys_staff(
     assert set(_options(html, "provider_contact")) == {str(people["moveoo"].pk)}
     assert set(_options(html, "provider_substitute")) == {str(people["moveoo"].pk)}
 
-    response = client.post(_url(offered), _post(people, offered, corporation_substitute=colleague.pk))
+    response = post_confirmed(client, _url(offered), _post(people, offered, corporation_substitute=colleague.pk))
     assert response.status_code == 302
     match = Match.objects.get(profile=offered)
     assert match.offer is not None and match.corporation_substitute == colleague
@@ -101,8 +102,10 @@ def test_a_contact_of_another_organisation_is_refused_next_to_that_field(
     client, signed_in, people, offered, field, who, message
 ):
     signed_in(people["noord"])
-    html = client.post(
-        _url(offered), _post(people, offered, **{field: people[who].pk}, dwelling_address="Maasstraat 3a, Venlo")
+    html = post_confirmed(
+        client,
+        _url(offered),
+        _post(people, offered, **{field: people[who].pk}, dwelling_address="Maasstraat 3a, Venlo"),
     ).content.decode()
     assert _error_of(html, field) == message
     assert "Controleer de volgende punten" in html
@@ -113,7 +116,9 @@ def test_a_contact_of_another_organisation_is_refused_next_to_that_field(
 def test_a_date_before_the_dwelling_is_available_is_refused_at_the_date(client, signed_in, people, offered):
     signed_in(people["noord"])
     early = AVAILABLE - datetime.timedelta(days=10)
-    html = client.post(_url(offered), _post(people, offered, intended_date=early.isoformat())).content.decode()
+    html = post_confirmed(
+        client, _url(offered), _post(people, offered, intended_date=early.isoformat())
+    ).content.decode()
     assert "pas beschikbaar vanaf" in _error_of(html, "intended_date")
     assert f'value="{early.isoformat()}"' in html
     assert not Match.objects.filter(profile=offered).exists()
@@ -121,7 +126,8 @@ def test_a_date_before_the_dwelling_is_available_is_refused_at_the_date(client, 
 
 def test_a_provider_other_than_the_profiles_is_refused(client, signed_in, people, offered):
     signed_in(people["noord"])
-    html = client.post(
+    html = post_confirmed(
+        client,
         _url(offered),
         _post(people, offered, care_provider=org("Leger des Heils").pk, provider_contact=people["leger"].pk),
     ).content.decode()
@@ -134,7 +140,7 @@ def test_a_needed_safety_plan_must_be_agreed_before_the_match(client, signed_in,
     signed_in(people["noord"])
     page = client.get(_url(offered)).content.decode()
     assert "Eerst het profiel aanvullen" in page and "veiligheidsplan" in page.lower()
-    html = client.post(_url(offered), _post(people, offered)).content.decode()
+    html = post_confirmed(client, _url(offered), _post(people, offered)).content.decode()
     assert "welke zorgaanbieder en op welke datum" in html
     assert not Match.objects.filter(profile=offered).exists()
 
@@ -145,7 +151,7 @@ def test_a_needed_safety_plan_must_be_agreed_before_the_match(client, signed_in,
         safety_plan_provider=org("Leger des Heils"),
         safety_plan_agreed_on=datetime.date(2026, 2, 1),
     )
-    html = client.post(_url(offered), _post(people, offered)).content.decode()
+    html = post_confirmed(client, _url(offered), _post(people, offered)).content.decode()
     assert "afgesproken met Leger des Heils" in _error_of(html, "care_provider")
     assert not Match.objects.filter(profile=offered).exists()
 
@@ -155,7 +161,7 @@ def test_a_needed_safety_plan_must_be_agreed_before_the_match(client, signed_in,
         safety_plan_provider=org("Moveoo"),
         safety_plan_agreed_on=datetime.date(2026, 2, 1),
     )
-    assert client.post(_url(offered), _post(people, offered)).status_code == 302
+    assert post_confirmed(client, _url(offered), _post(people, offered)).status_code == 302
 
 
 def test_without_an_offer_the_parties_are_chosen_first(client, signed_in, people):
@@ -193,15 +199,15 @@ def test_only_the_regions_regisseur_opens_the_match_form(client, signed_in, peop
     for who in ("woonwenz", "moveoo", "venlo", "midden"):
         signed_in(people[who])
         assert client.get(_url(offered)).status_code == 404, who
-        assert client.post(_url(offered), _post(people, offered)).status_code == 404, who
+        assert post_confirmed(client, _url(offered), _post(people, offered)).status_code == 404, who
     assert not Match.objects.filter(profile=offered).exists()
 
 
 def test_all_errors_show_at_once_each_at_its_field(client, signed_in, people, offered):
     signed_in(people["noord"])
     early = (AVAILABLE - datetime.timedelta(days=1)).isoformat()
-    html = client.post(
-        _url(offered), _post(people, offered, intended_date=early, corporation_contact=people["antares"].pk)
+    html = post_confirmed(
+        client, _url(offered), _post(people, offered, intended_date=early, corporation_contact=people["antares"].pk)
     ).content.decode()
     assert "pas beschikbaar vanaf" in _error_of(html, "intended_date")
     assert _error_of(html, "corporation_contact") == "Kies een verhuurconsulent van Woonwenz."

@@ -20,6 +20,7 @@ from referrals.workflow import Status
 from woonkans import cases, events
 from woonkans.accounts.roles import Role
 
+from ..confirming import asks, post_confirmed
 from ..pdftext import pdf_text
 from ..referrals.conftest import VALID_BSN, make_ready
 from .conftest import make_profile, make_shared, org
@@ -30,7 +31,10 @@ CHAIR_ORG = "Ketenregie Noord-Limburg"
 
 
 def action(client, meeting, name, data):
-    return client.post(reverse("matching:meeting_action", kwargs={"meeting_id": meeting.pk, "action": name}), data)
+    # The irreversible actions (a decision, a correction, finishing) pass their confirmation page.
+    return post_confirmed(
+        client, reverse("matching:meeting_action", kwargs={"meeting_id": meeting.pk, "action": name}), data
+    )
 
 
 def page(client, meeting):
@@ -58,8 +62,8 @@ def present(people, meeting, *names):
         services.check_in(actor=people["noord"], meeting=meeting, organisation=org(name))
 
 
-def decide(client, meeting, item, text, confirm="on"):
-    return action(client, meeting, "besluit", {"item": item.pk, "decision": text, "confirm": confirm})
+def decide(client, meeting, item, text):
+    return action(client, meeting, "besluit", {"item": item.pk, "decision": text})
 
 
 # ---- quorum, outcome, motivation ----
@@ -85,11 +89,16 @@ def test_the_motivation_is_required_and_typed_text_is_kept(client, signed_in, pe
     signed_in(people["noord"])
     response = decide(client, meeting, item, "   ")
     assert response.status_code == 400 and "Geef de motivering" in html.unescape(response.content.decode())
-    response = decide(client, meeting, item, "Goede redenen genoemd.", confirm="")
-    assert response.status_code == 400
+    url = reverse("matching:meeting_action", kwargs={"meeting_id": meeting.pk, "action": "besluit"})
+    data = {"item": item.pk, "decision": "Goede redenen genoemd."}
+    response = client.post(url, data)  # not yet confirmed: the confirmation page, nothing recorded
+    assert asks(response)
     body = html.unescape(response.content.decode())
-    assert "Bevestig" in body and "Goede redenen genoemd." in body
+    assert "Besluit vastleggen" in body and "Goede redenen genoemd." in body and "Woonwenz" in body
     assert not Decision.objects.exists()
+    # "Terug": the meeting page again, with the motivation as typed.
+    back = html.unescape(client.post(url, {**data, "confirm_back": "1"}).content.decode())
+    assert "Goede redenen genoemd.</textarea>" in back and not Decision.objects.exists()
 
 
 def test_a_text_that_claims_the_opposite_outcome_is_refused(client, signed_in, people):
@@ -172,13 +181,13 @@ def test_a_decision_is_corrected_by_a_new_one_that_names_it(client, signed_in, p
     signed_in(people["noord"])
     decide(client, meeting, item, "Het netwerk in Venlo is sterk.")
     first = Decision.objects.get()
-    response = action(client, meeting, "correctie", {"item": item.pk, "decision": "Werk en netwerk.", "confirm": "on"})
+    response = action(client, meeting, "correctie", {"item": item.pk, "decision": "Werk en netwerk."})
     assert response.status_code == 400 and "reden van de correctie" in html.unescape(response.content.decode())
     response = action(
         client,
         meeting,
         "correctie",
-        {"item": item.pk, "decision": "Het verzoek is afgewezen.", "reason": "Tikfout", "confirm": "on"},
+        {"item": item.pk, "decision": "Het verzoek is afgewezen.", "reason": "Tikfout"},
     )
     assert response.status_code == 400  # the outcome stays what the votes gave
     action(
@@ -189,7 +198,6 @@ def test_a_decision_is_corrected_by_a_new_one_that_names_it(client, signed_in, p
             "item": item.pk,
             "decision": "Werk en netwerk in de regio.",
             "reason": "Onvolledig genoteerd",
-            "confirm": "on",
         },
     )
     correction = Decision.objects.exclude(pk=first.pk).get()
@@ -348,7 +356,7 @@ def test_a_meeting_is_held_only_on_or_after_its_date_and_never_planned_in_the_pa
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     client.post(reverse("matching:meetings"), {"date": tomorrow.isoformat()})
     meeting = Meeting.objects.get()
-    response = action(client, meeting, "afgerond", {"notes": "", "confirm": "on"})
+    response = action(client, meeting, "afgerond", {"notes": ""})
     assert response.status_code == 400 and "op of na de datum" in html.unescape(response.content.decode())
     assert not Meeting.objects.get().held
 

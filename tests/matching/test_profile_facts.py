@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from matching.models import Profile, ProfileShare, ProfileStatus
 
+from ..confirming import post_confirmed
 from ..factories import record_profile_facts
 from ..pdftext import pdf_text
 from ..referrals.conftest import make_submitted
@@ -22,8 +23,10 @@ def _edit_url(profile):
 
 
 def _share(client, profile, corporation="Woonwenz"):
-    return client.post(
-        reverse("matching:profile_share", kwargs={"profile_id": profile.pk}), {"corporations": [org(corporation).pk]}
+    return post_confirmed(
+        client,
+        reverse("matching:profile_share", kwargs={"profile_id": profile.pk}),
+        {"corporations": [org(corporation).pk]},
     )
 
 

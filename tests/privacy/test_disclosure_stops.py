@@ -16,6 +16,7 @@ from woonkans.audit.models import AccessLog, AccessOutcome
 from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
+from ..confirming import post_confirmed
 from ..matching.conftest import make_matched, make_shared
 from ..referrals.conftest import pdf
 from ..subject_rights.conftest import officer, register  # noqa: F401  (fixture)
@@ -54,8 +55,10 @@ def test_withdrawing_takes_the_shared_profile_from_every_corporation(
     signed_in(people["venlo"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse(action, kwargs={"referral_id": profile.referral_id}), {"reason": "De inwoner wil het niet meer."}
+        response = post_confirmed(
+            client,
+            reverse(action, kwargs={"referral_id": profile.referral_id}),
+            {"reason": "De inwoner wil het niet meer."},
         )
     assert response.status_code == 302
 
@@ -96,7 +99,7 @@ def test_withdrawing_twice_answers_in_dutch_and_changes_nothing(client, signed_i
     profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
     signed_in(people["venlo"])
     url = reverse("referrals:consent_withdraw", kwargs={"referral_id": profile.referral_id})
-    client.post(url, {"reason": "Ingetrokken."})
+    post_confirmed(client, url, {"reason": "Ingetrokken."})
     referral = profile.referral
     referral.refresh_from_db()
     closed_at = referral.closed_at

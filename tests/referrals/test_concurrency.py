@@ -17,6 +17,7 @@ from django.urls import reverse
 from referrals import services
 from referrals.models import FormDraft, Referral
 from referrals.workflow import Status
+from woonkans.confirm import token_for
 
 from ..conftest import sign_in
 from .conftest import make_ready
@@ -82,6 +83,11 @@ def submit_url(referral):
     return reverse("referrals:submit", kwargs={"referral_id": referral.pk})
 
 
+def confirmed(referral):
+    """What the confirmation page's "Indienen" posts (the submission itself is what is raced here)."""
+    return {"confirm_token": token_for(user=referral.created_by, path=submit_url(referral), data={})}
+
+
 def test_autosave_while_the_submission_is_being_written(database_file, people, monkeypatch):
     """The submission has read the case and is about to write it when an autosave comes in.
 
@@ -111,7 +117,7 @@ def test_autosave_while_the_submission_is_being_written(database_file, people, m
         finally:
             autosave_answered.set()
 
-    submitting, submitted = in_thread(lambda: tab.post(submit_url(referral)))
+    submitting, submitted = in_thread(lambda: tab.post(submit_url(referral), confirmed(referral)))
     saving, saved = in_thread(autosave)
     submitting.join(timeout=60)
     saving.join(timeout=60)
@@ -147,7 +153,7 @@ def test_an_autosave_that_arrives_after_the_submission_keeps_nothing(database_fi
     def submit():
         assert autosave_has_read.wait(timeout=WAIT)
         try:
-            return tab.post(submit_url(referral))
+            return tab.post(submit_url(referral), confirmed(referral))
         finally:
             submission_done.set()
 

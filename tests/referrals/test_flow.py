@@ -12,6 +12,7 @@ from referrals.models import Document, ExceptionRequest, FormDraft, Identity, Re
 from referrals.workflow import Status
 from woonkans.audit.models import AccessLog, AccessOutcome
 
+from ..confirming import post_confirmed
 from .conftest import OTHER_BSN, PDF, VALID_BSN, adult_birth_date, make_ready, make_submitted, municipality
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_consultant_researches_and_submits_in_the_browser(
     assert "Aanmelden bij Woonkans" in summary
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("referrals:submit", kwargs={"referral_id": referral.pk}))
+        response = post_confirmed(client, reverse("referrals:submit", kwargs={"referral_id": referral.pk}))
     referral.refresh_from_db()
     assert referral.status == Status.SUBMITTED and referral.eligible is True
     assert referral.retention_years == 15
@@ -297,7 +298,8 @@ def test_consent_withdrawal_stops_the_case_and_revokes_every_grant(
 
     signed_in(people["venlo"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
+        response = post_confirmed(
+            client,
             reverse("referrals:consent_withdraw", kwargs={"referral_id": referral.pk}),
             {"reason": "De inwoner wil niet verder."},
         )
@@ -325,7 +327,7 @@ def test_withdraw_before_a_match_needs_a_reason(client, signed_in, people):
     url = reverse("referrals:withdraw", kwargs={"referral_id": referral.pk})
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200 and "Dit veld is verplicht" in response.content.decode()
-    client.post(url, {"reason": "Inwoner heeft zelf een woning gevonden."})
+    post_confirmed(client, url, {"reason": "Inwoner heeft zelf een woning gevonden."})
     referral.refresh_from_db()
     assert referral.status == Status.WITHDRAWN and referral.closed_reason.startswith("Inwoner heeft")
 

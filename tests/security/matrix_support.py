@@ -71,6 +71,7 @@ CASE_KWARGS = {
 GLOBAL_KWARGS = {
     "guarantee_fund:entry_correct": lambda w: {"entry_id": w.fund["entry"].pk},
     "guarantee_fund:round": lambda w: {"round_id": w.fund["round"].pk},
+    "guarantee_fund:party_iban": lambda w: {"party_id": w.fund["contribution"].party_id},
     "guarantee_fund:regional_payment_request": lambda w: {"round_id": w.fund["regional_round"].pk},
     "guarantee_fund:regional_received": lambda w: {"round_id": w.fund["regional_round"].pk},
     "guarantee_fund:contribution_received": lambda w: {

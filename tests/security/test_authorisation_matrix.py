@@ -130,8 +130,8 @@ MATRIX = {
     "referrals:research_start": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:step": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:autosave": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
-    "referrals:document_remove": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
-    "referrals:submit": {CONSULTANT: (DONE, REFUSED), EVERYONE_ELSE: REFUSED},
+    "referrals:document_remove": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},  # its confirmation page
+    "referrals:submit": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},  # its confirmation page
     "referrals:exception": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:withdraw": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "referrals:consent_withdraw": {CONSULTANT: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
@@ -256,6 +256,7 @@ MATRIX = {
     "guarantee_fund:regional_payment_request": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:regional_received": {TREASURER: DONE, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:parties": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
+    "guarantee_fund:party_iban": {TREASURER: OK, EVERYONE_ELSE: REFUSED},
     "guarantee_fund:accountability": {KETEN: OK, TREASURER: OK, EVERYONE_ELSE: REFUSED},
     # --- monitoring (figures only) --------------------------------------------------------------
     "monitoring:monitoring": {WERKGROEP: OK, KETEN: OK, PROCES: OK, ADMIN: OK, EVERYONE_ELSE: REFUSED},

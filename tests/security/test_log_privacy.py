@@ -19,6 +19,7 @@ from django.utils import timezone
 from referrals.models import Referral
 from woonkans.accounts.roles import Role
 
+from ..confirming import post_confirmed
 from ..referrals.conftest import PDF
 from .matrix_support import client_for
 from .pages import LogCapture
@@ -98,7 +99,7 @@ def intake_through_the_views(world):
         },
     )
     client.get(step(referral, "controle"))
-    response = client.post(reverse("referrals:submit", kwargs={"referral_id": referral.pk}))
+    response = post_confirmed(client, reverse("referrals:submit", kwargs={"referral_id": referral.pk}))
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == "submitted", "the intake through the views reached submission"

@@ -14,6 +14,7 @@ from referrals.models import Document, Identity, Referral, Research
 from subject_rights.models import Rectification, SubjectRequest
 from woonkans.audit.models import AccessLog
 
+from ..confirming import post_confirmed
 from ..matching.conftest import make_matched
 from ..referrals.conftest import make_ready, make_submitted
 from .conftest import act_url, detail_url, register
@@ -30,7 +31,6 @@ def erase_form(ground="no_wmo_file", **extra):
         "wissen-ground": ground,
         "wissen-reason": "Geen Wmo-aanmelding gedaan.",
         "wissen-informed_on": timezone.localdate().isoformat(),
-        "wissen-confirm": "on",
         **extra,
     }
 
@@ -46,7 +46,7 @@ def test_a_case_that_was_never_submitted_is_erased_files_and_all(
     signed_in(officer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(act_url(request, "wissen"), erase_form())
+        response = post_confirmed(client, act_url(request, "wissen"), erase_form())
     assert response.status_code == 302
     referral.refresh_from_db()
     request.refresh_from_db()
@@ -66,7 +66,7 @@ def test_a_submitted_case_is_not_erased_for_want_of_a_wmo_file_and_nothing_is_lo
     referral = make_submitted(people["venlo"])
     request = register(officer, referral, "erasure")
     signed_in(officer)
-    page = client.post(act_url(request, "wissen"), erase_form()).content.decode()
+    page = post_confirmed(client, act_url(request, "wissen"), erase_form()).content.decode()
     assert "Wmo-bewaartermijn" in page
     assert "Geen Wmo-aanmelding gedaan." in page  # the typed motivation is kept
     assert Identity.objects.filter(referral=referral).exists()

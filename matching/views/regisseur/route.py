@@ -9,8 +9,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from woonkans import confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.parties.models import Organisation
+from woonkans.privacy.disclosure.policy import Relation, Stage
 
 from ... import selectors, services
 from ...forms import (
@@ -78,8 +80,14 @@ def profile_match(request, profile_id):
         offer=offer,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    step = confirm.step(request) if request.method == "POST" and form.is_valid() else None
+    if step in (confirm.ASK, confirm.CONFIRMED):
         try:
+            if step is confirm.ASK:
+                confirm.rehearse(
+                    lambda: services.record_match(actor=request.user, profile=profile, offer=offer, **form.cleaned_data)
+                )
+                return confirm.ask(request, _match_confirmation(profile, shares, form.cleaned_data))
             match = services.record_match(actor=request.user, profile=profile, offer=offer, **form.cleaned_data)
         except ValidationError as error:
             # Keyed errors land next to their field; a missing fact of the profile is about no field here.
@@ -103,6 +111,55 @@ def profile_match(request, profile_id):
         }
     )
     return render(request, "matching/profile_match.html", context)
+
+
+def _match_confirmation(profile, shares, data):
+    corporation, provider = data["corporation"], data["care_provider"]
+    others = [share.corporation for share in shares if share.corporation_id != corporation.pk]
+    recipients = [
+        (corporation.name, confirm.sees(Stage.MATCHED, Relation.MATCHED_CORPORATION)),
+        (provider.name, confirm.sees(Stage.MATCHED, Relation.LINKED_PROVIDER)),
+    ] + [(other.name, _("niets meer: het profiel staat er als “Niet meer beschikbaar”")) for other in others]
+
+    def person(user):
+        return (user.get_full_name() or user.username) if user else "—"
+
+    return confirm.Confirmation(
+        title=_("Match vastleggen"),
+        action=_("Het profiel %(code)s wordt gematcht met %(corporation)s en %(provider)s.")
+        % {"code": profile.code, "corporation": corporation.name, "provider": provider.name},
+        facts=[
+            (_("Profiel"), profile.code),
+            (_("Adres van de woning"), data["dwelling_address"]),
+            (_("Beoogde ingangsdatum"), data["intended_date"].strftime("%d-%m-%Y")),
+            (_("Vast aanspreekpunt corporatie"), person(data["corporation_contact"])),
+            (_("Vervanger corporatie"), person(data.get("corporation_substitute"))),
+            (_("Vast aanspreekpunt zorgaanbieder"), person(data["provider_contact"])),
+            (_("Vervanger zorgaanbieder"), person(data.get("provider_substitute"))),
+        ],
+        recipients=recipients,
+        button=_("Match vastleggen"),
+    )
+
+
+def _end_confirmation(profile, form):
+    data = form.cleaned_data
+    return confirm.Confirmation(
+        title=_("Traject beëindigen"),
+        action=_("Het traject van profiel %(code)s wordt beëindigd.") % {"code": profile.code},
+        facts=[
+            (_("Afloop"), dict(form.fields["kind"].choices)[data["kind"]]),
+            (_("Einddatum"), data["ended_on"].strftime("%d-%m-%Y")),
+            (_("Evaluatie"), data["evaluation"]),
+        ],
+        recipients=[
+            (share.corporation.name, _("niets meer van de zaak"))
+            for share in profile.shares.all()
+            if share.revoked_at is None
+        ],
+        button=_("Beëindigen"),
+        danger=True,
+    )
 
 
 def _feedback_url(profile):
@@ -133,8 +190,14 @@ def profile_housed(request, profile_id):
 def profile_end(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    step = confirm.step(request) if request.method == "POST" and form.is_valid() else None
+    if step in (confirm.ASK, confirm.CONFIRMED):
         try:
+            if step is confirm.ASK:
+                confirm.rehearse(
+                    lambda: services.end_trajectory(actor=request.user, profile=profile, **form.cleaned_data)
+                )
+                return confirm.ask(request, _end_confirmation(profile, form))
             services.end_trajectory(actor=request.user, profile=profile, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)

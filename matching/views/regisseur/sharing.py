@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from woonkans import confirm
 from woonkans.accounts.permissions import role_required
+from woonkans.privacy.disclosure.policy import Relation, Stage
 
 from ... import selectors, services
 from ...forms import MessageForm, ShareForm
@@ -20,11 +22,16 @@ def profile_share(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id, purpose="delen")
     corporations = services.eligible_corporations(profile)
     form = ShareForm(request.POST or None, corporations=corporations)
-    if request.method == "POST" and form.is_valid():
+    step = confirm.step(request) if request.method == "POST" and form.is_valid() else None
+    if step in (confirm.ASK, confirm.CONFIRMED):
+        chosen = list(form.cleaned_data["corporations"])
         try:
-            services.share_profile(
-                actor=request.user, profile=profile, corporations=list(form.cleaned_data["corporations"])
-            )
+            if step is confirm.ASK:
+                confirm.rehearse(
+                    lambda: services.share_profile(actor=request.user, profile=profile, corporations=chosen)
+                )
+                return confirm.ask(request, _share_confirmation(profile, chosen))
+            services.share_profile(actor=request.user, profile=profile, corporations=chosen)
         except services.IdentifyingDataFound as error:
             messages.error(request, " ".join(error.messages))
             return redirect("matching:profile_edit", profile_id=profile.pk)
@@ -36,6 +43,19 @@ def profile_share(request, profile_id):
     _sections, finding_count = _findings_view(profile)
     return render(
         request, "matching/profile_share.html", {"profile": profile, "form": form, "finding_count": finding_count}
+    )
+
+
+def _share_confirmation(profile, corporations):
+    seen = confirm.sees(Stage.SHARED, Relation.SHARED_CORPORATION)
+    return confirm.Confirmation(
+        title=_("Profiel delen met corporaties"),
+        action=_("Het profiel %(code)s wordt gedeeld met %(count)d corporatie(s).")
+        % {"code": profile.code, "count": len(corporations)},
+        facts=[(_("Profiel"), profile.code), (_("Regio"), profile.region.name)],
+        recipients=[(corporation.name, seen) for corporation in corporations],
+        button=_("Delen"),
+        consequence=_("Een gedeeld profiel kan niet worden teruggehaald: de corporaties hebben het dan gezien."),
     )
 
 
