@@ -21,12 +21,17 @@ var/.env:
 	$(PYTHON) scripts/write_local_env.py $@
 	mkdir -p var/static var/private
 
+# The demo's e-mails are written as files to var/mail/ (one .log file per sending), not to this terminal.
+DEMO_ENV := EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=var/mail SERVER_LOG_LEVEL=WARNING
+
 demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --manifest var/demo-manifest.json
+	@echo "Database bijwerken en demodata laden..."
+	@$(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(BIN)/python manage.py seed_demo --manifest var/demo-manifest.json
 	@echo ""
 	@echo "Het portaal draait op http://127.0.0.1:8000  (stoppen: Ctrl+C)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "E-mails van de demo staan in var/mail/. Rondleiding: README.md."
+	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python manage.py check

@@ -64,6 +64,15 @@ def cached(function):
     return wrapper
 
 
+def _scope_ids(svg, prefix):
+    """Several charts share a page: matplotlib numbers its ids per figure ("figure_1", "patch_1"), so
+    they repeat. Ids nothing points at are dropped; the ones a clip path or link uses get the chart's prefix."""
+    referenced = set(re.findall(r'(?:url\(#|href="#)([^)"]+)', svg))
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}-{m.group(1)}"' if m.group(1) in referenced else "", svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
+
+
 def _render(figure, title, description):
     plt = _plt()
     buffer = io.StringIO()
@@ -75,6 +84,7 @@ def _render(figure, title, description):
     head = svg[: svg.index(">") + 1]
     body = svg[svg.index(">") + 1 :]
     body = re.sub(r"<title>.*?</title>", "", body, count=1, flags=re.S)
+    body = _scope_ids(re.sub(r"<metadata>.*?</metadata>", "", body, flags=re.S), chart_id)
     head = head.replace(
         "<svg ", f'<svg role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="wk-chart__svg" ', 1
     )

@@ -6,6 +6,7 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from monitoring.models import CaseFact
 from woonkans.accounts.models import User
@@ -176,7 +177,8 @@ def _walk_case(users, consultant_name, reporter_name, status, person, extra):
     if status == Status.IN_RESEARCH:
         return referral
     for kind in (DocumentKind.LANDLORD_STATEMENT, DocumentKind.GBA_EXTRACT, DocumentKind.INCOME_STATEMENT):
-        upload = SimpleUploadedFile(f"{kind}.pdf", DEMO_PDF, content_type="application/pdf")
+        # A file name as a person would save it, not the kind's code.
+        upload = SimpleUploadedFile(f"{slugify(kind.label)}.pdf", DEMO_PDF, content_type="application/pdf")
         services.add_document(actor=consultant, referral=referral, kind=kind, uploaded_file=upload)
     services.record_consent(
         actor=consultant,

@@ -7,19 +7,23 @@ woonkans/privacy/personal_data.py) with the declaration's Dutch labels; a field 
 declared before the system check passes, and then shows up here.
 """
 
+from collections import Counter
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from guarantee_fund.models import Claim, ClaimConsultation, ClaimDeviation, ClaimDocument, ClaimLine
 from matching.models import CaseMeeting, Evaluation, Match, Offer, Profile, ProfileMessage, ProfileShare, Signal
 from matching.models.profile import SECTION_FIELDS, SECTIONS
 from referrals.models import Consent, Document, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
-from woonkans.accounts.roles import Role
-from woonkans.audit.models import AccessLog
+from woonkans.audit.labels import model_label, role_labels
+from woonkans.audit.models import AccessAction, AccessLog, AccessOutcome
+from woonkans.privacy.files import file_kind_label
 from woonkans.privacy.personal_data import export_fields
 
 from .models import SubjectRequest
@@ -39,6 +43,8 @@ LEGAL_BASIS = _(
 
 
 def _value(instance, field):
+    if field.name == "content_type":  # a MIME type: "PDF-document", not "application/pdf"
+        return file_kind_label(getattr(instance, field.name))
     if field.choices:
         return str(getattr(instance, f"get_{field.name}_display")())
     value = getattr(instance, field.attname if not field.is_relation else field.name)
@@ -96,13 +102,35 @@ def _source(referral):
     }
 
 
-def _role_labels(codes):
-    """The log keeps role codes ("corporation"); the resident reads "Verhuurconsulent"."""
-    return ", ".join(str(Role(code).label) if code in Role.values else code for code in codes.split(",") if code)
+# What the resident reads for one kind of log entry: the action, on the model's Dutch name.
+ACTION_PHRASES = {
+    AccessAction.READ: gettext_lazy("%(object)s bekeken"),
+    AccessAction.CREATE: gettext_lazy("%(object)s aangemaakt"),
+    AccessAction.UPDATE: gettext_lazy("%(object)s gewijzigd"),
+    AccessAction.DELETE: gettext_lazy("%(object)s verwijderd"),
+    AccessAction.EXPORT: gettext_lazy("%(object)s gedownload"),
+    AccessAction.PRINT: gettext_lazy("%(object)s afgedrukt"),
+    AccessAction.SEARCH: gettext_lazy("Uw zaak gezien in een lijst van %(objects)s"),
+}
+
+
+def explain(action, object_type, outcome):
+    """One log entry in plain Dutch: "Aanmelding bekeken", "Document gedownload (geweigerd)"."""
+    phrase = ACTION_PHRASES.get(action, _("%(object)s gebruikt"))
+    text = str(phrase) % {
+        "object": capfirst(model_label(object_type)) or _("Gegevens"),
+        "objects": model_label(object_type, plural=True) or _("zaken"),
+    }
+    if outcome == AccessOutcome.DENIED:
+        text = _("%(what)s: geprobeerd, maar geweigerd (geen toegang)") % {"what": text}
+    return text
 
 
 def access_history(referral, profile, claims):
-    """Who read or changed the data, when: organisation and role only, oldest first."""
+    """Who read or changed the data: per day, organisation and role, what they did and how often.
+
+    The log has a row per page view; the resident wants to know who looked and what for, not fifteen
+    pages of identical rows. Organisation and role only, never the employee's name."""
     subjects = [str(referral.pk)]
     if profile is not None:
         subjects.append(profile.code)
@@ -110,20 +138,26 @@ def access_history(referral, profile, claims):
     rows = (
         AccessLog.objects.filter(subject__in=subjects)
         .order_by("at", "id")
-        .values_list("at", "organisation", "roles", "action", "outcome", "purpose")
+        .values_list("at", "organisation", "roles", "action", "object_type", "outcome", "purpose")
     )
-    actions = dict(AccessLog._meta.get_field("action").choices)
-    outcomes = dict(AccessLog._meta.get_field("outcome").choices)
+    groups = {}
+    for at, organisation, roles, action, object_type, outcome, purpose in rows:
+        key = (timezone.localdate(at), organisation, roles)
+        group = groups.setdefault(key, {"count": 0, "items": Counter(), "purposes": {}})
+        group["count"] += 1
+        group["items"][explain(action, object_type, outcome)] += 1
+        if purpose:
+            group["purposes"].setdefault(purpose)
     return [
         {
-            "at": at,
-            "organisation": organisation or _("het portaal (automatisch)"),
-            "roles": _role_labels(roles),
-            "action": str(actions.get(action, action)),
-            "outcome": str(outcomes.get(outcome, outcome)),
-            "purpose": purpose,
+            "day": day,
+            "organisation": organisation or str(_("het portaal (automatisch)")),
+            "roles": role_labels(roles) or str(_("geen rol")),
+            "count": group["count"],
+            "items": [{"what": what, "count": count} for what, count in group["items"].items()],
+            "purposes": list(group["purposes"]),
         }
-        for at, organisation, roles, action, outcome, purpose in rows
+        for (day, organisation, roles), group in groups.items()
     ]
 
 

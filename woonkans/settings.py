@@ -102,6 +102,7 @@ TEMPLATES = [
                 "money": "woonkans.templatetags.money",
                 "agreement": "woonkans.templatetags.agreement",
                 "lists": "woonkans.templatetags.lists",
+                "labels": "woonkans.templatetags.labels",
             },
         },
     },
@@ -236,6 +237,8 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024
 if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Used by the file backend (`make demo`): every sent e-mail becomes a file in this folder.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@woonkans.example")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -356,8 +359,17 @@ LOGGING = {
     "loggers": {
         # Request logs can carry form values in tracebacks; keep them terse.
         "django.request": {"level": "ERROR"},
+        # runserver's line per request; `make demo` keeps only failures (SERVER_LOG_LEVEL=WARNING).
+        "django.server": {"level": env.str("SERVER_LOG_LEVEL", default="INFO")},
         "axes": {"level": "WARNING"},
         "celery": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every PDF at INFO, fontTools every font subset.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Without a broker (demo, tests) tasks run in-process on kombu's memory transport, which has
+        # no host name and says so at WARNING on every use; with a real broker the warning stays.
+        "kombu.connection": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
     },
 }
 

@@ -29,6 +29,7 @@ handler500 = "woonkans.errors.server_error"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("", include(two_factor_patterns)),
     path("", include("woonkans.accounts.urls")),
     path("", include("woonkans.audit.urls")),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -79,3 +80,8 @@ def healthz(request):
         and state["wal_archive"] in ("ok", "off")
     )
     return JsonResponse({"status": "ok" if healthy else "error", **state}, status=200 if healthy else 503)
+
+
+def accessibility(request):
+    """The accessibility statement: public, so it can be read before signing in."""
+    return render(request, "accessibility.html")

@@ -192,3 +192,13 @@ def test_the_demo_privacy_officer_has_a_fresh_and_an_overdue_request(tmp_path, c
     from subject_rights.models import SubjectRequest
 
     assert SubjectRequest.objects.count() == 2
+
+
+def test_the_printed_logins_name_roles_in_dutch(tmp_path):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("seed_demo", "--manifest", str(tmp_path / "manifest.json"), stdout=out)
+    printed = out.getvalue()
+    assert "consulent.venlo" in printed and "Wmo-consulent" in printed and "Privacyfunctionaris" in printed
+    assert "wmo_consultant" not in printed and "privacy_officer" not in printed

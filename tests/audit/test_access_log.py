@@ -151,3 +151,14 @@ def test_log_search_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("audit:log_search"), {"log": "access"})
     assert response.status_code == 200
+
+
+def test_the_log_search_names_roles_and_objects_in_dutch(client, signed_in, administrator, make_user):
+    reader = make_user(Role.WMO_CONSULTANT, "Gemeente Venlo")
+    log_access(user=reader, action="read", object_type="referrals.referral", object_id="r1", subject="WK-N-AAAAAA")
+    log_access(user=reader, action="read", object_type="matching.casemeeting", object_id="c1", subject="WK-N-AAAAAA")
+    signed_in(administrator)
+    page = client.get(reverse("audit:log_search"), {"log": "access", "subject": "WK-N-AAAAAA"}).content.decode()
+    assert "Wmo-consulent" in page and "Aanmelding" in page and "Casusoverleg" in page
+    for code in ("wmo_consultant", "referrals.referral", "matching.casemeeting"):
+        assert code not in page, code

@@ -90,6 +90,7 @@ MATRIX = {
     # --- signing in and the session -----------------------------------------------------------
     "home": {EVERYONE_ELSE: OK},
     "healthz": {EVERYONE_ELSE: OK},
+    "accessibility": {EVERYONE_ELSE: OK},
     "logout": {EVERYONE_ELSE: TO_LOGIN},
     "session_keepalive": {EVERYONE_ELSE: NO_CONTENT},
     "accept_logging": {EVERYONE_ELSE: OK},

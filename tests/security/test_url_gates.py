@@ -22,6 +22,7 @@ def test_public_allow_list_is_short():
     assert PUBLIC_URL_NAMES == {
         "two_factor:login",
         "healthz",
+        "accessibility",  # the accessibility statement, readable before signing in
         "password_set",
         "password_set_done",
         *OIDC_FLOW,

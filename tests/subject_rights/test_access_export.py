@@ -120,3 +120,32 @@ def test_every_label_in_the_overview_is_dutch(client, signed_in, officer, matche
     for label in ("referrals.Referral", "matching.Match", "guarantee_fund.Claim", "subject_rights.SubjectRequest"):
         for field, dutch in export_fields(apps.get_model(label)):
             assert str(dutch) != field.name.replace("_", " ") or field.name in ("code", "status", "postcode")
+
+
+def test_the_access_history_is_grouped_per_day_organisation_and_role_in_plain_dutch(
+    client, signed_in, officer, matched_case, people
+):
+    referral = matched_case.referral
+    # Twenty page views by the same corporation on one day: one line with a count, not twenty rows.
+    signed_in(people["woonwenz"])
+    for _ in range(20):
+        client.get(reverse("matching:corporation_profile", kwargs={"profile_id": matched_case.pk}))
+    client.logout()
+    request = register(officer, referral, "access")
+    signed_in(officer)
+    overview = json.loads(client.get(export_url(request, "json")).content)
+    history = overview["access_history"]
+    woonwenz = [group for group in history if group["organisation"] == "Woonwenz"]
+    assert len(woonwenz) == 1
+    group = woonwenz[0]
+    assert group["roles"] == "Verhuurconsulent" and group["count"] >= 21
+    assert {"what": "Bemiddelingsprofiel bekeken", "count": group["count"]} in group["items"]
+    # Short: one line per day, organisation and role, however often the case was opened.
+    assert len(history) == len({(g["day"], g["organisation"], g["roles"]) for g in history}) <= 12
+    text = json.dumps(history, ensure_ascii=False)
+    assert str(referral.pk) not in text and "matching.profile" not in text and "corporation" not in text
+
+    pdf = " ".join(pdf_text(client.get(export_url(request, "pdf")).content).split())  # cells wrap
+    assert "Bemiddelingsprofiel bekeken" in pdf and "keer" in pdf
+    assert "application/pdf" not in pdf and "referrals.referral" not in pdf
+    assert "PDF-document" in pdf  # the documents' file type, in words

@@ -25,7 +25,16 @@ LOGGING_ACCEPTED_KEY = "woonkans_logging_accepted"
 
 # Reachable without any login.
 PUBLIC_URL_NAMES = frozenset(
-    {"two_factor:login", "healthz", "password_set", "password_set_done", "oidc_start", "oidc_callback", "oidc_token"}
+    {
+        "two_factor:login",
+        "healthz",
+        "accessibility",
+        "password_set",
+        "password_set_done",
+        "oidc_start",
+        "oidc_callback",
+        "oidc_token",
+    }
 )
 # Reachable after the password, before the second factor is set up.
 ENROLMENT_URL_NAMES = frozenset({"two_factor:setup", "two_factor:qr", "logout"})

@@ -24,11 +24,17 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from woonkans.privacy.pdf_check import check_pdf
 
 ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+# What a person reads for a stored content type.
+FILE_KIND_LABELS = {
+    "application/pdf": gettext_lazy("PDF-document"),
+    "image/jpeg": gettext_lazy("foto (JPEG)"),
+    "image/png": gettext_lazy("afbeelding (PNG)"),
+}
 
 # The type is judged from the first and last bytes; the whole file is then searched for content
 # that must not be anywhere in it. It is read in chunks of SCAN_CHUNK, and never past the limit.
@@ -326,3 +332,8 @@ class PrivateFileField(forms.FileField):
         uploaded.sniffed_content_type = checked.content_type
         uploaded.clean_name = checked.clean_name
         return uploaded
+
+
+def file_kind_label(content_type):
+    """ "application/pdf" -> "PDF-document"; an unknown type reads as "bestand"."""
+    return str(FILE_KIND_LABELS.get(content_type, gettext("bestand")))

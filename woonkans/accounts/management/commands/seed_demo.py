@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from woonkans import demo
+from woonkans.accounts.roles import Role
 
 
 class Command(BaseCommand):
@@ -29,8 +30,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo-logins (wachtwoord voor iedereen: {demo.DEMO_PASSWORD})")
             self.stdout.write("Code voor de tweede stap: voeg de TOTP-sleutel toe aan een authenticator-app,")
             self.stdout.write("of vraag hem op met: make totp USER=<gebruikersnaam>\n")
+            self.stdout.write(f"  {'gebruikersnaam':<26} {'rol':<28} {'organisatie':<34} TOTP-sleutel")
             for user in data["users"]:
+                role = str(Role(user["role"]).label)  # the manifest keeps the code; a person reads the role
                 self.stdout.write(
-                    f"  {user['username']:<26} {user['role']:<16} {user['organisation']:<34} TOTP {user['totp_secret']}"
+                    f"  {user['username']:<26} {role:<28} {user['organisation']:<34} {user['totp_secret']}"
                 )
-            self.stdout.write(f"\n{len(data['cases'])} demodossiers.")
+            self.stdout.write(f"\n{len(data['cases'])} demodossiers. Begin met consulent.venlo (zie README.md).")
