@@ -130,7 +130,9 @@ def render(results, info, started, finished, command, name, settings):
         " agenda (added by code), so `/overleg/<id>/` is a meeting with an agenda at every size.",
         "",
         "Each page is requested one request at a time, alternating between the sizes (so load from other work"
-        f" falls on every size alike): {settings['warmup']} warm-up rounds, then {settings['requests']} measured."
+        f" falls on every size alike): {settings['warmup']} warm-up rounds, then {settings['requests']} measured,"
+        f" fewer (at least 3) for a page still measuring after {settings['budget_s']:.0f} s"
+        " (`var/bench/results.json` has the count per page)."
         " Times are server times in ms.",
         "",
         "## Goals (issue 17)",
@@ -150,7 +152,7 @@ def render(results, info, started, finished, command, name, settings):
         lines.append(f"| {kind} | " + " | ".join(number(by_size[size]["counts"].get(kind, 0)) for size in sizes) + " |")
     lines.append(
         "| migrate / seed s | "
-        + " | ".join(f"{by_size[s]['migrate_s']} / {by_size[s]['seed_s']}" for s in sizes)
+        + " | ".join(f"{by_size[s]['migrate_s']} / {by_size[s]['seed_s'] or 'reused'}" for s in sizes)
         + " |"
     )
     missing = [row for row in rows if page_goals(row["sizes"])]

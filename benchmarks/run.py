@@ -62,6 +62,10 @@ LOCUST_SIZE = int(os.environ.get("BENCH_LOCUST_SIZE", "10000"))
 CHAIR = "ketenregisseur.noord"  # plans the overleg measured with an agenda, asks the PDF and the report
 AGENDA_ITEMS = 5
 EXPLAINED = 3
+# A page still measuring after this many seconds stops after its current round (at least 3 rounds).
+PAGE_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "30"))
+# BENCH_REUSE=1: measure the databases the previous run seeded (same sizes) instead of seeding again.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 
 
 # --- setup during the run -------------------------------------------------------------------------
@@ -171,14 +175,19 @@ class Target:
 
     def prepare(self, maintenance_url):
         log(f"{self.size:,} cases: database {self.name}")
-        recreate_database(maintenance_url, self.name)
-        shutil.rmtree(WORK / f"private-{self.size}", ignore_errors=True)
         shutil.rmtree(self.slow_dir, ignore_errors=True)
         self.slow_dir.mkdir(parents=True)
-        migrate_s = manage(self.env, "migrate", "--noinput")
         manifest = WORK / f"manifest-{self.size}.json"
-        seed_s = manage(self.env, "seed_demo", "--scale", str(self.size), "--manifest", str(manifest), "--quiet")
-        log(f"{self.size:,} cases: migrated in {migrate_s:.1f} s, seeded in {seed_s:.1f} s")
+        if REUSE and manifest.exists():
+            migrate_s = manage(self.env, "migrate", "--noinput")
+            seed_s = None
+            log(f"{self.size:,} cases: reused (migrated in {migrate_s:.1f} s)")
+        else:
+            recreate_database(maintenance_url, self.name)
+            shutil.rmtree(WORK / f"private-{self.size}", ignore_errors=True)
+            migrate_s = manage(self.env, "migrate", "--noinput")
+            seed_s = manage(self.env, "seed_demo", "--scale", str(self.size), "--manifest", str(manifest), "--quiet")
+            log(f"{self.size:,} cases: migrated in {migrate_s:.1f} s, seeded in {seed_s:.1f} s")
         analyze(self.url)
         users = json.loads(manifest.read_text())["users"]
         self.users = {user["username"]: user for user in users}
@@ -186,7 +195,11 @@ class Target:
         self.roles = {}
         for user in users:
             self.roles.setdefault(user["role"], user["username"])
-        self.result.update(migrate_s=round(migrate_s, 1), seed_s=round(seed_s, 1), counts=table_counts(self.url))
+        self.result.update(
+            migrate_s=round(migrate_s, 1),
+            seed_s=None if seed_s is None else round(seed_s, 1),
+            counts=table_counts(self.url),
+        )
 
     def start(self, stack):
         self.server = stack.enter_context(Gunicorn(self.env, self.size))
@@ -219,7 +232,10 @@ def measure_interleaved(targets, username, paths, count, warmup=WARMUP, expect="
     """
     present = [target for target in targets if target.size in paths]
     samples = {target.size: ([], [], []) for target in present}
+    began = time.monotonic()
     for number in range(warmup + count):
+        if number >= warmup + 3 and time.monotonic() - began > PAGE_BUDGET_S:
+            break  # a very slow page: fewer samples rather than the whole run's time
         shift = number % len(present)
         for target in present[shift:] + present[:shift]:
             path = paths[target.size]
@@ -427,6 +443,7 @@ def main():
             "warmup": WARMUP,
             "agenda_items": AGENDA_ITEMS,
             "chair": CHAIR,
+            "budget_s": PAGE_BUDGET_S,
         },
     )
     log(f"written {report.DOC.relative_to(ROOT)} and {(WORK / 'results.json').relative_to(ROOT)}")

@@ -98,8 +98,12 @@ def panels_for(user):
     return panels
 
 
+# The home page shows per step the cases waiting longest; the rest are named, not listed.
+WORKLIST_PER_STEP = 50
+
+
 def worklist_for(user):
     """Cases of the user's own party past their step's target lead time (leadtimes.waiting)."""
     from leadtimes.waiting import worklist_for as waiting_for
 
-    return waiting_for(user)
+    return waiting_for(user, per_step=WORKLIST_PER_STEP)
