@@ -470,7 +470,9 @@ class AgendaItemForm(forms.Form):
         help_text=_("Een profiel bespreken: typ de code, bijvoorbeeld WK-N-7K3QX2."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    subject = forms.ChoiceField(label=_("Of een ander onderwerp"), required=False)
+    subject = forms.ChoiceField(
+        label=_("Onderwerp"), required=False, help_text=_("Of kies een ander punt dat op de agenda wacht.")
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
