@@ -46,8 +46,10 @@ lint: install
 totp: install
 	@$(BIN)/python manage.py demo_totp $(USER)
 
+# make bench                      1 000, 10 000 and 100 000 cases (docs/benchmarks.md)
+# make bench SIZES=1000,10000     a quick run
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(if $(SIZES),BENCH_SIZES=$(SIZES)) $(BIN)/python benchmarks/run.py
 
 # Point-in-time recovery (docs/backups.md): pgBackRest for the database, snapshots of the private files.
 #   make backup                                    a full backup now (beat runs the nightly ones)

@@ -1,304 +1,95 @@
-"""`make bench`: the portal's main pages on PostgreSQL at 1,000, 10,000 and 100,000 cases.
+"""`make bench`: every page of every demo role on PostgreSQL at 1,000, 10,000 and 100,000 cases.
 
 For each size: a fresh database (dropped, created, migrated), `seed_demo --scale N`, the portal
-served by gunicorn (loopback, 2 workers, benchmarks.wsgi which counts queries and server time), the
-demo users logged in through the real login (password, then a TOTP code computed from the seeded
-device), and every role's main page requested sequentially (warm-up, then BENCH_REQUESTS). Plus the
-profile PDF, the half-yearly report and, at 10,000 cases, a locust load run. The results go to
-docs/benchmarks.md (and var/bench/results.json).
+served by gunicorn (loopback, 2 workers, benchmarks.wsgi which counts and times the queries), one
+demo user per role logged in through the real login (password, then a TOTP code computed from the
+seeded device). The pages are not listed here: benchmarks/crawl.py follows the links from each
+role's home and the detail pages one click further. Every page is then requested in turn at each
+size (warm-up, then BENCH_REQUESTS), plus the profile PDF, the half-yearly report, the EXPLAIN
+(ANALYZE, BUFFERS) plans of the three slowest queries and a locust load run over the mixed role
+pages. The results go to docs/benchmarks.md (benchmarks/report.py) and var/bench/results.json.
 
-Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/woonkans_bench; the database is
-dropped and recreated, so its name must contain "bench"), BENCH_SIZES (default 1000,10000,100000),
-BENCH_REQUESTS (default 50), BENCH_LOCUST_USERS (50), BENCH_LOCUST_TIME (60s).
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/woonkans_bench; the databases
+<name>_<size> are dropped and recreated, so the name must contain "bench"), BENCH_SIZES (default
+1000,10000,100000; `make bench SIZES=1000,10000` for a quick run), BENCH_REQUESTS (default 30),
+BENCH_LOCUST_USERS (100), BENCH_LOCUST_TIME (60s), BENCH_LOCUST_SIZE (10000).
 """
 
-import base64
 import contextlib
 import datetime
-import hashlib
-import hmac
 import json
 import os
-import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
-import struct
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-BIN = Path(PYTHON).parent
-WORK = ROOT / "var" / "bench"
-DOC = ROOT / "docs" / "benchmarks.md"
-NOTES = Path(__file__).resolve().parent / "NOTES.md"
+if __package__ in (None, ""):  # run as a script: benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/woonkans_bench"
-SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")]
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
-WARMUP = 5
+from benchmarks import crawl, report
+from benchmarks.portal import (
+    BIN,
+    ROOT,
+    WORK,
+    BenchError,
+    Gunicorn,
+    analyze,
+    database_url,
+    log,
+    login,
+    machine,
+    manage,
+    portal_env,
+    post_form,
+    recreate_database,
+    table_counts,
+)
+
+SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if size.strip()]
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+WARMUP = 3
 PDF_REQUESTS = 10
 REPORT_RUNS = 3
-LOCUST_USERS = int(os.environ.get("BENCH_LOCUST_USERS", "50"))
+LOCUST_USERS = int(os.environ.get("BENCH_LOCUST_USERS", "100"))
 LOCUST_TIME = os.environ.get("BENCH_LOCUST_TIME", "60s")
 LOCUST_SIZE = int(os.environ.get("BENCH_LOCUST_SIZE", "10000"))
-GOALS = {"ratio": 1.3, "p95_ms": 150, "pdf_s": 1.0, "report_s": 5.0, "load_p95_ms": 300}
-
-# key, what, demo user, path (None: set up during the run)
-PAGES = [
-    ("referrals", "Consulent: aanmeldingen (/aanmeldingen/)", "consulent.venlo", "/aanmeldingen/"),
-    (
-        "inbox",
-        "Ketenregisseur: nieuwe aanmeldingen (/nieuwe-aanmeldingen/)",
-        "ketenregisseur.noord",
-        "/nieuwe-aanmeldingen/",
-    ),
-    ("agenda", "Ketenregisseur: agenda Woonkans-overleg (/overleg/<id>/)", "ketenregisseur.noord", None),
-    ("table", "Corporatie: matchingstabel (/matchingstabel/)", "corporatie.woonwenz", "/matchingstabel/"),
-    ("claims", "Penningmeester: claims (/garantiefonds/claims/)", "penningmeester.mgr", "/garantiefonds/claims/"),
-    ("monitoring", "Werkgroep: monitoring (/monitoring/)", "werkgroep.venray", "/monitoring/"),
-]
-CHAIR = "ketenregisseur.noord"
+CHAIR = "ketenregisseur.noord"  # plans the overleg measured with an agenda, asks the PDF and the report
 AGENDA_ITEMS = 5
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def log(message):
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-# --- database -------------------------------------------------------------------------------------
-
-
-def database_url():
-    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise BenchError(f"Benchmarks run on PostgreSQL only; DATABASE_URL is {parts.scheme}://...")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise BenchError(
-            f"The benchmark drops and recreates its database; {name!r} does not look like one (no 'bench')."
-        )
-    return url, name, urlunsplit(parts._replace(path="/postgres"))
-
-
-def admin_connection(maintenance_url):
-    try:
-        return psycopg.connect(maintenance_url, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        raise BenchError(f"PostgreSQL is not reachable ({maintenance_url}): {error}") from error
-
-
-def recreate_database(maintenance_url, name):
-    with admin_connection(maintenance_url) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def server_version(url):
-    with psycopg.connect(url, connect_timeout=5) as connection:
-        return connection.execute("SHOW server_version").fetchone()[0]
-
-
-def analyze(url):
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")
-
-
-def table_counts(url):
-    tables = {
-        "referrals": "referrals_referral",
-        "profiles": "matching_profile",
-        "shares": "matching_profileshare",
-        "claims": "guarantee_fund_claim",
-        "facts": "monitoring_casefact",
-    }
-    with psycopg.connect(url) as connection:
-        return {key: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for key, table in tables.items()}  # noqa: S608
-
-
-# --- processes ------------------------------------------------------------------------------------
-
-
-def portal_env(url, private_root):
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PRIVATE_MEDIA_ROOT": str(private_root),
-        "HTTPS": "False",
-        "DJANGO_DEBUG": "False",
-        "LOG_LEVEL": "WARNING",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PYTHONUNBUFFERED": "1",
-    }
-
-
-def manage(env, *args):
-    started = time.perf_counter()
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode:
-        raise BenchError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
-    return time.perf_counter() - started
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    def __init__(self, env, size):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = WORK / f"gunicorn-{size}.log"
-        self.env = env
-        self.process = None
-
-    def __enter__(self):
-        log_file = self.log_path.open("w")
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "benchmarks.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "120",
-                "--chdir",
-                str(ROOT),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            self.wait_until_ready()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self
-
-    def wait_until_ready(self):
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn stopped at start:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=15).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise BenchError(f"gunicorn did not answer /healthz within 90 s:\n{self.log_path.read_text()[-3000:]}")
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-# --- login ----------------------------------------------------------------------------------------
-
-
-def totp(secret_b32, at=None):
-    """RFC 6238 (SHA-1, 30 s, 6 digits): what django-otp's TOTPDevice accepts."""
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    counter = int((at or time.time()) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
-
-
-def form_fields(html):
-    """The hidden inputs of the page's forms (CSRF token, wizard step)."""
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and 'type="hidden"' in tag:
-            fields[name.group(1)] = value.group(1) if value else ""
-    return fields
-
-
-def post_form(session, url, page_html, data):
-    hidden = form_fields(page_html)
-    payload = {"csrfmiddlewaretoken": hidden.get("csrfmiddlewaretoken", ""), **data}
-    return session.post(url, data=payload, headers={"Referer": url}, allow_redirects=False, timeout=60)
-
-
-def login(base, user):
-    """Password, TOTP code, logging notice: the same steps as a person in the browser."""
-    session = requests.Session()
-    login_url = f"{base}/inloggen/"
-    page = session.get(login_url, timeout=30)
-    step_field = next((name for name in form_fields(page.text) if name.endswith("current_step")), None)
-    if step_field is None:
-        raise BenchError("No login wizard on /inloggen/")
-    page = post_form(
-        session,
-        login_url,
-        page.text,
-        {step_field: "auth", "auth-username": user["username"], "auth-password": user["password"]},
-    )
-    if page.status_code != 200 or "otp_token" not in page.text:
-        raise BenchError(f"Password step for {user['username']} failed ({page.status_code})")
-    done = post_form(session, login_url, page.text, {step_field: "token", "token-otp_token": totp(user["totp_secret"])})
-    if done.status_code != 302:
-        raise BenchError(f"TOTP step for {user['username']} failed ({done.status_code})")
-    home = session.get(f"{base}/", allow_redirects=False, timeout=30)
-    if home.status_code == 302 and "logging-akkoord" in home.headers["Location"]:
-        accept_url = f"{base}/logging-akkoord/"
-        page = session.get(accept_url, timeout=30)
-        accepted = post_form(session, accept_url, page.text, {"accept": "on"})
-        if accepted.status_code != 302:
-            raise BenchError(f"Logging notice for {user['username']} not accepted ({accepted.status_code})")
-        home = session.get(f"{base}/", allow_redirects=False, timeout=30)
-    if home.status_code != 200:
-        raise BenchError(f"{user['username']} is not logged in after the second factor ({home.status_code})")
-    return session
+EXPLAINED = 3
+# A page still measuring after this many seconds stops after its current round (at least 3 rounds).
+PAGE_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "30"))
+# BENCH_REUSE=1: measure the databases the previous run seeded (same sizes) instead of seeding again.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
 
 
 # --- setup during the run -------------------------------------------------------------------------
 
 
 def plan_meeting(base, session):
-    """The chair plans an overleg, checks in the parties and puts AGENDA_ITEMS profiles on the agenda."""
+    """The chair plans an overleg, checks in the parties and puts AGENDA_ITEMS profiles on the agenda.
+
+    Planned before the crawl, two weeks ahead: the newest meeting, so the one /overleg/ links first.
+    """
+    profiles = session.get(f"{base}/profielen/", timeout=60).text
+    codes = list(dict.fromkeys(re.findall(r"\bWK-[A-Z]-[0-9A-Z]{6}\b", profiles)))[:AGENDA_ITEMS]
     page = session.get(f"{base}/overleg/", timeout=30)
     date = (datetime.date.today() + datetime.timedelta(days=14)).isoformat()
     created = post_form(session, f"{base}/overleg/", page.text, {"date": date})
     if created.status_code != 302:
         raise BenchError(f"Planning an overleg failed ({created.status_code})")
-    path = urlsplit(created.headers["Location"]).path
+    path = created.headers["Location"].split("?")[0]
+    path = path[path.index("/overleg/") :]
     detail = session.get(f"{base}{path}", timeout=60)
     organisations = re.findall(r'name="organisations" value="(\d+)"', detail.text)
     post_form(session, f"{base}{path}aanwezigheid/", detail.text, {"organisations": organisations[:8]})
-    subjects = re.findall(r'value="(profile:[0-9a-f-]+)"', detail.text)[:AGENDA_ITEMS]
-    for subject in subjects:
-        post_form(session, f"{base}{path}agendapunt/", detail.text, {"kind": "profile", "subject": subject})
+    for code in codes:
+        post_form(session, f"{base}{path}agendapunt/", detail.text, {"profile_code": code, "subject": ""})
     return path
 
 
@@ -310,6 +101,38 @@ def a_profile_pdf(base, session):
         if match:
             return f"{match.group(1)}profiel.pdf"
     raise BenchError("No profile on /profielen/ for the PDF measurement")
+
+
+def half_year():
+    today = datetime.date.today()
+    if today.month <= 6:
+        return datetime.date(today.year - 1, 7, 1), datetime.date(today.year - 1, 12, 31)
+    return datetime.date(today.year, 1, 1), datetime.date(today.year, 6, 30)
+
+
+def produce_report(base, session):
+    """The regisseur's on-demand half-yearly report (PDF and CSV) for the past half year."""
+    start, end = half_year()
+    page = session.get(f"{base}/monitoring/", timeout=120)
+    timings, queries = [], []
+    for _run in range(REPORT_RUNS):
+        response = post_form(
+            session,
+            f"{base}/monitoring/rapportages/maken/",
+            page.text,
+            {"van": start.isoformat(), "tot": end.isoformat()},
+        )
+        if response.status_code != 302 or "rapportages" not in response.headers.get("Location", ""):
+            raise BenchError(f"Producing the half-yearly report failed ({response.status_code})")
+        timings.append(float(response.headers["X-Bench-Time-Ms"]) / 1000)
+        queries.append(int(response.headers["X-Bench-Queries"]))
+    return {
+        "period": f"{start:%d-%m-%Y} – {end:%d-%m-%Y}",
+        "median_s": round(statistics.median(timings), 2),
+        "max_s": round(max(timings), 2),
+        "runs": len(timings),
+        "queries": statistics.mode(queries),
+    }
 
 
 # --- measuring ------------------------------------------------------------------------------------
@@ -336,39 +159,137 @@ def summary(server, client, queries):
     }
 
 
-def produce_report(base, session):
-    """The regisseur's on-demand half-yearly report (PDF and CSV) for the past half year."""
-    today = datetime.date.today()
-    if today.month <= 6:
-        start, end = datetime.date(today.year - 1, 7, 1), datetime.date(today.year - 1, 12, 31)
-    else:
-        start, end = datetime.date(today.year, 1, 1), datetime.date(today.year, 6, 30)
-    page = session.get(f"{base}/monitoring/", timeout=120)
-    timings, queries = [], []
-    for _run in range(REPORT_RUNS):
-        response = post_form(
-            session,
-            f"{base}/monitoring/rapportages/maken/",
-            page.text,
-            {"van": start.isoformat(), "tot": end.isoformat()},
+class Target:
+    """One size: its own database (<name>_<size>), private files, gunicorn, sessions and pages."""
+
+    def __init__(self, size, url, name):
+        self.size = size
+        self.name = f"{name}_{size}"
+        self.url = url.replace(f"/{name}", f"/{self.name}", 1)
+        self.slow_dir = WORK / f"slow-{size}"
+        self.env = portal_env(self.url, WORK / f"private-{size}", BENCH_SLOW_DIR=str(self.slow_dir))
+        self.result = {"size": size}
+        self.server = None
+        self.sessions = {}
+        self.pages = {}  # (username, page key) -> path
+
+    def prepare(self, maintenance_url):
+        log(f"{self.size:,} cases: database {self.name}")
+        shutil.rmtree(self.slow_dir, ignore_errors=True)
+        self.slow_dir.mkdir(parents=True)
+        manifest = WORK / f"manifest-{self.size}.json"
+        if REUSE and manifest.exists():
+            migrate_s = manage(self.env, "migrate", "--noinput")
+            seed_s = None
+            log(f"{self.size:,} cases: reused (migrated in {migrate_s:.1f} s)")
+        else:
+            recreate_database(maintenance_url, self.name)
+            shutil.rmtree(WORK / f"private-{self.size}", ignore_errors=True)
+            migrate_s = manage(self.env, "migrate", "--noinput")
+            seed_s = manage(self.env, "seed_demo", "--scale", str(self.size), "--manifest", str(manifest), "--quiet")
+            log(f"{self.size:,} cases: migrated in {migrate_s:.1f} s, seeded in {seed_s:.1f} s")
+        analyze(self.url)
+        users = json.loads(manifest.read_text())["users"]
+        self.users = {user["username"]: user for user in users}
+        # One demo user per role (the first the demo names), and the chair who runs the overleg.
+        self.roles = {}
+        for user in users:
+            self.roles.setdefault(user["role"], user["username"])
+        self.result.update(
+            migrate_s=round(migrate_s, 1),
+            seed_s=None if seed_s is None else round(seed_s, 1),
+            counts=table_counts(self.url),
         )
-        if response.status_code != 302 or "rapportages" not in response.headers.get("Location", ""):
-            raise BenchError(f"Producing the half-yearly report failed ({response.status_code})")
-        timings.append(float(response.headers["X-Bench-Time-Ms"]) / 1000)
-        queries.append(int(response.headers["X-Bench-Queries"]))
-    return {
-        "period": f"{start:%d-%m-%Y} – {end:%d-%m-%Y}",
-        "median_s": round(statistics.median(timings), 2),
-        "max_s": round(max(timings), 2),
-        "runs": len(timings),
-        "queries": statistics.mode(queries),
-    }
+
+    def start(self, stack):
+        self.server = stack.enter_context(Gunicorn(self.env, self.size))
+        for username in sorted({*self.roles.values(), CHAIR}):
+            self.sessions[username] = login(self.server.base, self.users[username])
+        self.agenda = plan_meeting(self.server.base, self.sessions[CHAIR])
+        self.pdf = a_profile_pdf(self.server.base, self.sessions[CHAIR])
+        for role, username in self.roles.items():
+            found = crawl.discover(self.server.base, self.sessions[username], self.fetcher(username))
+            for key, path in found:
+                self.pages[(username, key)] = path
+            log(f"{self.size:,} cases: {role} ({username}) {len(found)} pages")
+
+    def fetcher(self, username):
+        session = self.sessions[username]
+
+        def fetch_html(path):
+            response = session.get(f"{self.server.base}{path}", allow_redirects=False, timeout=120)
+            if response.status_code != 200 or "text/html" not in response.headers.get("Content-Type", ""):
+                return None
+            return response.text
+
+        return fetch_html
 
 
-def run_locust(base, sessions, paths):
+def measure_interleaved(targets, username, paths, count, warmup=WARMUP, expect="text/html"):
+    """One request per size in turn (the order rotating), so load from elsewhere hits every size alike.
+
+    paths: {size: path}; a size where the page was not found is left out.
+    """
+    present = [target for target in targets if target.size in paths]
+    samples = {target.size: ([], [], []) for target in present}
+    began = time.monotonic()
+    for number in range(warmup + count):
+        if number >= warmup + 3 and time.monotonic() - began > PAGE_BUDGET_S:
+            break  # a very slow page: fewer samples rather than the whole run's time
+        shift = number % len(present)
+        for target in present[shift:] + present[:shift]:
+            path = paths[target.size]
+            started = time.perf_counter()
+            response = target.sessions[username].get(f"{target.server.base}{path}", allow_redirects=False, timeout=120)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200 or expect not in response.headers.get("Content-Type", ""):
+                kind = response.headers.get("Content-Type")
+                raise BenchError(f"GET {path} at {target.size} answered {response.status_code} {kind}")
+            if number >= warmup:
+                server, client, queries = samples[target.size]
+                server.append(float(response.headers["X-Bench-Time-Ms"]))
+                client.append(elapsed)
+                queries.append(int(response.headers["X-Bench-Queries"]))
+    return {size: summary(*values) for size, values in samples.items()}
+
+
+def loadavg():
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def slowest_queries(target):
+    """The EXPLAINED slowest statements (by median) one size's workers ran, each with its plan."""
+    merged = {}
+    for path in target.slow_dir.glob("*.json"):
+        for row in json.loads(path.read_text()):
+            known = merged.get(row["shape"])
+            if known is None or row["max_ms"] > known["max_ms"]:
+                merged[row["shape"]] = {**row, "median_ms": max(row["median_ms"], (known or row)["median_ms"])}
+    slowest = sorted(merged.values(), key=lambda row: row["median_ms"], reverse=True)[:EXPLAINED]
+    with psycopg.connect(target.url, autocommit=True) as connection:
+        for row in slowest:
+            try:
+                plan = connection.execute(f"EXPLAIN (ANALYZE, BUFFERS) {row['sql']}").fetchall()  # noqa: S608
+                row["plan"] = "\n".join(line for (line,) in plan)
+            except psycopg.Error as error:
+                row["plan"] = f"(no plan: {error})"
+            row.pop("shape")
+    return slowest
+
+
+def run_locust(target):
+    """Many users at once over every role's pages, each user with one role's session (locustfile.py)."""
     plan = [
-        {"page": key, "path": paths[key], "cookies": sessions[user].cookies.get_dict()}
-        for key, _label, user, _path in PAGES
+        {
+            "role": role,
+            "cookies": target.sessions[username].cookies.get_dict(),
+            "pages": [
+                {"name": f"{role} {key}", "path": path}
+                for (user, key), path in target.pages.items()
+                if user == username
+            ],
+        }
+        for role, username in target.roles.items()
     ]
     plan_path = WORK / "locust-plan.json"
     plan_path.write_text(json.dumps(plan))
@@ -382,13 +303,13 @@ def run_locust(base, sessions, paths):
         "--users",
         str(LOCUST_USERS),
         "--spawn-rate",
-        "10",
+        "20",
         "--run-time",
         LOCUST_TIME,
         "--stop-timeout",
         "10",
         "--host",
-        base,
+        target.server.base,
         "--json-file",
         str(stats_path),
         "--loglevel",
@@ -409,8 +330,18 @@ def run_locust(base, sessions, paths):
     if not entries:
         raise BenchError(f"locust made no requests:\n{(result.stdout + result.stderr)[-3000:]}")
     pages = {entry["name"]: locust_row([entry]) for entry in sorted(entries, key=lambda entry: entry["name"])}
-    pages["Aggregated"] = locust_row(entries)
-    return {"users": LOCUST_USERS, "run_time": LOCUST_TIME, "exit_code": result.returncode, "pages": pages}
+    roles = {}
+    for entry in entries:
+        roles.setdefault(entry["name"].split(" ")[0], []).append(entry)
+    return {
+        "users": LOCUST_USERS,
+        "run_time": LOCUST_TIME,
+        "size": target.size,
+        "exit_code": result.returncode,
+        "pages": pages,
+        "roles": {role: locust_row(group) for role, group in sorted(roles.items())},
+        "total": locust_row(entries),
+    }
 
 
 def locust_row(entries):
@@ -441,63 +372,20 @@ def locust_row(entries):
     }
 
 
-class Target:
-    """One size: its own database (<name>_<size>), private files, gunicorn and logged-in sessions."""
-
-    def __init__(self, size, url, name):
-        self.size = size
-        self.name = f"{name}_{size}"
-        self.url = url.replace(f"/{name}", f"/{self.name}", 1)
-        self.env = portal_env(self.url, WORK / f"private-{size}")
-        self.result = {"size": size}
-        self.server = None
-        self.sessions = {}
-        self.paths = {}
-
-    def prepare(self, maintenance_url):
-        log(f"{self.size:,} cases: database {self.name}")
-        recreate_database(maintenance_url, self.name)
-        shutil.rmtree(WORK / f"private-{self.size}", ignore_errors=True)
-        migrate_s = manage(self.env, "migrate", "--noinput")
-        manifest = WORK / f"manifest-{self.size}.json"
-        seed_s = manage(self.env, "seed_demo", "--scale", str(self.size), "--manifest", str(manifest), "--quiet")
-        log(f"{self.size:,} cases: migrated in {migrate_s:.1f} s, seeded in {seed_s:.1f} s")
-        analyze(self.url)
-        self.users = {user["username"]: user for user in json.loads(manifest.read_text())["users"]}
-        self.result.update(migrate_s=round(migrate_s, 1), seed_s=round(seed_s, 1), counts=table_counts(self.url))
-
-    def start(self, stack):
-        self.server = stack.enter_context(Gunicorn(self.env, self.size))
-        for username in sorted({user for _key, _label, user, _path in PAGES}):
-            self.sessions[username] = login(self.server.base, self.users[username])
-        self.paths = {key: path for key, _label, _user, path in PAGES}
-        self.paths["agenda"] = plan_meeting(self.server.base, self.sessions[CHAIR])
-        self.paths["pdf"] = a_profile_pdf(self.server.base, self.sessions[CHAIR])
-
-
-def measure_interleaved(targets, key, username, count, warmup=WARMUP, expect="text/html"):
-    """One request per size in turn (the order rotating), so load from elsewhere hits every size alike."""
-    samples = {target.size: ([], [], []) for target in targets}
-    for number in range(warmup + count):
-        shift = number % len(targets)
-        for target in targets[shift:] + targets[:shift]:
-            path = target.paths[key]
-            started = time.perf_counter()
-            response = target.sessions[username].get(f"{target.server.base}{path}", allow_redirects=False, timeout=120)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200 or expect not in response.headers.get("Content-Type", ""):
-                kind = response.headers.get("Content-Type")
-                raise BenchError(f"GET {path} at {target.size} answered {response.status_code} {kind}")
-            if number >= warmup:
-                server, client, queries = samples[target.size]
-                server.append(float(response.headers["X-Bench-Time-Ms"]))
-                client.append(elapsed)
-                queries.append(int(response.headers["X-Bench-Queries"]))
-    return {size: summary(*values) for size, values in samples.items()}
-
-
-def loadavg():
-    return [round(value, 2) for value in os.getloadavg()]
+def measure_pages(targets):
+    """Every page found at any size, measured at every size where it was found."""
+    keys = sorted({key for target in targets for key in target.pages})
+    rows = []
+    for username, key in keys:
+        paths = {target.size: target.pages[(username, key)] for target in targets if (username, key) in target.pages}
+        figures = measure_interleaved(targets, username, paths, REQUESTS)
+        role = next(role for target in targets for role, user in target.roles.items() if user == username)
+        rows.append({"role": role, "user": username, "page": key, "sizes": figures})
+        log(
+            f"{username:<24} {key:<48} "
+            + "  ".join(f"{s:,}: {f['queries']}q {f['median_ms']}ms" for s, f in figures.items())
+        )
+    return rows
 
 
 def run(url, name, maintenance_url):
@@ -510,194 +398,28 @@ def run(url, name, maintenance_url):
             target.start(stack)
         results["load_measure_start"] = loadavg()
         log(f"measuring; load average {results['load_measure_start']}")
-        for target in targets:
-            target.result["pages"] = {}
-        for key, _label, username, _path in PAGES:
-            for size, figures in measure_interleaved(targets, key, username, REQUESTS).items():
-                next(target for target in targets if target.size == size).result["pages"][key] = figures
-                log(f"{key:<11} {size:>7,} {figures}")
-        for size, figures in measure_interleaved(targets, "pdf", CHAIR, PDF_REQUESTS, 4, "application/pdf").items():
-            next(target for target in targets if target.size == size).result["pdf"] = figures
-            log(f"{'pdf':<11} {size:>7,} {figures}")
+        results["pages"] = measure_pages(targets)
+        pdf = measure_interleaved(targets, CHAIR, {t.size: t.pdf for t in targets}, PDF_REQUESTS, 2, "application/pdf")
+        results["pdf"] = pdf
+        agenda = measure_interleaved(targets, CHAIR, {t.size: t.agenda for t in targets}, REQUESTS)
+        results["agenda"] = {"items": AGENDA_ITEMS, "sizes": agenda}
         for target in targets:
             target.result["report"] = produce_report(target.server.base, target.sessions[CHAIR])
             log(f"{'report':<11} {target.size:>7,} {target.result['report']}")
         results["load_measure_end"] = loadavg()
+        largest = targets[-1]
+        results["slowest"] = {"size": largest.size, "queries": slowest_queries(largest)}
         load_target = next((target for target in targets if target.size == LOCUST_SIZE), None)
         if load_target:
-            results["load"] = run_locust(load_target.server.base, load_target.sessions, load_target.paths)
-            log(f"locust      {results['load']['pages']['Aggregated']}")
+            results["load"] = run_locust(load_target)
+            log(f"locust      {results['load']['total']}")
     results["load_end"] = loadavg()
     results["sizes"] = [target.result for target in targets]
     return results
 
 
-# --- report ---------------------------------------------------------------------------------------
-
-
-def machine(url):
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-    return {
-        "nproc": os.cpu_count(),
-        "ram_gib": round(mem_kb / 1024 / 1024, 1),
-        "cpu": cpu,
-        "postgresql": server_version(url),
-        "python": platform.python_version(),
-        "os": platform.platform(),
-    }
-
-
-def fmt(value, unit=""):
-    return "–" if value is None else f"{value:,.1f}{unit}".replace(",", " ")
-
-
-def verdict(ok):
-    return "ja" if ok else "**nee**"
-
-
-def render(results, info, started, finished, command, name):
-    by_size = {result["size"]: result for result in results["sizes"]}
-    labels = {key: label for key, label, _user, _path in PAGES}
-    users = {key: user for key, _label, user, _path in PAGES}
-    sizes = ", ".join(f"{size:,}".replace(",", " ") for size in by_size)
-    lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (`benchmarks/run.py`); every figure below comes from one run.",
-        "",
-        "## Machine and command",
-        "",
-        f'- Machine: {info["nproc"]} CPU cores (`nproc`), {info["ram_gib"]} GiB RAM, CPU model "{info["cpu"]}"',
-        f"- PostgreSQL {info['postgresql']} on the same machine; Python {info['python']}; {info['os']}",
-        f"- Run: {started:%Y-%m-%d %H:%M} – {finished:%H:%M} ({(finished - started).seconds // 60} min)",
-        f"- Command: `{command}`",
-        "- Load average (1/5/15 min; the machine is shared with other work): at the start"
-        f" {results['load_start']}, when measuring started {results['load_measure_start']}, when it ended"
-        f" {results['load_measure_end']}, after the load run {results['load_end']}.",
-        "",
-        "## Method",
-        "",
-        f"For each size ({sizes} cases) a fresh database `{name}_<size>` (dropped, created, `migrate`),"
-        " `manage.py seed_demo --scale <size>`, `VACUUM ANALYZE`; then one gunicorn per size on 127.0.0.1 (a free"
-        " port, 2 sync workers) serving `benchmarks.wsgi`: the portal's WSGI application plus two response headers,"
-        " the number of queries (counted with `connection.execute_wrapper`) and the server time until the response"
-        " headers were ready. Normal runs serve `woonkans.wsgi` without them. The demo users log in through"
-        " `/inloggen/` with password and a TOTP code computed from their seeded device, and accept the logging"
-        " notice. Each page is then requested one request at a time, alternating between the sizes (so load from"
-        f" other work on the machine falls on every size alike): {WARMUP} warm-up rounds, then {REQUESTS} measured."
-        " Times are server times in ms unless marked client (the round trip the benchmark saw). The agenda page"
-        f" is an overleg the chair planned during the run, with {AGENDA_ITEMS} profiles on its agenda.",
-        "",
-        f"Goals: the same number of queries per request at 1 000 and 10 000 cases; median time ratio"
-        f" 10 000 : 1 000 under {GOALS['ratio']}; p95 under {GOALS['p95_ms']} ms at 10 000 cases; profile PDF under"
-        f" {GOALS['pdf_s']:.0f} s; half-yearly report under {GOALS['report_s']:.0f} s at 100 000 cases; load run"
-        f" without errors and p95 under {GOALS['load_p95_ms']} ms.",
-        "",
-    ]
-    for size, result in by_size.items():
-        counts, pdf, report = result["counts"], result["pdf"], result["report"]
-        lines += [
-            f"## {size:,} cases".replace(",", " "),
-            "",
-            f"Migrate {result['migrate_s']} s, seed {result['seed_s']} s. Rows: {counts['referrals']} referrals,"
-            f" {counts['profiles']} profiles, {counts['shares']} shares with corporations, {counts['claims']} claims,"
-            f" {counts['facts']} monitoring facts.",
-            "",
-            "| page | user | queries | median ms | p95 ms | max ms | client median ms |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for key, page in result["pages"].items():
-            lines.append(row(labels[key], users[key], page))
-        lines += [
-            row(f"Profiel-PDF, the housed demo profile ({pdf['n']} requests)", CHAIR, pdf),
-            "",
-            f"Half-yearly report {report['period']} (PDF and CSV, produced through the page, {report['runs']} runs,"
-            f" {report['queries']} queries): median {report['median_s']} s, max {report['max_s']} s.",
-            "",
-        ]
-    if 1000 in by_size and 10000 in by_size:
-        lines += ratio_table(by_size[1000], by_size[10000], "10 000 : 1 000", labels, goals=True)
-    if 1000 in by_size and 100000 in by_size:
-        lines += ratio_table(by_size[1000], by_size[100000], "100 000 : 1 000", labels, goals=False)
-    lines += ["## Goals outside the page table", ""]
-    pdf_max = max(result["pdf"]["max_ms"] for result in by_size.values()) / 1000
-    lines.append(f"- Profile PDF, slowest request at any size: {pdf_max:.2f} s — under 1 s: {verdict(pdf_max < 1)}.")
-    if 100000 in by_size:
-        report = by_size[100000]["report"]
-        lines.append(
-            f"- Half-yearly report at 100 000 cases: median {report['median_s']} s, slowest {report['max_s']} s —"
-            f" under {GOALS['report_s']:.0f} s: {verdict(report['max_s'] < GOALS['report_s'])}."
-        )
-    lines.append("")
-    load_result = results.get("load")
-    if load_result:
-        total = load_result["pages"]["Aggregated"]
-        lines += [
-            f"## Load run at {LOCUST_SIZE:,} cases".replace(",", " "),
-            "",
-            f"locust, headless, {load_result['users']} users (started 10 per second), `--run-time"
-            f" {load_result['run_time']}`, host 127.0.0.1 (the gunicorn above), `benchmarks/locustfile.py`: each user"
-            " takes the next role's main page in turn with that role's logged-in session and asks for it every 1–3 s."
-            " Client-side times, as locust measures them (rounded to 10 ms above 100 ms).",
-            "",
-            "| page | requests | failures | median ms | p95 ms | max ms | requests/s |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for page_name, stats in load_result["pages"].items():
-            lines.append(
-                f"| {page_name} | {stats['requests']} | {stats['failures']} | {fmt(stats['median_ms'])}"
-                f" | {fmt(stats['p95_ms'])} | {fmt(stats['max_ms'])} | {stats['rps']} |"
-            )
-        ok = total["failures"] == 0 and total["p95_ms"] < GOALS["load_p95_ms"]
-        lines += ["", f"No errors and p95 under {GOALS['load_p95_ms']} ms: {verdict(ok)}.", ""]
-    if NOTES.exists():
-        lines += [NOTES.read_text().strip(), ""]
-    return "\n".join(lines)
-
-
-def row(label, user, page):
-    queries = str(page["queries"])
-    if page["queries_min"] != page["queries_max"]:
-        queries += f" ({page['queries_min']}–{page['queries_max']})"
-    return (
-        f"| {label} | {user} | {queries} | {fmt(page['median_ms'])} | {fmt(page['p95_ms'])} | {fmt(page['max_ms'])}"
-        f" | {fmt(page['client_median_ms'])} |"
-    )
-
-
-def ratio_table(small, large, title, labels, *, goals):
-    size = f"{large['size']:,}".replace(",", " ")
-    lines = [
-        f"## Ratio {title}",
-        "",
-        f"| page | queries | same | median ratio | p95 ratio | p95 ms at {size} |"
-        + (f" ratio < {GOALS['ratio']} | p95 < {GOALS['p95_ms']} ms |" if goals else ""),
-        "| --- | ---: | --- | ---: | ---: | ---: |" + (" --- | --- |" if goals else ""),
-    ]
-    for key, b in large["pages"].items():
-        a = small["pages"][key]
-        ratio = b["median_ms"] / a["median_ms"]
-        line = (
-            f"| {labels[key]} | {a['queries']} / {b['queries']} | {verdict(a['queries'] == b['queries'])}"
-            f" | {ratio:.2f} | {b['p95_ms'] / a['p95_ms']:.2f} | {fmt(b['p95_ms'])} |"
-        )
-        if goals:
-            line += f" {verdict(ratio < GOALS['ratio'])} | {verdict(b['p95_ms'] < GOALS['p95_ms'])} |"
-        lines.append(line)
-    return [*lines, ""]
-
-
 def main():
     url, name, maintenance_url = database_url()
-    admin_connection(maintenance_url).close()
     WORK.mkdir(parents=True, exist_ok=True)
     info = machine(maintenance_url)
     started = datetime.datetime.now()
@@ -709,9 +431,22 @@ def main():
     overrides = [f"{key}={os.environ[key]}" for key in sorted(os.environ) if key.startswith("BENCH_")]
     if overrides:
         command = f"{' '.join(overrides)} make bench"
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(render(results, info, started, finished, command, name))
-    log(f"written {DOC.relative_to(ROOT)} and {(WORK / 'results.json').relative_to(ROOT)}")
+    report.write(
+        results,
+        info,
+        started,
+        finished,
+        command,
+        name,
+        settings={
+            "requests": REQUESTS,
+            "warmup": WARMUP,
+            "agenda_items": AGENDA_ITEMS,
+            "chair": CHAIR,
+            "budget_s": PAGE_BUDGET_S,
+        },
+    )
+    log(f"written {report.DOC.relative_to(ROOT)} and {(WORK / 'results.json').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -210,9 +210,10 @@ def consultant_path(referral_id):
     return reverse("referrals:detail", kwargs={"referral_id": referral_id})
 
 
-def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None, municipality_id=None):
+def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None, municipality_id=None, limit=None):
     """The cases of one step past its target (one query), optionally only a region's, a corporation's
-    or (housed without evaluation: the casusregisseur's) a municipality's."""
+    or (housed without evaluation: the casusregisseur's) a municipality's; with ``limit`` only the
+    ones that started the step first."""
     rows, start_field, referral_field, corporation_field = _rows(
         step,
         cut_off(target, today),
@@ -220,6 +221,8 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
         corporation_id=corporation_id,
         municipality_id=municipality_id,
     )
+    if limit is not None:
+        rows = rows.order_by(start_field)[:limit]
     twice = cut_off(target, today, times=2)
     result = []
     for row in rows:
@@ -252,8 +255,21 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
     return result
 
 
-def worklist_for(user, *, today=None):
-    """'Wacht te lang' for the user's own party: a fixed number of queries, whatever the number of cases."""
+class Worklist(list):
+    """The waiting cases, and the labels of the steps where more wait than are shown (``more``)."""
+
+    def __init__(self, items=(), *, per_step=None, more=()):
+        super().__init__(items)
+        self.per_step = per_step
+        self.more = list(more)
+
+
+def worklist_for(user, *, today=None, per_step=None):
+    """'Wacht te lang' for the user's own party: a fixed number of queries, whatever the number of cases.
+
+    With ``per_step`` (the home page) at most that many per step, those waiting longest: a region
+    with thousands of overdue cases made the page cost seconds (one row, a working-day count and a
+    URL each; benchmarks/NOTES.md). The escalation task reads every case (tasks.py)."""
     from matching.permissions import CORPORATION_ROLES, REGISSEUR_ROLES
     from referrals.permissions import CONSULTANT_ROLES
 
@@ -269,10 +285,15 @@ def worklist_for(user, *, today=None):
     if user.has_role(*CONSULTANT_ROLES) and organisation.kind == "municipality":
         steps += [(Step.HOUSED, {"municipality_id": organisation.pk})]
     if not steps:
-        return []
+        return Worklist()
     by_step = targets()
-    items = []
+    items, more = [], []
+    limit = None if per_step is None else per_step + 1
     for step, scope in steps:
         if step in by_step:
-            items += waiting_in_step(step, by_step[step], today=today, **scope)
-    return sorted(items, key=lambda item: item.started_on)
+            found = waiting_in_step(step, by_step[step], today=today, limit=limit, **scope)
+            if per_step is not None and len(found) > per_step:
+                found = found[:per_step]
+                more.append(found[0].step_label)
+            items += found
+    return Worklist(sorted(items, key=lambda item: item.started_on), per_step=per_step, more=more)

@@ -37,12 +37,19 @@ def is_working_day(day):
 
 
 def working_days_between(start, end):
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    count = 0
-    day = start + timedelta(days=1)
-    while day <= end:
-        count += is_working_day(day)
-        day += timedelta(days=1)
+    """Working days after `start` up to and including `end` (0 when end <= start).
+
+    Counted, not walked: five a full week, the weekdays of the days left, minus the holidays on a
+    weekday in between. The home page counts this for every overdue case; walking day by day cost
+    a case waiting a year 365 steps (benchmarks/NOTES.md).
+    """
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    first = start.weekday()
+    count = weeks * 5 + sum(1 for offset in range(1, rest + 1) if (first + offset) % 7 < 5)
+    for year in range(start.year, end.year + 1):
+        count -= sum(1 for holiday in dutch_holidays(year) if start < holiday <= end and holiday.weekday() < 5)
     return count
 
 

@@ -463,15 +463,34 @@ class AttendanceForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    """One picker, grouped by kind: each kind lists only its own subjects (an offer item open offers...)."""
+    """A profile by its code, or one picker grouped by kind: each kind lists only its own open subjects
+    (an offer item open offers...). The region's profiles are typed, not listed: they grow with the cases."""
 
-    subject = forms.ChoiceField(label=_("Onderwerp"), error_messages={"required": _("Kies een onderwerp.")})
+    profile_code = forms.CharField(
+        label=_("Profielcode"),
+        required=False,
+        max_length=12,
+        help_text=_("Een profiel bespreken: typ de code, bijvoorbeeld WK-N-7K3QX2."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    subject = forms.ChoiceField(
+        label=_("Onderwerp"), required=False, help_text=_("Of kies een ander punt dat op de agenda wacht.")
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subject"].choices = [("", _("Kies een onderwerp"))] + [
             (AgendaItemKind(kind).label, choices) for kind, choices in candidates if choices
         ]
+
+    def clean(self):
+        data = super().clean()
+        code, subject = data.get("profile_code", ""), data.get("subject", "")
+        if code and subject:
+            raise forms.ValidationError(_("Typ een profielcode of kies een onderwerp, niet allebei."))
+        if not code and not subject and not self.errors:
+            self.add_error("profile_code", _("Typ een profielcode of kies een onderwerp."))
+        return data
 
 
 class VoteForm(forms.Form):

@@ -98,10 +98,25 @@ def deny_action(*, user, meeting_id):
     _deny(user, meeting_id, "woonkans-overleg", object_type="matching.meeting")
 
 
+def agenda_profile(*, meeting, code):
+    """The region's open profile with this code (the chair types it), or None.
+
+    A lookup instead of a list: the region's open profiles grow with the cases (12 000 at 100 000
+    cases), and rendering them as options made the agenda page O(cases) (benchmarks/NOTES.md).
+    """
+    code = code.strip().upper()
+    if not code:
+        return None
+    return Profile.objects.filter(region_id=meeting.region_id, status__in=PROFILE_STATUSES, code=code).first()
+
+
 def agenda_candidates(*, meeting):
-    """What each kind of agenda item can be about, for the chair's picker: (kind, [(value, label)])."""
+    """What each kind of agenda item can be about, for the chair's picker: (kind, [(value, label)]).
+
+    Profiles are not listed (the chair types the code, agenda_profile); the other kinds are the open
+    business of the region, bounded by what awaits the overleg rather than by the number of cases.
+    """
     region = meeting.region
-    profiles = Profile.objects.filter(region=region, status__in=PROFILE_STATUSES).only("id", "code").order_by("code")
     offers = (
         Offer.objects.filter(
             share__response=ShareResponse.OFFER,
@@ -123,7 +138,6 @@ def agenda_candidates(*, meeting):
     )
     claims = cases.claims_for_agenda(region.pk)
     return [
-        (AgendaItemKind.PROFILE, [(f"profile:{p.pk}", p.code) for p in profiles]),
         (
             AgendaItemKind.OFFER,
             [

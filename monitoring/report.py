@@ -50,7 +50,7 @@ def fund_figures(start, end):
 
 def build_context(start, end):
     """Everything the page, the PDF and the CSV show: one grouped scan of the facts, suppressed as a whole."""
-    shown = figures.tables(figures.atoms(start, end))
+    shown = figures.suppressed_tables(figures.atoms(start, end))
     target = figures.housed_against_target(start, end, shown["regions"])
     lead_times = figures.lead_times(start, end)
     for row, cells in zip(lead_times, shown["lead_counts"].rows.values(), strict=True):

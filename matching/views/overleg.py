@@ -36,7 +36,7 @@ from ..forms import (
     OwnVoteForm,
     VoteForm,
 )
-from ..models import AgendaItemKind, Offer, Outcome, Profile, Signal
+from ..models import AgendaItemKind, Offer, Outcome, Signal
 from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, is_participant, region_parties
 from ..services.decisions import outcome_line
 
@@ -159,12 +159,15 @@ def _item(items, request):
     return item
 
 
-def _subject(value, meeting):
-    """The chosen subject of a new agenda item as service arguments (kind and the object)."""
-    kind, _sep, rest = value.partition(":")
+def _subject(data, meeting):
+    """The typed profile or the chosen subject of a new agenda item as service arguments (kind and object)."""
+    if data["profile_code"]:
+        profile = selectors.agenda_profile(meeting=meeting, code=data["profile_code"])
+        if profile is None:
+            raise ValidationError(_("Geen open profiel met deze code in de regio."), code="profile_code")
+        return {"kind": AgendaItemKind.PROFILE, "profile": profile}
+    kind, _sep, rest = data["subject"].partition(":")
     try:
-        if kind == "profile":
-            return {"kind": AgendaItemKind.PROFILE, "profile": Profile.objects.get(pk=uuid.UUID(rest))}
         if kind == "offer":
             return {"kind": AgendaItemKind.OFFER, "offer": Offer.objects.get(pk=int(rest))}
         if kind == "exception":
@@ -235,7 +238,9 @@ def meeting_action(request, meeting_id, action):
     except ValidationError as error:
         messages = [message for message in error.messages if message]
         if messages:
-            form.add_error(None, messages)
+            # An unknown profile code belongs next to the code field; other refusals to the whole form.
+            field = "profile_code" if getattr(error, "code", None) == "profile_code" else None
+            form.add_error(field, messages)
         return _page(request, meeting, items, attendances, bound=(name, item.pk if item else None, form), status=400)
     return redirect(f"{meeting_url(meeting)}#{'punt-' + str(item.pk) if item else 'agenda'}")
 
@@ -338,7 +343,7 @@ def _perform(action, user, meeting, item, form, attendances):
             if attendance.organisation not in chosen:
                 services.check_in(actor=user, meeting=meeting, organisation=attendance.organisation, present=False)
     elif action == "agendapunt":
-        services.add_agenda_item(actor=user, meeting=meeting, **_subject(data["subject"], meeting))
+        services.add_agenda_item(actor=user, meeting=meeting, **_subject(data, meeting))
     elif action == "stem":
         services.record_vote(actor=user, item=item, organisation=data["organisation"], choice=data["choice"])
     elif action == "eigen-stem":

@@ -63,3 +63,20 @@ def test_the_worklist_does_not_grow_with_the_cases(n, who, people, signed_in, cl
     waiting = page[page.index('id="panel-waiting"') :]
     waiting = waiting[: waiting.index("</section>")]
     assert waiting.count('<tr class="utrecht-table__row">') - 1 == expected  # minus the header row
+
+
+def test_the_home_page_lists_per_step_those_waiting_longest_and_names_the_rest(
+    people, signed_in, client, monkeypatch, django_assert_max_num_queries
+):
+    from woonkans.accounts import workbench
+
+    monkeypatch.setattr(workbench, "WORKLIST_PER_STEP", 10)
+    many_waiting(people, 30)
+    signed_in(people["noord"])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = client.get(reverse("home")).content.decode()
+    # Three steps with more than 10 overdue cases (15 without a profile, 30 and 15 without feedback): 10 each.
+    waiting = page[page.index('id="panel-waiting"') :]
+    waiting = waiting[: waiting.index("</section>")]
+    assert waiting.count('<tr class="utrecht-table__row">') - 1 == 30
+    assert "Per stap staan hier de 10 casussen die het langst wachten" in page

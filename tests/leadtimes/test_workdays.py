@@ -41,3 +41,17 @@ def test_counting_back_matches_counting_forward():
         for offset in range(0, 60):
             start = end - timedelta(days=offset)
             assert (working_days_between(start, end) >= n) == (start < cut), (n, start)
+
+
+def test_counting_working_days_agrees_with_walking_them_day_by_day():
+    """The closed form (weeks, the days left, holidays) against the definition, over years and their edges."""
+    from datetime import date, timedelta
+
+    def walked(start, end):
+        return sum(is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+    starts = [date(2024, 12, 20) + timedelta(days=n) for n in range(0, 20)]
+    for start in starts:
+        for length in (*range(0, 30), 180, 365, 366, 400, 800):
+            end = start + timedelta(days=length)
+            assert working_days_between(start, end) == walked(start, end), (start, end)

@@ -475,3 +475,24 @@ def test_a_withdrawn_case_leaves_the_agenda_with_its_votes(people):
     services.record_vote(actor=people["noord"], item=item, organisation=org("Woonwenz"), choice="for")
     referral_services.withdraw_referral(actor=people["venlo"], referral=referral, reason="De inwoner ziet ervan af.")
     assert not AgendaItem.objects.filter(pk=item.pk).exists() and not VoteRecord.objects.exists()
+
+
+def test_a_profile_goes_on_the_agenda_by_its_code_not_from_a_list(client, signed_in, people):
+    own = make_profile(people["noord"], people["venlo"])
+    elsewhere = make_profile(people["midden"], people["roermond"], bsn="123456782")
+    meeting = services.create_meeting(actor=people["noord"], region=own.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    shown = page(client, meeting)
+    # The region's open profiles are not rendered as options: the page does not grow with the cases.
+    assert 'value="profile:' not in shown and own.code not in shown
+    assert 'name="profile_code"' in shown and "Profielcode" in shown
+    response = action(client, meeting, "agendapunt", {"profile_code": elsewhere.code})
+    assert response.status_code == 400 and not AgendaItem.objects.exists()
+    refused = html.unescape(response.content.decode())
+    assert "Geen open profiel met deze code in de regio." in refused
+    assert elsewhere.code in refused  # what was typed survives the refusal
+    response = action(client, meeting, "agendapunt", {"profile_code": "", "subject": ""})
+    assert response.status_code == 400 and "Typ een profielcode of kies een onderwerp." in response.content.decode()
+    assert action(client, meeting, "agendapunt", {"profile_code": f" {own.code.lower()} "}).status_code == 302
+    item = AgendaItem.objects.get()
+    assert item.kind == "profile" and item.profile_id == own.pk

@@ -172,8 +172,12 @@ def worklist_counts(user):
     return rows
 
 
+# The home page shows per step the cases waiting longest; the rest are named, not listed.
+WORKLIST_PER_STEP = 50
+
+
 def worklist_for(user):
     """Cases of the user's own party past their step's target lead time (leadtimes.waiting)."""
     from leadtimes.waiting import worklist_for as waiting_for
 
-    return waiting_for(user)
+    return waiting_for(user, per_step=WORKLIST_PER_STEP)
