@@ -23,7 +23,7 @@ WAITING = ["tests/e2e", "tests/oidc", "tests/ops"]
 
 def main(argv):
     if argv:
-        return subprocess.call([*PYTEST, *argv], cwd=ROOT)
+        return subprocess.call([*PYTEST, *argv], cwd=ROOT)  # noqa: S603 (our own interpreter and pytest)
     logs = ROOT / "var" / "test-logs"
     logs.mkdir(parents=True, exist_ok=True)
     groups = {
@@ -40,7 +40,10 @@ def main(argv):
             env["TEST_DATABASE_NAME"] = f"test_{database}{suffix}"
         log = (logs / f"{suffix.strip('_') or 'main'}.log").open("w")
         print(f"pytest ({name}): {' '.join(args[:3])}{' …' if len(args) > 3 else ''} → {log.name}", flush=True)
-        running[name] = (subprocess.Popen([*PYTEST, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log)
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and pytest)
+            [*PYTEST, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        running[name] = (process, log)
     status = 0
     for name, (process, log) in running.items():
         code = process.wait()
