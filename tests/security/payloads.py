@@ -50,6 +50,11 @@ def shown(tag):
 
 # Free-text fields that are not typed by users as text, with the reason.
 NOT_TYPED = {
+    "guarantee_fund.Claim.number": "written by the portal (woonkans.numbering)",
+    "parties.NumberSequence.prefix": "written by the portal (woonkans.numbering)",
+    "referrals.ExceptionRequest.number": "written by the portal (woonkans.numbering)",
+    "referrals.Referral.number": "written by the portal (woonkans.numbering)",
+    "subject_rights.SubjectRequest.number": "written by the portal (woonkans.numbering)",
     "parties.Region.slug": "reference data, slug-validated",
     "parties.Region.code_letter": "one letter, reference data",
     "parties.Organisation.slug": "slug-validated",

@@ -23,6 +23,7 @@ HOME = "home"
 PAGES = {
     # accounts and audit
     "access_reviews": (_("Toegangscontrole"), ()),
+    "accessibility": (_("Toegankelijkheidsverklaring"), ()),
     "access_review": (_("Toegangscontrole van een organisatie"), ("access_reviews",)),
     "role_requests": (_("Rolaanvragen"), ()),
     "credential_change": (_("Inloggegevens beheren"), ("access_reviews",)),
@@ -77,6 +78,7 @@ PAGES = {
     "guarantee_fund:round": (_("Bijdrageronde"), ("guarantee_fund:rounds",)),
     "guarantee_fund:accountability": (_("Verantwoording garantiefonds"), ()),
     "guarantee_fund:parties": (_("Deelnemers garantiefonds"), ()),
+    "guarantee_fund:party_iban": (_("IBAN van een deelnemer"), ("guarantee_fund:parties",)),
     # monitoring
     "monitoring:monitoring": (_("Monitoring"), ()),
     "monitoring:reports": (_("Halfjaarrapportages"), ("monitoring:monitoring",)),
