@@ -152,7 +152,7 @@ def test_scale_adds_shared_profiles(tmp_path):
     from matching.models import Profile, ProfileShare
 
     seed(tmp_path, "--scale", "60")
-    assert Profile.objects.filter(current_situation="Synthetisch profiel.").count() > 5
+    assert Profile.objects.filter(referral__identity__family_name="Testpersoon").count() > 5
     assert ProfileShare.objects.count() > Profile.objects.count() // 2
 
 
