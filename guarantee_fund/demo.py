@@ -182,27 +182,29 @@ def seed_demo_fund(*, scale=0):
         defaults={"slug": "zorgpartner-toetreder-demo", "kind": OrganisationKind.CARE_PROVIDER},
     )
     joined_on = timezone.localdate() - datetime.timedelta(days=45)
-    # The synthetic trajectories' claims, paid (in date order) before the joiner joined.
-    create_synthetic_claims(until=joined_on - datetime.timedelta(days=1))
-    bill = services.join_party(actor=treasurer, party=joiner, joined_on=joined_on)
-    for contribution in bill.contributions.all():
-        services.record_contribution_received(
-            actor=treasurer, contribution=contribution, received_on=joined_on, reference="DEMO-TOETREDING"
-        )
-    # The trajectories a claim may follow (ended negatively), from matching through woonkans.cases.
-    # On a trajectory of a corporation that has a demo login, so its user finds the claims.
+    # The demo's own claims follow the latest negative end at a corporation with a demo login (so its user
+    # finds them), from matching through woonkans.cases; the synthetic ones take the other trajectories.
     logins = set(
         User.objects.filter(is_demo=True, role_assignments__role="corporation", totpdevice__isnull=False).values_list(
             "organisation_id", flat=True
         )
     )
-    trajectories = sorted(cases.trajectories(), key=lambda trajectory: trajectory.ended_on, reverse=True)
-    for trajectory in trajectories:
-        if trajectory.corporation_id not in logins or Claim.objects.filter(profile_id=trajectory.profile_id).exists():
-            continue
+    candidates = sorted(
+        (trajectory for trajectory in cases.trajectories() if trajectory.corporation_id in logins),
+        key=lambda trajectory: trajectory.ended_on,
+        reverse=True,
+    )
+    target = next((t for t in candidates if not Claim.objects.filter(profile_id=t.profile_id).exists()), None)
+    # The synthetic trajectories' claims, paid (in date order) before the joiner joined.
+    create_synthetic_claims(until=joined_on - datetime.timedelta(days=1), exclude={target and target.profile_id})
+    bill = services.join_party(actor=treasurer, party=joiner, joined_on=joined_on)
+    for contribution in bill.contributions.all():
+        services.record_contribution_received(
+            actor=treasurer, contribution=contribution, received_on=joined_on, reference="DEMO-TOETREDING"
+        )
+    if target is not None:
         for status, cents, deposit in DEMO_CLAIMS:
-            _claim(users, trajectory, status, cents, deposit)
-        break
+            _claim(users, target, status, cents, deposit)
     return []
 
 
@@ -216,7 +218,7 @@ def _working_day(day):
     return day
 
 
-def create_synthetic_claims(*, until=None, seed=2026):
+def create_synthetic_claims(*, until=None, exclude=(), seed=2026):
     """Claims on the synthetic trajectories that ended negatively, in every status, written in bulk.
 
     About six in ten negative ends lead to a claim. Each walks the path of Bijlage 3 (filed, discussed
@@ -254,8 +256,9 @@ def create_synthetic_claims(*, until=None, seed=2026):
     }
     claimed = set(Claim.objects.values_list("profile_id", flat=True))
     claims, lines, consultations, payable = [], [], [], []
-    for trajectory in cases.trajectories():
-        if trajectory.profile_id in claimed or not trajectory.claimable or rng.random() > 0.6:
+    # In a stable order, so the same cases draw the same claims.
+    for trajectory in sorted(cases.trajectories(), key=lambda t: (t.ended_on, t.corporation_id, t.code)):
+        if trajectory.profile_id in claimed or trajectory.profile_id in exclude or rng.random() > 0.6:
             continue
         corporation = staff.get(trajectory.corporation_id)
         if corporation is None:

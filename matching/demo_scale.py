@@ -88,6 +88,9 @@ def _later(rng, moment, low, typical, high):
     """A moment some working days after ``moment``: triangular between low and high, around typical."""
     days = round(rng.triangular(low, high, typical))
     day = timezone.localdate(moment)
+    # Whole weeks at once (five working days a week), then day by day; holidays add a day (_at).
+    day += datetime.timedelta(days=days // 5 * 7)
+    days %= 5
     while days > 0:
         day += datetime.timedelta(days=1)
         if is_working_day(day):

@@ -35,7 +35,7 @@ def seed(tmp_path, *args):
 
 def test_manifest_schema_and_coverage(tmp_path):
     data = seed(tmp_path)
-    assert set(data) == {"users", "cases"}
+    assert set(data) == {"users", "cases", "objects"}
     assert isinstance(data["cases"], list)
     organisation_names = set(Organisation.objects.values_list("name", flat=True))
     for entry in data["users"]:
