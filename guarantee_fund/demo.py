@@ -176,11 +176,6 @@ def seed_demo_fund(*, scale=0):
         services.record_contribution_received(
             actor=treasurer, contribution=contribution, received_on=received_on, reference="DEMO-INLEG"
         )
-    # A provider that joined later (Art. 9) and paid its joining bill (9.2c): it shares on dissolution.
-    joiner, _created = Organisation.objects.get_or_create(
-        name="Zorgpartner Toetreder (demo)",
-        defaults={"slug": "zorgpartner-toetreder-demo", "kind": OrganisationKind.CARE_PROVIDER},
-    )
     joined_on = timezone.localdate() - datetime.timedelta(days=45)
     # The demo's own claims follow the latest negative end at a corporation with a demo login (so its user
     # finds them), from matching through woonkans.cases; the synthetic ones take the other trajectories.
@@ -197,6 +192,12 @@ def seed_demo_fund(*, scale=0):
     target = next((t for t in candidates if not Claim.objects.filter(profile_id=t.profile_id).exists()), None)
     # The synthetic trajectories' claims, paid (in date order) before the joiner joined.
     create_synthetic_claims(until=joined_on - datetime.timedelta(days=1), exclude={target and target.profile_id})
+    # A provider that joined later (Art. 9) and paid its joining bill (9.2c): it shares on dissolution. Made
+    # after the history's top-up rounds, which it did not take part in.
+    joiner, _created = Organisation.objects.get_or_create(
+        name="Zorgpartner Toetreder (demo)",
+        defaults={"slug": "zorgpartner-toetreder-demo", "kind": OrganisationKind.CARE_PROVIDER},
+    )
     bill = services.join_party(actor=treasurer, party=joiner, joined_on=joined_on)
     for contribution in bill.contributions.all():
         services.record_contribution_received(
