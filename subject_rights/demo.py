@@ -27,6 +27,7 @@ def seed_demo_requests(*, scale=0):
         return []
     referral = (
         Referral.objects.filter(municipality=officer.organisation, created_by__is_demo=True, submitted_at__isnull=False)
+        .exclude(identity__family_name="Testpersoon")  # one of the named demo cases, not the synthetic history
         .order_by("created_at")
         .first()
     )
