@@ -1,22 +1,22 @@
 """Demo cases at route steps 5 and 6, housed and ended negatively, in both regions; Noord's overleg of today;
-bulk profiles for --scale."""
+the synthetic cases of --scale and the demo's history (demo_scale)."""
 
 import datetime
-import random
 
 from django.utils import timezone
 
-from monitoring.models import CaseFact
 from referrals import demo as referral_demo
 from referrals.models import ExceptionRequest, Identity, Referral
 from referrals.workflow import Status
 from woonkans.accounts.models import User
-from woonkans.parties.models import HousingStock, Organisation
-from woonkans.privacy import disclosure
+from woonkans.parties.models import Organisation
 
 from . import services
-from .models import AgeBand, AgendaItemKind, Meeting, Profile, ProfileShare, ProfileStatus
-from .models.profile import new_code
+from .demo_scale import SYNTHETIC_FAMILY_NAME, create_synthetic_cases
+from .models import AgendaItemKind, Meeting, Profile, ProfileStatus
+
+# The demo's history: about a dozen cases a month over 24 months, run through the whole route.
+HISTORY = 300
 
 # key, consultant, regisseur, person, share with, match (corporation user, provider user), outcome
 DEMO_CASES = [
@@ -184,6 +184,69 @@ def _progress(users, regisseur, referral, share_with, match, outcome, key=""):
     return Profile.objects.get(pk=profile.pk)
 
 
+# When each demo case took its steps, in days before today: a route of months, as the real ones take.
+DEMO_DAYS_AGO = {
+    "gedeeld-venlo": {"started": 120, "submitted": 75, "shared": 60},
+    "gematcht-venlo": {"started": 200, "submitted": 150, "shared": 135, "matched": 20},
+    "gehuisvest-venlo": {"started": 400, "submitted": 350, "shared": 330, "matched": 280, "housed": 240},
+    "gedeeld-roermond": {"started": 100, "submitted": 60, "shared": 45},
+    "gematcht-roermond": {"started": 260, "submitted": 210, "shared": 190, "matched": 30},
+    "negatief-roermond": {
+        "started": 700,
+        "submitted": 640,
+        "shared": 620,
+        "matched": 500,
+        "housed": 470,
+        "ended": 30,
+    },
+}
+
+
+def date_case(profile_id, *, started, submitted, shared, matched=None, housed=None, ended=None):
+    """Date a demo case's steps as they happened (the services wrote them today): the referral's research,
+    the profile and its shares, answers and offers, the match, housing and end, and the timeline."""
+    from referrals.models import EventKind, ReferralEvent
+
+    from .models import Match, Offer, ProfileShare, ProfileVersion, Signal
+
+    ago = referral_demo._days_ago
+    profile = Profile.objects.get(pk=profile_id)
+    shared_at = ago(shared)
+    Profile.objects.filter(pk=profile_id).update(created_at=shared_at - datetime.timedelta(days=3), shared_at=shared_at)
+    ProfileVersion.objects.filter(profile_id=profile_id).update(saved_at=shared_at - datetime.timedelta(days=3))
+    ProfileShare.objects.filter(profile_id=profile_id).update(shared_at=shared_at)
+    answered = shared_at + datetime.timedelta(days=7)
+    ProfileShare.objects.filter(profile_id=profile_id, responded_at__isnull=False).update(responded_at=answered)
+    Offer.objects.filter(share__profile_id=profile_id).update(created_at=answered)
+    events = ReferralEvent.objects.filter(referral_id=profile.referral_id)
+    events.filter(kind=EventKind.PROFILE_SHARED).update(at=shared_at)
+    if matched is not None:
+        matched_at = ago(matched, hour=14)
+        Profile.objects.filter(pk=profile_id).update(matched_at=matched_at)
+        Match.objects.filter(profile_id=profile_id).update(
+            matched_at=matched_at, intended_date=timezone.localdate(matched_at) + datetime.timedelta(days=30)
+        )
+        Offer.objects.filter(share__profile_id=profile_id).update(
+            available_from=timezone.localdate(matched_at) + datetime.timedelta(days=21)
+        )
+        ProfileShare.objects.filter(profile_id=profile_id, placed_elsewhere=True).update(revoked_at=matched_at)
+        events.filter(kind=EventKind.MATCHED).update(at=matched_at)
+    if housed is not None:
+        housed_on = timezone.localdate(ago(housed))
+        Profile.objects.filter(pk=profile_id).update(housed_on=housed_on)
+        Match.objects.filter(profile_id=profile_id).update(lease_signed_on=housed_on)
+        events.filter(kind=EventKind.HOUSED).update(at=ago(housed), note=housed_on.strftime("%d-%m-%Y"))
+        Signal.objects.filter(profile_id=profile_id).update(created_at=ago(20))
+        events.filter(kind=EventKind.SIGNAL_RAISED).update(at=ago(20))
+    if ended is not None:
+        ended_on = timezone.localdate(ago(ended))
+        Profile.objects.filter(pk=profile_id).update(ended_on=ended_on)
+        Match.objects.filter(profile_id=profile_id).update(ended_on=ended_on)
+        ProfileShare.objects.filter(profile_id=profile_id, placed_elsewhere=False).update(revoked_at=ago(ended))
+        events.filter(kind=EventKind.ENDED).update(at=ago(ended))
+    referral_demo.date_referral(profile.referral_id, started=started, submitted=submitted)
+
+
 def manifest_entry(profile):
     referral = Referral.objects.select_related("identity", "region", "municipality", "reported_by").get(
         pk=profile.referral_id
@@ -223,6 +286,7 @@ def seed_demo_cases(*, scale=0):
             )
             profile = _progress(users, users[regisseur], referral, share_with, match, outcome, key)
             _aftercare(users, key, profile)
+            date_case(profile.pk, **DEMO_DAYS_AGO[key])
         entries.append(
             manifest_entry(
                 Profile.objects.select_related("region", "match__corporation", "match__care_provider").get(
@@ -231,8 +295,11 @@ def seed_demo_cases(*, scale=0):
             )
         )
     seed_demo_overleg(users)
-    if scale:
-        create_synthetic_profiles()
+    # --scale N adds N synthetic cases; without it, the demo's first run adds its history once.
+    seeded = Referral.objects.filter(identity__family_name=SYNTHETIC_FAMILY_NAME).exists()
+    history = scale or (0 if seeded else HISTORY)
+    if history:
+        create_synthetic_cases(count=history)
     return entries
 
 
@@ -274,60 +341,73 @@ def seed_demo_overleg(users):
 DEMO_ATTENDANCE = ("Ketenregie Noord-Limburg", "Gemeente Venlo", "Gemeente Venray", "Woonwenz", "Antares", "Moveoo")
 
 
-def create_synthetic_profiles(*, seed=None):
-    """Profiles for half of the synthetic submitted referrals, shared with corporations by stock (bulk)."""
-    rng = random.Random(seed)
-    regisseurs = {
-        user.organisation.region_id: user
-        for user in User.objects.filter(is_demo=True, role_assignments__role="ketenregisseur").select_related(
-            "organisation"
+def manifest_objects():
+    """The overleg, after-care and trajectory objects people should look at, with the user who sees them."""
+    from django.urls import reverse
+
+    from .models import Decision, Handover, Signal, Vote
+
+    chairs = {"Noord-Limburg": "ketenregisseur.noord", "Midden-Limburg": "ketenregisseur.midden"}
+    objects = []
+
+    def add(kind, label, path, region):
+        objects.append({"kind": kind, "label": label, "path": path, "user": chairs.get(region, "beheerder")})
+
+    today = timezone.localdate()
+    for meeting in Meeting.objects.filter(date=today).select_related("region").order_by("region__name"):
+        add(
+            "overleg",
+            f"Woonkans-overleg van vandaag ({meeting.region.name})",
+            _meeting_path(meeting),
+            meeting.region.name,
         )
-    }
-    stock = {}
-    for municipality_id, corporation_id in HousingStock.objects.values_list("municipality_id", "corporation_id"):
-        stock.setdefault(municipality_id, []).append(corporation_id)
-    referrals = list(
-        Referral.objects.filter(
-            status=Status.SUBMITTED, profile__isnull=True, identity__family_name="Testpersoon"
-        ).select_related("region", "fact")
+    corrected = (
+        Decision.objects.filter(corrects__isnull=False)
+        .select_related("item__meeting__region")
+        .order_by("item__meeting__date")
+        .last()
     )
-    rng.shuffle(referrals)
-    # Codes are random: at tens of thousands of profiles two can meet, so each is checked against the others.
-    codes = set(Profile.objects.values_list("code", flat=True))
-
-    def unique_code(region_letter):
-        code = new_code(region_letter)
-        while code in codes:
-            code = new_code(region_letter)
-        codes.add(code)
-        return code
-
-    profiles, shares, areas, facts = [], [], [], []
-    for referral in referrals[: len(referrals) // 2]:
-        profile = Profile(
-            referral=referral,
-            region=referral.region,
-            regisseur=regisseurs[referral.region_id],
-            code=unique_code(referral.region.code_letter),
-            status=ProfileStatus.SHARED,
-            age_band=referral.fact.age_band if referral.fact else rng.choice(AgeBand.values),
-            shared_at=referral.submitted_at,
-            current_situation="Synthetisch profiel.",
+    if corrected is not None:
+        meeting = corrected.item.meeting
+        add(
+            "overleg_correction",
+            f"Overleg met een gecorrigeerd besluit ({meeting.date:%d-%m-%Y})",
+            _meeting_path(meeting),
+            meeting.region.name,
         )
-        profiles.append(profile)
-        if referral.fact:
-            # The anonymous fact follows the case, as monitoring.services.sync_case_fact would.
-            referral.fact.shared_on = timezone.localdate(referral.submitted_at)
-            facts.append(referral.fact)
-        areas.append(Profile.search_area.through(profile=profile, organisation_id=referral.municipality_id))
-        for corporation_id in stock.get(referral.municipality_id, [])[:2]:
-            shares.append(
-                ProfileShare(profile=profile, corporation_id=corporation_id, shared_by=regisseurs[referral.region_id])
-            )
-    Profile.objects.bulk_create(profiles, batch_size=1000)
-    Profile.search_area.through.objects.bulk_create(areas, batch_size=2000)
-    ProfileShare.objects.bulk_create(shares, batch_size=2000)
-    # Their grants follow from the disclosure policy, for all of them at once.
-    disclosure.reconcile(None, fix=True)
-    CaseFact.objects.bulk_update(facts, ["shared_on"], batch_size=1000)
-    return profiles
+    voted = (
+        Meeting.objects.filter(held=True, items__votes__isnull=False, items__decided=True)
+        .select_related("region")
+        .order_by("-date")
+        .first()
+    )
+    if voted is not None and Vote.objects.exists():
+        add(
+            "overleg_votes",
+            f"Gehouden overleg met stemmingen ({voted.date:%d-%m-%Y})",
+            _meeting_path(voted),
+            voted.region.name,
+        )
+    handover = Handover.objects.select_related("from_region").order_by("-proposed_at").first()
+    if handover is not None:
+        add(
+            "handover",
+            "Warme overdracht naar de andere regio",
+            reverse("matching:handover", kwargs={"handover_id": handover.pk}),
+            handover.from_region.name,
+        )
+    signal = Signal.objects.select_related("profile__region").order_by("-created_at").first()
+    if signal is not None:
+        add(
+            "signal",
+            f"Signaal bij {signal.profile.code}",
+            reverse("matching:profile", kwargs={"profile_id": signal.profile_id}),
+            signal.profile.region.name,
+        )
+    return objects
+
+
+def _meeting_path(meeting):
+    from django.urls import reverse
+
+    return reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})

@@ -1,103 +1,86 @@
-"""Demo: 24 months of the programme's history as anonymous facts, so charts and lead times show something.
-
-The demo's own cases are all made today; without a history every lead time would be 0 days and
-nothing over time could be seen. These facts stand for cases from before the portal (as an import
-from the previous system would): anonymous, with no case behind them (``imported=True``), in both
-regions, with realistic lead times and outcomes: about 80% of those housed a year ago still live
-there, some ended negatively. Only for demo databases (woonkans.demo refuses any other).
-"""
+"""Demo werkgroep (SOK art. 8.6): its seats as data, and its meetings of the last two years (five a year)
+with agenda and minutes, plus one still to hold. The figures themselves come from the demo's cases."""
 
 import datetime
-import random
 
-from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from woonkans.choices import AgeBand, Origin
-from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
+from woonkans.accounts.models import User
+from woonkans.parties.models import Organisation
 
-from .models import CaseFact, CaseFactSearchArea, Outcome
+from . import services
+from .models import Seat, WerkgroepMeeting, WerkgroepMember
 
-MONTHS = 24
-CASES_PER_MONTH = 12  # both regions together; the targets are 220 homes a year
+SEATS = [
+    (Seat.MUNICIPALITY, "Gemeente Venray", "werkgroep.venray"),
+    (Seat.MUNICIPALITY, "Gemeente Venlo", None),
+    (Seat.MUNICIPALITY, "Gemeente Roermond", None),
+    (Seat.MUNICIPALITY, "Gemeente Weert", None),
+    (Seat.CORPORATION, "Woonwenz", None),
+    (Seat.CORPORATION, "Antares", None),
+    (Seat.CORPORATION, "Wonen Limburg", None),
+    (Seat.CORPORATION, "Wonen Zuid", None),
+    (Seat.PROVIDER_BW, "Moveoo", None),
+    (Seat.PROVIDER_BW, "PSW", None),
+    (Seat.PROVIDER_BW, "Vincent van Gogh", None),
+    (Seat.PROVIDER_MO, "Leger des Heils", None),
+    (Seat.PROVIDER_OTHER, "Kr8tig", None),
+    (Seat.CHAIR, "Ketenregie Noord-Limburg", "ketenregisseur.noord"),
+    (Seat.CHAIR, "Ketenregie Midden-Limburg", "ketenregisseur.midden"),
+]
+# Five meetings a year (art. 8.6): month and day.
+MEETING_DAYS = [(2, 12), (4, 15), (6, 17), (9, 16), (11, 18)]
+AGENDA = "1. Opening\n2. Monitoring: cijfers per regio en doorlooptijden\n3. Garantiefonds\n4. Rondvraag"
 
 
-def _days(rng, low, typical, high):
-    return max(low, min(high, round(rng.triangular(low, high, typical))))
-
-
-def seed_demo_history(*, scale=0, seed=2026):
-    if CaseFact.objects.filter(imported=True).exists():
+def seed_demo_werkgroep(*, scale=0):
+    if WerkgroepMember.objects.exists():
         return []
-    rng = random.Random(seed)
+    admin = User.objects.get(is_demo=True, username="beheerder")
+    organisations = {org.name: org for org in Organisation.objects.filter(name__in=[name for _s, name, _u in SEATS])}
+    users = {user.username: user for user in User.objects.filter(is_demo=True)}
     today = timezone.localdate()
-    municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).select_related("region"))
-    stock = {}
-    for row in HousingStock.objects.values("municipality_id", "corporation_id").annotate(homes=Sum("homes")):
-        stock.setdefault(row["municipality_id"], []).append((row["corporation_id"], row["homes"] or 1))
-    origins = [Origin.SHELTERED_HOUSING, Origin.SHELTER, Origin.THREATENED_HOMELESSNESS, Origin.DOMESTIC_VIOLENCE]
-    reasons = ["not_status_holder", "no_regular_route", "support_need_about_living", "adult"]
-    facts, areas = [], []
-    for number in range(MONTHS * CASES_PER_MONTH + scale // 10):
-        municipality = rng.choice(municipalities)
-        reported = today - datetime.timedelta(days=rng.randint(0, MONTHS * 30))
-        age = rng.choice([19, 21, 23, 25, 27, 30, 34, 41, 48, 55])
-        fact = CaseFact(
-            region=municipality.region,
-            municipality=municipality,
-            origin=rng.choice(origins),
-            age_band=AgeBand.for_age(age),
-            young_adult=18 <= age <= 27,
-            reported_on=reported,
-            imported=True,
+    since = today - datetime.timedelta(days=730)
+    for seat, name, username in SEATS:
+        services.add_werkgroep_member(
+            actor=admin, seat=seat, organisation=organisations[name], since=since, person=users.get(username)
         )
-        facts.append(fact)
-        # Research takes weeks: the target-group check and the submission follow the report.
-        checked = reported + datetime.timedelta(days=_days(rng, 7, 28, 90))
-        if checked > today:
-            continue  # still in research
-        fact.eligibility_on = checked
-        if rng.random() < 0.12:
-            fact.eligible = False
-            fact.ineligible_reason = rng.choice(reasons)
-            fact.exception_requested = True
-            fact.exception_granted = False
-            fact.outcome, fact.ended_on = Outcome.STOPPED, checked + datetime.timedelta(days=_days(rng, 7, 21, 45))
-            if fact.ended_on > today:
-                fact.ended_on, fact.outcome = None, Outcome.OPEN
-            continue
-        fact.eligible, fact.submitted_on = True, checked
-        fact.contract_form = rng.choice(["provider_lease", "linked_care", "linked_care"])
-        steps = (
-            ("shared_on", _days(rng, 3, 14, 45)),
-            ("matched_on", _days(rng, 14, 75, 300)),
-            ("housed_on", _days(rng, 10, 35, 90)),
-        )
-        on = checked
-        for field, days in steps:
-            on = on + datetime.timedelta(days=days)
-            if on > today:
-                break
-            setattr(fact, field, on)
-        if fact.shared_on:
-            areas.append((number, municipality.pk))
-        if fact.matched_on:
-            corporations = stock.get(municipality.pk) or [(None, 1)]
-            fact.corporation_id = rng.choices(
-                [pk for pk, _homes in corporations], [homes for _pk, homes in corporations]
-            )[0]
-        if fact.housed_on:
-            fact.outcome = Outcome.RUNNING
-            # About one in ten ends negatively within a year or so; some end well after a year.
-            lived = (today - fact.housed_on).days
-            if rng.random() < 0.1 and lived > 90:
-                fact.outcome = Outcome.ENDED_NEGATIVE
-                fact.ended_on = fact.housed_on + datetime.timedelta(days=rng.randint(90, min(lived, 500)))
-            elif rng.random() < 0.15 and lived > 365:
-                fact.outcome = Outcome.ENDED_POSITIVE
-                fact.ended_on = fact.housed_on + datetime.timedelta(days=rng.randint(365, lived))
-    CaseFact.objects.bulk_create(facts, batch_size=1000)
-    CaseFactSearchArea.objects.bulk_create(
-        [CaseFactSearchArea(fact=facts[index], municipality_id=pk) for index, pk in areas], batch_size=1000
-    )
+    for year in range(today.year - 2, today.year + 2):
+        for month, day in MEETING_DAYS:
+            held_on = datetime.date(year, month, day)
+            if held_on < since or held_on > today + datetime.timedelta(days=90):
+                continue
+            meeting = services.plan_werkgroep_meeting(actor=admin, held_on=held_on, agenda=AGENDA)
+            if held_on < today:
+                services.record_werkgroep_minutes(
+                    actor=admin,
+                    meeting=meeting,
+                    minutes="De cijfers besproken; de doorlooptijd tot de match blijft aandacht vragen.",
+                )
     return []
+
+
+def manifest_objects():
+    meetings = WerkgroepMeeting.objects.order_by("held_on")
+    upcoming = meetings.filter(held_on__gte=timezone.localdate()).first()
+    held = meetings.filter(held_on__lt=timezone.localdate()).last()
+    objects = [
+        {
+            "kind": "werkgroep",
+            "label": f"Werkgroep Woonkans: {WerkgroepMember.objects.count()} zetels",
+            "path": reverse("monitoring:werkgroep"),
+            "user": "werkgroep.venray",
+        }
+    ]
+    for label, meeting in (("Werkgroepvergadering (gehouden)", held), ("Werkgroepvergadering (gepland)", upcoming)):
+        if meeting is not None:
+            objects.append(
+                {
+                    "kind": "werkgroep_meeting",
+                    "label": f"{label} {meeting.held_on:%d-%m-%Y}",
+                    "path": reverse("monitoring:werkgroep_meeting", kwargs={"meeting_id": meeting.pk}),
+                    "user": "werkgroep.venray",
+                }
+            )
+    return objects

@@ -1,21 +1,16 @@
-"""Demo referrals at route steps 2–4 in both regions, and synthetic ones for `--scale`."""
+"""Demo referrals at route steps 2–4 in both regions."""
 
 import datetime
-import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from monitoring.models import CaseFact
 from woonkans.accounts.models import User
 from woonkans.demo import demo_pdf
-from woonkans.parties.models import Organisation, OrganisationKind
-from woonkans.privacy import crypto, disclosure
 
 from . import services
-from .models import DocumentKind, Identity, Referral, Research
+from .models import DocumentKind, Identity, Referral
 from .workflow import Status
 
 DEMO_PDF = demo_pdf("Woonkans demodocument")
@@ -198,105 +193,76 @@ def _walk_case(users, consultant_name, reporter_name, status, person, extra):
     return referral
 
 
+# When each demo case took its steps, in days before today (the fresh reports stay today's): the
+# storyline's fresh submissions wait in the regisseur's inbox, the research took weeks.
+DEMO_DAYS_AGO = {
+    "onderzoek-venray": {"started": 12},
+    "aangemeld-venlo": {"started": 40, "submitted": 3},
+    "aangemeld-venray": {"started": 50, "submitted": 6},
+    "aangemeld-roermond": {"started": 45, "submitted": 2},
+    "uitzondering-venray": {"started": 30, "exception": 5},
+    "uitzondering-roermond": {"started": 35, "exception": 8},
+}
+
+
+def _days_ago(days, hour=10):
+    """A working-day moment ``days`` before today (moved back past a weekend)."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 15)))
+
+
+def date_referral(referral_id, *, started, submitted=None, exception=None):
+    """Date a demo case's research steps as they happened (the services wrote today): the referral's
+    timestamps, its timeline, documents, consent and exception request; the fact follows on commit."""
+    from monitoring.services import sync_case_fact
+
+    from .models import Consent, Document, EventKind, ExceptionRequest, ReferralEvent
+
+    started_at = _days_ago(started, hour=9)
+    checked_at = _days_ago(submitted if submitted is not None else exception) if (submitted or exception) else None
+    referral = Referral.objects.get(pk=referral_id)
+    changes = {"created_at": started_at}
+    if referral.research_started_at:
+        changes["research_started_at"] = started_at
+    if referral.submitted_at:
+        changes["submitted_at"] = checked_at
+    if referral.eligibility_checked_at:
+        changes["eligibility_checked_at"] = checked_at
+    Referral.objects.filter(pk=referral_id).update(**changes)
+    events = ReferralEvent.objects.filter(referral_id=referral_id)
+    events.filter(kind__in=(EventKind.REPORTED, EventKind.STARTED)).update(at=started_at)
+    if checked_at:
+        prepared = checked_at - datetime.timedelta(days=1)
+        events.filter(kind__in=(EventKind.SUBMITTED, EventKind.EXCEPTION_REQUESTED)).update(at=checked_at)
+        events.filter(kind__in=(EventKind.DOCUMENT_ADDED, EventKind.CONSENT_RECORDED)).update(at=prepared)
+        Document.objects.filter(referral_id=referral_id).update(uploaded_at=prepared)
+        Consent.objects.filter(referral_id=referral_id).update(
+            recorded_at=prepared, support_plan_signed_on=timezone.localdate(prepared)
+        )
+        ExceptionRequest.objects.filter(referral_id=referral_id).update(requested_at=checked_at)
+    sync_case_fact(referral_id)
+
+
 def seed_demo_cases(*, scale=0):
     users = {user.username: user for user in User.objects.filter(is_demo=True).select_related("organisation")}
     entries = []
-    for _key, consultant_name, reporter_name, status, person, extra in DEMO_CASES:
+    for key, consultant_name, reporter_name, status, person, extra in DEMO_CASES:
         # Reports carry no BSN yet: a demo case is recognised by its (fictional) name.
         existing = Identity.objects.filter(
             given_name=person[0], family_name=person[1], referral__created_by__is_demo=True
         ).first()
         if existing is None:
             referral = build_case(users, consultant_name, reporter_name, status, person, extra)
+            if key in DEMO_DAYS_AGO:
+                date_referral(referral.pk, **DEMO_DAYS_AGO[key])
         else:
             referral = existing.referral
         referral = Referral.objects.select_related("identity", "region", "municipality", "reported_by").get(
             pk=referral.pk
         )
         entries.append(manifest_entry(referral))
-    if scale:
-        create_synthetic_referrals(count=scale, creator=users["consulent.venlo"])
+    # The synthetic cases of --scale (and the demo's history) are drawn by matching.demo_scale: they run
+    # the whole route, through steps this app does not know.
     return entries
-
-
-def _synthetic_bsn(rng):
-    while True:
-        digits = [rng.randint(0, 9) for _ in range(8)]
-        total = sum(digit * weight for digit, weight in zip(digits, range(9, 1, -1), strict=True))
-        last = total % 11
-        if last <= 9:
-            return "".join(map(str, digits)) + str(last)
-
-
-@transaction.atomic
-def create_synthetic_referrals(*, count, creator, seed=None):
-    """Many referrals at steps 2–4 across every municipality, written in bulk (for measurements)."""
-    from woonkans.choices import AgeBand
-
-    rng = random.Random(seed)
-    municipalities = list(Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).select_related("region"))
-    statuses = [Status.REPORTED, Status.IN_RESEARCH, Status.SUBMITTED, Status.SUBMITTED]
-    now = timezone.now()
-    referrals, identities, researches, facts = [], [], [], []
-    for number in range(count):
-        municipality = rng.choice(municipalities)
-        status = rng.choice(statuses)
-        # Spread over the last 24 months, as the monitoring's history (monitoring.demo) is.
-        created = now - datetime.timedelta(days=rng.randint(0, 2 * 365))
-        # Submitted 5 to 60 days after the report, never in the future.
-        submitted = min(created + datetime.timedelta(days=rng.randint(5, 60)), now)
-        referral = Referral(
-            municipality=municipality,
-            region=municipality.region,
-            status=status,
-            created_by=creator,
-            created_at=created,
-            research_started_at=created if status != Status.REPORTED else None,
-            submitted_at=submitted if status == Status.SUBMITTED else None,
-            eligible=True if status == Status.SUBMITTED else None,
-        )
-        birth_date = datetime.date(rng.randint(1960, 2006), rng.randint(1, 12), rng.randint(1, 28))
-        # As monitoring.services.fact_values: the age band on the day of submission (or today).
-        on = timezone.localdate(referral.submitted_at or now)
-        age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-        facts.append(
-            CaseFact(
-                region=municipality.region,
-                municipality=municipality,
-                reported_on=timezone.localdate(created),
-                submitted_on=timezone.localdate(referral.submitted_at) if referral.submitted_at else None,
-                eligible=referral.eligible,
-                origin=rng.choice(["bw", "mo", "homelessness", "domestic_violence", "other"]),
-                age_band=AgeBand.for_age(age),
-                young_adult=18 <= age <= 27,
-            )
-        )
-        referral.fact = facts[-1]
-        referrals.append(referral)
-        bsn = _synthetic_bsn(rng)
-        identities.append(
-            Identity(
-                referral=referral,
-                given_name=f"Synthetisch{number}",
-                family_name="Testpersoon",
-                bsn=bsn,
-                bsn_index=crypto.blind_index(bsn, purpose=services.BSN_INDEX_PURPOSE),
-                birth_date=birth_date,
-                city=municipality.name.removeprefix("Gemeente "),
-            )
-        )
-        researches.append(
-            Research(
-                referral=referral,
-                support_need="Synthetisch",
-                support_need_about_living=True,
-                regular_route_motivation="Synthetisch",
-            )
-        )
-    CaseFact.objects.bulk_create(facts, batch_size=1000)
-    Referral.objects.bulk_create(referrals, batch_size=1000)
-    Identity.objects.bulk_create(identities, batch_size=1000)
-    Research.objects.bulk_create(researches, batch_size=1000)
-    # Their grants follow from the disclosure policy, for all cases at once (woonkans.privacy.disclosure).
-    disclosure.reconcile(None, fix=True)
-    return referrals

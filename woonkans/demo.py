@@ -56,8 +56,14 @@ CASE_SEEDERS = [
     "matching.demo.seed_demo_cases",
     "guarantee_fund.demo.seed_demo_fund",
     "subject_rights.demo.seed_demo_requests",
-    # Last: 24 months of anonymous history, so the monitoring's charts and lead times show something.
-    "monitoring.demo.seed_demo_history",
+    "monitoring.demo.seed_demo_werkgroep",
+]
+# The other demo objects people should look at (overleggen, claims, rounds, the werkgroep) for the manifest:
+# lister() -> [{"kind", "label", "path", "user"}].
+OBJECT_LISTERS = [
+    "matching.demo.manifest_objects",
+    "guarantee_fund.demo.manifest_objects",
+    "monitoring.demo.manifest_objects",
 ]
 
 
@@ -121,4 +127,5 @@ def seed(*, scale=0):
         cases = []
         for seeder in CASE_SEEDERS:
             cases.extend(import_string(seeder)(scale=scale))
-    return {"users": users, "cases": cases}
+        objects = [entry for lister in OBJECT_LISTERS for entry in import_string(lister)()]
+    return {"users": users, "cases": cases, "objects": objects}

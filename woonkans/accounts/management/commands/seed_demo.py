@@ -12,7 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--manifest", type=Path, help="Schrijf de demo-logins en dossiers als JSON naar dit pad.")
-        parser.add_argument("--scale", type=int, default=0, help="Voeg N synthetische dossiers toe.")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            help="Voeg N synthetische dossiers toe, met alles wat erbij hoort, over 24 maanden.",
+        )
         parser.add_argument("--quiet", action="store_true", help="Druk de logins niet af.")
 
     def handle(self, *args, manifest=None, scale=0, quiet=False, **options):
@@ -37,3 +42,6 @@ class Command(BaseCommand):
                     f"  {user['username']:<26} {role:<28} {user['organisation']:<34} {user['totp_secret']}"
                 )
             self.stdout.write(f"\n{len(data['cases'])} demodossiers. Begin met consulent.venlo (zie README.md).")
+            self.stdout.write("Om naar te kijken:")
+            for entry in data["objects"]:
+                self.stdout.write(f"  {entry['label']:<58} {entry['path']:<52} als {entry['user']}")

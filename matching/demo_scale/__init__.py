@@ -1,0 +1,64 @@
+"""Synthetic cases for `seed_demo --scale N` and the demo's history: every kind of case object, in bulk.
+
+Each case gets one timeline over the last 24 months, drawn from a seeded RNG (the same N and seed
+give the same cases): reported, researched, submitted (or refused as an exception, or withdrawn),
+profile shared with the corporations that own homes in the municipality, answered, offered,
+decided at the region's overleg, matched, housed, evaluated, signalled, ended. Steps land on
+working days; a step that would fall after today is not taken, so every route step holds cases.
+About one in five trajectories ends negatively, most of them in the first year (so about 80% of
+those housed a year ago still live there). What the services would write is written here in bulk:
+states from the transition tables' end points, the grants from the disclosure policy
+(``disclosure.reconcile``) and the anonymous facts from monitoring's own ``fact_values``; no audit.
+"""
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring.models import CaseFact, CaseFactSearchArea
+from referrals.models import Consent, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
+from woonkans.privacy import disclosure
+
+from ..models import (
+    CaseMeeting,
+    Evaluation,
+    Match,
+    Offer,
+    Profile,
+    ProfileMessage,
+    ProfileShare,
+    ProfileVersion,
+    Signal,
+)
+from .build import Rows, _build
+from .overleg import _overleggen
+from .plan import BATCH, SYNTHETIC_FAMILY_NAME, World, draw
+
+__all__ = ["SYNTHETIC_FAMILY_NAME", "World", "create_synthetic_cases", "draw"]
+
+
+@transaction.atomic
+def create_synthetic_cases(*, count, seed=2026, now=None):
+    """``count`` synthetic cases with everything that hangs off them, and the overleggen that decided them."""
+    now = now or timezone.now()
+    rng = random.Random(seed)
+    world = World(rng, now)
+    codes = set(Profile.objects.values_list("code", flat=True))
+    start_number = Referral.objects.filter(identity__family_name=SYNTHETIC_FAMILY_NAME).count()
+    rows = Rows()
+    plans = rows.plans = []
+    for number in range(start_number, start_number + count):
+        plan = draw(world, number)
+        plans.append(plan)
+        _build(world, rows, plan, codes)
+    rows.save(CaseFact, Referral, Identity, Research, Consent, ExceptionRequest, ReferralEvent, Feedback)
+    rows.save(Profile, ProfileVersion, ProfileShare, Offer, ProfileMessage, Match, Evaluation, Signal, CaseMeeting)
+    CaseFactSearchArea.objects.bulk_create(rows.by_model.get(CaseFactSearchArea, []), batch_size=BATCH)
+    Profile.search_area.through.objects.bulk_create(
+        rows.by_model.get(Profile.search_area.through, []), batch_size=BATCH
+    )
+    _overleggen(world, rows)
+    # The grants follow from the disclosure policy, for all cases at once (woonkans.privacy.disclosure).
+    disclosure.reconcile(None, fix=True)
+    return rows
