@@ -80,8 +80,7 @@ def test_no_hidden_cell_is_recoverable_from_the_published_cells(places):
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(fact_sets(places))
     def check(drawn):
-        rows = atoms(drawn)
-        tables = figures.tables(rows)
+        rows, tables = figures.audited_tables(atoms(drawn))
         cells = [cell for table in tables.values() for cell in table.cells]
         published = [cell for cell in cells if not cell.suppressed]
         hidden = [cell for cell in cells if cell.suppressed]
