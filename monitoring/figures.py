@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from woonkans.choices import Origin
 from woonkans.parties.models import Organisation, Region
 
-from . import suppression
+from . import possible, suppression
 from .definitions import CONTRACT_FORMS, FIGURES, INELIGIBLE_REASONS, WAITING_STEPS, trajectory_in_period, waiting_on
 from .models import CaseFact, Outcome
 
@@ -33,6 +33,7 @@ STEPS = [
     ("shared_on", "matched_on", _("Profiel gedeeld → match")),
     ("matched_on", "housed_on", _("Match → gehuisvest")),
 ]
+UNSHOWN = {"young_adults_housed", "ended_positive", "ended_negative"}
 MAIN_COLUMNS = ["reports", "referrals", "not_eligible", "eligible", "shared", "matched", "housed"]
 DIMENSIONS = (
     "region_id",
@@ -44,6 +45,16 @@ DIMENSIONS = (
     "contract_form",
     "outcome_at_end",
 )
+
+
+# A description that only counts in a table for facts that took this step in the period.
+FREE_DESCRIPTIONS = {
+    "origin": "reports",
+    "young_adult": "housed",
+    "ineligible_reason": "not_eligible",
+    "contract_form": "shared",
+    "outcome_at_end": "trajectory",
+}
 
 
 def half_year(today):
@@ -113,26 +124,38 @@ class Table:
         return [(label, cells[column].number) for label, cells in self.rows.items()]
 
 
-def _cell(rows, predicate):
-    members = frozenset(index for index, row in enumerate(rows) if predicate(row))
-    return suppression.Cell(sum(rows[index]["n"] for index in members), members)
+def _cell(rows, members):
+    return suppression.Cell(sum(rows[index]["n"] for index in members), frozenset(members))
 
 
-def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note=""):
-    """A table whose rows are the values of row_of(atom), named by labels (a dict, in display order)."""
+def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note="", orphans=None):
+    """A table whose rows are the values of row_of(atom), named by labels (a dict, in display order).
+
+    A row is shown when a fact counts in it; an empty atom (possible.neighbours) that would count in
+    a row that is not shown goes into orphans: the missing row tells the reader it is empty.
+    """
     table = Table(key, str(title), str(first), [(column, str(label)) for column, label in columns], note=str(note))
-    present = {row_of(row) for row in rows if any(row[column] for column, _label in columns)}
+    keys = [column for column, _label in columns]
+    present = {row_of(row) for row in rows if row["n"] and any(row[column] for column in keys)}
+    members = {(value, column): [] for value in labels if value in present for column in keys}
+    in_total = {column: [] for column in keys}
+    for index, row in enumerate(rows):
+        value = row_of(row)
+        for column in keys:
+            if not row[column]:
+                continue
+            if value not in present:
+                if orphans is not None:
+                    orphans.add(index)
+                continue
+            in_total[column].append(index)
+            if (value, column) in members:
+                members[value, column].append(index)
     for value, label in labels.items():
         if value in present:
-            table.rows[str(label)] = {
-                column: _cell(rows, lambda row, value=value, column=column: row[column] and row_of(row) == value)
-                for column, _label in columns
-            }
+            table.rows[str(label)] = {column: _cell(rows, members[value, column]) for column in keys}
     if total and table.rows:
-        table.total = {
-            column: _cell(rows, lambda row, column=column: row[column] and row_of(row) in present)
-            for column, _label in columns
-        }
+        table.total = {column: _cell(rows, in_total[column]) for column in keys}
     return table
 
 
@@ -161,6 +184,41 @@ def suppressed_tables(rows):
 
 def tables(rows):
     """Every table of the page, the PDF and the CSV, suppressed together."""
+    return audited_tables(rows)[1]
+
+
+def audited_tables(rows):
+    """The atoms the audit reckons with (the real ones and the empty ones a reader cannot rule out,
+    see monitoring.possible) and every table, suppressed together; cells count into those atoms."""
+    space = [*rows, *possible.neighbours(rows, DIMENSIONS, _flag_keys(rows), FREE_DESCRIPTIONS)]
+    orphans = set()
+    result = _build(space, orphans)
+    # A combination inside a published 0 or a missing row is known to be empty: not an unknown.
+    known_empty = orphans | {
+        index for table in result.values() for cell in table.cells if not cell.value for index in cell.atoms
+    }
+    if known_empty:
+        space = [row for index, row in enumerate(space) if index not in known_empty]
+        result = _build(space)
+    # The regions and every total are what the agreement reports on (SOK Art. 5.2b, 8.8): detail goes first.
+    for table in result.values():
+        for cell in table.total.values():
+            cell.headline = True
+    for cells in result["regions"].rows.values():
+        for cell in cells.values():
+            cell.headline = True
+    cells = [cell for table in result.values() for cell in table.cells]
+    suppression.protect(cells, len(space))
+    return space, result
+
+
+def _flag_keys(rows):
+    """The steps the tables count (the other flags tell no table apart)."""
+    names = set(DIMENSIONS) | {"n"}
+    return sorted({key for row in rows for key in row if key not in names and not key.startswith("f_")} - UNSHOWN)
+
+
+def _build(rows, orphans=None):
     main = [(key, FIGURES[key].label) for key in MAIN_COLUMNS]
     count = _("Aantal")
     outcome_labels = {value: label for value, label in Outcome.choices if value != Outcome.OPEN}
@@ -173,6 +231,7 @@ def tables(rows):
             main,
             lambda r: r["region_id"],
             _names(Region, {r["region_id"] for r in rows}),
+            orphans=orphans,
         ),
         "municipalities": _table(
             rows,
@@ -182,6 +241,7 @@ def tables(rows):
             main,
             lambda r: r["municipality_id"],
             _names(Organisation, {r["municipality_id"] for r in rows}),
+            orphans=orphans,
         ),
         "corporations": _table(
             rows,
@@ -191,6 +251,7 @@ def tables(rows):
             [(key, FIGURES[key].label) for key in ("matched", "housed")],
             lambda r: r["corporation_id"],
             _names(Organisation, {r["corporation_id"] for r in rows}),
+            orphans=orphans,
         ),
         "not_eligible": _table(
             rows,
@@ -200,6 +261,7 @@ def tables(rows):
             [("not_eligible", count)],
             lambda r: r["ineligible_reason"],
             {**INELIGIBLE_REASONS, "": _("Reden niet vastgelegd")},
+            orphans=orphans,
         ),
         "age": _table(
             rows,
@@ -209,6 +271,7 @@ def tables(rows):
             [("housed", count)],
             lambda r: r["young_adult"],
             {True: _("18–27 jaar"), False: _("28 jaar en ouder"), None: _("Onbekend")},
+            orphans=orphans,
         ),
         "origins": _table(
             rows,
@@ -218,6 +281,7 @@ def tables(rows):
             [("reports", count)],
             lambda r: r["origin"],
             {**dict(Origin.choices), "": _("Onbekend")},
+            orphans=orphans,
         ),
         "outcomes": _table(
             rows,
@@ -227,6 +291,7 @@ def tables(rows):
             [("trajectory", count)],
             lambda r: r["outcome_at_end"],
             outcome_labels,
+            orphans=orphans,
         ),
         "contract_forms": _table(
             rows,
@@ -236,27 +301,25 @@ def tables(rows):
             [("shared", count)],
             lambda r: r["contract_form"],
             {**CONTRACT_FORMS, "": _("Niet vastgelegd")},
+            orphans=orphans,
         ),
     }
     waiting = Table("waiting", str(_("Inwoners die nu wachten, per stap")), str(_("Stap")), [("n", str(count))])
     for key, label, _first, _second in WAITING_STEPS:
-        waiting.rows[str(label)] = {"n": _cell(rows, lambda row, key=key: row[f"waiting_{key}"])}
-    waiting.total = {"n": _cell(rows, lambda row: any(row[f"waiting_{key}"] for key, *_rest in WAITING_STEPS))}
+        waiting.rows[str(label)] = {"n": _cell(rows, _where(rows, lambda row, key=key: row[f"waiting_{key}"]))}
+    waiting.total = {
+        "n": _cell(rows, _where(rows, lambda row: any(row[f"waiting_{key}"] for key, *_rest in WAITING_STEPS)))
+    }
     result["waiting"] = waiting
     leads = Table("lead_counts", "", "", [("n", str(count))])
     for number, (_first, _second, label) in enumerate(STEPS):
-        leads.rows[str(label)] = {"n": _cell(rows, lambda row, number=number: row[f"lead_{number}"])}
+        leads.rows[str(label)] = {"n": _cell(rows, _where(rows, lambda row, number=number: row[f"lead_{number}"]))}
     result["lead_counts"] = leads
-    # The regions and every total are what the agreement reports on (SOK Art. 5.2b, 8.8): detail goes first.
-    for table in result.values():
-        for cell in table.total.values():
-            cell.headline = True
-    for cells in result["regions"].rows.values():
-        for cell in cells.values():
-            cell.headline = True
-    cells = [cell for table in result.values() for cell in table.cells]
-    suppression.protect(cells, len(rows))
     return result
+
+
+def _where(rows, predicate):
+    return [index for index, row in enumerate(rows) if predicate(row)]
 
 
 def totals(start, end):

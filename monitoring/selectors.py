@@ -1,11 +1,12 @@
-"""Reads of the half-yearly reports (figures only), logged like every other export."""
+"""Reads of the half-yearly reports (figures only) and of the werkgroep's members and meetings, each
+checked against the reader's roles (refused = 404) and logged like every other read."""
 
 from django.http import Http404
 
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
-from .models import HalfYearReport
+from .models import HalfYearReport, WerkgroepMeeting, WerkgroepMember
 
 
 def reports():
@@ -18,3 +19,28 @@ def get_report_for_download(*, user, report_id):
         raise Http404
     log_access(user=user, action=AccessAction.EXPORT, obj=report, purpose="halfjaarrapportage")
     return report
+
+
+def _require_role(user, roles):
+    if not user.has_role(*roles):
+        raise Http404
+
+
+def get_werkgroep_member_for_change(*, user, member_id, roles):
+    """A membership the user may end (the chairs and the administrator): 404 otherwise."""
+    _require_role(user, roles)
+    member = WerkgroepMember.objects.select_related("organisation").filter(pk=member_id).first()
+    if member is None:
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=member, purpose="werkgroep")
+    return member
+
+
+def get_werkgroep_meeting(*, user, meeting_id, roles):
+    """A werkgroep meeting with its monitoring pack, for the werkgroep's readers: 404 otherwise."""
+    _require_role(user, roles)
+    meeting = WerkgroepMeeting.objects.select_related("report").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    log_access(user=user, action=AccessAction.READ, obj=meeting, purpose="werkgroep")
+    return meeting

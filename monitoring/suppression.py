@@ -61,74 +61,126 @@ class Cell:
         return self.shown
 
 
-def _vector(cell, size):
-    vector = np.zeros(size)
-    vector[list(cell.atoms)] = 1.0
-    return vector
-
-
-def _published(cells):
-    return [cell for cell in cells if not cell.suppressed and cell.atoms]
-
-
-def _matrix(cells, size):
-    matrix = np.zeros((len(cells), size))
+def _incidence(cells, size):
+    """Cells x atoms, with atoms that every cell treats alike merged into one column (they are one
+    unknown to any reader) and atoms in no cell left out: a smaller matrix, the same span."""
+    signatures = [[] for _atom in range(size)]
     for row, cell in enumerate(cells):
-        matrix[row, list(cell.atoms)] = 1.0
+        for atom in cell.atoms:
+            signatures[atom].append(row)
+    columns = list({tuple(signature) for signature in signatures if signature})
+    matrix = np.zeros((len(cells), len(columns)))
+    for column, signature in enumerate(columns):
+        matrix[list(signature), column] = 1.0
     return matrix
 
 
-def _audit(cells, size):
-    """One SVD of the published cells: the hidden cells they give away, how (the weights of the
-    minimum-norm sum), and which published cells could themselves be computed from the others."""
-    published = _published(cells)
-    hidden = [cell for cell in cells if cell.suppressed and cell.atoms]
+def _rank(matrix):
+    u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    return u, singular, vt, int((singular > _TOLERANCE * max(matrix.shape) * singular[0]).sum())
+
+
+def _left_null(matrix, u, rank):
+    """An orthonormal basis of the vectors z with z @ matrix = 0 (the ways rows sum to nothing)."""
+    if rank == matrix.shape[0]:
+        return np.zeros((matrix.shape[0], 0))
+    full_u = u if u.shape[1] == matrix.shape[0] else np.linalg.svd(matrix, full_matrices=True)[0]
+    return full_u[:, rank:]
+
+
+def _exposures(cells, matrix):
+    """Hidden cells a reader can compute, each with the published cells of one way to compute it.
+
+    A hidden cell is given away when the published cells add up to it. A "<5" cell is also given
+    away when a sum of published cells and other "<5" cells pins it down: those tell the reader they
+    are 1 to 4, so two of them that only protect each other and add up to 2 are both 1.
+    """
+    published = [index for index, cell in enumerate(cells) if not cell.suppressed and cell.atoms]
+    hidden = [index for index, cell in enumerate(cells) if cell.suppressed and cell.atoms]
     if not published or not hidden:
-        return published, [], None, None
-    matrix = _matrix(published, size)
-    u, singular, vt = np.linalg.svd(matrix, full_matrices=True)
-    rank = int((singular > _TOLERANCE * max(matrix.shape) * singular[0]).sum())
+        return [], set()
+    result = []
+    shown = matrix[published]
+    u, singular, vt, rank = _rank(shown)
+    # Published cells that are a sum of other published ones: hiding one of those alone cuts nothing.
+    null = _left_null(shown, u, rank)
+    dependent = {published[row] for row in np.flatnonzero(np.abs(null).max(axis=1) > 1e-6)} if null.size else set()
     basis = vt[:rank]
-    targets = _matrix(hidden, size).T
+    targets = matrix[hidden].T
     residual = targets - basis.T @ (basis @ targets)
-    exposed = [cell for number, cell in enumerate(hidden) if np.abs(residual[:, number]).max() < 1e-6]
-    if not exposed:
-        return published, [], None, None
-    exposed_targets = _matrix(exposed, size).T
-    weights = u[:, :rank] @ ((basis @ exposed_targets) / singular[:rank, None])
-    left_null = u[:, rank:]
-    dependent = np.abs(left_null).max(axis=1) > 1e-6 if left_null.size else np.zeros(len(published), dtype=bool)
-    return published, exposed, weights, dependent
+    exposed = [index for number, index in enumerate(hidden) if np.abs(residual[:, number]).max() < 1e-6]
+    if exposed:
+        weights = u[:, :rank] @ ((basis @ matrix[exposed].T) / singular[:rank, None])
+        for number, index in enumerate(exposed):
+            result.append((index, [published[row] for row in np.flatnonzero(np.abs(weights[:, number]) > 1e-6)]))
+    primaries = [index for index in hidden if cells[index].state == PRIMARY and index not in exposed]
+    if primaries:
+        rows = [*published, *primaries]
+        together = matrix[rows]
+        u, _singular, _vt, rank = _rank(together)
+        null = _left_null(together, u, rank)
+        for position in range(len(published), len(rows)):
+            # Any z with z @ together = 0 and z[position] != 0 writes this cell as a sum of the others.
+            z = null @ null[position]
+            if abs(z[position]) > 1e-6 and _pinned(cells, rows, z, position):
+                involved = np.flatnonzero(np.abs(z[: len(published)]) > 1e-6)
+                result.append((rows[position], [published[row] for row in involved]))
+    return result, dependent
+
+
+def _pinned(cells, rows, z, position):
+    """Whether cell = -(1/z[position]) * (sum of the other rows weighted by z), the published ones
+    known and the "<5" ones anywhere from 1 to 4, leaves the cell fewer than two whole values."""
+    weights = -z / z[position]
+    low = high = 0.0
+    for row, weight in enumerate(weights):
+        if row == position or abs(weight) < 1e-6:
+            continue
+        cell = cells[rows[row]]
+        if cell.state == PRIMARY:
+            low += min(weight, 4 * weight)
+            high += max(weight, 4 * weight)
+        else:
+            low += weight * cell.value
+            high += weight * cell.value
+    low, high = max(low, 1.0), min(high, float(SUPPRESS_BELOW - 1))
+    return np.floor(high + 1e-6) - np.ceil(low - 1e-6) < 1
 
 
 def derivable(cells, size):
-    """The hidden cells whose value follows from the published ones by adding and subtracting."""
-    return _audit(cells, size)[1]
+    """The hidden cells whose value follows from the published ones (and the "<5" marks)."""
+    return [cells[index] for index, _involved in _exposures(cells, _incidence(cells, size))[0]]
 
 
 def protect(cells, size):
     """Mark primary and secondary suppression on cells (all tables of one page at once)."""
     for cell in cells:
         cell.state = PRIMARY if 0 < cell.value < SUPPRESS_BELOW else ""
+    matrix = _incidence(cells, size)
     while True:
-        published, exposed, weights, dependent = _audit(cells, size)
-        if not exposed:
+        exposures, dependent = _exposures(cells, matrix)
+        if not exposures:
             return cells
         chosen = set()
-        for number in range(len(exposed)):
-            involved = [index for index in np.flatnonzero(np.abs(weights[:, number]) > 1e-6)]
-            if chosen & set(involved):
+        for _index, involved in exposures:
+            # A published 0 protects nothing (its atoms are known empty): never hide one.
+            involved = [index for index in involved if cells[index].value]
+            if not involved or chosen & set(involved):
                 continue  # this round already cuts that sum; the next audit tells whether it is enough
-            # The smallest figure in the sum loses least; of equal ones the finest (a detail row before
-            # a total); and first one that cannot itself be computed from the other published cells,
-            # since hiding one that can would only pass the problem on.
+            # First a cell that cannot itself be computed from the other published ones (hiding one
+            # that can only passes the problem on); then the smallest figure, which loses least; of
+            # equal ones the finest (a detail row before a total, a region only when no detail will do).
             involved.sort(
                 key=lambda index: (
-                    bool(dependent[index]),
-                    published[index].headline,
-                    published[index].value,
-                    len(published[index].atoms),
+                    index in dependent,
+                    cells[index].headline,
+                    cells[index].value,
+                    len(cells[index].atoms),
                 )
             )
             chosen.add(involved[0])
-            published[involved[0]].state = SECONDARY
+            cells[involved[0]].state = SECONDARY
+        if not chosen:
+            # Only "<5" cells that are copies of each other remain (the same facts under two headings):
+            # each tells the other nothing beyond "1 to 4".
+            return cells

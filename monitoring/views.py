@@ -23,7 +23,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy.files import open_private_file, private_file_response
 
 from . import figures, selectors, services
-from .models import Seat, WerkgroepMeeting, WerkgroepMember
+from .models import Seat, WerkgroepMeeting
 from .report import build_context, produce_report
 
 MONITORING_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
@@ -212,9 +212,9 @@ def werkgroep(request):
 @role_required(*WERKGROEP_EDITOR_ROLES)
 @require_POST
 def werkgroep_member_end(request, member_id):
-    member = WerkgroepMember.objects.filter(pk=member_id).first()
-    if member is None:
-        raise Http404
+    member = selectors.get_werkgroep_member_for_change(
+        user=request.user, member_id=member_id, roles=WERKGROEP_EDITOR_ROLES
+    )
     try:
         services.end_werkgroep_member(actor=request.user, member=member, until=timezone.localdate())
     except ValidationError as error:
@@ -226,9 +226,7 @@ def werkgroep_member_end(request, member_id):
 
 @role_required(*WERKGROEP_ROLES)
 def werkgroep_meeting(request, meeting_id):
-    meeting = WerkgroepMeeting.objects.select_related("report").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
+    meeting = selectors.get_werkgroep_meeting(user=request.user, meeting_id=meeting_id, roles=WERKGROEP_ROLES)
     can_edit = request.user.has_role(*WERKGROEP_EDITOR_ROLES)
     form = MinutesForm(initial={"minutes": meeting.minutes})
     if request.method == "POST":
@@ -243,7 +241,6 @@ def werkgroep_meeting(request, meeting_id):
         ):
             messages.success(request, _("Het verslag is opgeslagen."))
             return redirect("monitoring:werkgroep_meeting", meeting_id=meeting.pk)
-    log_access(user=request.user, action=AccessAction.READ, obj=meeting, purpose="werkgroep")
     context = {"meeting": meeting, "form": form, "can_edit": can_edit}
     return render(
         request, "monitoring/werkgroep_meeting.html", context, status=400 if request.method == "POST" else 200

@@ -1,5 +1,6 @@
 """Property: for any fact set, no hidden cell of any table on the page can be computed back from the
-cells that are published, all tables together (SOK Art. 8.8: figures only, no case data)."""
+cells that are published, all tables together (SOK Art. 8.8: figures only, no case data), and
+"<5" cells that only protect each other are not pinned down by their "1 to 4" (docs/monitoring.md)."""
 
 import numpy as np
 import pytest
@@ -8,7 +9,10 @@ from hypothesis import strategies as st
 
 from monitoring import figures
 from monitoring.definitions import FIGURES, WAITING_STEPS
+from monitoring.suppression import PRIMARY, SECONDARY
 from woonkans.parties.models import Organisation, OrganisationKind
+
+from .lp import Polytope
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +84,7 @@ def test_no_hidden_cell_is_recoverable_from_the_published_cells(places):
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(fact_sets(places))
     def check(drawn):
-        rows = atoms(drawn)
-        tables = figures.tables(rows)
+        rows, tables = figures.audited_tables(atoms(drawn))
         cells = [cell for table in tables.values() for cell in table.cells]
         published = [cell for cell in cells if not cell.suppressed]
         hidden = [cell for cell in cells if cell.suppressed]
@@ -91,6 +94,10 @@ def test_no_hidden_cell_is_recoverable_from_the_published_cells(places):
             assert np.linalg.matrix_rank(matrix([*published, cell], len(rows))) == base + 1
         for cell in cells:
             assert cell.value == sum(rows[index]["n"] for index in cell.atoms)
+            # An empty combination the audit counts as unknown lies in no published 0 (nor a missing row).
+            assert cell.value or not cell.atoms
+            if cell.state == SECONDARY:
+                assert cell.value >= 5  # a hidden 0 would protect nothing, and a small one is "<5"
             if 0 < cell.value < 5:
                 assert cell.shown == "<5"
             elif cell.suppressed:
@@ -99,6 +106,58 @@ def test_no_hidden_cell_is_recoverable_from_the_published_cells(places):
                 assert cell.shown == str(cell.value)
 
     check()
+
+
+def reader_polytope(cells, size):
+    """What a reader holding the page knows, over the atoms a cell counts (merged where no cell tells
+    them apart): every published cell's value, 1 to 4 for each "<5" cell, and nothing negative."""
+    signatures = {}
+    for atom in range(size):
+        signature = tuple(number for number, cell in enumerate(cells) if atom in cell.atoms)
+        if signature:
+            signatures.setdefault(signature, len(signatures))
+    columns = len(signatures)
+    primaries = [cell for cell in cells if cell.state == PRIMARY]
+    vectors = np.zeros((len(cells), columns))
+    for signature, column in signatures.items():
+        vectors[list(signature), column] = 1
+    equations, values = [], []
+    for number, cell in enumerate(cells):
+        if not cell.suppressed:
+            equations.append(np.concatenate([vectors[number], np.zeros(2 * len(primaries))]))
+            values.append(cell.value)
+    for slack, cell in enumerate(primaries):
+        number = cells.index(cell)
+        low, high = np.zeros(2 * len(primaries)), np.zeros(2 * len(primaries))
+        low[2 * slack], high[2 * slack + 1] = -1, 1
+        equations += [np.concatenate([vectors[number], low]), np.concatenate([vectors[number], high])]
+        values += [1, 4]
+    polytope = Polytope(np.array(equations), np.array(values))
+    return polytope, {
+        id(cell): np.concatenate([vectors[cells.index(cell)], np.zeros(2 * len(primaries))]) for cell in cells
+    }
+
+
+def test_two_small_cells_that_only_protect_each_other_are_not_left_alone():
+    # Rows 1, 1 and 10 with their total 12: hiding only the two "<5" cells leaves 1 + 1 = 2, so both are 1.
+    rows = [
+        {**dict.fromkeys(figures.DIMENSIONS), **dict.fromkeys(FLAGS, False), "n": n, **extra}
+        for n, extra in (
+            (1, {"region_id": 1, "municipality_id": 10, "referrals": True}),
+            (1, {"region_id": 1, "municipality_id": 11, "referrals": True}),
+            (10, {"region_id": 1, "municipality_id": 12, "referrals": True}),
+            (9, {"region_id": 2, "municipality_id": 20, "referrals": True}),
+        )
+    ]
+    space, tables = figures.audited_tables(rows)
+    cells = [cell for table in tables.values() for cell in table.cells]
+    polytope, vector = reader_polytope(cells, len(space))
+    small = [cell for cell in tables["municipalities"].cells if cell.state == PRIMARY]
+    assert len(small) == 2
+    for cell in small:
+        low, high = polytope.interval(vector[id(cell)])
+        assert high - low >= 1
+    assert any(cell.state == SECONDARY for cell in cells)
 
 
 def test_a_figure_hidden_per_region_cannot_be_read_back_from_the_municipalities():

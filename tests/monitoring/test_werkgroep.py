@@ -127,3 +127,36 @@ def test_who_may_see_and_change_the_werkgroep(client, signed_in, people):
         reverse("monitoring:werkgroep"), {"vergadering-held_on": "2026-12-01", "vergadering-agenda": "Cijfers"}
     )
     assert response.status_code == 404 and not WerkgroepMeeting.objects.exists()
+
+
+def test_a_meeting_and_a_membership_come_through_selectors_that_refuse_and_log(client, signed_in, people):
+    from django.http import Http404
+
+    from monitoring import selectors
+    from monitoring.views import WERKGROEP_EDITOR_ROLES, WERKGROEP_ROLES
+    from woonkans.audit.models import AccessLog
+
+    meeting = services.plan_werkgroep_meeting(actor=people["admin"], held_on=TODAY, agenda="Cijfers")
+    member = services.add_werkgroep_member(
+        actor=people["admin"], seat=Seat.MUNICIPALITY, organisation=municipalities(1)[0], since=TODAY
+    )
+    with pytest.raises(Http404):
+        selectors.get_werkgroep_meeting(user=people["woonwenz"], meeting_id=meeting.pk, roles=WERKGROEP_ROLES)
+    with pytest.raises(Http404):
+        selectors.get_werkgroep_meeting(user=people["noord"], meeting_id=meeting.pk + 1000, roles=WERKGROEP_ROLES)
+    with pytest.raises(Http404):
+        selectors.get_werkgroep_member_for_change(
+            user=people["werkgroep_venlo"], member_id=member.pk, roles=WERKGROEP_EDITOR_ROLES
+        )
+
+    signed_in(people["werkgroep_venlo"])
+    assert client.get(reverse("monitoring:werkgroep_meeting", args=[meeting.pk])).status_code == 200
+    assert AccessLog.objects.filter(username=people["werkgroep_venlo"].username, object_id=str(meeting.pk)).exists()
+    assert client.post(reverse("monitoring:werkgroep_member_end", args=[member.pk])).status_code == 404
+    assert client.get(reverse("monitoring:werkgroep_meeting", args=[meeting.pk + 1000])).status_code == 404
+
+    signed_in(people["noord"])  # a chair
+    assert client.post(reverse("monitoring:werkgroep_member_end", args=[member.pk])).status_code == 302
+    member.refresh_from_db()
+    assert member.until is not None
+    assert AccessLog.objects.filter(username=people["noord"].username, object_id=str(member.pk)).exists()
