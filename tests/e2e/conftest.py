@@ -265,7 +265,11 @@ class Actor:
         return self.seen(label)
 
     def follow(self, name, label):
-        return self.submit(self.page.get_by_role("link", name=name, exact=True), label)
+        # The link in the page's own content; the main menu repeats some of them.
+        link = self.page.locator("#inhoud").get_by_role("link", name=name, exact=True)
+        if link.count() == 0:
+            link = self.page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=name, exact=True)
+        return self.submit(link, label)
 
     def press(self, name, label):
         return self.submit(self.page.get_by_role("button", name=name, exact=True), label)
