@@ -26,7 +26,11 @@ def put_claim_on_next_agenda(event):
         kind=AgendaItemKind.CLAIM,
         profile_id=event.profile_id,
         claim_id=event.claim_id,
-        title=_("Claim garantiefonds %(code)s") % {"code": event.code},
+        title=(
+            _("Claim garantiefonds %(number)s (%(code)s)") % {"number": event.number, "code": event.code}
+            if event.number
+            else _("Claim garantiefonds %(code)s") % {"code": event.code}
+        ),
         position=meeting.items.count() + 1,
     )
 

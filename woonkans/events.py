@@ -46,6 +46,7 @@ class ClaimFiled(DomainEvent):
     profile_id: uuid.UUID
     region_id: int
     code: str  # the case's pseudonymous code, as the overleg agenda shows it
+    number: str = ""  # the claim's own number (GF-2026-0001): one case can have several claims
 
 
 @dataclasses.dataclass(frozen=True)

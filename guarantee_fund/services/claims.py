@@ -201,7 +201,15 @@ def file_claim(*, actor, claim, no_serious_negligence, asks_deviation=False, dev
     claim.save(update_fields=["status", "filed_at", "no_serious_negligence", "asks_deviation", "deviation_reason"])
     # The claim is first discussed in the region's next Woonkans-overleg (Bijlage 3 §3): matching puts
     # it on the agenda when it hears of the filing, after the commit, and answers with ClaimDiscussed.
-    publish(ClaimFiled(claim_id=claim.pk, profile_id=claim.profile_id, region_id=claim.region_id, code=claim.code))
+    publish(
+        ClaimFiled(
+            claim_id=claim.pk,
+            profile_id=claim.profile_id,
+            region_id=claim.region_id,
+            code=claim.code,
+            number=claim.number,
+        )
+    )
     notify(
         organisations=region_directors(claim.region),
         roles=(Role.KETENREGISSEUR,),

@@ -269,7 +269,8 @@ class Actor:
         link = self.page.locator("#inhoud").get_by_role("link", name=name, exact=True)
         if link.count() == 0:
             link = self.page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=name, exact=True)
-        return self.submit(link, label)
+        # The home names some lists twice (a count and "Ga naar"): the same address, take the first.
+        return self.submit(link.first, label)
 
     def press(self, name, label):
         return self.submit(self.page.get_by_role("button", name=name, exact=True), label)

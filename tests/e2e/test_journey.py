@@ -168,7 +168,9 @@ def regisseur_writes_and_shares(actor):
     page = actor.page
     actor.goto("/", "werkvoorraad")
     actor.follow("Nieuwe aanmeldingen", "inbox")
-    actor.follow(f"{GIVEN} {FAMILY}", "aanmelding")
+    # The inbox links each referral by its case number; the resident's name stands in the same row.
+    row = page.locator("#inhoud").get_by_role("row").filter(has_text=f"{GIVEN} {FAMILY}")
+    actor.submit(row.get_by_role("link").first, "aanmelding")
     actor.press("Bemiddelingsprofiel opstellen", "profiel-bewerken")
     code = page.get_by_role("heading", level=1).inner_text().removeprefix("Bemiddelingsprofiel").strip()
     assert re.fullmatch(r"WK-N-\w+", code), code
@@ -325,7 +327,7 @@ def overleg_discusses_claim(actor, claim_code, today):
     actor.follow("Woonkans-overleg", "overleggen")
     actor.follow(f"Noord-Limburg, {today:%d-%m-%Y}", "overleg-met-claim")
     item = page.locator(".wk-panel").filter(
-        has=page.get_by_role("heading", name=re.compile(rf"Claim garantiefonds {re.escape(claim_code)}$"))
+        has=page.get_by_role("heading", name=re.compile(rf"Claim garantiefonds {re.escape(claim_code)} "))
     )
     item.get_by_text("Bespreking toevoegen", exact=True).click()
     item.get_by_label("Bespreking").fill("Huurachterstand van vier maanden besproken; de borg gaat eraf.")
@@ -337,7 +339,7 @@ def chair_consults_and_approves(actor, claim_path, today):
     page = actor.page
     actor.goto("/", "werkvoorraad")
     actor.follow("Claims garantiefonds", "claims")
-    actor.submit(page.get_by_role("link", name=re.compile(r"^WK-N-")), "claim")
+    actor.submit(page.locator("#inhoud").get_by_role("link", name=re.compile(r"^GF-")), "claim")
     assert actor.url_path() == claim_path
     assert page.get_by_text(f"Besproken in het overleg van {today:%d-%m-%Y}.").is_visible()
 
@@ -359,7 +361,8 @@ def chair_consults_and_approves(actor, claim_path, today):
     decision.get_by_label("Toegekend bedrag (€)").fill("1.950,00")
     decision.get_by_label("Motivering", exact=True).fill("Huurachterstand min de borg; besproken in het overleg.")
     assert decision.get_by_role("radio", name="Niet vastgesteld").is_checked()
-    actor.submit(decision.get_by_role("button", name="Besluit vastleggen"), "claim-goedgekeurd")
+    actor.submit(decision.get_by_role("button", name="Besluit vastleggen"), "claim-besluit-bevestigen")
+    actor.press("Besluit vastleggen", "claim-goedgekeurd")
     assert page.get_by_text("Het besluit is vastgelegd.").is_visible()
 
 
@@ -367,7 +370,7 @@ def treasurer_pays(actor, claim_path, today):
     page = actor.page
     log_in(actor)
     actor.follow("Claims ter betaling", "claims")
-    actor.submit(page.get_by_role("link", name=re.compile(r"^WK-N-")), "claim")
+    actor.submit(page.locator("#inhoud").get_by_role("link", name=re.compile(r"^GF-")), "claim")
     assert actor.url_path() == claim_path
     page.get_by_label("Betaaldatum").fill(today.isoformat())
     page.get_by_label("Bankkenmerk").fill("MGR-2026-0042")
