@@ -3,6 +3,7 @@ the synthetic cases of --scale and the demo's history (demo_scale)."""
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from referrals import demo as referral_demo
@@ -297,7 +298,7 @@ def seed_demo_cases(*, scale=0):
     seed_demo_overleg(users)
     # --scale N adds N synthetic cases; without it, the demo's first run adds its history once.
     seeded = Referral.objects.filter(identity__family_name=SYNTHETIC_FAMILY_NAME).exists()
-    history = scale or (0 if seeded else HISTORY)
+    history = scale or (0 if seeded else getattr(settings, "DEMO_HISTORY_CASES", HISTORY))
     if history:
         create_synthetic_cases(count=history)
     return entries

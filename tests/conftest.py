@@ -53,6 +53,15 @@ def _pdfs_need_pango(monkeypatch):
     monkeypatch.setitem(sys.modules, "weasyprint", stand_in)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _small_demo_history():
+    """The demo's synthetic history (300 cases, matching.demo.HISTORY) costs a minute per seed; tests that
+    seed the demo get 40, except those about the history itself."""
+    from django.conf import settings
+
+    settings.DEMO_HISTORY_CASES = 40
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

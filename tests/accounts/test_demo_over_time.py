@@ -51,7 +51,8 @@ EVERY_KIND = [
 
 
 @pytest.fixture
-def demo(tmp_path):
+def demo(tmp_path, settings):
+    settings.DEMO_HISTORY_CASES = 300  # the whole history: its proportions are what this module checks
     manifest = tmp_path / "manifest.json"
     call_command("seed_demo", "--manifest", str(manifest), "--quiet")
     return json.loads(manifest.read_text())
