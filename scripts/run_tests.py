@@ -17,8 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest"]
-# Tests that mostly wait on a browser, a Node.js provider or a PostgreSQL cluster of their own.
-WAITING = ["tests/e2e", "tests/oidc", "tests/ops"]
+# Tests that mostly wait on a browser, a Node.js provider or a PostgreSQL cluster of their own, plus the
+# page walks (security matrix and query ceilings, the demo crawl) so that both halves take about as long.
+WAITING = ["tests/e2e", "tests/oidc", "tests/ops", "tests/security", "tests/crawl"]
 
 
 def main(argv):
@@ -27,7 +28,7 @@ def main(argv):
     logs = ROOT / "var" / "test-logs"
     logs.mkdir(parents=True, exist_ok=True)
     groups = {
-        "browser, OpenID, restore": (WAITING, "_waiting"),
+        "browser, OpenID, restore, page walks": (WAITING, "_waiting"),
         "the rest": ([f"--ignore={path}" for path in WAITING], ""),
     }
     running = {}

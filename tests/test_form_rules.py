@@ -697,6 +697,9 @@ def remind_of_the_term_twice(people):
 
 
 UNIQUE = {
+    ("parties.numbersequence", "one_number_sequence_per_year"): (
+        "service: woonkans.numbering takes the next number with one upsert (tests/lists, real threads)"
+    ),
     ("monitoring.casefactsearcharea", "one_search_area_per_fact"): (
         "service: monitoring.services sync adds only the municipalities the fact does not have yet"
     ),
@@ -757,6 +760,8 @@ def test_the_admin_refuses_a_second_housing_stock_row_in_dutch(people, signed_in
 # --- CHECKs that a field type adds (Positive*Field: value >= 0) --------------------------------
 
 POSITIVE_FIELDS = {
+    ("parties.numbersequence", "year"): "service: woonkans.numbering, the year of the creation date",
+    ("parties.numbersequence", "last"): "service: woonkans.numbering counts up from 0",
     ("parties.region", "annual_housing_target"): "admin",
     ("parties.organisation", "sok_party_number"): "admin",
     ("parties.housingstock", "homes"): "admin",
