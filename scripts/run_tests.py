@@ -1,8 +1,8 @@
-"""`make test`: the whole suite as two pytest processes side by side, or pytest as asked.
+"""`make test`: the whole suite as three pytest processes side by side, or pytest as asked.
 
 The browser journeys, the OpenID provider and the restore drill wait mostly on other processes
 (Chromium, Node.js, PostgreSQL); the rest of the suite is CPU-bound in Python. Run side by side on the
-two cores, the suite takes the longer of the two instead of their sum. Two processes rather than
+two cores, the suite takes about the longest part instead of the sum. Processes rather than
 pytest-xdist: each keeps pytest-django's ordering (transactional tests last), which xdist's
 distribution breaks, so the reference data from the migrations survives a flush.
 
@@ -17,9 +17,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest"]
-# Tests that mostly wait on a browser, a Node.js provider or a PostgreSQL cluster of their own, plus the
-# page walks (security matrix and query ceilings, the demo crawl) so that both halves take about as long.
+# Three halves-and-a-bit on two cores: the tests that mostly wait on a browser, a Node.js provider or a
+# PostgreSQL cluster of their own (plus the page walks), and the CPU-bound rest in two parts. Each
+# process keeps pytest-django's ordering and a test database of its own.
 WAITING = ["tests/e2e", "tests/oidc", "tests/ops", "tests/security", "tests/crawl"]
+FIRST_PART = [
+    "tests/accounts",
+    "tests/audit",
+    "tests/events",
+    "tests/guarantee_fund",
+    "tests/leadtimes",
+    "tests/lists",
+    "tests/matching",
+    "tests/monitoring",
+    "tests/notifications",
+    "tests/parties",
+]
 
 
 def main(argv):
@@ -29,7 +42,9 @@ def main(argv):
     logs.mkdir(parents=True, exist_ok=True)
     groups = {
         "browser, OpenID, restore, page walks": (WAITING, "_waiting"),
-        "the rest": ([f"--ignore={path}" for path in WAITING], ""),
+        "accounts to parties": (FIRST_PART, "_first"),
+        # Everything else, so that a new folder of tests is never left out.
+        "the rest": ([f"--ignore={path}" for path in WAITING + FIRST_PART], ""),
     }
     running = {}
     started = time.monotonic()
@@ -40,7 +55,7 @@ def main(argv):
             database = env["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
             env["TEST_DATABASE_NAME"] = f"test_{database}{suffix}"
         log = (logs / f"{suffix.strip('_') or 'main'}.log").open("w")
-        print(f"pytest ({name}): {' '.join(args[:3])}{' …' if len(args) > 3 else ''} → {log.name}", flush=True)
+        print(f"pytest ({name}): {' '.join(args[:2])}{' …' if len(args) > 2 else ''} → {log.name}", flush=True)
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and pytest)
             [*PYTEST, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
