@@ -21,26 +21,20 @@ def get_report_for_download(*, user, report_id):
     return report
 
 
-def _require_role(user, roles):
+# What each werkgroep record brings along when read (the page shows it next to the record).
+_WERKGROEP_RELATED = {WerkgroepMember: ("organisation",), WerkgroepMeeting: ("report",)}
+
+
+def get_werkgroep_record(*, user, model, pk, roles):
+    """A werkgroep membership or meeting (``model``) for a user with one of ``roles``: 404 otherwise.
+
+    The view passes the roles: ending a membership is for the chairs and the administrator, a
+    meeting with its monitoring pack is for all the werkgroep's readers.
+    """
     if not user.has_role(*roles):
         raise Http404
-
-
-def get_werkgroep_member_for_change(*, user, member_id, roles):
-    """A membership the user may end (the chairs and the administrator): 404 otherwise."""
-    _require_role(user, roles)
-    member = WerkgroepMember.objects.select_related("organisation").filter(pk=member_id).first()
-    if member is None:
+    record = model.objects.select_related(*_WERKGROEP_RELATED[model]).filter(pk=pk).first()
+    if record is None:
         raise Http404
-    log_access(user=user, action=AccessAction.READ, obj=member, purpose="werkgroep")
-    return member
-
-
-def get_werkgroep_meeting(*, user, meeting_id, roles):
-    """A werkgroep meeting with its monitoring pack, for the werkgroep's readers: 404 otherwise."""
-    _require_role(user, roles)
-    meeting = WerkgroepMeeting.objects.select_related("report").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise Http404
-    log_access(user=user, action=AccessAction.READ, obj=meeting, purpose="werkgroep")
-    return meeting
+    log_access(user=user, action=AccessAction.READ, obj=record, purpose="werkgroep")
+    return record

@@ -23,7 +23,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy.files import open_private_file, private_file_response
 
 from . import figures, selectors, services
-from .models import Seat, WerkgroepMeeting
+from .models import Seat, WerkgroepMeeting, WerkgroepMember
 from .report import build_context, produce_report
 
 MONITORING_ROLES = (Role.WERKGROEP, Role.KETENREGISSEUR, Role.PROCESREGISSEUR, Role.ADMINISTRATOR)
@@ -212,8 +212,8 @@ def werkgroep(request):
 @role_required(*WERKGROEP_EDITOR_ROLES)
 @require_POST
 def werkgroep_member_end(request, member_id):
-    member = selectors.get_werkgroep_member_for_change(
-        user=request.user, member_id=member_id, roles=WERKGROEP_EDITOR_ROLES
+    member = selectors.get_werkgroep_record(
+        user=request.user, model=WerkgroepMember, pk=member_id, roles=WERKGROEP_EDITOR_ROLES
     )
     try:
         services.end_werkgroep_member(actor=request.user, member=member, until=timezone.localdate())
@@ -226,7 +226,9 @@ def werkgroep_member_end(request, member_id):
 
 @role_required(*WERKGROEP_ROLES)
 def werkgroep_meeting(request, meeting_id):
-    meeting = selectors.get_werkgroep_meeting(user=request.user, meeting_id=meeting_id, roles=WERKGROEP_ROLES)
+    meeting = selectors.get_werkgroep_record(
+        user=request.user, model=WerkgroepMeeting, pk=meeting_id, roles=WERKGROEP_ROLES
+    )
     can_edit = request.user.has_role(*WERKGROEP_EDITOR_ROLES)
     form = MinutesForm(initial={"minutes": meeting.minutes})
     if request.method == "POST":

@@ -141,12 +141,16 @@ def test_a_meeting_and_a_membership_come_through_selectors_that_refuse_and_log(c
         actor=people["admin"], seat=Seat.MUNICIPALITY, organisation=municipalities(1)[0], since=TODAY
     )
     with pytest.raises(Http404):
-        selectors.get_werkgroep_meeting(user=people["woonwenz"], meeting_id=meeting.pk, roles=WERKGROEP_ROLES)
+        selectors.get_werkgroep_record(
+            user=people["woonwenz"], model=WerkgroepMeeting, pk=meeting.pk, roles=WERKGROEP_ROLES
+        )
     with pytest.raises(Http404):
-        selectors.get_werkgroep_meeting(user=people["noord"], meeting_id=meeting.pk + 1000, roles=WERKGROEP_ROLES)
+        selectors.get_werkgroep_record(
+            user=people["noord"], model=WerkgroepMeeting, pk=meeting.pk + 1000, roles=WERKGROEP_ROLES
+        )
     with pytest.raises(Http404):
-        selectors.get_werkgroep_member_for_change(
-            user=people["werkgroep_venlo"], member_id=member.pk, roles=WERKGROEP_EDITOR_ROLES
+        selectors.get_werkgroep_record(
+            user=people["werkgroep_venlo"], model=WerkgroepMember, pk=member.pk, roles=WERKGROEP_EDITOR_ROLES
         )
 
     signed_in(people["werkgroep_venlo"])
