@@ -11,18 +11,21 @@ exception request, ``AVG`` a data subject's request.
 
 import datetime
 
-from django.db import connection, models
+from django.db import connection, migrations, models
 from django.utils import timezone
 
 DIGITS = 4
 
 
-def next_value(prefix, year, count=1):
-    """Reserve ``count`` numbers of the year's sequence; returns the last one reserved."""
-    from woonkans.parties.models import NumberSequence
+def next_value(prefix, year, count=1, *, sequence_model=None, using=None):
+    """Reserve ``count`` numbers of the year's sequence; returns the last one reserved.
 
-    table = NumberSequence._meta.db_table
-    with connection.cursor() as cursor:
+    A data migration passes its historical ``NumberSequence`` and its schema editor's connection.
+    """
+    if sequence_model is None:
+        from woonkans.parties.models import NumberSequence as sequence_model
+    table = sequence_model._meta.db_table
+    with (using or connection).cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "  # noqa: S608 - table name from the model
             f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + EXCLUDED.last RETURNING last",
@@ -84,14 +87,36 @@ class NumberedMixin:
         super().save(*args, **kwargs)
 
 
-def backfill(model, prefix, date_field):
-    """For a data migration: number the existing rows in the order they were made (per year)."""
+def backfill(model, prefix, date_field, *, sequence_model=None, using=None):
+    """Number a model's existing rows in the order they were made (per year), for a data migration."""
     rows = list(model.objects.filter(number__isnull=True).order_by(date_field, "pk").only("pk", date_field))
     by_year = {}
     for row in rows:
         by_year.setdefault(_year(getattr(row, date_field)), []).append(row)
     for year, members in sorted(by_year.items()):
-        last = next_value(prefix, year, len(members))
+        last = next_value(prefix, year, len(members), sequence_model=sequence_model, using=using)
         for offset, row in enumerate(members):
             row.number = format_number(prefix, year, last - len(members) + 1 + offset)
         model.objects.bulk_update(members, ["number"], batch_size=1000)
+
+
+def backfill_operation(*targets):
+    """The migration step that numbers the rows made before a model had a number.
+
+    ``targets`` are ``(app_label, model_name, prefix, date_field)``; the models are the migration's
+    historical ones (``apps.get_model``), so the step keeps working when the models change later.
+    Going back leaves the numbers: the field that holds them is dropped by the migration's schema step.
+    """
+
+    def forwards(apps, schema_editor):
+        sequence_model = apps.get_model("parties", "NumberSequence")
+        for app_label, model_name, prefix, date_field in targets:
+            backfill(
+                apps.get_model(app_label, model_name),
+                prefix,
+                date_field,
+                sequence_model=sequence_model,
+                using=schema_editor.connection,
+            )
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

@@ -2,11 +2,7 @@
 
 from django.db import migrations, models
 
-
-def backfill_numbers(apps, schema_editor):
-    from woonkans.numbering import backfill
-
-    backfill(apps.get_model("guarantee_fund", "Claim"), "GF", "created_at")
+from woonkans import numbering
 
 
 class Migration(migrations.Migration):
@@ -21,5 +17,5 @@ class Migration(migrations.Migration):
             name="number",
             field=models.CharField(editable=False, max_length=16, null=True, unique=True, verbose_name="claimnummer"),
         ),
-        migrations.RunPython(backfill_numbers, migrations.RunPython.noop),
+        numbering.backfill_operation(("guarantee_fund", "Claim", "GF", "created_at")),
     ]

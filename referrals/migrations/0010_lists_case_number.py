@@ -2,12 +2,7 @@
 
 from django.db import migrations, models
 
-
-def backfill_numbers(apps, schema_editor):
-    from woonkans.numbering import backfill
-
-    backfill(apps.get_model("referrals", "Referral"), "WK", "created_at")
-    backfill(apps.get_model("referrals", "ExceptionRequest"), "UV", "requested_at")
+from woonkans import numbering
 
 
 class Migration(migrations.Migration):
@@ -27,5 +22,8 @@ class Migration(migrations.Migration):
             name="number",
             field=models.CharField(editable=False, max_length=16, null=True, unique=True, verbose_name="zaaknummer"),
         ),
-        migrations.RunPython(backfill_numbers, migrations.RunPython.noop),
+        numbering.backfill_operation(
+            ("referrals", "Referral", "WK", "created_at"),
+            ("referrals", "ExceptionRequest", "UV", "requested_at"),
+        ),
     ]

@@ -2,11 +2,7 @@
 
 from django.db import migrations, models
 
-
-def backfill_numbers(apps, schema_editor):
-    from woonkans.numbering import backfill
-
-    backfill(apps.get_model("subject_rights", "SubjectRequest"), "AVG", "registered_at")
+from woonkans import numbering
 
 
 class Migration(migrations.Migration):
@@ -21,5 +17,5 @@ class Migration(migrations.Migration):
             name="number",
             field=models.CharField(editable=False, max_length=16, null=True, unique=True, verbose_name="verzoeknummer"),
         ),
-        migrations.RunPython(backfill_numbers, migrations.RunPython.noop),
+        numbering.backfill_operation(("subject_rights", "SubjectRequest", "AVG", "registered_at")),
     ]

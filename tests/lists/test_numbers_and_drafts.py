@@ -125,3 +125,30 @@ def test_an_exception_request_is_named_by_its_own_number(people):
     )
     assert request.number.startswith("UV-") and request.number in str(request)
     assert referral.number not in str(request)
+
+
+@pytest.mark.django_db
+def test_the_number_migration_numbers_older_rows_per_year_in_the_order_they_were_made(people):
+    """The backfill step the three number migrations share, run with its historical models."""
+    import importlib
+    import types
+
+    from django.db.migrations.loader import MigrationLoader
+
+    consultant = people["venlo"]
+    made = Referral.objects.bulk_create(
+        [
+            Referral(municipality=consultant.organisation, region=consultant.organisation.region, created_by=consultant)
+            for _index in range(3)
+        ]
+    )
+    # Years no other test numbers, so each sequence starts at 1; the second case was made first.
+    made_on = [datetime.datetime(2019, 5, 2), datetime.datetime(2019, 3, 1), datetime.datetime(2018, 7, 1)]
+    for referral, when in zip(made, made_on, strict=True):
+        Referral.objects.filter(pk=referral.pk).update(number=None, created_at=timezone.make_aware(when))
+    migration = importlib.import_module("referrals.migrations.0010_lists_case_number").Migration
+    state = MigrationLoader(connection).project_state(("referrals", "0010_lists_case_number"))
+    migration.operations[-1].code(state.apps, types.SimpleNamespace(connection=connection))
+
+    numbers = dict(Referral.objects.filter(pk__in=[r.pk for r in made]).values_list("pk", "number"))
+    assert [numbers[r.pk] for r in made] == ["WK-2019-0002", "WK-2019-0001", "WK-2018-0001"]
