@@ -12,8 +12,7 @@ from .documents import Document, DocumentKind
 from .drafts import FormDraft
 from .identity import Identity, Sex
 from .referral import (
-    ELIGIBLE_RETENTION_YEARS,
-    NOT_ELIGIBLE_RETENTION_YEARS,
+    RETENTION_YEARS_BY_ELIGIBLE,
     Referral,
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
@@ -22,8 +21,7 @@ from .research import Consent, ContractForm, Research
 from .timeline import EventKind, ReferralEvent
 
 __all__ = [
-    "ELIGIBLE_RETENTION_YEARS",
-    "NOT_ELIGIBLE_RETENTION_YEARS",
+    "RETENTION_YEARS_BY_ELIGIBLE",
     "Consent",
     "ContractForm",
     "Document",

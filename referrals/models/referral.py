@@ -15,8 +15,17 @@ from woonkans.state import GuardedStatus
 
 from ..workflow import COARSE, Status
 
+# DPIA §10 (Bewaartermijnen; Wmo art. 5.3.4, selectielijst 3.1.5): a resident who was eligible for
+# Woonkans is kept 15 years, one who was not 5. A case never judged is kept as not eligible.
 ELIGIBLE_RETENTION_YEARS = 15
 NOT_ELIGIBLE_RETENTION_YEARS = 5
+# The one rule, by ``Referral.eligible``: the model's ``retention_years`` and the purge's query
+# (woonkans.privacy.retention.cases_due) are both read from it.
+RETENTION_YEARS_BY_ELIGIBLE = {
+    True: ELIGIBLE_RETENTION_YEARS,
+    False: NOT_ELIGIBLE_RETENTION_YEARS,
+    None: NOT_ELIGIBLE_RETENTION_YEARS,
+}
 
 
 class Referral(NumberedMixin, GuardedStatus, models.Model):
@@ -104,8 +113,8 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
 
     @property
     def retention_years(self):
-        """DPIA §10: 15 years when the resident was eligible, 5 when not."""
-        return ELIGIBLE_RETENTION_YEARS if self.eligible else NOT_ELIGIBLE_RETENTION_YEARS
+        """DPIA §10: 15 years when the resident was eligible, 5 when not (RETENTION_YEARS_BY_ELIGIBLE)."""
+        return RETENTION_YEARS_BY_ELIGIBLE[self.eligible]
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):

@@ -79,6 +79,8 @@ def test_a_case_is_kept_through_the_anniversary_and_due_the_day_after(people, el
     assert referral.pk not in due_ids()  # the last day of the period
     close_referral(referral, anniversary_of_closing - datetime.timedelta(days=1), eligible=eligible)
     assert referral.pk in due_ids()  # a day past it
+    # The purge and the case's own period (shown to the resident in the AVG export) are one rule.
+    assert Referral.objects.get(pk=referral.pk).retention_years == years
 
 
 def test_an_eligible_case_is_not_due_after_five_years(people):

@@ -8,11 +8,11 @@ When is a case closed?
 
 How long is it kept?
     N calendar years after the closing day: N = 15 when the resident was eligible
-    (``Referral.eligible is True``), otherwise 5 (not eligible, or never judged), as
-    ``Referral.retention_years``. The years are calendar years (dateutil.relativedelta), so a
-    case closed on 10 March 2020 with N = 5 is kept up to and including its anniversary,
-    10 March 2025, and is due from 11 March 2025. In code: due when
-    ``closed_on < today - relativedelta(years=N)``. (A case closed on 29 February reaches its
+    (``Referral.eligible is True``), otherwise 5 (not eligible, or never judged). The rule is
+    ``referrals.models.RETENTION_YEARS_BY_ELIGIBLE``, which ``Referral.retention_years`` also reads.
+    The years are calendar years (dateutil.relativedelta), so a case closed on 10 March 2020
+    with N = 5 is kept up to and including its anniversary, 10 March 2025, and is due from 11 March 2025.
+    In code: due when ``closed_on < today - relativedelta(years=N)``. (A case closed on 29 February reaches its
     anniversary on 28 February of a common year.)
 
 What stays?
@@ -36,8 +36,10 @@ What goes?
 """
 
 import logging
+import operator
 from collections import Counter
 from datetime import date
+from functools import reduce
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
@@ -65,8 +67,7 @@ from matching.models import (
     Signal,
 )
 from referrals.models import (
-    ELIGIBLE_RETENTION_YEARS,
-    NOT_ELIGIBLE_RETENTION_YEARS,
+    RETENTION_YEARS_BY_ELIGIBLE,
     Consent,
     Document,
     ExceptionRequest,
@@ -123,9 +124,18 @@ def closed_on_expression():
 
 def cutoffs(today: date) -> dict[int, date]:
     """Per retention period in years: cases that closed before this day are due."""
-    return {
-        years: today - relativedelta(years=years) for years in (ELIGIBLE_RETENTION_YEARS, NOT_ELIGIBLE_RETENTION_YEARS)
-    }
+    return {years: today - relativedelta(years=years) for years in set(RETENTION_YEARS_BY_ELIGIBLE.values())}
+
+
+def _past_retention(cutoff):
+    """Cases closed before their period's cutoff, one condition per value of ``eligible``."""
+    return reduce(
+        operator.or_,
+        (
+            (Q(eligible__isnull=True) if eligible is None else Q(eligible=eligible)) & Q(closed_on__lt=cutoff[years])
+            for eligible, years in RETENTION_YEARS_BY_ELIGIBLE.items()
+        ),
+    )
 
 
 def cases_due(*, today: date):
@@ -134,15 +144,10 @@ def cases_due(*, today: date):
     Leaves out referrals under a legal hold, those already purged, and those with a pending
     data-subject request (``with_open_subject_request``).
     """
-    cutoff = cutoffs(today)
-    not_eligible = Q(eligible=False) | Q(eligible__isnull=True)
     due = (
         Referral.objects.filter(legal_hold=False, purged_at__isnull=True)
         .annotate(closed_on=closed_on_expression())
-        .filter(
-            Q(eligible=True, closed_on__lt=cutoff[ELIGIBLE_RETENTION_YEARS])
-            | (not_eligible & Q(closed_on__lt=cutoff[NOT_ELIGIBLE_RETENTION_YEARS]))
-        )
+        .filter(_past_retention(cutoffs(today)))
         .exclude(pk__in=with_open_subject_request())
         .order_by("closed_on", "pk")
     )
