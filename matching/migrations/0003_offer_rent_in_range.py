@@ -3,6 +3,25 @@
 from django.conf import settings
 from django.db import migrations, models
 
+# The rent rule as it was when this migration was written (matching.models.profile.RENT); frozen here
+# so that a later change of the rule does not change what this migration does.
+MIN_CENTS, MAX_CENTS = 1, 1_000_000
+
+
+def forget_impossible_rents(apps, schema_editor):
+    """Offers made before the rule may hold a rent of € 0 (the field was left empty) or a typing slip
+    above the maximum: the CHECK below would refuse the whole table. Such a rent was never a real
+    rent, so it becomes 'not recorded' (NULL, shown as '–') and the rest of the offer stays."""
+    Offer = apps.get_model("matching", "Offer")
+    Offer.objects.filter(models.Q(rent_cents__lt=MIN_CENTS) | models.Q(rent_cents__gt=MAX_CENTS)).update(
+        rent_cents=None
+    )
+
+
+def restore_empty_rents(apps, schema_editor):
+    # Going back: the column is NOT NULL again, and before this migration an empty rent was € 0.
+    apps.get_model("matching", "Offer").objects.filter(rent_cents__isnull=True).update(rent_cents=0)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,10 +30,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="offer",
+            name="rent_cents",
+            field=models.PositiveIntegerField(null=True, verbose_name="huur per maand (centen)"),
+        ),
+        migrations.RunPython(forget_impossible_rents, restore_empty_rents),
         migrations.AddConstraint(
             model_name="offer",
             constraint=models.CheckConstraint(
-                condition=models.Q(("rent_cents__gte", 1), ("rent_cents__lte", 1000000)), name="rent_in_range"
+                condition=models.Q(("rent_cents__isnull", True))
+                | models.Q(("rent_cents__gte", MIN_CENTS), ("rent_cents__lte", MAX_CENTS)),
+                name="rent_in_range",
             ),
         ),
     ]

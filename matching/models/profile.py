@@ -20,8 +20,11 @@ from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 from woonkans.state import GuardedStatus
 
-# A monthly rent: more than nothing, and homes in this programme rent far below € 10.000 a month.
-RENT = MoneyRule(min_cents=1, max_cents=1_000_000)
+# A sanity bound, not a rule: the agreement names no rent limit; homes in this programme rent far
+# below € 10.000 a month, so a higher monthly rent is a typing slip.
+RENT_CEILING_CENTS = 1_000_000
+# A monthly rent: more than nothing, at most the sanity bound.
+RENT = MoneyRule(min_cents=1, max_cents=RENT_CEILING_CENTS)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud in the overleg
 
 
@@ -284,7 +287,9 @@ class Offer(models.Model):
     share = models.ForeignKey(ProfileShare, on_delete=models.CASCADE, related_name="offers")
     dwelling_address = models.CharField(_("adres van de woning"), max_length=200)
     dwelling_type = models.CharField(_("type woning"), max_length=100)
-    rent_cents = models.PositiveIntegerField(_("huur per maand (centen)"))
+    # Always set for a new offer (RENT.ensure in respond_to_profile); NULL only for an offer from
+    # before the rent rule whose rent was € 0 or impossible (matching migration 0003).
+    rent_cents = models.PositiveIntegerField(_("huur per maand (centen)"), null=True)
     available_from = models.DateField(_("beschikbaar vanaf"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -302,7 +307,7 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [RENT.check("rent_cents", name="rent_in_range")]
+        constraints = [RENT.check("rent_cents", name="rent_in_range", nullable=True)]
 
     def __str__(self):
         return f"{self.dwelling_type}, {self.dwelling_address}"
