@@ -20,6 +20,9 @@ from woonkans.privacy.personal_data import Category, ChangeLog, OnPurge, Persona
 from woonkans.state import GuardedStatus
 
 # One rule per money column people type: the CHECK below and the form field are both built from it.
+# The SOK gives none of them a maximum (Art. 7, Bijlage 3): each is capped by the sanity bound
+# woonkans.money.AMOUNT_CEILING_CENTS, not by a rule. The agreement's one amount rule for a claim,
+# its total above the deposit (Bijlage 3 §2), is checked when the claim is submitted (services.claims).
 DEPOSIT = MoneyRule(min_cents=0)
 CLAIM_LINE_AMOUNT = MoneyRule(min_cents=1)
 APPROVED_AMOUNT = MoneyRule(min_cents=1)

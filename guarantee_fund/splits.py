@@ -29,11 +29,11 @@ from typing import Any, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
-# Art. 7: per contribution round.
-MUNICIPALITIES_TOTAL_CENTS = 5_000_000  # EUR 50,000 for all municipalities together, by distribution key
-CORPORATIONS_TOTAL_CENTS = 5_000_000  # EUR 50,000 for all corporations together, pro rata their housing stock
-CARE_PROVIDER_CENTS = 100_000  # EUR 1,000 for each care provider
-# A top-up round is opened when a payout takes the balance below EUR 25,000.
+# SOK Art. 7 and Bijlage 3 §1: per contribution round.
+MUNICIPALITIES_TOTAL_CENTS = 5_000_000  # Art. 7 lid 3: EUR 50,000 for all municipalities together, by key
+CORPORATIONS_TOTAL_CENTS = 5_000_000  # Art. 7 lid 4: EUR 50,000 for all corporations, pro rata housing stock
+CARE_PROVIDER_CENTS = 100_000  # Art. 7 lid 5: EUR 1,000 for each care provider
+# Art. 7 lid 6: a top-up round is opened when a payout takes the balance below EUR 25,000.
 TOP_UP_THRESHOLD_CENTS = 2_500_000
 
 

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-# No single amount in the programme comes near this (the fund starts with about € 100.000):
-# above it an amount is a typing slip, refused rather than booked.
+# A sanity bound, not a rule of the agreement: the SOK sets no maximum for a claim, a cost line, an
+# approved amount or a deposit (Art. 7, Bijlage 3 §2 only asks that a claim exceed the deposit). A
+# full fund holds the contributions of Art. 7 lid 3-5 (€ 50.000 + € 50.000 + € 1.000 per care
+# provider), so an amount ten times that is a typing slip, refused rather than booked.
 AMOUNT_CEILING_CENTS = 100_000_000  # € 1.000.000,00
 
 
