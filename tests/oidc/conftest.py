@@ -71,7 +71,7 @@ def oidc_server():
 
 @pytest.fixture
 def provider(db, oidc_server):
-    """Gemeente Venlo's provider, configured as its administrator would."""
+    """Gemeente Venlo's provider, configured as its administrator would and approved by a second one."""
     from tests.factories import organisation
 
     cache.clear()  # the discovery document is cached per provider
@@ -82,6 +82,7 @@ def provider(db, oidc_server):
         client_secret=CLIENT_SECRET,
         mfa_amr_values="mfa otp",
         mfa_acr_values="urn:example:loa:substantial",
+        approved=True,  # a second administrator approved it (tests/oidc/test_provider_approval.py)
     )
 
 

@@ -200,13 +200,12 @@ def _decide(*, actor, credential_request, approve):
             new_email=credential_request.new_email,
             new_username=credential_request.new_username,
         )
-    record_decision(actor=actor, four_eyes_request=credential_request, approve=approve)
-    log_access(
-        user=actor,
-        action=AccessAction.UPDATE,
-        obj=credential_request,
+    record_decision(
+        actor=actor,
+        four_eyes_request=credential_request,
+        approve=approve,
         subject=user.public_id,
-        purpose="aanvraag inloggegevens goedgekeurd (vier ogen)" if approve else "aanvraag inloggegevens afgewezen",
+        purposes=("aanvraag inloggegevens goedgekeurd (vier ogen)", "aanvraag inloggegevens afgewezen"),
     )
     if approve:
         _apply(

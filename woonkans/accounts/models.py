@@ -112,6 +112,18 @@ class FourEyesRequest(models.Model):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def one_pending(*fields, name):
+        """At most one request waits for a decision about the same thing."""
+        return models.UniqueConstraint(fields=list(fields), condition=models.Q(status="pending"), name=name)
+
+    @staticmethod
+    def decided_by_another(name):
+        """The database's half of four eyes: whoever asked never decides."""
+        return models.CheckConstraint(
+            condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")), name=name
+        )
+
 
 class RoleGrantRequest(FourEyesRequest):
     """A role asked for outside the asking administrator's own organisation (four eyes).
@@ -131,15 +143,8 @@ class RoleGrantRequest(FourEyesRequest):
         verbose_name = _("rolaanvraag")
         verbose_name_plural = _("rolaanvragen")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role"],
-                condition=models.Q(status="pending"),
-                name="one_pending_request_per_user_role",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
-                name="role_request_second_administrator_decides",
-            ),
+            FourEyesRequest.one_pending("user", "role", name="one_pending_request_per_user_role"),
+            FourEyesRequest.decided_by_another("role_request_second_administrator_decides"),
             models.CheckConstraint(
                 condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
                 name="role_request_not_decided_by_its_user",
@@ -271,17 +276,12 @@ class CredentialResetRequest(FourEyesRequest):
         verbose_name = _("aanvraag inloggegevens")
         verbose_name_plural = _("aanvragen inloggegevens")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(status="pending"), name="one_pending_credential_request_per_user"
-            ),
+            FourEyesRequest.one_pending("user", name="one_pending_credential_request_per_user"),
             models.CheckConstraint(
                 condition=models.Q(reset_login=True) | ~models.Q(new_email="") | ~models.Q(new_username=""),
                 name="credential_request_asks_something",
             ),
-            models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
-                name="credential_request_second_administrator_decides",
-            ),
+            FourEyesRequest.decided_by_another("credential_request_second_administrator_decides"),
             models.CheckConstraint(
                 condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("user")),
                 name="credential_request_not_decided_by_its_user",
@@ -307,4 +307,4 @@ class CredentialResetRequest(FourEyesRequest):
 
 
 # The OpenID Connect models live in their own module (accounts/oidc); Django finds them here.
-from .oidc.models import OidcIdentity, OidcProvider  # noqa: E402, F401
+from .oidc.models import OidcIdentity, OidcProvider, OidcProviderRequest  # noqa: E402, F401

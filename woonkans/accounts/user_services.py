@@ -241,11 +241,19 @@ def check_second_administrator(*, actor, four_eyes_request, already):
         raise PermissionDenied
 
 
-def record_decision(*, actor, four_eyes_request, approve):
+def record_decision(*, actor, four_eyes_request, approve, purposes, subject=None):
+    """Store the second administrator's decision, and log it: ``purposes`` is (approved, refused)."""
     four_eyes_request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.REFUSED
     four_eyes_request.decided_by = actor
     four_eyes_request.decided_at = timezone.now()
     four_eyes_request.save(update_fields=["status", "decided_by", "decided_at"])
+    log_access(
+        user=actor,
+        action=AccessAction.UPDATE,
+        obj=four_eyes_request,
+        subject=subject,
+        purpose=purposes[0] if approve else purposes[1],
+    )
 
 
 def _decide(*, actor, grant_request, approve):
@@ -260,16 +268,15 @@ def _decide(*, actor, grant_request, approve):
     user = grant_request.user
     if approve and user.organisation_id != grant_request.organisation_id:
         raise ValidationError(MOVED_ON)
-    record_decision(actor=actor, four_eyes_request=grant_request, approve=approve)
+    record_decision(
+        actor=actor,
+        four_eyes_request=grant_request,
+        approve=approve,
+        subject=user.public_id,
+        purposes=("rolaanvraag goedgekeurd (vier ogen)", "rolaanvraag afgewezen"),
+    )
     if approve:
         RoleAssignment.objects.get_or_create(user=user, role=grant_request.role)
-    log_access(
-        user=actor,
-        action=AccessAction.UPDATE,
-        obj=grant_request,
-        subject=user.public_id,
-        purpose="rolaanvraag goedgekeurd (vier ogen)" if approve else "rolaanvraag afgewezen",
-    )
     return grant_request
 
 

@@ -1,12 +1,16 @@
 """The organisation's administrator registers its provider here and tests the connection.
 
+A registration, or a change of anything but switching it off, is used for sign-in only after a second
+administrator approves it (the actions on the list; see approval.py).
+
 An administrator sees and edits only their own organisation's provider and bound accounts (the
 operator's administrators all of them). The secret is write-only: the form never shows it.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -16,9 +20,16 @@ from django.views.decorators.http import require_POST
 from woonkans.parties.models import Organisation
 
 from ..admin_scope import sees_everything
+from . import approval
 from .client import check_connection
 from .models import OidcIdentity, OidcProvider
 from .services import note_status
+
+
+class SecretField(forms.CharField):
+    def has_changed(self, initial, data):
+        # Never shown, so always posted empty: only a newly typed secret is a change (and needs approval).
+        return bool(data)
 
 
 class OidcProviderForm(forms.ModelForm):
@@ -28,7 +39,7 @@ class OidcProviderForm(forms.ModelForm):
         assume_scheme="https",
         help_text=OidcProvider._meta.get_field("issuer").help_text,
     )
-    client_secret = forms.CharField(
+    client_secret = SecretField(
         label=_("Client-secret"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
@@ -64,12 +75,18 @@ class OidcProviderForm(forms.ModelForm):
 @admin.register(OidcProvider)
 class OidcProviderAdmin(admin.ModelAdmin):
     form = OidcProviderForm
-    list_display = ["organisation", "enabled", "issuer", "status_display", "status_at"]
+    list_display = ["organisation", "enabled", "approval_display", "issuer", "status_display", "status_at"]
     list_select_related = ["organisation"]
-    readonly_fields = ["status_display", "status_at"]
+    readonly_fields = ["approval_display", "status_display", "status_at"]
+    actions = ["approve", "refuse"]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("organisation")
+        queryset = (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .annotate(has_pending=Exists(approval.pending_requests().filter(provider=OuterRef("pk"))))
+        )
         if sees_everything(request.user):
             return queryset
         return queryset.filter(organisation_id=request.user.organisation_id)
@@ -91,6 +108,43 @@ class OidcProviderAdmin(admin.ModelAdmin):
             # Subjects are only unique per issuer: another provider's subjects are bound afresh.
             OidcIdentity.objects.filter(provider=obj).delete()
         super().save_model(request, obj, form, change)
+        # Switching it off needs nobody's approval; anything else waits for a second administrator.
+        if not change or set(form.changed_data) - {"enabled"}:
+            approval.ask_approval(actor=request.user, provider=obj)
+            messages.warning(
+                request,
+                _(
+                    "De inlogdienst wordt pas gebruikt als een tweede beheerder de aanmelding heeft goedgekeurd "
+                    "(een andere beheerder van je organisatie of Functioneel beheer Woonkans)."
+                ),
+            )
+
+    @admin.display(description=_("goedkeuring"))
+    def approval_display(self, obj):
+        if obj.approved:
+            return _("Goedgekeurd")
+        if obj.has_pending:
+            return _("Wacht op een tweede beheerder")
+        return _("Afgewezen")
+
+    def _decide(self, request, queryset, approve, done):
+        for provider in queryset:
+            try:
+                approval.decide(actor=request.user, provider=provider, approve=approve)
+            except PermissionDenied:
+                self.message_user(request, _("Over deze aanmelding mag je niet beslissen."), messages.ERROR)
+            except ValidationError as error:
+                self.message_user(request, f"{provider}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{provider}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Aanmelding goedkeuren (tweede beheerder)"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True, _("goedgekeurd, de inlogdienst wordt gebruikt."))
+
+    @admin.action(description=_("Aanmelding afwijzen"), permissions=["change"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, False, _("afgewezen, de inlogdienst wordt niet gebruikt."))
 
     @admin.display(description=_("verbinding"))
     def status_display(self, obj):

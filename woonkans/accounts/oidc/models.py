@@ -8,14 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from woonkans.parties.models import Organisation
 from woonkans.privacy.fields import EncryptedTextField
 
+from ..models import FourEyesRequest
+
 
 class MatchOn(models.TextChoices):
     EMAIL = "email", _("E-mailadres van het account")
     USERNAME = "username", _("Gebruikersnaam van het account")
 
 
+class OidcProviderQuerySet(models.QuerySet):
+    def in_use(self):
+        """The providers people may sign in with: switched on, and the configuration approved."""
+        return self.filter(enabled=True, approved=True)
+
+
 class OidcProvider(models.Model):
-    """Registered by the organisation's administrator; the secret is stored encrypted (Fernet)."""
+    """Registered by the organisation's administrator; the secret is stored encrypted (Fernet).
+
+    Whoever configures the provider decides who signs in as whom, so a registration or a change of
+    it is used only after a second administrator approved it (four eyes, OidcProviderRequest).
+    """
 
     organisation = models.OneToOneField(
         Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="oidc_provider"
@@ -56,10 +68,18 @@ class OidcProvider(models.Model):
         blank=True,
         help_text=_("Gescheiden door spaties. Leeg: acr telt niet."),
     )
+    approved = models.BooleanField(
+        _("goedgekeurd"),
+        default=False,
+        editable=False,
+        help_text=_("Een nieuwe of gewijzigde inlogdienst werkt pas na goedkeuring door een tweede beheerder."),
+    )
     # What the last connection test or failed sign-in found out about the configuration.
     status_ok = models.BooleanField(_("verbinding in orde"), null=True, editable=False)
     status_message = models.CharField(_("laatste melding"), max_length=300, blank=True, editable=False)
     status_at = models.DateTimeField(_("laatst gecontroleerd"), null=True, editable=False)
+
+    objects = OidcProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inlogdienst (OpenID Connect)")
@@ -96,3 +116,34 @@ class OidcIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.provider}"
+
+
+class OidcProviderRequest(FourEyesRequest):
+    """A registration or change of a provider's configuration, waiting for a second administrator.
+
+    The same four-eyes record as role and credential requests (``FourEyesRequest``): the database
+    refuses a request decided by the administrator who made it. A newer change withdraws the older
+    request, so what is approved is always the configuration as it is now.
+    """
+
+    # No user is the subject of this request (check_second_administrator asks for one).
+    user_id = None
+
+    provider = models.ForeignKey(
+        OidcProvider, verbose_name=_("inlogdienst"), on_delete=models.CASCADE, related_name="approval_requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("aanmelding inlogdienst")
+        verbose_name_plural = _("aanmeldingen inlogdienst")
+        constraints = [
+            FourEyesRequest.one_pending("provider", name="one_pending_request_per_oidc_provider"),
+            FourEyesRequest.decided_by_another("oidc_provider_request_second_administrator_decides"),
+        ]
+
+    def __str__(self):
+        return str(self.provider)

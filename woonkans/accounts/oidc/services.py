@@ -28,7 +28,7 @@ SESSION_BACKEND = "woonkans.accounts.backends.PortalModelBackend"
 
 
 def enabled_providers():
-    return OidcProvider.objects.filter(enabled=True).select_related("organisation").order_by("organisation__name")
+    return OidcProvider.objects.in_use().select_related("organisation").order_by("organisation__name")
 
 
 def find_account(*, provider, claims):

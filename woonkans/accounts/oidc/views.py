@@ -132,7 +132,7 @@ class CallbackView(ProviderSettings, OIDCAuthenticationCallbackView):
         if not entry or time.time() - entry.get("added_on", 0) > settings.TWO_FACTOR_LOGIN_TIMEOUT:
             raise SignInRefused("oidc_state")
         self.provider = (
-            OidcProvider.objects.select_related("organisation").filter(pk=entry.get("provider"), enabled=True).first()
+            OidcProvider.objects.in_use().select_related("organisation").filter(pk=entry.get("provider")).first()
         )
         if self.provider is None:
             raise SignInRefused("oidc_state")
@@ -187,7 +187,7 @@ def token_step(request):
         request.session.pop(PENDING_SESSION_KEY, None)
         return _back_to_login(request, "oidc_state")
     user = User.objects.filter(pk=pending["user"]).first()
-    provider = OidcProvider.objects.filter(pk=pending["provider"], enabled=True).first()
+    provider = OidcProvider.objects.in_use().filter(pk=pending["provider"]).first()
     if user is None or provider is None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return _back_to_login(request, "oidc_state")
