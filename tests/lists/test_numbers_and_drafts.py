@@ -15,6 +15,15 @@ from woonkans import numbering
 from woonkans.audit.models import AccessAction, AccessLog
 
 
+def three_cases(consultant):
+    return Referral.objects.bulk_create(
+        [
+            Referral(municipality=consultant.organisation, region=consultant.organisation.region, created_by=consultant)
+            for _index in range(3)
+        ]
+    )
+
+
 @pytest.mark.django_db
 def test_numbers_are_per_kind_and_year():
     assert numbering.next_number("GF", datetime.date(2025, 3, 1)) == "GF-2025-0001"
@@ -25,13 +34,7 @@ def test_numbers_are_per_kind_and_year():
 
 @pytest.mark.django_db
 def test_bulk_created_cases_are_numbered_in_order(people):
-    consultant = people["venlo"]
-    made = Referral.objects.bulk_create(
-        [
-            Referral(municipality=consultant.organisation, region=consultant.organisation.region, created_by=consultant)
-            for _index in range(3)
-        ]
-    )
+    made = three_cases(people["venlo"])
     values = [int(referral.number[-4:]) for referral in made]
     assert values == [values[0], values[0] + 1, values[0] + 2]
     assert len({r.number for r in Referral.objects.all()}) == Referral.objects.count()
@@ -135,13 +138,7 @@ def test_the_number_migration_numbers_older_rows_per_year_in_the_order_they_were
 
     from django.db.migrations.loader import MigrationLoader
 
-    consultant = people["venlo"]
-    made = Referral.objects.bulk_create(
-        [
-            Referral(municipality=consultant.organisation, region=consultant.organisation.region, created_by=consultant)
-            for _index in range(3)
-        ]
-    )
+    made = three_cases(people["venlo"])
     # Years no other test numbers, so each sequence starts at 1; the second case was made first.
     made_on = [datetime.datetime(2019, 5, 2), datetime.datetime(2019, 3, 1), datetime.datetime(2018, 7, 1)]
     for referral, when in zip(made, made_on, strict=True):
