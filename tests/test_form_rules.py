@@ -298,6 +298,32 @@ def approve_ones_own_credential_request(people):
     approve_credential_request(actor=people["admin"], credential_request=_credential_request_by(people))
 
 
+def _provider_registered_by(people):
+    from woonkans.accounts.models import OidcProvider
+    from woonkans.accounts.oidc.approval import ask_approval
+
+    admin = people["admin_venlo"]
+    provider, _created = OidcProvider.objects.get_or_create(
+        organisation=admin.organisation,
+        defaults={"issuer": "https://login.example", "client_id": "portal", "client_secret": "s"},
+    )
+    ask_approval(actor=admin, provider=provider)
+    return provider
+
+
+def approve_ones_own_provider_registration(people):
+    from woonkans.accounts.oidc.approval import decide
+
+    decide(actor=people["admin_venlo"], provider=_provider_registered_by(people), approve=True)
+
+
+def register_a_provider_change_twice(people):
+    from woonkans.accounts.oidc.approval import pending_requests
+
+    _provider_registered_by(people)
+    return pending_requests().filter(provider=_provider_registered_by(people)).count()
+
+
 def approve_a_credential_request_for_oneself(people):
     from woonkans.accounts.credential_services import approve_credential_request, change_credentials
 
@@ -426,6 +452,12 @@ RULES = {
         ask_nothing,
         ValidationError,
         "Kies wat er moet veranderen",
+    ),
+    ("accounts.oidcproviderrequest", "oidc_provider_request_second_administrator_decides"): ServiceOnly(
+        "Provider registrations are decided only by oidc.approval.decide, which refuses the requester.",
+        approve_ones_own_provider_registration,
+        ValidationError,
+        "tweede beheerder",
     ),
     ("accounts.rolegrantrequest", "role_request_not_for_oneself"): ServiceOnly(
         "Role requests are written only by user_services.grant_role, which refuses one's own account.",
@@ -723,6 +755,8 @@ UNIQUE = {
     ),
     ("accounts.rolegrantrequest", "one_pending_request_per_user_role"): ask_the_same_role_twice,
     ("accounts.credentialresetrequest", "one_pending_credential_request_per_user"): ask_the_same_reset_twice,
+    # A newer change of the provider withdraws the request for the older one.
+    ("accounts.oidcproviderrequest", "one_pending_request_per_oidc_provider"): register_a_provider_change_twice,
     # A second sign-in of a bound account (or a second tab) binds nothing new; another subject is refused.
     ("accounts.oidcidentity", "one_account_per_oidc_subject"): bind_the_same_subject_twice,
     ("accounts.accessreviewitem", "one_item_per_user_per_review"): (

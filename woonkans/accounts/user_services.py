@@ -41,7 +41,8 @@ CREDENTIAL_REFUSAL = _(
     "De inloggegevens (wachtwoord, tweede factor, e-mailadres, gebruikersnaam) van een gebruiker van een "
     "andere organisatie wijzig je niet zelf: vraag het aan, een tweede beheerder keurt het goed."
 )
-FOUR_EYES_REFUSAL = _("Een rolaanvraag moet door een tweede beheerder worden goedgekeurd, niet door de aanvrager.")
+# For every four-eyes request (roles, credentials, the sign-in provider).
+FOUR_EYES_REFUSAL = _("Een aanvraag moet door een tweede beheerder worden goedgekeurd, niet door de aanvrager.")
 
 
 # --- who may do what ---------------------------------------------------------------
