@@ -539,10 +539,11 @@ def test_claim_messages_show_money_in_dutch(people):
 
 def test_services_refuse_amounts_outside_the_rule_without_reaching_the_database(people):
     claim = draft_claim(people)
-    with pytest.raises(ValidationError, match="tussen €\u00a00,01 en €\u00a01.000.000,00"):
+    with pytest.raises(ValidationError) as refused:
         services.add_claim_line(
             actor=people["woonwenz"], claim=claim, category="repair", description="x", amount_cents=0
         )
+    assert "tussen €\u00a00,01 en €\u00a01.000.000,00" in refused.value.messages[0]
     with pytest.raises(ValidationError, match="tussen"):
         services.create_claim(
             actor=people["woonwenz"],
