@@ -35,6 +35,8 @@ class Fund(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("garantiefonds")
+        verbose_name_plural = _("garantiefondsen")
         constraints = [models.CheckConstraint(condition=models.Q(balance_cents__gte=0), name="fund_never_negative")]
 
     def __str__(self):
@@ -95,6 +97,8 @@ class ContributionRound(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("bijdrageronde")
+        verbose_name_plural = _("bijdragerondes")
         ordering = ["-number"]
         constraints = [
             models.CheckConstraint(
@@ -126,6 +130,8 @@ class Contribution(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("bijdrage")
+        verbose_name_plural = _("bijdragen")
         ordering = ["party__kind", "party__name"]
         constraints = [
             models.UniqueConstraint(fields=["round", "party"], name="one_contribution_per_party_per_round"),
@@ -168,6 +174,8 @@ class LedgerEntry(AppendOnlyModel):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("boeking")
+        verbose_name_plural = _("grootboek")
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(balance_after_cents__gte=0), name="ledger_balance_never_negative")
@@ -279,6 +287,8 @@ class Claim(NumberedMixin, GuardedStatus, models.Model):
     )
 
     class Meta:
+        verbose_name = _("claim op het garantiefonds")
+        verbose_name_plural = _("claims op het garantiefonds")
         ordering = ["-created_at"]
         permissions = [("pay_claim", "Can pay approved claims (MGR treasurer)")]
         constraints = [
@@ -332,6 +342,8 @@ class ClaimLine(models.Model):
     )
 
     class Meta:
+        verbose_name = _("kostenpost van een claim")
+        verbose_name_plural = _("kostenposten van claims")
         ordering = ["category", "id"]
         constraints = [CLAIM_LINE_AMOUNT.check("amount_cents", name="claim_line_amount_in_range")]
 
@@ -358,6 +370,10 @@ class ClaimDocument(StoredFileFields):
         on_purge=OnPurge.DELETE,
     )
 
+    class Meta:
+        verbose_name = _("document bij een claim")
+        verbose_name_plural = _("documenten bij claims")
+
     def __str__(self):
         return self.file_name
 
@@ -383,6 +399,8 @@ class ClaimConsultation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("raadpleging over een claim")
+        verbose_name_plural = _("raadplegingen")
         ordering = ["consulted_on", "id"]
 
     def __str__(self):
@@ -430,6 +448,8 @@ class ClaimDeviation(GuardedStatus, models.Model):
     )
 
     class Meta:
+        verbose_name = _("maatwerk bij een claim")
+        verbose_name_plural = _("maatwerk bij claims")
         ordering = ["requested_at", "id"]
 
     def __str__(self):

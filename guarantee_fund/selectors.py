@@ -1,5 +1,7 @@
 """Reads of the fund: the treasurer never sees identity or profile text; claims show the case by code only."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
@@ -88,6 +90,35 @@ def get_claim(*, user, claim_id):
 
 def can_decide(user, claim):
     return is_chair_of(user, claim.region)
+
+
+@dataclass(frozen=True)
+class ClaimAudience:
+    """Who looks at a claim, and so what of it they may read: the one rule for the claim page and
+    the claim form PDF alike (a second copy in the PDF view once let the treasurer read the motivation)."""
+
+    is_owner: bool
+    is_chair: bool
+    is_treasurer: bool
+
+    @property
+    def sees_case_text(self):
+        """The case's own words (evaluation, motivations, negligence reason, consultation outcomes):
+        not for the MGR's treasurer, who sees what it must pay and nothing of the case (SPEC: the
+        treasurer sees no resident data)."""
+        return self.is_owner or self.is_chair or not self.is_treasurer
+
+    @property
+    def sees_payee(self):
+        return self.is_treasurer or self.is_owner
+
+
+def claim_audience(*, user, claim):
+    return ClaimAudience(
+        is_owner=user.has_role(Role.CORPORATION) and user.organisation_id == claim.corporation_id,
+        is_chair=can_decide(user, claim),
+        is_treasurer=user.has_role(Role.TREASURER),
+    )
 
 
 def ledger(*, user):

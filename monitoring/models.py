@@ -48,6 +48,8 @@ class CaseFact(models.Model):
     imported = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("anoniem zaakfeit")
+        verbose_name_plural = _("anonieme cijfers")
         indexes = [
             models.Index(fields=["region", "reported_on"]),
             models.Index(fields=["housed_on"]),
@@ -65,6 +67,8 @@ class CaseFactSearchArea(models.Model):
     municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("zoekgebied van een zaakfeit")
+        verbose_name_plural = _("zoekgebieden van zaakfeiten")
         constraints = [models.UniqueConstraint(fields=["fact", "municipality"], name="one_search_area_per_fact")]
 
     def __str__(self):
@@ -84,6 +88,8 @@ class HalfYearReport(models.Model):
     announced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("halfjaarrapportage")
+        verbose_name_plural = _("halfjaarrapportages")
         ordering = ["-period_start", "-created_at"]
 
     def __str__(self):
@@ -118,6 +124,8 @@ class WerkgroepMember(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("lid van de werkgroep")
+        verbose_name_plural = _("leden van de werkgroep")
         ordering = ["seat", "organisation__name"]
         constraints = [
             models.CheckConstraint(
@@ -150,6 +158,8 @@ class WerkgroepMeeting(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("vergadering van de werkgroep")
+        verbose_name_plural = _("vergaderingen van de werkgroep")
         ordering = ["held_on"]
 
     def __str__(self):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from guarantee_fund.models import CostCategory, EntryKind, LedgerEntry
 from guarantee_fund.selectors import payouts_by_category
-from woonkans.money import format_euro
+from woonkans.money import format_plain
 from woonkans.pdf import render_pdf
 from woonkans.privacy.files import get_private_storage
 
@@ -152,14 +152,20 @@ def render_csv(context):
         writer.writerow([_("Doorlooptijden (dagen)"), row["label"], _("90e percentiel"), row["p90"] if shown else "<5"])
     for name, cell in context["search_areas"]:
         writer.writerow([_("Vraag naar zoekgebied (profielen gedeeld)"), name, _("Aantal"), cell.shown])
+    # Amounts as plain numbers ("1234,56"), like the treasurer's CSVs: a spreadsheet reads them.
     fund = context["fund"]
-    writer.writerow([_("Garantiefonds"), _("Bijdragen"), _("Bedrag"), format_euro(fund["contributions"])])
-    writer.writerow([_("Garantiefonds"), _("Uitkeringen"), _("Bedrag"), format_euro(fund["payouts"])])
+    writer.writerow([_("Garantiefonds"), _("Bijdragen"), _("Bedrag in euro"), format_plain(fund["contributions"])])
+    writer.writerow([_("Garantiefonds"), _("Uitkeringen"), _("Bedrag in euro"), format_plain(fund["payouts"])])
     for row in fund["by_category"]:
-        writer.writerow([_("Garantiefonds"), row["category"], _("Bedrag"), format_euro(row["total"])])
+        writer.writerow([_("Garantiefonds"), row["category"], _("Bedrag in euro"), format_plain(row["total"])])
     for point in fund["trend"]:
         writer.writerow(
-            [_("Saldo per maand"), point["month"].strftime("%m-%Y"), _("Bedrag"), format_euro(point["balance"])]
+            [
+                _("Saldo per maand"),
+                point["month"].strftime("%m-%Y"),
+                _("Bedrag in euro"),
+                format_plain(point["balance"]),
+            ]
         )
     return buffer.getvalue()
 

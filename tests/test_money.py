@@ -4,7 +4,7 @@ import pytest
 from django import forms
 
 from woonkans.forms import MoneyField
-from woonkans.money import MoneyRule, format_euro
+from woonkans.money import MoneyRule, format_euro, format_plain
 from woonkans.templatetags.money import euro
 
 
@@ -68,8 +68,8 @@ def test_dutch_amounts_are_read_as_cents(typed, cents):
         ("0", "hoger zijn dan € 0,00"),
         ("0,00", "hoger zijn dan € 0,00"),
         ("€ 0,-", "hoger zijn dan € 0,00"),
-        ("100.000,01", "niet hoger zijn dan € 100.000,00"),
-        ("9" * 40, "niet hoger zijn dan € 100.000,00"),
+        ("100.000,01", "niet hoger zijn dan €\u00a0100.000,00"),
+        ("9" * 40, "niet hoger zijn dan €\u00a0100.000,00"),
         ("1,250.50", "Vul een bedrag in euro’s in"),  # English notation: a point after the comma
         ("12.34.56", "Vul een bedrag in euro’s in"),
         ("1,2,3", "Vul een bedrag in euro’s in"),
@@ -88,7 +88,7 @@ def test_a_minimum_above_one_cent_names_the_minimum_in_dutch():
 
     form = DepositForm(data={"amount": "999,99"})
     assert not form.is_valid()
-    assert form.errors["amount"] == ["Het bedrag moet minstens € 1.000,00 zijn."]
+    assert form.errors["amount"] == ["Het bedrag moet minstens €\u00a01.000,00 zijn."]
 
 
 def test_what_was_typed_is_shown_again_and_initial_cents_read_back():
@@ -111,6 +111,23 @@ def test_empty_is_required_unless_optional():
     assert form.is_valid() and form.cleaned_data["amount"] is None
 
 
-@pytest.mark.parametrize(("cents", "shown"), [(123456, "€ 1.234,56"), (5, "€ 0,05"), (-100_000, "-€ 1.000,00")])
+@pytest.mark.parametrize(
+    ("cents", "shown"), [(123456, "€\u00a01.234,56"), (5, "€\u00a00,05"), (-100_000, "-€\u00a01.000,00")]
+)
 def test_money_reads_dutch_everywhere(cents, shown):
+    """A non-breaking space after "€": a narrow column never leaves the sign alone on a line."""
     assert format_euro(cents) == shown == euro(cents)
+    assert " " not in shown
+
+
+@pytest.mark.parametrize(("cents", "plain"), [(123456, "1234,56"), (5, "0,05"), (-5, "-0,05"), (-100_000, "-1000,00")])
+def test_csv_and_form_money_is_a_plain_dutch_number(cents, plain):
+    assert format_plain(cents) == plain
+    assert cleaned(plain.lstrip("-")) == abs(cents)
+
+
+def test_the_euro_filter_keeps_the_sign_and_amount_together_in_html():
+    from django.template import Context, Template
+
+    html = Template("{% load money %}<td>{{ cents|euro }}</td>").render(Context({"cents": 51240}))
+    assert html == "<td>€\u00a0512,40</td>"

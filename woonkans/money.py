@@ -20,18 +20,30 @@ from django.utils.translation import gettext as _
 AMOUNT_CEILING_CENTS = 100_000_000  # € 1.000.000,00
 
 
+# Between "€" and the amount: a narrow table column must not wrap "€" onto a line of its own.
+NBSP = "\u00a0"
+
+
 def format_euro(cents):
-    """Integer cents as Dutch euros: 123456 -> '€ 1.234,56', -5 -> '-€ 0,05'."""
+    """Integer cents as Dutch euros, for people: 123456 -> '€\u00a01.234,56', -5 -> '-€\u00a00,05'.
+
+    The space after "€" is a non-breaking space (U+00A0), so pages, PDFs and e-mails never break
+    the line between the sign and the amount. Files meant for a spreadsheet use ``format_plain``.
+    """
     cents = int(cents)
     sign = "-" if cents < 0 else ""
     whole, rest = divmod(abs(cents), 100)
-    return f"{sign}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+    return f"{sign}€{NBSP}{whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def format_plain(cents):
-    """Cents as a form field shows them, ready to be read back: 125050 -> '1250,50'."""
-    whole, rest = divmod(int(cents), 100)
-    return f"{whole},{rest:02d}"
+    """Cents as a plain Dutch number, for a form field to read back and for CSV files: 125050 ->
+    '1250,50', -5 -> '-0,05'. No "€", no thousands points: a spreadsheet set to Dutch reads it as a
+    number (the CSVs' documented money format, their column header says it is in euros)."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    return f"{sign}{whole},{rest:02d}"
 
 
 class MoneyInputError(ValueError):

@@ -90,15 +90,9 @@ FORM_IDS = {
 }
 
 
-def _is_chair(user, claim):
-    return selectors.can_decide(user, claim)
-
-
 def _context(request, claim, **forms):
-    user = request.user
-    is_owner = user.has_role(Role.CORPORATION) and user.organisation_id == claim.corporation_id
-    is_chair = _is_chair(user, claim)
-    is_treasurer = user.has_role(Role.TREASURER)
+    audience = selectors.claim_audience(user=request.user, claim=claim)
+    is_owner, is_chair, is_treasurer = audience.is_owner, audience.is_chair, audience.is_treasurer
     deviations = list(claim.deviations.all())
     lifted = lifted_rules(claim)
     parties = services.case_parties(claim) if is_chair else None
@@ -113,10 +107,8 @@ def _context(request, claim, **forms):
         "problems": claim_problems(claim, lifted) if (is_owner or is_chair) else [],
         "is_owner": is_owner,
         "is_chair": is_chair,
-        "show_payee": is_treasurer or is_owner,
-        # The MGR's treasurer sees what it needs to pay, never the case's own words (SPEC: no resident
-        # data): no evaluation, motivations or consultation outcomes.
-        "show_case_text": is_owner or is_chair or not is_treasurer,
+        "show_payee": audience.sees_payee,
+        "show_case_text": audience.sees_case_text,  # the same rule as the claim form PDF
         "editable": is_owner and claim.status in ("draft", "returned"),
         "can_file": is_owner and claim_allowed(ClaimTransition.FILE, claim.status),
         "can_submit": is_owner and claim_allowed(ClaimTransition.SUBMIT_TO_MGR, claim.status),
@@ -336,10 +328,12 @@ def claim_pdf(request, claim_id):
     claim = selectors.get_claim(user=request.user, claim_id=claim_id)
     log_access(user=request.user, action=AccessAction.EXPORT, obj=claim, subject=claim.code, purpose="claimformulier")
     lines = list(claim.lines.all())
+    audience = selectors.claim_audience(user=request.user, claim=claim)
     pdf = render_pdf(
         "pdf/claim_form.html",
         {
             "claim": claim,
+            "show_case_text": audience.sees_case_text,  # the same rule as the claim page
             "lines": lines,
             "inspection_lines": [line for line in lines if line.inspection_item],
             "claimed_cents": claim.claimed_cents,

@@ -15,16 +15,12 @@ from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.lists import list_page
-from woonkans.money import format_euro
+from woonkans.money import format_euro, format_plain
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import filters, selectors, services
 from ..forms import DissolveForm, IbanForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
 from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
-
-
-def _cents(value):
-    return f"{value / 100:.2f}".replace(".", ",")
 
 
 @role_required(Role.TREASURER)
@@ -62,8 +58,8 @@ def ledger(request):
                     entry.party.name if entry.party else "",
                     entry.reference,
                     entry.description,
-                    _cents(entry.amount_cents),
-                    _cents(entry.balance_after_cents),
+                    format_plain(entry.amount_cents),
+                    format_plain(entry.balance_after_cents),
                     entry.reverses_id or "",
                 ]
             )
@@ -257,7 +253,7 @@ def accountability(request):
                         claim.region.name,
                         claim.corporation.name,
                         claim.decided_at.date().isoformat(),
-                        _cents(claim.approved_cents or 0),
+                        format_plain(claim.approved_cents or 0),
                         claim.get_status_display(),
                         claim.paid_on.isoformat() if claim.paid_on else "",
                     ]

@@ -53,6 +53,7 @@ class ProviderChange(GuardedStatus, models.Model):
     class Meta:
         ordering = ["-proposed_at"]
         verbose_name = _("vervanging zorgaanbieder")
+        verbose_name_plural = _("vervangingen van zorgaanbieders")
 
     def __str__(self):
         return f"Vervanging zorgaanbieder {self.profile}"
@@ -85,6 +86,7 @@ class Handover(GuardedStatus, models.Model):
     class Meta:
         ordering = ["-proposed_at"]
         verbose_name = _("warme overdracht")
+        verbose_name_plural = _("warme overdrachten")
 
     def __str__(self):
         return f"Warme overdracht {self.profile}"

@@ -70,6 +70,8 @@ class Attendance(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("aanwezigheid bij het overleg")
+        verbose_name_plural = _("aanwezigheid bij overleggen")
         ordering = ["organisation__name"]
         constraints = [models.UniqueConstraint(fields=["meeting", "organisation"], name="one_check_in_per_org")]
 
@@ -127,6 +129,8 @@ class AgendaItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
         ordering = ["position", "id"]
 
     def __str__(self):
@@ -153,6 +157,8 @@ class Vote(models.Model):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("stem")
+        verbose_name_plural = _("stemmen")
         constraints = [models.UniqueConstraint(fields=["item", "organisation"], name="one_vote_per_org")]
 
     def __str__(self):
@@ -173,6 +179,8 @@ class VoteRecord(InsertOnly):
     personal_data = PersonalData.none()
 
     class Meta:
+        verbose_name = _("vastgelegde stem")
+        verbose_name_plural = _("vastgelegde stemmen")
         ordering = ["recorded_at", "id"]
 
     def __str__(self):
@@ -215,6 +223,8 @@ class Decision(InsertOnly):
     )
 
     class Meta:
+        verbose_name = _("besluit van het overleg")
+        verbose_name_plural = _("besluiten van het overleg")
         ordering = ["recorded_at", "id"]
 
     def __str__(self):

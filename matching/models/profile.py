@@ -208,11 +208,19 @@ class ProfileUserObjectPermission(UserObjectPermissionBase):
 
     personal_data = PersonalData.none()
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("recht van een gebruiker op een profiel")
+        verbose_name_plural = _("rechten van gebruikers op profielen")
+
 
 class ProfileGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Profile, on_delete=models.CASCADE)
 
     personal_data = PersonalData.none()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("recht van een groep op een profiel")
+        verbose_name_plural = _("rechten van groepen op profielen")
 
 
 class ProfileVersion(models.Model):
@@ -234,6 +242,8 @@ class ProfileVersion(models.Model):
     )
 
     class Meta:
+        verbose_name = _("versie van het profiel")
+        verbose_name_plural = _("versies van het profiel")
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["profile", "version"], name="one_row_per_profile_version")]
 
@@ -275,6 +285,8 @@ class ProfileShare(models.Model):
     )
 
     class Meta:
+        verbose_name = _("gedeeld profiel")
+        verbose_name_plural = _("gedeelde profielen")
         ordering = ["-shared_at"]
         constraints = [models.UniqueConstraint(fields=["profile", "corporation"], name="one_share_per_corporation")]
         indexes = [models.Index(fields=["corporation", "-shared_at"])]
@@ -306,6 +318,8 @@ class Offer(models.Model):
     )
 
     class Meta:
+        verbose_name = _("woningaanbod")
+        verbose_name_plural = _("woningaanbiedingen")
         ordering = ["-created_at"]
         constraints = [RENT.check("rent_cents", name="rent_in_range", nullable=True)]
 
@@ -333,6 +347,8 @@ class ProfileMessage(models.Model):
     )
 
     class Meta:
+        verbose_name = _("vraag over het profiel")
+        verbose_name_plural = _("vragen over profielen")
         ordering = ["created_at"]
 
     def __str__(self):

@@ -105,6 +105,8 @@ class Evaluation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
         ordering = ["-held_on"]
 
     def __str__(self):
@@ -144,6 +146,8 @@ class Signal(models.Model):
     )
 
     class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -197,6 +201,8 @@ class CaseMeeting(GuardedStatus, models.Model):
     )
 
     class Meta:
+        verbose_name = _("casusoverleg")
+        verbose_name_plural = _("casusoverleggen")
         ordering = ["-signal__created_at"]
 
     def __str__(self):

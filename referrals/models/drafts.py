@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from woonkans.privacy.fields import EncryptedTextField
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
@@ -29,6 +30,8 @@ class FormDraft(models.Model):
     )
 
     class Meta:
+        verbose_name = _("concept van een formulier")
+        verbose_name_plural = _("concepten van formulieren")
         constraints = [models.UniqueConstraint(fields=["referral", "step"], name="one_draft_per_step")]
 
     def __str__(self):

@@ -122,8 +122,16 @@ class ReferralUserObjectPermission(UserObjectPermissionBase):
 
     personal_data = PersonalData.none()
 
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("recht van een gebruiker op een aanmelding")
+        verbose_name_plural = _("rechten van gebruikers op aanmeldingen")
+
 
 class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
     personal_data = PersonalData.none()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("recht van een groep op een aanmelding")
+        verbose_name_plural = _("rechten van groepen op aanmeldingen")

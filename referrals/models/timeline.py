@@ -61,6 +61,8 @@ class ReferralEvent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("stap in de zaak")
+        verbose_name_plural = _("stappen in de zaak")
         ordering = ["at", "id"]
 
     def __str__(self):

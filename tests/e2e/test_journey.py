@@ -379,7 +379,7 @@ def treasurer_pays(actor, claim_path, today):
     details = page.locator("main").inner_text()
     assert "Betaling bevestigen" in details
     payee = Organisation.objects.get(name="Woonwenz")
-    for shown in (payee.legal_name or payee.name, payee.iban_display, "€ 1.950,00", "MGR-2026-0042"):
+    for shown in (payee.legal_name or payee.name, payee.iban_display, "€\u00a01.950,00", "MGR-2026-0042"):
         assert shown in details, shown
     actor.press("Bevestigen en boeken", "betaald")
     assert page.get_by_text("De claim is uitbetaald en geboekt.").is_visible()
@@ -395,7 +395,7 @@ def test_one_resident_from_referral_to_paid_claim(e2e, cast):
     assert before["region"]["Gehuisvest"] == str(SEEDED)
     assert before["corporation"]["Gehuisvest"] == str(SEEDED)
     assert before["negative"] == str(SEEDED)
-    assert before["payouts"] == "€ 0,00"
+    assert before["payouts"] == "€\u00a00,00"
 
     consulent = e2e("consulent", cast["consulent"])
     referral_path = consultant_refers(consulent, today)
@@ -452,4 +452,4 @@ def test_one_resident_from_referral_to_paid_claim(e2e, cast):
     assert after["region"]["Matches"] == str(SEEDED + 1)
     assert after["corporation"]["Gehuisvest"] == str(SEEDED + 1)
     assert after["negative"] == str(SEEDED + 1)
-    assert after["payouts"] == "€ 1.950,00"
+    assert after["payouts"] == "€\u00a01.950,00"

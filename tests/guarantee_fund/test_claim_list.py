@@ -49,7 +49,7 @@ def test_seven_claims_of_one_case_are_told_apart(client, signed_in, people):
     found = rows(page)
     assert len(found) == 7
     assert len(set(found)) == 7  # same code, yet no two rows alike
-    assert "€ 1.244,56" in page and "€ 1.000,05" in page  # claimed (two lines summed) and approved
+    assert "€\u00a01.244,56" in page and "€\u00a01.000,05" in page  # claimed (two lines summed) and approved
     filed = (timezone.localdate() - datetime.timedelta(days=2)).strftime("%d-%m-%Y")
     assert filed in page
     # No raw code in what a person reads (the status filter's option values are attributes).

@@ -131,7 +131,7 @@ def test_the_whole_path_with_the_overleg_answering_through_events(
     text = confirm.content.decode()
     # The confirmation step: payee, IBAN, amount and reference; nothing booked, nobody told yet.
     assert confirm.status_code == 200 and "Betaling bevestigen" in text
-    assert "NL91 ABNA 0417 1643 00" in text and "€ 3.000,00" in text and REFERENCE in text
+    assert "NL91 ABNA 0417 1643 00" in text and "€\u00a03.000,00" in text and REFERENCE in text
     assert not LedgerEntry.objects.filter(kind="payout").exists()
     assert OutboxMessage.objects.count() == mails_before
     # Without the confirmation page's token nothing is booked: the page asks again.
@@ -444,14 +444,31 @@ def test_the_claim_form_pdf_has_the_items_and_the_decision_but_no_identity(clien
         "Huurderving",
         "Keukenblad vervangen",
         "Post 4: keukenblad",  # the inspection-form item
-        "€ 4.300,00",
-        "Kosten aangetoond.",  # the motivation
+        "€\u00a04.300,00",
         REFERENCE,
     ):
         assert expected in text, expected
     for identity in (IDENTITY["family_name"], IDENTITY["street_address"], IDENTITY["postcode"], VALID_BSN):
         assert identity not in text
     assert pdf_text(client.get(url).content) == text  # generated, the same each time
+
+
+def test_the_claim_form_pdf_discloses_what_the_claim_page_does(client, signed_in, people):
+    """The chair's motivation is the case's own words: the MGR's treasurer reads it neither on the
+    claim page nor in the PDF; the chair who wrote it reads it in both."""
+    fund_with(5_000_000, treasurer=people["treasurer"])
+    claim = at_mgr(people)
+    motivation = "Kosten aangetoond."
+    url = reverse("guarantee_fund:claim_pdf", args=[claim.pk])
+    page_url = reverse("guarantee_fund:claim", args=[claim.pk])
+    signed_in(people["treasurer"])
+    treasurer_pdf = pdf_text(client.get(url).content)
+    assert claim.code in treasurer_pdf and "Toegekend bedrag" in treasurer_pdf
+    assert motivation not in treasurer_pdf and "Motivering" not in treasurer_pdf
+    assert motivation not in client.get(page_url).content.decode()
+    signed_in(people["noord"])
+    assert motivation in pdf_text(client.get(url).content)
+    assert motivation in client.get(page_url).content.decode()
 
 
 def test_the_claim_form_pdf_is_404_for_outsiders(client, signed_in, people):

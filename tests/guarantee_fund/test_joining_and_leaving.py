@@ -50,14 +50,14 @@ def test_a_joining_provider_is_billed_its_full_contribution_on_joining(client, s
     assert [(c.party, c.amount_cents) for c in bill.contributions.all()] == [(newcomer, 100_000)]
     assert bill.opened_by == people["treasurer"] and bill.due_on == TODAY + datetime.timedelta(days=30)
     page = response.content.decode()
-    assert "Het betaalverzoek van € 1.000,00 staat in ronde" in page and "1000.00" not in page
+    assert "Het betaalverzoek van €\u00a01.000,00 staat in ronde" in page and "1000.00" not in page
     # The bill is an ordinary payment request, citing the joining article.
     from ..pdftext import pdf_text
 
     contribution = bill.contributions.get()
     pdf = client.get(reverse("guarantee_fund:payment_request", args=[bill.pk, contribution.pk]))
     text = pdf_text(pdf.content)
-    assert "€ 1.000,00" in text and "9.2c" in text and "Nieuwe Zorg" in text
+    assert "€\u00a01.000,00" in text and "9.2c" in text and "Nieuwe Zorg" in text
 
 
 def test_a_joining_municipality_pays_its_key_share_with_itself_counted(people):
@@ -171,7 +171,7 @@ def test_the_parties_page_shows_paid_in_and_the_dissolution_preview(client, sign
     pay_out(1_000_001, treasurer)
     signed_in(treasurer)
     page = client.get(reverse("guarantee_fund:parties")).content.decode()
-    assert "€ 10.240,00" in page  # Venlo's key share, paid in
+    assert "€\u00a010.240,00" in page  # Venlo's key share, paid in
     assert "Terugbetaling bij opheffing" in page and "Krijgt terug" in page
     assert "Art. 10.3" in page and "Art. 12.2" in page  # leaving is 10.3; the term's notice is 12.2
     assert "Art. 10.3, 12.2" not in page

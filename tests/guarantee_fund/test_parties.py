@@ -54,7 +54,7 @@ def test_notice_and_joining_are_recorded_with_their_dates_and_logged(client, sig
     )
     venray.refresh_from_db()
     assert venray.joined_on == after and venray.left_on is None and venray.notice_given_on is None
-    assert "Het betaalverzoek van € " in response.content.decode()
+    assert "Het betaalverzoek van €\u00a0" in response.content.decode()
 
 
 def test_the_mgr_and_the_werkgroep_cannot_take_part(people):

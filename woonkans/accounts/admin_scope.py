@@ -160,10 +160,19 @@ def _attempts_admin(base):
 
 
 # Add-ons whose names the management screens would show in English (they have no Dutch).
-APP_NAMES = {"axes": _("Inlogpogingen"), "otp_totp": _("Tweede factor"), "otp_static": _("Reservecodes")}
+APP_NAMES = {
+    "axes": _("Inlogpogingen"),
+    "otp_totp": _("Tweede factor"),
+    "otp_static": _("Reservecodes"),
+    "auditlog": _("Wijzigingen"),
+    "guardian": _("Rechten per zaak"),
+}
 MODEL_NAMES = {
     "otp_totp.totpdevice": (_("authenticator-app"), _("authenticator-apps")),
     "otp_static.staticdevice": (_("set reservecodes"), _("sets reservecodes")),
+    "otp_static.statictoken": (_("reservecode"), _("reservecodes")),
+    "guardian.userobjectpermission": (_("recht van een gebruiker op een object"), _("rechten van gebruikers")),
+    "guardian.groupobjectpermission": (_("recht van een groep op een object"), _("rechten van groepen")),
 }
 
 

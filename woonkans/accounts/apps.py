@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "woonkans.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "Gebruikers en inloggen"
 
     def ready(self):
         from auditlog.registry import auditlog

@@ -18,7 +18,7 @@ from .kinds import LABELS
 # or 8 contiguous digits (an old BSN, which passes the 11-test with a leading 0).
 # Not inside a longer number, and not an amount ("€ 123.456.782").
 _BSN_RE = re.compile(
-    r"(?<!\d)(?<!\d[.,-])(?<!€)(?<!€ )(?<!EUR )"
+    r"(?<!\d)(?<!\d[.,-])(?<!€)(?<!€ )(?<!€\u00a0)(?<!EUR )"
     r"(?:\d{4}([ .-])\d{2}\1\d{3}|\d{3}([ .-])\d{3}\2\d{3}|\d{9}|\d{8})"
     r"(?!\d)(?![.,-]\d)"
 )
