@@ -265,15 +265,14 @@ CHAIR_WORK = (
 
 
 def _claim_count(user, role, statuses, label, since, order):
-    count, oldest = worklist.aggregate(_visible_claims(user).filter(status__in=statuses), since)
     query = "&".join(f"status={status}" for status in statuses)
-    return worklist.WorkCount(
-        role=role,
-        key=f"guarantee_fund.claims.{'-'.join(statuses)}",
-        label=str(label),
-        count=count,
-        url=f"{reverse('guarantee_fund:claims')}?{query}",
-        since=oldest,
+    return worklist.row(
+        role,
+        f"guarantee_fund.claims.{'-'.join(statuses)}",
+        label,
+        _visible_claims(user).filter(status__in=statuses),
+        since,
+        f"{reverse('guarantee_fund:claims')}?{query}",
         age_unit="days",
         order=order,
     )

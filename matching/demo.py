@@ -14,7 +14,7 @@ from woonkans.parties.models import Organisation
 
 from . import services
 from .demo_scale import SYNTHETIC_FAMILY_NAME, create_synthetic_cases
-from .models import AgendaItemKind, Meeting, Profile, ProfileStatus
+from .models import AgendaItemKind, Meeting, Profile, ProfileMessage, ProfileStatus
 
 # The demo's history: about a dozen cases a month over 24 months, run through the whole route.
 HISTORY = 300
@@ -185,6 +185,34 @@ def _progress(users, regisseur, referral, share_with, match, outcome, key=""):
     return Profile.objects.get(pk=profile.pk)
 
 
+# A question thread per shared demo case, its last word waiting for the other side (the home counts it):
+# key -> (author, corporation, text, days ago).
+DEMO_QUESTIONS = {
+    "gedeeld-venlo": (
+        "corporatie.woonwenz",
+        "Woonwenz",
+        "Kan de inwoner ook op een bovenwoning zonder lift wonen?",
+        3,
+    ),
+    "gedeeld-roermond": (
+        "procesregisseur.midden",
+        "Wonen Limburg",
+        "Hebben jullie al naar dit profiel kunnen kijken? Het overleg bespreekt het volgende week.",
+        2,
+    ),
+}
+
+
+def _questions(users, key, profile):
+    if key not in DEMO_QUESTIONS:
+        return
+    author, corporation, text, days_ago = DEMO_QUESTIONS[key]
+    message = services.post_message(
+        actor=users[author], profile=profile, corporation=Organisation.objects.get(name=corporation), text=text
+    )
+    ProfileMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - datetime.timedelta(days=days_ago))
+
+
 # When each demo case took its steps, in days before today: a route of months, as the real ones take.
 DEMO_DAYS_AGO = {
     "gedeeld-venlo": {"started": 120, "submitted": 75, "shared": 60},
@@ -288,6 +316,7 @@ def seed_demo_cases(*, scale=0):
             profile = _progress(users, users[regisseur], referral, share_with, match, outcome, key)
             _aftercare(users, key, profile)
             date_case(profile.pk, **DEMO_DAYS_AGO[key])
+            _questions(users, key, profile)
         entries.append(
             manifest_entry(
                 Profile.objects.select_related("region", "match__corporation", "match__care_provider").get(

@@ -5,10 +5,10 @@ from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.choices import AgeBand
-from woonkans.lists import CaseListFilter, Sort
+from woonkans.lists import CaseListFilter, Sort, yes_no_filter
 from woonkans.parties.models import Organisation, OrganisationKind
 
-from .models import Profile, ProfileShare, ProfileStatus, ShareResponse
+from .models import Match, Profile, ProfileShare, ProfileStatus, ShareResponse
 
 PROFILE_SORTS = (
     Sort("code", ("code",)),
@@ -40,9 +40,20 @@ class ProfileFilter(CaseListFilter):
         method="filter_share_response",
     )
 
+    # The home's "vragen van corporaties" links here: a thread whose last word is a corporation's.
+    question_waiting = yes_no_filter(_("Vraag van een corporatie wacht"), "filter_question")
+
     class Meta:
         model = Profile
-        fields = ["q", "status", "shares__response"]
+        fields = ["q", "status", "shares__response", "question_waiting"]
+
+    def filter_question(self, queryset, name, value):
+        from . import waiting
+
+        if value is None:
+            return queryset
+        asked = waiting.with_question_waiting(queryset)
+        return asked if value else queryset.exclude(pk__in=asked.values("pk"))
 
     def filter_share_response(self, queryset, name, value):
         from .selectors import _offers
@@ -69,11 +80,22 @@ class MatchingTableFilter(django_filters.FilterSet):
     )
 
     # The home's count of shares awaiting the corporation's answer links here with this.
-    responded_at__isnull = django_filters.BooleanFilter(label=_("Nog niet beantwoord"), method="filter_awaiting")
+    responded_at__isnull = yes_no_filter(_("Nog niet beantwoord"), "filter_awaiting")
+
+    # The home's "berichten van de regisseur" links here: the regisseur wrote last, after the answer.
+    message_waiting = yes_no_filter(_("Bericht van de regisseur wacht"), "filter_message")
 
     class Meta:
         model = ProfileShare
-        fields = ["q", "response", "age_band", "municipality", "responded_at__isnull"]
+        fields = ["q", "response", "age_band", "municipality", "responded_at__isnull", "message_waiting"]
+
+    def filter_message(self, queryset, name, value):
+        from . import waiting
+
+        if value is None:
+            return queryset
+        written = waiting.with_message_waiting(queryset)
+        return written if value else queryset.exclude(pk__in=written.values("pk"))
 
     def filter_awaiting(self, queryset, name, value):
         from .selectors import awaiting_answer
@@ -89,3 +111,29 @@ class MatchingTableFilter(django_filters.FilterSet):
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(available=True, profile__search_area=value)
+
+
+class TrajectoryFilter(django_filters.FilterSet):
+    """The corporation's and provider's trajectories: the home's counts link here (a short list, no pages)."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        field_name="profile__status",
+        choices=[(status.value, status.label) for status in (ProfileStatus.MATCHED, ProfileStatus.HOUSED)],
+        empty_label=_("Alle"),
+    )
+    evaluation_due = yes_no_filter(_("Evaluatie (bijna) nodig"), "filter_evaluation")
+
+    class Meta:
+        model = Match
+        fields = ["status", "evaluation_due"]
+
+    def filter_evaluation(self, queryset, name, value):
+        from django.utils import timezone
+
+        from . import waiting
+
+        if value is None:
+            return queryset
+        due = waiting.with_evaluation_due(queryset, timezone.localdate())
+        return due if value else queryset.exclude(pk__in=due.values("pk"))

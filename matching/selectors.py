@@ -244,8 +244,8 @@ def get_tenant(*, user, profile_id):
     return match, referral
 
 
-def trajectories(*, user):
-    """Running cases where the user's organisation is the matched corporation or the linked provider."""
+def _trajectories(user):
+    """The trajectories list's rows, unlogged (the list and its counts on the home share it)."""
     if not user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES) or not user.organisation_id:
         return Match.objects.none()
     # The identity shown here is read only where the match granted it: view_identity for the
@@ -256,9 +256,15 @@ def trajectories(*, user):
     as_provider = referral_permissions.visible_referrals(
         user, Referral.objects.all(), referral_permissions.PROVIDER_ROLES, perm=referral_permissions.VIEW_CONTACT
     )
+    return Match.objects.filter(
+        Q(corporation_id=user.organisation_id) | Q(care_provider_id=user.organisation_id)
+    ).filter(Q(profile__referral__in=as_tenant.values("pk")) | Q(profile__referral__in=as_provider.values("pk")))
+
+
+def trajectories(*, user):
+    """Running cases where the user's organisation is the matched corporation or the linked provider."""
     matches = (
-        Match.objects.filter(Q(corporation=user.organisation) | Q(care_provider=user.organisation))
-        .filter(Q(profile__referral__in=as_tenant.values("pk")) | Q(profile__referral__in=as_provider.values("pk")))
+        _trajectories(user)
         .select_related(
             "profile",
             "corporation",

@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from referrals.permissions import CONSULTANT_ROLES
 from woonkans import worklist
 
-from . import permissions
+from . import permissions, waiting
 from .aftercare_selectors import chair_region, incoming_handovers, open_case_meetings, provider_changes_to_answer
 from .models import Offer, ProfileStatus, ShareResponse
 from .overleg_selectors import _region_meetings
-from .selectors import OPEN_CASE_MEETING, _case_meetings_to_run, _corporation_shares, _region_profiles
+from .selectors import OPEN_CASE_MEETING, _case_meetings_to_run, _corporation_shares, _region_profiles, _trajectories
+from .tasks import EVALUATION_INTERVAL
 
 # The regisseur's profiles per status: (status, label, field where the stage starts, lead-time step, order).
 REGISSEUR_PROFILES = (
@@ -24,11 +25,6 @@ REGISSEUR_PROFILES = (
     (ProfileStatus.SHARED, _("Gedeelde profielen: reacties en aanbiedingen"), "shared_at", "", 30),
     (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "match__matched_at", "matched", 40),
 )
-
-
-def _row(role, key, label, queryset, since_field, url, **extra):
-    count, oldest = worklist.aggregate(queryset, since_field)
-    return worklist.WorkCount(role=role, key=key, label=str(label), count=count, url=url, since=oldest, **extra)
 
 
 def _regisseur_rows(user):
@@ -56,7 +52,7 @@ def _regisseur_rows(user):
         offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1])
     )
     rows.append(
-        _row(
+        worklist.row(
             role,
             "matching.profiles.offers",
             _("Aanbiedingen van corporaties: besluit in het overleg"),
@@ -65,6 +61,19 @@ def _regisseur_rows(user):
             f"{profiles}?status={ProfileStatus.SHARED}&shares__response={ShareResponse.OFFER}",
             step="offer",
             order=25,
+        )
+    )
+    # Questions of corporations in a profile's thread, the regisseur's answer still to come.
+    rows.append(
+        worklist.row(
+            role,
+            "matching.profiles.questions",
+            _("Vragen van corporaties om te beantwoorden"),
+            waiting.with_question_waiting(_region_profiles(user)),
+            "question_at",
+            f"{profiles}?question_waiting=true",
+            age_unit="days",
+            order=27,
         )
     )
     # The overleg's meetings not yet held: the agenda to prepare; one whose date has passed still needs its
@@ -91,7 +100,7 @@ def _regisseur_rows(user):
     if region is not None:
         aftercare = reverse("matching:aftercare")
         rows.append(
-            _row(
+            worklist.row(
                 role,
                 "matching.signals",
                 _("Signalen: casusoverleg nodig?"),
@@ -103,7 +112,7 @@ def _regisseur_rows(user):
             )
         )
         rows.append(
-            _row(
+            worklist.row(
                 role,
                 "matching.handovers",
                 _("Warme overdrachten naar je regio"),
@@ -117,13 +126,57 @@ def _regisseur_rows(user):
     return rows
 
 
+def _trajectory_rows(user):
+    """The matched corporation and the linked provider: leases still to sign, evaluations due (Art. 5.2c)."""
+    role = worklist.role_of(user, (*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES))
+    trajectories = reverse("matching:trajectories")
+    rows = []
+    if user.has_role(*permissions.CORPORATION_ROLES):
+        rows.append(
+            worklist.row(
+                role,
+                "matching.trajectories.matched",
+                _("Gematcht, huurcontract nog niet vastgelegd"),
+                _trajectories(user).filter(profile__status=ProfileStatus.MATCHED),
+                "matched_at",
+                f"{trajectories}?status={ProfileStatus.MATCHED}",
+                step="matched",
+                order=30,
+            )
+        )
+    today = timezone.localdate()
+    overdue_before = today - EVALUATION_INTERVAL
+    due = (
+        waiting.with_evaluation_due(_trajectories(user), today)
+        .order_by()
+        .aggregate(
+            n=Count("pk", distinct=True),
+            last=Min("last_evaluated"),
+            late=Count("pk", filter=Q(last_evaluated__lt=overdue_before), distinct=True),
+        )
+    )
+    rows.append(
+        worklist.WorkCount(
+            role=role,
+            key="matching.trajectories.evaluation",
+            label=str(_("Evaluaties van trajecten (bijna) nodig")),
+            count=due["n"],
+            url=f"{trajectories}?evaluation_due=true",
+            due=waiting.evaluation_due_on(due["last"]) if due["last"] else None,
+            overdue=due["late"],
+            order=35,
+        )
+    )
+    return rows
+
+
 def worklist_counts(user):
     rows = []
     if user.has_role(*permissions.REGISSEUR_ROLES) and user.organisation_id:
         rows += _regisseur_rows(user)
     if user.has_role(*permissions.CORPORATION_ROLES) and user.organisation_id:
         rows.append(
-            _row(
+            worklist.row(
                 permissions.CORPORATION_ROLES[0],
                 "matching.table.awaiting",
                 _("Gedeelde profielen zonder reactie"),
@@ -134,9 +187,23 @@ def worklist_counts(user):
                 order=10,
             )
         )
+        rows.append(
+            worklist.row(
+                permissions.CORPORATION_ROLES[0],
+                "matching.table.messages",
+                _("Berichten van de regisseur die op je wachten"),
+                waiting.with_message_waiting(_corporation_shares(user)),
+                "message_at",
+                f"{reverse('matching:table')}?message_waiting=true",
+                age_unit="days",
+                order=15,
+            )
+        )
+    if user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES) and user.organisation_id:
+        rows += _trajectory_rows(user)
     if user.has_role(*permissions.PROVIDER_ROLES) and user.organisation_id:
         rows.append(
-            _row(
+            worklist.row(
                 permissions.PROVIDER_ROLES[0],
                 "matching.provider_changes",
                 _("Verzoeken om een traject over te nemen"),

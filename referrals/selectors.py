@@ -142,32 +142,28 @@ CONSULTANT_WORK = (
 def worklist_counts(user):
     rows = []
     if user.has_role(*permissions.REGISSEUR_ROLES):
-        count, oldest = worklist.aggregate(_inbox(user), "submitted_at")
+        role = worklist.role_of(user, permissions.REGISSEUR_ROLES)
+        inbox = reverse("referrals:inbox")
         rows.append(
-            worklist.WorkCount(
-                role=worklist.role_of(user, permissions.REGISSEUR_ROLES),
-                key="referrals.inbox",
-                label=str(_("Nieuwe aanmeldingen")),
-                count=count,
-                url=reverse("referrals:inbox"),
-                since=oldest,
+            worklist.row(
+                role,
+                "referrals.inbox",
+                _("Nieuwe aanmeldingen"),
+                _inbox(user),
+                "submitted_at",
+                inbox,
                 step="submitted",
                 order=10,
             )
         )
     if user.has_role(*permissions.CONSULTANT_ROLES):
+        role = permissions.CONSULTANT_ROLES[0]
         for status, label, order in CONSULTANT_WORK:
-            count, oldest = worklist.aggregate(_municipality_referrals(user, status), "created_at")
+            url = f"{reverse('referrals:list')}?status={status}"
+            queryset = _municipality_referrals(user, status)
             rows.append(
-                worklist.WorkCount(
-                    role=permissions.CONSULTANT_ROLES[0],
-                    key=f"referrals.{status}",
-                    label=str(label),
-                    count=count,
-                    url=f"{reverse('referrals:list')}?status={status}",
-                    since=oldest,
-                    age_unit="days",
-                    order=order,
+                worklist.row(
+                    role, f"referrals.{status}", label, queryset, "created_at", url, age_unit="days", order=order
                 )
             )
     return rows

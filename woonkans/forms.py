@@ -68,7 +68,9 @@ class PortalBoundField(forms.BoundField):
         if attrs.pop("required", False):
             attrs["aria-required"] = "true"
         if not widget.is_hidden:
-            css = WIDGET_CLASSES.get(self.widget_type, DEFAULT_WIDGET_CLASS)
+            # A Select subclass (yes/no) looks like every select, with its chevron.
+            fallback = WIDGET_CLASSES["select"] if isinstance(widget, forms.Select) else DEFAULT_WIDGET_CLASS
+            css = WIDGET_CLASSES.get(self.widget_type, fallback)
             if self.errors:
                 base = css.split()[0]
                 css = f"{css} {base}--invalid"

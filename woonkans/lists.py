@@ -181,3 +181,12 @@ class CaseListFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(**{f"{self.case_number_field}__contains": value})
+
+
+def yes_no_filter(label, method):
+    """A yes/no filter whose empty choice reads "Alle" (Django's own says "Onbekend"): ?name=true narrows."""
+    from django import forms
+
+    widget = forms.NullBooleanSelect()
+    widget.choices = (("unknown", _("Alle")), ("true", _("Ja")), ("false", _("Nee")))
+    return django_filters.BooleanFilter(label=label, method=method, widget=widget)

@@ -73,3 +73,11 @@ def aggregate_by(queryset, field, since_fields):
         found[f"oldest_{value}"] = Min(since_field, filter=Q(**{field: value}))
     result = queryset.filter(**{f"{field}__in": list(since_fields)}).order_by().aggregate(**found)
     return {value: (result[f"n_{value}"], result[f"oldest_{value}"]) for value in since_fields}
+
+
+def row(role, key, label, queryset, since_field, url, **extra):
+    """A WorkCount for the list ``url`` shows from ``queryset``: counted, with its oldest start, in one query.
+
+    The apps' counters build their rows alike through this; ``extra`` are WorkCount's other fields."""
+    count, oldest = aggregate(queryset, since_field)
+    return WorkCount(role=role, key=key, label=str(label), count=count, url=url, since=oldest, **extra)

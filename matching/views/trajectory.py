@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..aftercare_selectors import provider_changes_to_answer
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
 from ..models import CaseMeeting
@@ -30,11 +30,17 @@ def trajectory_list(request):
     if _is_casusregisseur(request.user):
         matches = selectors.consultant_trajectories(user=request.user)
         return render(request, "matching/consultant_trajectories.html", {"matches": matches[:200]})
-    matches = selectors.trajectories(user=request.user)
+    # ?status=matched / ?evaluation_due=true: the home's counts link to exactly their rows.
+    matches = filters.TrajectoryFilter(request.GET, queryset=selectors.trajectories(user=request.user)).qs
     ended = selectors.ended_for_claim(user=request.user)
     # Art. 10.4: a provider asked to take a trajectory over sees the proposal, by code only.
     proposals = provider_changes_to_answer(user=request.user)
-    context = {"matches": matches[:200], "ended": ended[:200], "proposals": proposals[:200]}
+    context = {
+        "matches": matches[:200],
+        "ended": ended[:200],
+        "proposals": proposals[:200],
+        "filtered": any(request.GET.get(name) for name in filters.TrajectoryFilter.base_filters),
+    }
     return render(request, "matching/trajectories.html", context)
 
 

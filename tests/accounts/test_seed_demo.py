@@ -203,3 +203,15 @@ def test_the_printed_logins_name_roles_in_dutch(tmp_path):
     printed = out.getvalue()
     assert "consulent.venlo" in printed and "Wmo-consulent" in printed and "Privacyfunctionaris" in printed
     assert "wmo_consultant" not in printed and "privacy_officer" not in printed
+
+
+def test_the_demo_has_a_question_waiting_on_each_side(tmp_path):
+    """The tour shows a corporation's question on the regisseur's home and the regisseur's on the corporation's."""
+    from matching import waiting
+    from matching.selectors import _corporation_shares, _region_profiles
+
+    seed(tmp_path)
+    regisseur = User.objects.get(username="ketenregisseur.noord")
+    assert waiting.with_question_waiting(_region_profiles(regisseur)).exists()
+    corporation = User.objects.get(username="corporatie.wonenlimburg")
+    assert waiting.with_message_waiting(_corporation_shares(corporation)).exists()

@@ -138,18 +138,10 @@ def worklist_counts(user):
             20,
         ),
     ):
-        count, oldest = worklist.aggregate(visible(user).filter(status=RoleRequestStatus.PENDING), "requested_at")
+        pending = visible(user).filter(status=RoleRequestStatus.PENDING)
+        url = reverse("role_requests") + anchor
         rows.append(
-            worklist.WorkCount(
-                role=Role.ADMINISTRATOR,
-                key=key,
-                label=str(label),
-                count=count,
-                url=reverse("role_requests") + anchor,
-                since=oldest,
-                age_unit="days",
-                order=order,
-            )
+            worklist.row(Role.ADMINISTRATOR, key, label, pending, "requested_at", url, age_unit="days", order=order)
         )
     reviews = (
         reviews_visible_to(user)

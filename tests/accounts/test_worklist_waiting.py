@@ -1,0 +1,149 @@
+"""'Mijn werkvoorraad': questions and answers in the profile threads, leases to sign and evaluations due.
+
+Each count equals the rows of the list it links to, and another organisation's items are never counted.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from matching import services
+from matching.models import Evaluation, ProfileMessage
+
+from ..matching.conftest import make_matched, make_shared, org
+from .test_worklist import home_rows, shared
+
+pytestmark = pytest.mark.django_db
+
+
+def _ask(author, profile, corporation, text="Is er een huisdier?"):
+    return services.post_message(actor=author, profile=profile, corporation=org(corporation), text=text)
+
+
+def _trajectory_rows(client, url):
+    return [match.profile.code for match in client.get(url).context["matches"]]
+
+
+def test_the_regisseur_counts_profiles_with_a_corporations_question_waiting(people, signed_in, client):
+    asked = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    answered = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["woonwenz"], asked, "Woonwenz")
+    _ask(people["antares"], asked, "Antares")  # two threads of one profile: one profile to answer
+    _ask(people["woonwenz"], answered, "Woonwenz")
+    _ask(people["noord"], answered, "Woonwenz", "Nee.")
+    (other,) = shared(people, 1, municipality="Gemeente Roermond")  # Midden-Limburg's: never counted in Noord
+    ProfileMessage.objects.create(profile=other, corporation=org("Woonwenz"), author=people["woonwenz"], text="?")
+    signed_in(people["noord"])
+    rows, _page = home_rows(client)
+    count, url, text = rows["matching.profiles.questions"]
+    assert count == 1
+    assert url == f"{reverse('matching:profiles')}?question_waiting=true"
+    page = client.get(url).context["page"]
+    assert page.total == 1
+    assert [profile.pk for profile in page] == [asked.pk]
+    assert text == "sinds vandaag"
+
+
+def test_a_revoked_share_closes_the_question(people, signed_in, client):
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["woonwenz"], profile, "Woonwenz")
+    profile.shares.update(revoked_at=timezone.now())
+    signed_in(people["noord"])
+    rows, _page = home_rows(client)
+    assert "matching.profiles.questions" not in rows
+
+
+def test_the_corporation_counts_the_regisseurs_messages_on_its_own_threads_only(people, signed_in, client):
+    answered = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    _ask(people["woonwenz"], answered, "Woonwenz")
+    _ask(people["noord"], answered, "Woonwenz", "Nee, geen huisdier.")  # waits for Woonwenz
+    _ask(people["noord"], answered, "Antares", "Hebben jullie iets?")  # Antares's thread: not Woonwenz's
+    asked_back = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["noord"], asked_back, "Woonwenz", "Een vraag aan jullie.")
+    _ask(people["woonwenz"], asked_back, "Woonwenz", "Ons antwoord.")  # Woonwenz answered: nothing waits
+    signed_in(people["woonwenz"])
+    rows, _page = home_rows(client)
+    count, url, _text = rows["matching.table.messages"]
+    assert count == 1
+    assert url == f"{reverse('matching:table')}?message_waiting=true"
+    page = client.get(url).context["page"]
+    assert page.total == 1
+    assert [share.profile.code for share in page] == [answered.code]
+    signed_in(people["antares"])
+    rows, _page = home_rows(client)
+    assert rows["matching.table.messages"][0] == 1
+
+
+def test_the_corporations_answer_to_the_profile_settles_an_earlier_message(people, signed_in, client):
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["noord"], profile, "Woonwenz", "Kunnen jullie reageren?")
+    share = profile.shares.get()
+    services.respond_to_profile(actor=people["woonwenz"], share=share, response="no_stock", offer=None)
+    signed_in(people["woonwenz"])
+    rows, _page = home_rows(client)
+    assert "matching.table.messages" not in rows
+
+
+def test_the_matched_corporation_sees_its_matches_without_a_lease(people, signed_in, client):
+    own = make_matched(people, corporation="Woonwenz")
+    make_matched(people, corporation="Antares")  # Antares's match: not Woonwenz's
+    housed = make_matched(people, corporation="Woonwenz")
+    services.record_housing(actor=people["noord"], profile=housed, lease_signed_on=timezone.localdate())
+    signed_in(people["woonwenz"])
+    rows, _page = home_rows(client)
+    count, url, text = rows["matching.trajectories.matched"]
+    assert count == 1
+    assert url == f"{reverse('matching:trajectories')}?status=matched"
+    assert _trajectory_rows(client, url) == [own.code]
+    assert text == "wacht 0 werkdagen" or text == "sinds vandaag"
+
+
+def _housed(people, corporation, lease_days_ago):
+    profile = make_matched(people, corporation=corporation)
+    lease = timezone.localdate() - datetime.timedelta(days=lease_days_ago)
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=lease)
+    return profile
+
+
+def test_evaluations_due_for_the_corporation_and_the_provider_with_the_earliest_date(people, signed_in, client):
+    today = timezone.localdate()
+    late = _housed(people, "Woonwenz", 200)  # six months passed: overdue
+    soon = _housed(people, "Woonwenz", 175)  # due within two weeks
+    _housed(people, "Woonwenz", 30)  # not yet
+    evaluated = _housed(people, "Woonwenz", 300)
+    Evaluation.objects.create(
+        profile=evaluated,
+        held_on=today - datetime.timedelta(days=20),
+        organisation=org("Woonwenz"),
+        author=people["woonwenz"],
+        notes="Gaat goed.",
+    )
+    _housed(people, "Antares", 250)  # Antares's, with Moveoo: the provider counts it, Woonwenz does not
+    signed_in(people["woonwenz"])
+    rows, _page = home_rows(client)
+    count, url, text = rows["matching.trajectories.evaluation"]
+    assert count == 2
+    assert url == f"{reverse('matching:trajectories')}?evaluation_due=true"
+    assert sorted(_trajectory_rows(client, url)) == sorted([late.code, soon.code])
+    first = (today - datetime.timedelta(days=200) + datetime.timedelta(days=182)).strftime("%d-%m-%Y")
+    assert text == f"eerste datum: {first} (18 dagen geleden) te laat: 1 over de datum"
+    signed_in(people["moveoo"])
+    rows, _page = home_rows(client)
+    count, url, _text = rows["matching.trajectories.evaluation"]
+    assert count == 3
+    assert len(_trajectory_rows(client, url)) == 3
+    signed_in(people["leger"])
+    rows, _page = home_rows(client)
+    assert "matching.trajectories.evaluation" not in rows
+
+
+def test_the_unfiltered_trajectory_list_still_shows_every_trajectory(people, signed_in, client):
+    make_matched(people, corporation="Woonwenz")
+    _housed(people, "Woonwenz", 10)
+    signed_in(people["woonwenz"])
+    response = client.get(reverse("matching:trajectories"))
+    assert len(response.context["matches"]) == 2
+    assert not response.context["filtered"]
+    assert ProfileMessage.objects.count() == 0
