@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 COUNT_CAP = 1000
 PAGE_SIZE = 25
 PAGE_PARAMS = ("page", "pagina")
+SHORT_LIST = 10  # on a page of several lists, one this short shows no filter form (see ListPage.shows_filters)
 MAX_PAGE = 1000  # a page beyond this is not a list anyone reads; it would only make the offset grow
 
 
@@ -58,6 +59,16 @@ class ListPage:
 
     def __len__(self):
         return len(self.rows)
+
+    @property
+    def filtered(self):
+        """Does one of this list's own filters narrow it?"""
+        return any(getattr(getattr(self.filterset, "form", None), "cleaned_data", {}).values())
+
+    @property
+    def shows_filters(self):
+        """A short list on a page of several lists does without its filter form (the others keep theirs)."""
+        return self.filtered or self.total > SHORT_LIST
 
     @property
     def has_previous(self):
