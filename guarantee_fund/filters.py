@@ -1,4 +1,4 @@
-"""The claims list's filters (django-filter): parameter names are the model's field names."""
+"""The fund's list filters (django-filter): parameter names are the model's field names."""
 
 import django_filters
 from django.db.models import Q
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from woonkans.lists import CaseListFilter, Sort
 from woonkans.parties.models import Organisation, OrganisationKind
 
-from .models import Claim, ClaimStatus, EntryKind, LedgerEntry
+from .models import Claim, ClaimStatus, ContributionRound, EntryKind, LedgerEntry, RoundKind
 
 CLAIM_SORTS = (
     Sort("number", ("number",)),
@@ -69,3 +69,25 @@ class LedgerFilter(django_filters.FilterSet):
     class Meta:
         model = LedgerEntry
         fields = ["kind", "party", "booked_from", "booked_to"]
+
+
+ROUND_SORTS = (
+    Sort("number", ("number",)),
+    Sort("opened_at", ("opened_at",)),
+    Sort("due_on", ("due_on",)),
+)
+
+
+class RoundFilter(django_filters.FilterSet):
+    """Rounds bill parties, not cases: ``q`` is the round's own number."""
+
+    q = django_filters.CharFilter(label=_("Rondenummer"), method="filter_number")
+    kind = django_filters.ChoiceFilter(label=_("Soort ronde"), choices=RoundKind.choices, empty_label=_("Alle"))
+
+    class Meta:
+        model = ContributionRound
+        fields = ["q", "kind"]
+
+    def filter_number(self, queryset, name, value):
+        digits = "".join(character for character in value if character.isdigit())
+        return queryset.filter(number=int(digits)) if digits else queryset

@@ -34,7 +34,7 @@ def incoming_handovers(region):
 
 
 def chair_overview(*, user):
-    """The chair's after-care page: each list one query, scoped to the chair's region."""
+    """The chair's after-care page, scoped to the chair's region: querysets the view pages and sorts."""
     region = chair_region(user)
     if region is None:
         return None
@@ -42,14 +42,11 @@ def chair_overview(*, user):
     return {
         "region": region,
         # Open signals: the chair decides whether a casusoverleg is needed (art. 8.4).
-        "open_meetings": open_case_meetings(region)
-        .select_related("profile", "signal__organisation", "signal__about")
-        .order_by("signal__created_at")[:200],
+        "open_meetings": open_case_meetings(region).select_related("profile", "signal__organisation", "signal__about"),
         # Art. 6.1: proposals this chair must answer; by code only (no grant before acceptance).
         "incoming": incoming_handovers(region)
         .select_related("profile", "from_region")
-        .only("pk", "proposed_at", "profile__code", "from_region__name")
-        .order_by("proposed_at")[:200],
+        .only("pk", "proposed_at", "profile__code", "from_region__name"),
         "outgoing": Handover.objects.filter(from_region=region, status=HandshakeStatus.PROPOSED)
         .select_related("profile", "to_region")
         .order_by("proposed_at")[:200],
@@ -69,8 +66,7 @@ def chair_overview(*, user):
             "care_provider__name",
             "care_provider__notice_given_on",
             "care_provider__left_on",
-        )
-        .order_by("care_provider__left_on", "profile__code")[:200],
+        ),
     }
 
 

@@ -1,14 +1,27 @@
 """The filters of the matching lists (django-filter): parameter names are the model's field names."""
 
 import django_filters
-from django.db.models import Exists, Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.choices import AgeBand
 from woonkans.lists import CaseListFilter, Sort, yes_no_filter
 from woonkans.parties.models import Organisation, OrganisationKind
 
-from .models import Match, Profile, ProfileShare, ProfileStatus, ShareResponse
+from .models import (
+    AgendaItem,
+    CaseMeeting,
+    Handover,
+    Match,
+    Meeting,
+    Profile,
+    ProfileShare,
+    ProfileStatus,
+    ProviderChange,
+    ShareResponse,
+    SignalKind,
+)
 
 PROFILE_SORTS = (
     Sort("code", ("code",)),
@@ -113,20 +126,54 @@ class MatchingTableFilter(django_filters.FilterSet):
         return queryset.filter(available=True, profile__search_area=value)
 
 
-class TrajectoryFilter(django_filters.FilterSet):
-    """The corporation's and provider's trajectories: the home's counts link here (a short list, no pages)."""
+# --- trajectories and case meetings ----------------------------------------------------------
 
+TRAJECTORY_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("status", ("profile__status",)),
+    Sort("matched_at", ("matched_at",)),
+)
+CONSULTANT_TRAJECTORY_SORTS = (*TRAJECTORY_SORTS, Sort("intended_date", ("intended_date",), nullable=True))
+ENDED_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("ended_on", ("ended_on",), nullable=True),
+)
+PROPOSAL_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("proposed_at", ("proposed_at",)),
+)
+CASE_MEETING_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("planned_on", ("planned_on",), nullable=True),
+    Sort("status", ("status",)),
+)
+TRAJECTORY_STATUSES = [
+    (value, label)
+    for value, label in ProfileStatus.choices
+    if value not in (ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.STOPPED)
+]
+
+
+class ProfileCodeFilter(django_filters.FilterSet):
+    """``q``: the profile's pseudonymous code, the only name of the case a corporation or provider reads."""
+
+    q = django_filters.CharFilter(label=_("Code"), method="filter_code")
+
+    def filter_code(self, queryset, name, value):
+        value = value.strip().upper()
+        return queryset.filter(profile__code__contains=value) if value else queryset
+
+
+class TrajectoryFilter(ProfileCodeFilter):
+    # The home's counts link here: ?status=matched (no lease yet), ?evaluation_due=true.
     status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        field_name="profile__status",
-        choices=[(status.value, status.label) for status in (ProfileStatus.MATCHED, ProfileStatus.HOUSED)],
-        empty_label=_("Alle"),
+        label=_("Status"), field_name="profile__status", choices=TRAJECTORY_STATUSES, empty_label=_("Alle")
     )
     evaluation_due = yes_no_filter(_("Evaluatie (bijna) nodig"), "filter_evaluation")
 
     class Meta:
         model = Match
-        fields = ["status", "evaluation_due"]
+        fields = ["q", "status", "evaluation_due"]
 
     def filter_evaluation(self, queryset, name, value):
         from django.utils import timezone
@@ -137,3 +184,118 @@ class TrajectoryFilter(django_filters.FilterSet):
             return queryset
         due = waiting.with_evaluation_due(queryset, timezone.localdate())
         return due if value else queryset.exclude(pk__in=due.values("pk"))
+
+
+class ConsultantTrajectoryFilter(TrajectoryFilter):
+    """The municipality reads the case number too: ``q`` finds the code or the case number."""
+
+    q = django_filters.CharFilter(label=_("Code of zaaknummer"), method="filter_code")
+
+    def filter_code(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        return queryset.filter(Q(profile__code__contains=value) | Q(profile__referral__number__contains=value))
+
+
+class EndedFilter(ProfileCodeFilter):
+    class Meta:
+        model = Match
+        fields = ["q"]
+
+
+class ProposalFilter(ProfileCodeFilter):
+    class Meta:
+        model = ProviderChange
+        fields = ["q"]
+
+
+class CaseMeetingFilter(ProfileCodeFilter):
+    # The home's count of open case meetings links here with ?status=requested&status=planned.
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=CaseMeeting.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CaseMeeting
+        fields = ["q", "status"]
+
+
+# --- the chair's after-care (/nazorg/) --------------------------------------------------------
+
+SIGNAL_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("signalled", ("signal__created_at",), nullable=True),
+    Sort("status", ("status",)),
+)
+HANDOVER_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("proposed_at", ("proposed_at",)),
+)
+LEAVING_SORTS = (
+    Sort("code", ("profile__code",)),
+    Sort("care_provider", ("care_provider__name",)),
+    Sort("left_on", ("care_provider__left_on",), nullable=True),
+)
+OPEN_CASE_MEETING = [
+    (value, label)
+    for value, label in CaseMeeting.Status.choices
+    if value in (CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED)
+]
+
+
+class SignalMeetingFilter(ProfileCodeFilter):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=OPEN_CASE_MEETING, empty_label=_("Alle"))
+    signal__kind = django_filters.ChoiceFilter(
+        label=_("Soort signaal"), choices=SignalKind.choices, empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = CaseMeeting
+        fields = ["q", "status", "signal__kind"]
+
+
+class IncomingHandoverFilter(ProfileCodeFilter):
+    class Meta:
+        model = Handover
+        fields = ["q"]
+
+
+class LeavingFilter(ProfileCodeFilter):
+    class Meta:
+        model = Match
+        fields = ["q"]
+
+
+# --- the overleg's meetings ---------------------------------------------------------------------
+
+MEETING_SORTS = (
+    Sort("date", ("date",)),
+    Sort("region", ("region__name",)),
+)
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """``q``: a profile code on the meeting's agenda (the overleg reads cases by code only)."""
+
+    q = django_filters.CharFilter(label=_("Code op de agenda"), method="filter_code")
+    # The home's count of meetings to prepare links here with ?held=false.
+    held = django_filters.ChoiceFilter(
+        label=_("Gehouden"),
+        choices=(("false", _("Nog te houden")), ("true", _("Gehouden"))),
+        empty_label=_("Alle"),
+        method="filter_held",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "held"]
+
+    def filter_held(self, queryset, name, value):
+        return queryset.filter(held=value == "true")
+
+    def filter_code(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        return queryset.filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), profile__code__contains=value)))

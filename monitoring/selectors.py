@@ -1,7 +1,9 @@
 """Reads of the half-yearly reports (figures only) and of the werkgroep's members and meetings, each
 checked against the reader's roles (refused = 404) and logged like every other read."""
 
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
@@ -38,3 +40,18 @@ def get_werkgroep_record(*, user, model, pk, roles):
         raise Http404
     log_access(user=user, action=AccessAction.READ, obj=record, purpose="werkgroep")
     return record
+
+
+def werkgroep_members(on=None):
+    """The werkgroep's current members (SOK art. 8.6): organisations and seats, read by its own roles."""
+    on = on or timezone.localdate()
+    return (
+        WerkgroepMember.objects.filter(since__lte=on)
+        .filter(Q(until__isnull=True) | Q(until__gte=on))
+        .select_related("organisation", "person")
+    )
+
+
+def werkgroep_meetings():
+    """Every meeting of the werkgroep, with its monitoring package (the view pages and sorts them)."""
+    return WerkgroepMeeting.objects.select_related("report")

@@ -19,10 +19,11 @@ from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.forms import DATE_WIDGET
+from woonkans.lists import list_page
 from woonkans.parties.models import Organisation
 from woonkans.privacy.files import open_private_file, private_file_response
 
-from . import figures, selectors, services
+from . import figures, filters, selectors, services
 from .models import Seat, WerkgroepMeeting, WerkgroepMember
 from .report import build_context, produce_report
 
@@ -194,10 +195,27 @@ def werkgroep(request):
             return redirect("monitoring:werkgroep")
     log_access(user=request.user, action=AccessAction.READ, object_type="monitoring.werkgroep", purpose="werkgroep")
     planned = services.meetings_planned(year)
+    # Two lists on one page: each pages, sorts and filters on its own ("leden-seat", "vergaderingen-page").
+    members = list_page(
+        request,
+        selectors.werkgroep_members(),
+        filterset_class=filters.MemberFilter,
+        sorts=filters.MEMBER_SORTS,
+        default_sort="seat",
+        prefix="leden",
+    )
+    meetings = list_page(
+        request,
+        selectors.werkgroep_meetings(),
+        filterset_class=filters.WerkgroepMeetingFilter,
+        sorts=filters.MEETING_SORTS,
+        default_sort="-held_on",
+        prefix="vergaderingen",
+    )
     context = {
-        "members": services.active_members().select_related("organisation", "person"),
+        "members": members,
         "limits": [(Seat(seat).label, limit) for seat, limit in services.SEAT_LIMITS.items()],
-        "meetings": WerkgroepMeeting.objects.filter(held_on__year=year).select_related("report"),
+        "meetings": meetings,
         "year": year,
         "planned": planned,
         "too_few": planned < services.MEETINGS_PER_YEAR,

@@ -66,8 +66,12 @@ class NameSearchForm(forms.Form):
     name = forms.CharField(label=_("Naam van de inwoner"), max_length=100, min_length=2)
 
 
-def filter_by_name(queryset, name):
+def filter_by_name(queryset, name, path=""):
+    """``path`` leads from the queryset's model to the referral (``profile__referral__`` for a match)."""
     words = name.split()
     for word in words:
-        queryset = queryset.filter(Q(identity__given_name__icontains=word) | Q(identity__family_name__icontains=word))
+        queryset = queryset.filter(
+            Q(**{f"{path}identity__given_name__icontains": word})
+            | Q(**{f"{path}identity__family_name__icontains": word})
+        )
     return queryset

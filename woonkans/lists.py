@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 COUNT_CAP = 1000
 PAGE_SIZE = 25
 PAGE_PARAMS = ("page", "pagina")
+SHORT_LIST = 10  # on a page of several lists, one this short shows no filter form (see ListPage.shows_filters)
 MAX_PAGE = 1000  # a page beyond this is not a list anyone reads; it would only make the offset grow
 
 
@@ -51,12 +52,23 @@ class ListPage:
     sort: str
     filterset: object = None
     params: dict = field(default_factory=dict)  # the other query parameters (filters), for links
+    prefix: str = ""  # a page with more than one list: this list's parameters are "<prefix>-page" etc.
 
     def __iter__(self):
         return iter(self.rows)
 
     def __len__(self):
         return len(self.rows)
+
+    @property
+    def filtered(self):
+        """Does one of this list's own filters narrow it?"""
+        return any(getattr(getattr(self.filterset, "form", None), "cleaned_data", {}).values())
+
+    @property
+    def shows_filters(self):
+        """A short list on a page of several lists does without its filter form (the others keep theirs)."""
+        return self.filtered or self.total > SHORT_LIST
 
     @property
     def has_previous(self):
@@ -94,27 +106,32 @@ class ListPage:
         for key, values in self.params.items():
             query.setlist(key, values)
         if self.sort:
-            query["sort"] = self.sort
+            query[self.key("sort")] = self.sort
         for key, value in changes.items():
+            key = self.key(key) if key in ("sort", "page") else key
             if value is None:
                 query.pop(key, None)
             else:
                 query[key] = value
         return query.urlencode()
 
+    def key(self, name):
+        """The query parameter of this list (``sort``, ``page``) on a page that may hold more lists."""
+        return f"{self.prefix}-{name}" if self.prefix else name
 
-def _page_number(data):
-    for name in PAGE_PARAMS:
+
+def _page_number(data, prefix=""):
+    for name in (f"{prefix}-page",) if prefix else PAGE_PARAMS:
         value = data.get(name)
         if value and value.isdigit():
             return max(1, min(int(value), MAX_PAGE))
     return 1
 
 
-def _sort(data, sorts, default):
+def _sort(data, sorts, default, prefix=""):
     """The requested sort if the list declares it, the default otherwise (a foreign key is ignored)."""
     by_key = {sort.key: sort for sort in sorts}
-    requested = (data.get("sort") or "").strip()
+    requested = (data.get(f"{prefix}-sort" if prefix else "sort") or "").strip()
     key = requested.removeprefix("-")
     if key not in by_key:
         requested = default
@@ -123,11 +140,22 @@ def _sort(data, sorts, default):
 
 
 def list_page(
-    request, queryset, *, sorts, default_sort, filterset_class=None, page_size=PAGE_SIZE, aliases=None, **filter_kwargs
+    request,
+    queryset,
+    *,
+    sorts,
+    default_sort,
+    filterset_class=None,
+    page_size=PAGE_SIZE,
+    aliases=None,
+    prefix="",
+    **filter_kwargs,
 ):
     """Filter, sort and cut one page of ``queryset`` (already limited to what the user may see).
 
     ``aliases`` maps an older parameter name to the field name it now has (links keep working).
+    ``prefix`` names this list's parameters where a page shows more than one list (``ended-page``,
+    ``ended-sort``, ``ended-q``): each list pages and sorts on its own, the others keep their state.
     """
     data = request.GET
     if aliases and any(old in data for old in aliases):
@@ -139,13 +167,15 @@ def list_page(
                     data.setlist(new, value)
     filterset = None
     if filterset_class is not None:
+        if prefix:
+            filter_kwargs["prefix"] = prefix
         filterset = filterset_class(data, queryset=queryset, request=request, **filter_kwargs)
         # An invalid value of one filter drops that filter only: the rest still narrows the list.
         filterset.is_valid()
         queryset = filterset.qs
-    sort, ordering = _sort(data, sorts, default_sort)
+    sort, ordering = _sort(data, sorts, default_sort, prefix)
     queryset = queryset.order_by(*ordering, "-pk")
-    number = _page_number(data)
+    number = _page_number(data, prefix)
     offset = (number - 1) * page_size
     rows = list(queryset[offset : offset + page_size + 1])
     has_next = len(rows) > page_size
@@ -156,7 +186,8 @@ def list_page(
     else:
         counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
-    params = {key: data.getlist(key) for key in data if key not in (*PAGE_PARAMS, "sort") and data.get(key)}
+    own = (f"{prefix}-page", f"{prefix}-sort") if prefix else (*PAGE_PARAMS, "sort")
+    params = {key: data.getlist(key) for key in data if key not in own and data.get(key)}
     return ListPage(
         rows=rows,
         number=number,
@@ -167,6 +198,7 @@ def list_page(
         sort=sort,
         filterset=filterset,
         params=params,
+        prefix=prefix,
     )
 
 

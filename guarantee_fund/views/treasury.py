@@ -120,10 +120,17 @@ def round_list(request):
                     message = _("De ronde is geopend; elke partij heeft een betaalverzoek.")
                 messages.success(request, message)
                 return redirect("guarantee_fund:round", round_id=round_.pk)
+    page = list_page(
+        request,
+        selectors.rounds(),
+        filterset_class=filters.RoundFilter,
+        sorts=filters.ROUND_SORTS,
+        default_sort="-number",
+    )
     return render(
         request,
         "guarantee_fund/round_list.html",
-        {"rounds": selectors.rounds()[:50], "balance": selectors.fund_balance(), "form": form},
+        {"page": page, "balance": selectors.fund_balance(), "form": form},
     )
 
 

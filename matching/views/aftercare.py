@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.permissions import role_required
+from woonkans.lists import list_page
 
-from .. import aftercare_selectors, selectors, services
+from .. import aftercare_selectors, filters, selectors, services
 from ..forms import ContactsForm, HandoverForm, ProviderChangeForm, RefusalForm, ReportBackForm
 from ..models import HandshakeStatus
 from ..permissions import CHAIR_ROLES, CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES, is_chair_of
@@ -30,6 +31,20 @@ def aftercare(request):
     overview = aftercare_selectors.chair_overview(user=request.user)
     if overview is None:
         _deny(request.user, "", "nazorg regio")
+    # Three lists on one page: each pages, sorts and filters on its own ("signalen-page", "opgezegd-q").
+    for key, filterset_class, sorts, default_sort, prefix in (
+        ("open_meetings", filters.SignalMeetingFilter, filters.SIGNAL_SORTS, "signalled", "signalen"),
+        ("incoming", filters.IncomingHandoverFilter, filters.HANDOVER_SORTS, "proposed_at", "overdracht"),
+        ("leaving", filters.LeavingFilter, filters.LEAVING_SORTS, "left_on", "opgezegd"),
+    ):
+        overview[key] = list_page(
+            request,
+            overview[key],
+            filterset_class=filterset_class,
+            sorts=sorts,
+            default_sort=default_sort,
+            prefix=prefix,
+        )
     return render(request, "matching/aftercare/overview.html", overview)
 
 

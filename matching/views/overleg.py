@@ -20,11 +20,12 @@ from woonkans import cases, confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.lists import list_page
 from woonkans.parties.models import Organisation
 from woonkans.pdf import pdf_response, render_pdf
 
+from .. import filters, services
 from .. import overleg_selectors as selectors
-from .. import services
 from ..forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -41,7 +42,6 @@ from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_ch
 from ..services.decisions import outcome_line
 
 MEETING_ROLES = (*REGISSEUR_ROLES, *PARTICIPANT_ROLES)
-HELD = {"true": True, "false": False}
 
 
 @role_required(*MEETING_ROLES)
@@ -59,12 +59,18 @@ def meeting_list(request):
                 form.add_error("date", error)
             else:
                 return redirect("matching:meeting", meeting_id=meeting.pk)
+    page = list_page(
+        request,
+        selectors.region_meetings(user=request.user),
+        filterset_class=filters.MeetingFilter,
+        sorts=filters.MEETING_SORTS,
+        default_sort="-date",
+    )
     return render(
         request,
         "matching/meeting_list.html",
         {
-            # ?held=false: the meetings still to prepare or finish (the home's count links here).
-            "meetings": selectors.region_meetings(user=request.user, held=HELD.get(request.GET.get("held")))[:100],
+            "page": page,
             "form": form,
             "region": region,
             "is_chair": chair,

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from referrals.views.shared import name_search
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
+from woonkans.lists import list_page
 
 from .. import filters, selectors, services
 from ..aftercare_selectors import provider_changes_to_answer
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
-from ..models import CaseMeeting
 from ..permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from ..services.trajectory import case_parties
 from ..workflow import TRAJECTORY_RUNNING
@@ -26,21 +28,49 @@ def _is_casusregisseur(user):
 
 
 @role_required(*CORPORATION_ROLES, *PROVIDER_ROLES, *CONSULTANT_ROLES)
+@require_http_methods(["GET", "POST"])
 def trajectory_list(request):
+    # Both see names (the consultant its municipality's cases, the others where the match granted it):
+    # a name is searched by POST only.
     if _is_casusregisseur(request.user):
-        matches = selectors.consultant_trajectories(user=request.user)
-        return render(request, "matching/consultant_trajectories.html", {"matches": matches[:200]})
-    # ?status=matched / ?evaluation_due=true: the home's counts link to exactly their rows.
-    matches = filters.TrajectoryFilter(request.GET, queryset=selectors.trajectories(user=request.user)).qs
-    ended = selectors.ended_for_claim(user=request.user)
+        name_form, matches = name_search(
+            request, selectors.consultant_trajectories(user=request.user), path="profile__referral__"
+        )
+        page = list_page(
+            request,
+            matches,
+            filterset_class=filters.ConsultantTrajectoryFilter,
+            sorts=filters.CONSULTANT_TRAJECTORY_SORTS,
+            default_sort="-matched_at",
+        )
+        return render(request, "matching/consultant_trajectories.html", {"page": page, "name_form": name_form})
+    name_form, matches = name_search(request, selectors.trajectories(user=request.user), path="profile__referral__")
+    # Three lists on one page: each pages, sorts and filters on its own ("beeindigd-page", "overname-q").
+    page = list_page(
+        request,
+        matches,
+        filterset_class=filters.TrajectoryFilter,
+        sorts=filters.TRAJECTORY_SORTS,
+        default_sort="-matched_at",
+    )
+    ended = list_page(
+        request,
+        selectors.ended_for_claim(user=request.user),
+        filterset_class=filters.EndedFilter,
+        sorts=filters.ENDED_SORTS,
+        default_sort="-ended_on",
+        prefix="beeindigd",
+    )
     # Art. 10.4: a provider asked to take a trajectory over sees the proposal, by code only.
-    proposals = provider_changes_to_answer(user=request.user)
-    context = {
-        "matches": matches[:200],
-        "ended": ended[:200],
-        "proposals": proposals[:200],
-        "filtered": any(request.GET.get(name) for name in filters.TrajectoryFilter.base_filters),
-    }
+    proposals = list_page(
+        request,
+        provider_changes_to_answer(user=request.user),
+        filterset_class=filters.ProposalFilter,
+        sorts=filters.PROPOSAL_SORTS,
+        default_sort="proposed_at",
+        prefix="overname",
+    )
+    context = {"page": page, "name_form": name_form, "ended": ended, "proposals": proposals}
     return render(request, "matching/trajectories.html", context)
 
 
@@ -110,9 +140,14 @@ def trajectory_detail(request, profile_id):
 @role_required(*CASUSREGISSEUR_ROLES)
 def my_case_meetings(request):
     # ?status=… (repeatable): the home's count of open case meetings links here (lists' filter convention).
-    statuses = [value for value in request.GET.getlist("status") if value in CaseMeeting.Status.values]
-    meetings = selectors.case_meetings_to_run(user=request.user, statuses=statuses)
-    return render(request, "matching/my_case_meetings.html", {"meetings": meetings[:200]})
+    page = list_page(
+        request,
+        selectors.case_meetings_to_run(user=request.user),
+        filterset_class=filters.CaseMeetingFilter,
+        sorts=filters.CASE_MEETING_SORTS,
+        default_sort="status",
+    )
+    return render(request, "matching/my_case_meetings.html", {"page": page})
 
 
 @role_required(*CASUSREGISSEUR_ROLES)

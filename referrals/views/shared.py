@@ -41,11 +41,14 @@ def document_download(request, document_id):
     return private_file_response(document.path, filename=document.file_name, content_type=document.content_type)
 
 
-def name_search(request, referrals):
-    """The POSTed name narrows the list (those who may see names): nothing of it reaches a URL or a log."""
+def name_search(request, referrals, path=""):
+    """The POSTed name narrows the list (those who may see names): nothing of it reaches a URL or a log.
+
+    ``path`` leads from the list's model to the referral (``profile__referral__`` for a match).
+    """
     from ..filters import NameSearchForm, filter_by_name
 
     form = NameSearchForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        referrals = filter_by_name(referrals, form.cleaned_data["name"])
+        referrals = filter_by_name(referrals, form.cleaned_data["name"], path)
     return form, referrals

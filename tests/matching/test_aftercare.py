@@ -377,9 +377,10 @@ def test_the_after_care_page_takes_a_fixed_number_of_queries(
             proposed_by=people["midden"],
         )
     signed_in(people["noord"])
-    with django_assert_max_num_queries(14):
+    # 16: each of the two full lists counts its total once (woonkans.lists), whatever the number of rows.
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("matching:aftercare")).content.decode()
-    assert page.count(housed.code) >= 2 * rows + 1
+    assert page.count(housed.code) >= 2 * min(rows, 25) + 1
 
 
 # --- the warm handover (art. 6.1) ------------------------------------------------------------------

@@ -122,6 +122,8 @@ def test_the_list_takes_a_fixed_number_of_queries(
         CaseMeeting.objects.create(profile=profile, signal=signal, casusregisseur=people["venlo"], status="planned")
     CaseMeeting.objects.filter(pk=case_meeting.pk).update(casusregisseur=people["venlo"])
     signed_in(people["venlo"])
-    with django_assert_max_num_queries(12):
+    # 13: a full page counts its total once (woonkans.lists), whatever the number of rows.
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("matching:my_case_meetings")).content.decode()
-    assert page.count(profile.code) >= rows
+    assert page.count(profile.code) >= min(rows, 25)
+    assert f"Casusoverleggen: {rows}<" in page

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
-from . import credential_services
+from . import credential_services, request_decisions
 from .forms import CredentialChangeForm
 from .models import User
 from .permissions import role_required
@@ -60,28 +60,22 @@ def credential_change(request, user_id):
 @role_required(Role.ADMINISTRATOR)
 @require_POST
 def credential_request_decide(request, request_id):
-    credential_request = credential_services.credential_requests_visible_to(request.user).filter(pk=request_id).first()
-    decision = request.POST.get("decision")
-    if credential_request is None or decision not in ("approve", "refuse"):
-        raise Http404
-    try:
-        if decision == "approve":
-            credential_services.approve_credential_request(actor=request.user, credential_request=credential_request)
-        else:
-            credential_services.refuse_credential_request(actor=request.user, credential_request=credential_request)
-    except PermissionDenied:
-        messages.error(request, _("Over deze aanvraag mag je niet beslissen."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        name = credential_request.user.get_full_name() or credential_request.user.get_username()
-        if decision == "approve":
-            messages.success(
-                request, _("De aanvraag is goedgekeurd: de inloggegevens van %(name)s zijn gewijzigd.") % {"name": name}
-            )
-        else:
-            messages.success(request, _("De aanvraag voor %(name)s is afgewezen.") % {"name": name})
-    return redirect("role_requests")
+    return request_decisions.decide(
+        request,
+        request_id,
+        request_decisions.RequestKind(
+            visible_to=credential_services.credential_requests_visible_to,
+            approve=lambda actor, pending: credential_services.approve_credential_request(
+                actor=actor, credential_request=pending
+            ),
+            refuse=lambda actor, pending: credential_services.refuse_credential_request(
+                actor=actor, credential_request=pending
+            ),
+            not_yours=_("Over deze aanvraag mag je niet beslissen."),
+            approved=_("De aanvraag is goedgekeurd: de inloggegevens van %(name)s zijn gewijzigd."),
+            refused=_("De aanvraag voor %(name)s is afgewezen."),
+        ),
+    )
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
+from woonkans.lists import list_page
 
-from . import credential_services, reviews, user_services
+from . import credential_services, filters, request_decisions, reviews, user_services
 from .models import CredentialResetRequest, ReviewDecision, RoleGrantRequest, RoleRequestStatus
 from .permissions import role_required
 from .roles import Role
@@ -29,11 +30,14 @@ def _review_or_404(user, review_id):
 
 @role_required(Role.ADMINISTRATOR)
 def review_list(request):
-    visible = reviews.reviews_visible_to(request.user)
-    # ?closed_at__isnull=true: the open reviews only (the home's count links here; lists' filter convention).
-    if request.GET.get("closed_at__isnull") == "true":
-        visible = visible.filter(closed_at__isnull=True)
-    return render(request, "accounts/access_review_list.html", {"reviews": reviews.with_progress(visible)[:200]})
+    page = list_page(
+        request,
+        reviews.with_progress(reviews.reviews_visible_to(request.user)),
+        filterset_class=filters.AccessReviewFilter,
+        sorts=filters.REVIEW_SORTS,
+        default_sort="-opened_at",
+    )
+    return render(request, "accounts/access_review_list.html", {"page": page})
 
 
 @role_required(Role.ADMINISTRATOR)
@@ -109,7 +113,15 @@ def review_close(request, review_id):
 @role_required(Role.ADMINISTRATOR)
 def role_requests(request):
     visible = user_services.role_requests_visible_to(request.user)
-    pending = list(visible.filter(status=RoleRequestStatus.PENDING)[:200])
+    # Two lists on one page: each pages, sorts and filters on its own ("rol-page", "inlog-organisation").
+    pending = list_page(
+        request,
+        visible.filter(status=RoleRequestStatus.PENDING),
+        filterset_class=filters.RoleRequestFilter,
+        sorts=filters.ROLE_REQUEST_SORTS,
+        default_sort="requested_at",
+        prefix="rol",
+    )
     for grant_request in pending:
         grant_request.may_decide = user_services.may_decide(request.user, grant_request)
     decided = visible.exclude(status=RoleRequestStatus.PENDING).order_by("-decided_at", "-requested_at")[:50]
@@ -117,7 +129,14 @@ def role_requests(request):
         user=request.user, action=AccessAction.READ, object_type="accounts.rolegrantrequest", purpose="rolaanvragen"
     )
     credentials = credential_services.credential_requests_visible_to(request.user)
-    credential_pending = list(credentials.filter(status=RoleRequestStatus.PENDING)[:200])
+    credential_pending = list_page(
+        request,
+        credentials.filter(status=RoleRequestStatus.PENDING),
+        filterset_class=filters.CredentialRequestFilter,
+        sorts=filters.REQUEST_SORTS,
+        default_sort="requested_at",
+        prefix="inlog",
+    )
     for credential_request in credential_pending:
         credential_request.may_decide = credential_services.may_decide(request.user, credential_request)
     credential_decided = credentials.exclude(status=RoleRequestStatus.PENDING).order_by("-decided_at")[:50]
@@ -136,23 +155,15 @@ def role_requests(request):
 @role_required(Role.ADMINISTRATOR)
 @require_POST
 def role_request_decide(request, request_id):
-    grant_request = user_services.role_requests_visible_to(request.user).filter(pk=request_id).first()
-    decision = request.POST.get("decision")
-    if grant_request is None or decision not in ("approve", "refuse"):
-        raise Http404
-    try:
-        if decision == "approve":
-            user_services.approve_role_request(actor=request.user, grant_request=grant_request)
-        else:
-            user_services.refuse_role_request(actor=request.user, grant_request=grant_request)
-    except PermissionDenied:
-        messages.error(request, _("Over deze rolaanvraag mag je niet beslissen."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        name = grant_request.user.get_full_name() or grant_request.user.get_username()
-        if decision == "approve":
-            messages.success(request, _("De rol is goedgekeurd en geldt nu voor %(name)s.") % {"name": name})
-        else:
-            messages.success(request, _("De rolaanvraag voor %(name)s is afgewezen.") % {"name": name})
-    return redirect("role_requests")
+    return request_decisions.decide(
+        request,
+        request_id,
+        request_decisions.RequestKind(
+            visible_to=user_services.role_requests_visible_to,
+            approve=lambda actor, pending: user_services.approve_role_request(actor=actor, grant_request=pending),
+            refuse=lambda actor, pending: user_services.refuse_role_request(actor=actor, grant_request=pending),
+            not_yours=_("Over deze rolaanvraag mag je niet beslissen."),
+            approved=_("De rol is goedgekeurd en geldt nu voor %(name)s."),
+            refused=_("De rolaanvraag voor %(name)s is afgewezen."),
+        ),
+    )
