@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0006_merge_20261202_0933"),
+        ("matching", "0007_dups_offer_rent_not_recorded"),
     ]
 
     operations = [
