@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from woonkans import confirm
@@ -289,8 +290,10 @@ def _dissolve_confirmation(user, on_date):
     rows = [row for row in preview["rows"] if row["share"]] if preview else []
     return confirm.Confirmation(
         title=_("Garantiefonds opheffen"),
-        action=_(
-            "Het garantiefonds wordt opgeheven en het saldo van %(total)s gaat naar rato terug naar %(count)s partijen."
+        action=ngettext(
+            "Het garantiefonds wordt opgeheven; het saldo van %(total)s gaat terug naar %(count)s partij.",
+            "Het garantiefonds wordt opgeheven; het saldo van %(total)s gaat naar rato terug naar %(count)s partijen.",
+            len(rows),
         )
         % {"total": format_euro(fund.balance_cents), "count": len(rows)},
         consequence=_(

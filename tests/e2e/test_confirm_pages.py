@@ -2,11 +2,15 @@
 history of an art. 15 request, and the confirmations of "gehuisvest", a claim to the MGR and the fund's
 dissolution. Each page passes axe (Actor.seen) and scrolls only down at 390 px."""
 
+import os
+
 import pytest
 from django.urls import reverse
 
 from subject_rights import services as subject_services
 from woonkans.accounts.roles import Role
+from woonkans.audit.models import AccessAction
+from woonkans.audit.services import log_access
 
 from ..guarantee_fund.conftest import fund_with, give_iban, through_overleg
 from ..guarantee_fund.test_claim_path import approve, filed
@@ -39,6 +43,8 @@ def at_both_widths(actor, label):
     for width in WIDTHS:
         actor.page.set_viewport_size({"width": width, "height": 900})
         page = actor.seen(f"{label}-{width}")
+        if os.environ.get("WOONKANS_E2E_KEEP"):  # a PNG beside the step's JPEG, to look at
+            page.screenshot(path=actor.recorder.folder / f"{label}-{width}.png", full_page=True)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (label, width, overflow)
     actor.page.set_viewport_size({"width": 1280, "height": 900})
@@ -53,12 +59,17 @@ def test_the_access_history_page(e2e, cast):
         received_on=profile.created_at.date(),
         request_text="De inwoner wil weten wie de gegevens zag.",
     )
+    # Who looked before the request: the corporation (five times, one line) and the regisseur.
+    for _ in range(5):
+        log_access(user=cast["woonwenz"], action=AccessAction.READ, obj=profile, subject=profile.code)
+    log_access(user=cast["noord"], action=AccessAction.UPDATE, obj=profile, subject=profile.code)
     officer = e2e("privacy", cast["officer"])
     log_in(officer)
     detail = reverse("subject_rights:detail", kwargs={"request_id": request.pk})
     officer.goto(detail, "verzoek")
     officer.follow("Bekijk wie de gegevens heeft ingezien", "inzage")
-    assert "Ketenregie Noord-Limburg" in officer.page.get_by_role("table").inner_text()
+    table = officer.page.get_by_role("table").inner_text()
+    assert "Ketenregie Noord-Limburg" in table and "Bemiddelingsprofiel bekeken (5 keer)" in table
     at_both_widths(officer, "inzage")
 
 
