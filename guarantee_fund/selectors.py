@@ -182,6 +182,11 @@ def payouts_by_category(*, date_from, date_to, region=None):
     return [{"lines__category": category, "total": totals[category]} for category in sorted(totals)]
 
 
+def mgr_names():
+    """The name of the MGR (the fund's treasurer), for the pages that say a claim goes there."""
+    return list(Organisation.objects.filter(kind=OrganisationKind.MGR).order_by("name").values_list("name", flat=True))
+
+
 def fund():
     return Fund.get()
 

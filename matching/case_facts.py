@@ -23,11 +23,16 @@ def _of_cases(queryset, lookup, referral_ids):
 def profile_facts(referral_ids):
     facts = {}
     owner = {}
-    for pk, referral_id, status in _of_cases(Profile.objects.all(), "referral_id", referral_ids).values_list(
-        "pk", "referral_id", "status"
+    for pk, referral_id, status, shared_at in _of_cases(Profile.objects.all(), "referral_id", referral_ids).values_list(
+        "pk", "referral_id", "status", "shared_at"
     ):
         owner[pk] = referral_id
-        facts[referral_id] = {"profile_id": pk, "profile_status": status, "shared_with": set()}
+        facts[referral_id] = {
+            "profile_id": pk,
+            "profile_status": status,
+            "profile_shared": shared_at is not None,
+            "shared_with": set(),
+        }
     # A live share: not withdrawn and not closed because the resident was placed elsewhere.
     live = ProfileShare.objects.filter(revoked_at__isnull=True, placed_elsewhere=False)
     for profile_id, corporation_id in _of_cases(live, "profile__referral_id", referral_ids).values_list(

@@ -263,7 +263,10 @@ class RoutePosition:
 def _route_label(state, stage, fallback):
     if stage == disclosure.Stage.ENDED:
         return END_LABELS.get(state.profile_status, fallback)
-    if stage == disclosure.Stage.STOPPED and state.referral_status not in STOPPED_BY_REFERRAL:
+    if (
+        stage in (disclosure.Stage.STOPPED, disclosure.Stage.STOPPED_IN_DRAFT)
+        and state.referral_status not in STOPPED_BY_REFERRAL
+    ):
         return _("Traject gestopt")  # e.g. an erasure or objection stopped the running trajectory
     return ROUTE_LABELS.get(stage, fallback)
 

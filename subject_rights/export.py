@@ -2,7 +2,8 @@
 source and who viewed the data when (organisation and role, from the access log).
 
 One structure feeds both files: JSON for machines, PDF (templates/pdf/subject_access.html) for the
-resident. Records list the fields each model declares personal (``personal_data`` on the model, see
+resident; its access history (``access_history``) also feeds the officer's page that shows it.
+Records list the fields each model declares personal (``personal_data`` on the model, see
 woonkans/privacy/personal_data.py) with the declaration's Dutch labels; a field added later must be
 declared before the system check passes, and then shows up here.
 """
@@ -161,10 +162,21 @@ def access_history(referral, profile, claims):
     ]
 
 
-def build_overview(referral_id):
+def _case(referral_id):
+    """The referral, its profile and the claims on it: what the overview and the access history are about."""
     referral = Referral.objects.select_related("municipality", "region", "reported_by").get(pk=referral_id)
     profile = Profile.objects.filter(referral=referral).select_related("region").first()
     claims = list(Claim.objects.filter(profile=profile).select_related("corporation")) if profile else []
+    return referral, profile, claims
+
+
+def case_access_history(referral_id):
+    """The access history of the overview on its own, for the officer's page (the same groups as the PDF)."""
+    return access_history(*_case(referral_id))
+
+
+def build_overview(referral_id):
+    referral, profile, claims = _case(referral_id)
     sections = [
         _section(_("Zaak"), [referral]),
         _section(_("Identiteit en contactgegevens"), Identity.objects.filter(referral=referral)),

@@ -180,11 +180,12 @@ def exported(request):
 
 
 def record_export(*, actor, request, file_format):
-    """Log that the art. 15 overview was made (it holds the resident's full file)."""
+    """Log that the art. 15 overview was made (it holds the resident's full file), or its access history
+    shown as a page ("html": a read, not a file that leaves the portal)."""
     _require_officer(actor, request.referral)
     log_access(
         user=actor,
-        action=AccessAction.EXPORT,
+        action=AccessAction.READ if file_format == "html" else AccessAction.EXPORT,
         obj=request,
         subject=str(request.referral_id),
         purpose=f"{AUDIT_PURPOSE}: {_('inzageoverzicht')} ({file_format})",

@@ -10,5 +10,6 @@ urlpatterns = [
     path("privacy/verzoeken/<uuid:request_id>/", views.detail, name="detail"),
     path("privacy/verzoeken/<uuid:request_id>/corrigeren/", views.rectify, name="rectify"),
     path("privacy/verzoeken/<uuid:request_id>/overzicht.<slug:file_format>", views.export, name="export"),
+    path("privacy/verzoeken/<uuid:request_id>/inzage/", views.access_history, name="access_history"),
     path("privacy/verzoeken/<uuid:request_id>/<slug:action>/", views.act, name="act"),
 ]

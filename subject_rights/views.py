@@ -17,7 +17,7 @@ from woonkans.lists import list_page
 from woonkans.pdf import pdf_response, render_pdf
 
 from . import filters, forms, selectors, services
-from .export import as_json, build_overview
+from .export import as_json, build_overview, case_access_history
 from .workflow import RequestKind, RequestStatus
 
 OFFICER = services.OFFICER_ROLES
@@ -261,10 +261,31 @@ def rectify(request, request_id):
     )
 
 
+def _access_request(user, request_id):
+    """An access request (art. 15) the officer handles; the read is logged as the overview's."""
+    subject_request = selectors.get_request(user=user, request_id=request_id, purpose="inzageoverzicht")
+    if subject_request.kind != RequestKind.ACCESS:
+        raise Http404
+    return subject_request
+
+
+@role_required(*OFFICER)
+def access_history(request, request_id):
+    """The overview's access history as a page: who looked, per day, organisation and role, in plain Dutch."""
+    subject_request = _access_request(request.user, request_id)
+    groups = case_access_history(subject_request.referral_id)
+    services.record_export(actor=request.user, request=subject_request, file_format="html")
+    return render(
+        request,
+        "subject_rights/access_history.html",
+        {"req": subject_request, "groups": groups, "total": sum(group["count"] for group in groups)},
+    )
+
+
 @role_required(*OFFICER)
 def export(request, request_id, file_format):
-    subject_request = selectors.get_request(user=request.user, request_id=request_id, purpose="inzageoverzicht")
-    if subject_request.kind != RequestKind.ACCESS or file_format not in ("pdf", "json"):
+    subject_request = _access_request(request.user, request_id)
+    if file_format not in ("pdf", "json"):
         raise Http404
     overview = build_overview(subject_request.referral_id)
     services.record_export(actor=request.user, request=subject_request, file_format=file_format)

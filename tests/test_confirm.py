@@ -13,6 +13,7 @@ from guarantee_fund.models import Claim
 from matching.models import Match, ProfileShare, ProfileStatus
 from referrals.models import Document
 from woonkans.confirm import TOKEN_FIELD, token_for
+from woonkans.parties.models import Organisation
 
 from .confirming import asks, confirmed_data
 from .guarantee_fund.conftest import through_overleg
@@ -48,7 +49,7 @@ def walk(client, url, data, *, done, names):
     confirmed = confirmed_data(client, url, data)
     tampered = {**confirmed, next(iter(data)): "iets anders"} if data else None
     if tampered:
-        assert client.post(url, tampered).status_code in (200, 400)
+        assert client.post(url, tampered).status_code in (200, 302, 400)  # the form again, or back to its page
         assert not done()
     response = client.post(url, confirmed)
     assert done(), response.status_code
@@ -240,3 +241,104 @@ def test_the_treasurer_sets_a_partys_iban_checked_and_audited(client, signed_in,
         assert client.post(url, {"iban": "NL02 ABNA 0123 4567 89"}).status_code == 404
     woonwenz.refresh_from_db()
     assert woonwenz.iban == "NL91ABNA0417164300"
+
+
+# --- the fund's dissolution, a claim to the MGR, "gehuisvest" (issue 16.5) ---
+
+
+def refuses_tokens_of_others(client, url, data, *, other_user, other_url, done):
+    """A token issued to another user, or for another object's URL, runs nothing: the page asks again."""
+    for user, path in ((other_user, url), (client.user, other_url)):
+        assert asks(client.post(url, {**data, TOKEN_FIELD: token_for(user=user, path=path, data=data)}))
+        assert not done()
+
+
+def test_submitting_a_claim_to_the_mgr(client, signed_in, people):
+    from guarantee_fund.models import ClaimStatus
+
+    from .guarantee_fund.conftest import give_iban
+    from .guarantee_fund.test_claim_path import approve
+
+    claim = through_overleg(people, filed(people))
+    give_iban(claim.corporation_id)
+    approve(people, claim)
+    signed_in(people["woonwenz"])
+    client.user = people["woonwenz"]
+    url = reverse("guarantee_fund:claim_action", args=[claim.pk, "mgr"])
+
+    def submitted():
+        return Claim.objects.get(pk=claim.pk).status == ClaimStatus.AT_MGR
+
+    other_claim = reverse("guarantee_fund:claim_action", args=["00000000-0000-0000-0000-000000000001", "mgr"])
+    refuses_tokens_of_others(client, url, {}, other_user=people["antares"], other_url=other_claim, done=submitted)
+    mgr = Organisation.objects.get(kind="mgr").name
+    walk(
+        client, url, {}, done=submitted, names=[claim.code, mgr, "zonder de tekst over de zaak", "Indienen bij de MGR"]
+    )
+    # Once: the confirmed post replayed is refused by the claim's status and changes nothing.
+    first_at = Claim.objects.get(pk=claim.pk).submitted_to_mgr_at
+    assert once_more(client, url, {}).status_code == 302
+    assert Claim.objects.get(pk=claim.pk).submitted_to_mgr_at == first_at
+
+
+def once_more(client, url, data):
+    """The confirmed POST sent again (a double click, the back button): a valid token for this user and URL."""
+    return client.post(url, {**data, TOKEN_FIELD: token_for(user=client.user, path=url, data=data)})
+
+
+def test_recording_housed_names_who_follows_the_trajectory(client, signed_in, people):
+    profile = make_matched(people)
+    other = make_matched(people, corporation="Antares", shared_with=("Antares",))
+    signed_in(people["noord"])
+    client.user = people["noord"]
+    url = reverse("matching:profile_housed", kwargs={"profile_id": profile.pk})
+    data = {"date": (TODAY() - datetime.timedelta(days=2)).isoformat()}
+
+    def housed():
+        profile.refresh_from_db()
+        return profile.status == ProfileStatus.HOUSED
+
+    other_url = reverse("matching:profile_housed", kwargs={"profile_id": other.pk})
+    refuses_tokens_of_others(client, url, data, other_user=people["midden"], other_url=other_url, done=housed)
+    walk(
+        client,
+        url,
+        data,
+        done=housed,
+        names=[profile.code, "Woonwenz", "Moveoo", "Gemeente Venlo", "bemiddelingsprofiel"],
+    )
+    # Once: the confirmed post replayed (another date) is refused by the profile's status.
+    again = {"date": (TODAY() - datetime.timedelta(days=1)).isoformat()}
+    assert once_more(client, url, again).status_code == 302
+    profile.refresh_from_db()
+    assert profile.housed_on == TODAY() - datetime.timedelta(days=2)
+    other.refresh_from_db()
+    assert other.status == ProfileStatus.MATCHED
+
+
+def test_dissolving_the_fund_names_what_each_party_gets_back(client, signed_in, people):
+    from guarantee_fund import services as fund_services
+    from guarantee_fund.models import Fund, LedgerEntry
+
+    from .guarantee_fund.conftest import fund_with
+
+    fund_with(300_000, treasurer=people["treasurer"], party="Woonwenz")
+    fund_with(100_000, treasurer=people["treasurer"], party="Antares")
+    signed_in(people["treasurer"])
+    client.user = people["treasurer"]
+    url = reverse("guarantee_fund:parties")
+    data = {"action": "opheffen", "opheffen-on_date": TODAY().isoformat(), "opheffen-confirm": "on"}
+
+    def dissolved():
+        return Fund.get().dissolved_at is not None
+
+    refuses_tokens_of_others(
+        client, url, data, other_user=people["noord"], other_url=reverse("guarantee_fund:ledger"), done=dissolved
+    )
+    walk(client, url, data, done=dissolved, names=["Woonwenz", "Antares", "€ 3.000,00", "€ 1.000,00", "€ 4.000,00"])
+    entries = LedgerEntry.objects.count()
+    assert once_more(client, url, data).status_code == 200  # the page again, with the refusal
+    assert LedgerEntry.objects.count() == entries
+    with pytest.raises(Exception, match="al opgeheven"):
+        fund_services.dissolve_fund(actor=people["treasurer"], on_date=TODAY())
+    assert LedgerEntry.objects.count() == entries

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -223,14 +224,7 @@ CONFIRMED_ACTIONS = {"besluit": _decision_confirmation}
 def claim_action(request, claim_id, action):
     claim = selectors.get_claim(user=request.user, claim_id=claim_id)
     if action == "mgr":
-        try:
-            services.submit_to_mgr(actor=request.user, claim=claim)
-            messages.success(request, _("De claim is ingediend bij de MGR."))
-        except PermissionDenied as error:
-            raise Http404 from error
-        except ClaimTransitionNotAllowed:
-            messages.error(request, _("Dat kan niet in de huidige status van de claim."))
-        return redirect("guarantee_fund:claim", claim_id=claim.pk)
+        return _submit_to_mgr(request, claim)
     if action == "betalen":
         return _pay(request, claim)
     if action not in ACTIONS:
@@ -258,6 +252,45 @@ def claim_action(request, claim_id, action):
             return redirect("guarantee_fund:claim", claim_id=claim.pk)
     claim = selectors.get_claim(user=request.user, claim_id=claim_id)
     return render(request, "guarantee_fund/claim_detail.html", _context(request, claim, **{name: form}), status=200)
+
+
+def _submit_to_mgr(request, claim):
+    """First post: the confirmation page (what goes to the MGR). Confirmed post: submit, once."""
+    step = confirm.step(request)
+    if step is confirm.BACK:
+        return redirect("guarantee_fund:claim", claim_id=claim.pk)
+    try:
+        if step is confirm.ASK:
+            confirm.rehearse(lambda: services.submit_to_mgr(actor=request.user, claim=claim))
+            return confirm.ask(request, _mgr_confirmation(claim))
+        services.submit_to_mgr(actor=request.user, claim=claim)
+        messages.success(request, _("De claim is ingediend bij de MGR."))
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ClaimTransitionNotAllowed:
+        messages.error(request, _("Dat kan niet in de huidige status van de claim."))
+    return redirect("guarantee_fund:claim", claim_id=claim.pk)
+
+
+def _mgr_confirmation(claim):
+    corporation = claim.corporation
+    mgr = ", ".join(selectors.mgr_names()) or _("De MGR")
+    return confirm.Confirmation(
+        title=_("Claim indienen bij de MGR"),
+        action=_("Claim %(code)s gaat ter betaling naar de MGR; je kunt hem daarna niet meer wijzigen.")
+        % {"code": claim.code},
+        consequence=_("Alleen de MGR kan de claim nog terugsturen voor correctie."),
+        facts=[
+            (_("Claim"), claim.code),
+            (_("Toegekend bedrag"), format_euro(claim.approved_cents)),
+            (_("Begunstigde"), corporation.legal_name or corporation.name),
+            (_("IBAN"), corporation.iban_display),
+        ],
+        # The MGR's treasurer sees what it needs to pay, never the case's own words (see _context).
+        recipients=[(mgr, _("de claim met bedragen, kostenposten en documenten, zonder de tekst over de zaak"))],
+        button=_("Indienen bij de MGR"),
+        back_url=reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
+    )
 
 
 def _pay(request, claim):

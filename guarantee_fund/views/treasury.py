@@ -8,8 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from woonkans import confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
@@ -282,6 +284,35 @@ PARTY_ACTIONS = {
 }
 
 
+def _dissolve_confirmation(user, on_date):
+    """Who gets what back (Art. 10.5), from the same preview the parties page shows."""
+    fund = selectors.fund()
+    preview = selectors.dissolution_preview(
+        parties=selectors.contributing_parties(user=user), fund=fund, on_date=on_date
+    )
+    rows = [row for row in preview["rows"] if row["share"]] if preview else []
+    return confirm.Confirmation(
+        title=_("Garantiefonds opheffen"),
+        action=ngettext(
+            "Het garantiefonds wordt opgeheven; het saldo van %(total)s gaat terug naar %(count)s partij.",
+            "Het garantiefonds wordt opgeheven; het saldo van %(total)s gaat naar rato terug naar %(count)s partijen.",
+            len(rows),
+        )
+        % {"total": format_euro(fund.balance_cents), "count": len(rows)},
+        consequence=_(
+            "Daarna kan niemand meer toetreden, inleggen of een claim laten uitbetalen. Dit kan niet ongedaan worden "
+            "gemaakt."
+        ),
+        facts=[(_("Datum van opheffing"), on_date.strftime("%d-%m-%Y")), (_("Saldo"), format_euro(fund.balance_cents))],
+        recipients=[
+            (row["party"].name, _("%(amount)s terug op de eigen rekening") % {"amount": format_euro(row["share"])})
+            for row in rows
+        ],
+        button=_("Fonds definitief opheffen"),
+        danger=True,
+    )
+
+
 @role_required(Role.TREASURER)
 def parties(request):
     """Who takes part in the fund, notice and joining (Art. 9, 10.3), and dissolution (Art. 10.5)."""
@@ -305,8 +336,13 @@ def parties(request):
                     return redirect("guarantee_fund:parties")
             elif action == "opheffen":
                 form = dissolve_form = DissolveForm(request.POST, prefix="opheffen")
-                if form.is_valid():
-                    services.dissolve_fund(actor=request.user, on_date=form.cleaned_data["on_date"])
+                step = confirm.step(request)
+                if step is not confirm.BACK and form.is_valid():
+                    on_date = form.cleaned_data["on_date"]
+                    if step is confirm.ASK:
+                        confirm.rehearse(lambda: services.dissolve_fund(actor=request.user, on_date=on_date))
+                        return confirm.ask(request, _dissolve_confirmation(request.user, on_date))
+                    services.dissolve_fund(actor=request.user, on_date=on_date)
                     messages.success(request, _("Het garantiefonds is opgeheven; het saldo is naar rato teruggeboekt."))
                     return redirect("guarantee_fund:ledger")
         except ValidationError as error:

@@ -273,7 +273,9 @@ def regisseur_houses_and_ends(actor, code, today):
     actor.follow("Bemiddelingsprofielen", "profielen")
     actor.follow(code, "profiel")
     page.get_by_label("Huurcontract getekend op").fill(today.isoformat())
-    actor.press("Gehuisvest", "gehuisvest")
+    actor.press("Gehuisvest", "gehuisvest-bevestigen")
+    assert page.get_by_text("Moveoo").first.is_visible()
+    actor.press("Gehuisvest vastleggen", "gehuisvest")
     assert page.get_by_text("De inwoner is gehuisvest.").is_visible()
     actor.follow("Traject beëindigen", "beeindigen")
     page.get_by_role("radio", name="Negatief: ontruimd").check()
@@ -441,6 +443,8 @@ def test_one_resident_from_referral_to_paid_claim(e2e, cast):
     chair_consults_and_approves(regisseur, claim_path, today)
 
     page = woonwenz.goto(claim_path, "claim-goedgekeurd")
+    woonwenz.press("Indienen bij de MGR", "claim-bij-mgr-bevestigen")
+    assert page.get_by_text("MGR sociaal domein Limburg-Noord").first.is_visible()
     woonwenz.press("Indienen bij de MGR", "claim-bij-mgr")
     assert page.get_by_text("De claim is ingediend bij de MGR.").is_visible()
 

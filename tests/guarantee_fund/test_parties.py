@@ -10,6 +10,7 @@ from guarantee_fund.models import EntryKind, Fund, LedgerEntry
 from woonkans.audit.models import AccessLog
 from woonkans.parties.models import Organisation
 
+from ..confirming import asks, post_confirmed
 from ..matching.conftest import org
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,9 @@ def test_dissolution_needs_the_confirmation_and_happens_once(client, signed_in, 
     assert "Dit veld is verplicht." in page and f'value="{today}"' in page
     assert Fund.get().dissolved_at is None
 
-    response = client.post(URL, {"action": "opheffen", "opheffen-on_date": today, "opheffen-confirm": "on"})
+    data = {"action": "opheffen", "opheffen-on_date": today, "opheffen-confirm": "on"}
+    assert asks(client.post(URL, data)) and Fund.get().dissolved_at is None  # woonkans/confirm.py first
+    response = post_confirmed(client, URL, data)
     assert response.status_code == 302
     assert Fund.get().dissolved_at is not None and Fund.get().balance_cents == 0
     distributed = LedgerEntry.objects.filter(kind=EntryKind.DISTRIBUTION)

@@ -122,6 +122,21 @@ def test_the_consultant_does_not_see_the_draft_profile(client, signed_in, people
     assert _status_text(client, profile.referral) == "Bemiddelingsprofiel in opstelling"
 
 
+@pytest.mark.parametrize("withdraw", ["withdraw_consent", "withdraw_referral"])
+def test_a_stop_from_draft_does_not_show_the_consultant_the_draft_profile(client, signed_in, people, withdraw):
+    # Feedback 2 (the profile as written) reaches the consultant with the share (DPIA §3): a case that stops
+    # while the profile is a draft never disclosed it, so the stop must not disclose it either.
+    profile = services.create_profile(actor=people["noord"], referral=make_submitted(people["venlo"]))
+    getattr(referral_services, withdraw)(actor=people["venlo"], referral=profile.referral, reason="Gestopt.")
+    state = disclosure.case_states([profile.referral_id])[profile.referral_id]
+    assert disclosure.stage_of(state) == disclosure.Stage.STOPPED_IN_DRAFT
+    signed_in(people["venlo"])
+    assert client.get(reverse("matching:profile", kwargs={"profile_id": profile.pk})).status_code == 404
+    assert _denied(people["venlo"], profile.pk)
+    assert client.get(reverse("referrals:detail", kwargs={"referral_id": profile.referral_id})).status_code == 200
+    assert not disclosure.reconcile([profile.referral_id], fix=False)
+
+
 def test_reads_are_logged_for_the_consultant(client, signed_in, people):
     profile = make_matched(people)
     signed_in(people["venlo"])

@@ -126,9 +126,12 @@ def test_the_policy_names_only_real_codenames_and_document_kinds():
     # Before step 5 no corporation, after a stop nobody but the municipality (and the reporter's status).
     for stage in (disclosure.Stage.SUBMITTED, disclosure.Stage.PROFILE_DRAFT):
         assert not disclosure.grants_for(stage, disclosure.Relation.SHARED_CORPORATION)
-    for stage in (disclosure.Stage.STOPPED, disclosure.Stage.ERASED):
+    for stage in (disclosure.Stage.STOPPED, disclosure.Stage.STOPPED_IN_DRAFT, disclosure.Stage.ERASED):
         assert set(disclosure.POLICY[stage]) <= {
             disclosure.Relation.CONSULTANT,
             disclosure.Relation.PRIVACY_OFFICER,
             disclosure.Relation.REPORTING_PROVIDER,
         }
+    # A stop from draft discloses no profile (the consultant only gets it with the share, DPIA §3).
+    for relation in disclosure.Relation:
+        assert disclosure.VIEW_PROFILE not in disclosure.grants_for(disclosure.Stage.STOPPED_IN_DRAFT, relation)

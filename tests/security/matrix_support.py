@@ -61,6 +61,7 @@ CASE_KWARGS = {
     "subject_rights:detail": lambda c: {"request_id": c.access_request.pk},
     "subject_rights:rectify": lambda c: {"request_id": c.rectification_request.pk},
     "subject_rights:export": lambda c: {"request_id": c.access_request.pk, "file_format": "json"},
+    "subject_rights:access_history": lambda c: {"request_id": c.access_request.pk},
     "subject_rights:act": lambda c: {"request_id": c.access_request.pk, "action": "verlengen"},
     "subject_rights:register": lambda c: {"referral_id": c.submitted.pk},
     "access_review": lambda c: {"review_id": c.review.pk},

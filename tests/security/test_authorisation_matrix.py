@@ -277,6 +277,7 @@ MATRIX = {
     "subject_rights:detail": {OFFICER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "subject_rights:rectify": {OFFICER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "subject_rights:export": {OFFICER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
+    "subject_rights:access_history": {OFFICER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},
     "subject_rights:act": {OFFICER: (OK, REFUSED), EVERYONE_ELSE: REFUSED},  # an empty form comes back
     # --- the Django admin: the administrator, by model permission; no case data is registered --
     "admin:index": {ADMIN: OK, EVERYONE_ELSE: ADMIN_LOGIN},

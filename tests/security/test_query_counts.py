@@ -112,6 +112,7 @@ CEILINGS = {
     "subject_rights:detail": 16,
     "subject_rights:rectify": 17,
     "subject_rights:export": 36,
+    "subject_rights:access_history": 20,
 }
 # Every POST-only view, and the pages no role opens with a 200 (redirects, refusals, the admin's 403s).
 CEILINGS.update(dict.fromkeys(POST_ONLY, POST))

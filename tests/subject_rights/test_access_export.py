@@ -149,3 +149,58 @@ def test_the_access_history_is_grouped_per_day_organisation_and_role_in_plain_du
     assert "Bemiddelingsprofiel bekeken" in pdf and "keer" in pdf
     assert "application/pdf" not in pdf and "referrals.referral" not in pdf
     assert "PDF-document" in pdf  # the documents' file type, in words
+
+
+def history_url(request):
+    return reverse("subject_rights:access_history", kwargs={"request_id": request.pk})
+
+
+def test_the_officer_reads_the_access_history_as_a_page_with_the_pdfs_groups(
+    client, signed_in, officer, matched_case, people
+):
+    from subject_rights.export import build_overview
+    from woonkans.audit.models import AccessAction
+
+    referral = matched_case.referral
+    signed_in(people["woonwenz"])
+    for _ in range(5):
+        client.get(reverse("matching:corporation_profile", kwargs={"profile_id": matched_case.pk}))
+    client.logout()
+    request = register(officer, referral, "access")
+    signed_in(officer)
+    detail = client.get(reverse("subject_rights:detail", kwargs={"request_id": request.pk})).content.decode()
+    assert history_url(request) in detail  # linked from the request
+
+    response = client.get(history_url(request))
+    assert response.status_code == 200
+    page = response.content.decode()
+    # One source: the page shows the groups the PDF and JSON get (the officer's own reads go on counting).
+    groups = response.context["groups"]
+    woonwenz = next(g for g in groups if g["organisation"] == "Woonwenz")
+    assert woonwenz in build_overview(referral.pk)["access_history"]
+    assert woonwenz["count"] >= 6
+    assert "Verhuurconsulent" in page and "Bemiddelingsprofiel bekeken" in page
+    assert f"({woonwenz['count']} keer)" in page
+    # Plain Dutch: no model labels, role codes or the case's key.
+    for raw in ("matching.profile", "referrals.referral", "corporation", "wmo_consultant", str(referral.pk)):
+        assert raw not in page, raw
+    assert 'data-label="Wat"' in page
+    # The viewing is audited like the download, as a read of the overview.
+    assert AccessLog.objects.filter(
+        user=officer, action=AccessAction.READ, object_id=str(request.pk), purpose__contains="inzageoverzicht (html)"
+    ).exists()
+
+
+def test_the_access_history_page_is_refused_to_others(client, signed_in, officer, officer_venray, matched_case, people):
+    from woonkans.audit.models import AccessOutcome
+
+    request = register(officer, matched_case.referral, "access")
+    objection = register(officer, matched_case.referral, "objection")
+    signed_in(officer)
+    assert client.get(history_url(objection)).status_code == 404  # only an access request has one
+    for user in (officer_venray, people["venlo"], people["noord"], people["woonwenz"], people["treasurer"]):
+        signed_in(user)
+        assert client.get(history_url(request)).status_code == 404, user
+    assert AccessLog.objects.filter(
+        user=officer_venray, object_id=str(request.pk), outcome=AccessOutcome.DENIED
+    ).exists()

@@ -91,6 +91,7 @@ PAGES = {
     "subject_rights:register": (_("Verzoek registreren"), ("subject_rights:find_case",)),
     "subject_rights:detail": (_("Verzoek"), ("subject_rights:list",)),
     "subject_rights:rectify": (_("Gegevens corrigeren"), ("subject_rights:detail",)),
+    "subject_rights:access_history": (_("Wie de gegevens heeft ingezien"), ("subject_rights:detail",)),
     "subject_rights:act": (_("Verzoek"), ("subject_rights:detail",)),
 }
 

@@ -175,15 +175,51 @@ def _feedback_query(match):
 def profile_housed(request, profile_id):
     profile = selectors.get_profile_for_regisseur(user=request.user, profile_id=profile_id)
     form = DateForm(request.POST)
+    step = confirm.step(request)
+    if step is confirm.BACK:
+        return _to_profile(profile)
     if form.is_valid():
+        signed_on = form.cleaned_data["date"]
         try:
-            services.record_housing(actor=request.user, profile=profile, lease_signed_on=form.cleaned_data["date"])
+            if step is confirm.ASK:
+                confirm.rehearse(
+                    lambda: services.record_housing(actor=request.user, profile=profile, lease_signed_on=signed_on)
+                )
+                return confirm.ask(request, _housed_confirmation(profile, signed_on))
+            services.record_housing(actor=request.user, profile=profile, lease_signed_on=signed_on)
             messages.success(request, _("De inwoner is gehuisvest."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return _to_profile(profile)
+
+
+def _housed_confirmation(profile, signed_on):
+    """Who sees what once housed: read from the disclosure policy's HOUSED stage, as the match does."""
+    match = profile.match
+    return confirm.Confirmation(
+        title=_("Gehuisvest vastleggen"),
+        action=_("Profiel %(code)s wordt gehuisvest bij %(corporation)s: het traject met %(provider)s begint.")
+        % {"code": profile.code, "corporation": match.corporation.name, "provider": match.care_provider.name},
+        consequence=_("De match en de woning liggen daarna vast. Dit kan niet ongedaan worden gemaakt."),
+        facts=[
+            (_("Profiel"), profile.code),
+            (_("Huurcontract getekend op"), signed_on.strftime("%d-%m-%Y")),
+            (_("Woning"), match.dwelling_address),
+        ],
+        recipients=[
+            (match.corporation.name, confirm.sees(Stage.HOUSED, Relation.MATCHED_CORPORATION)),
+            (match.care_provider.name, confirm.sees(Stage.HOUSED, Relation.LINKED_PROVIDER)),
+            (
+                profile.referral.municipality.name,
+                _("de Wmo-consulent: %(what)s, met de status Gehuisvest")
+                % {"what": confirm.sees(Stage.HOUSED, Relation.CONSULTANT)},
+            ),
+        ],
+        button=_("Gehuisvest vastleggen"),
+        back_url=reverse("matching:profile", kwargs={"profile_id": profile.pk}),
+    )
 
 
 @role_required(*REGISSEUR_ROLES)

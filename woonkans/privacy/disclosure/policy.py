@@ -15,7 +15,8 @@ class Stage(StrEnum):
     MATCHED = "matched"  # step 6: matched corporation and linked provider
     HOUSED = "housed"  # after step 6: the trajectory runs (art. 8)
     ENDED = "ended"  # the trajectory ended (well or negatively)
-    STOPPED = "stopped"  # consent withdrawn (art. 4.3) or referral withdrawn
+    STOPPED = "stopped"  # consent withdrawn (art. 4.3) or referral withdrawn, after the profile was shared
+    STOPPED_IN_DRAFT = "stopped_in_draft"  # stopped while the profile was still a draft (never shared)
     CLOSED = "closed"  # the overleg refused the exception
     ERASED = "erased"  # the personal data were purged (AVG art. 17, DPIA §10)
 
@@ -108,6 +109,9 @@ POLICY = {
     # Art. 4.3: no further processing by the parties; the municipality keeps its Wmo file, with the
     # feedbacks it received (DPIA §10): the consultant keeps reading the profile, nobody else does.
     Stage.STOPPED: {**_CASUSREGISSEUR, **_REPORTER},
+    # Stopped before the share: the consultant never got feedback 2 (the profile as written comes with
+    # the share, DPIA §3 / Bijlage 2 step 4–5), so a draft stays the regisseurs' and nobody reads it now.
+    Stage.STOPPED_IN_DRAFT: {**_MUNICIPALITY, **_REPORTER},
     Stage.CLOSED: {**_MUNICIPALITY, **_REPORTER},
     Stage.ERASED: {**_MUNICIPALITY, **_REPORTER},
 }
@@ -139,7 +143,7 @@ DOCUMENT_KINDS = {
 
 # Stages in which the case no longer runs: stopping settles the apps' open items (shares, offers,
 # agenda) once, in the transition's transaction.
-FINAL_STAGES = frozenset({Stage.ENDED, Stage.STOPPED, Stage.CLOSED, Stage.ERASED})
+FINAL_STAGES = frozenset({Stage.ENDED, Stage.STOPPED, Stage.STOPPED_IN_DRAFT, Stage.CLOSED, Stage.ERASED})
 
 
 def grants_for(stage, relation, *, restricted=False):

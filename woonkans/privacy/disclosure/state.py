@@ -20,6 +20,8 @@ class CaseState:
     purged: bool = False
     profile_id: object = None
     profile_status: str = ""
+    # The profile went to the corporations once (and with it to the consultant as feedback 2, DPIA §3).
+    profile_shared: bool = False
     shared_with: frozenset = frozenset()
     matched_corporation_id: int | None = None
     care_provider_id: int | None = None
@@ -58,9 +60,11 @@ def stage_of(state):
     if state.purged:
         return Stage.ERASED
     stage = _REFERRAL_STAGES[state.referral_status]
-    if stage in FINAL_STAGES or not state.profile_id:
-        return stage
-    return _PROFILE_STAGES[state.profile_status]
+    if stage not in FINAL_STAGES and state.profile_id:
+        stage = _PROFILE_STAGES[state.profile_status]
+    if stage == Stage.STOPPED and state.profile_id and not state.profile_shared:
+        return Stage.STOPPED_IN_DRAFT  # a stop from draft: the profile was never disclosed beyond the region
+    return stage
 
 
 def _chain_directions():
