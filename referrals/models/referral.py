@@ -118,3 +118,7 @@ class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
     personal_data = PersonalData.none()
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        # The lists' per-row probe (woonkans.privacy.disclosure.grants): object first, index-only.
+        indexes = [models.Index(fields=["content_object", "permission", "group"], name="referrals_rgop_object_perm")]
