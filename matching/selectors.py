@@ -210,7 +210,9 @@ def corporation_table(*, user, status=None, age_band=None, municipality=None, aw
         )
     )
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="matchingstabel")
-    return shares.order_by("-shared_at").distinct()
+    # No DISTINCT: one share per profile and corporation (a unique constraint), and the area filter
+    # joins one municipality; DISTINCT made PostgreSQL sort every share before the page of 25.
+    return shares.order_by("-shared_at")
 
 
 def get_profile_for_corporation(*, user, profile_id):

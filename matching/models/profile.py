@@ -185,7 +185,12 @@ class Profile(GuardedStatus, models.Model):
         ordering = ["-created_at"]
         verbose_name = _("bemiddelingsprofiel")
         verbose_name_plural = _("bemiddelingsprofielen")
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The regisseurs' list in its default order (woonkans.lists adds -pk): a page walks this
+            # index and probes each row's grant, rather than sorting every profile it may see.
+            models.Index(fields=["created_at", "id"], name="matching_profile_created_id"),
+        ]
 
     def __str__(self):
         return self.code
@@ -221,6 +226,8 @@ class ProfileGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("recht van een groep op een profiel")
         verbose_name_plural = _("rechten van groepen op profielen")
+        # The lists' per-row probe (woonkans.privacy.disclosure.grants): object first, index-only.
+        indexes = [models.Index(fields=["content_object", "permission", "group"], name="matching_pgop_object_perm")]
 
 
 class ProfileVersion(models.Model):

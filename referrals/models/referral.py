@@ -135,3 +135,5 @@ class ReferralGroupObjectPermission(GroupObjectPermissionBase):
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("recht van een groep op een aanmelding")
         verbose_name_plural = _("rechten van groepen op aanmeldingen")
+        # The lists' per-row probe (woonkans.privacy.disclosure.grants): object first, index-only.
+        indexes = [models.Index(fields=["content_object", "permission", "group"], name="referrals_rgop_object_perm")]
