@@ -1,4 +1,8 @@
+import functools
+
 import factory
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from woonkans.accounts.models import LoggingAcceptance, RoleAssignment, User
@@ -30,11 +34,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Gebruiker {n}")
     organisation = factory.LazyFunction(lambda: organisation("Gemeente Venlo"))
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed once and saved with the first insert: a second save per user (and its signals) is not needed.
+    password = factory.LazyFunction(lambda: password_hash())
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        self.save()
         for role in extracted or ():
             RoleAssignment.objects.create(user=self, role=role)
 
@@ -49,6 +53,53 @@ class UserFactory(factory.django.DjangoModelFactory):
             from django.conf import settings
 
             LoggingAcceptance.objects.create(user=self, notice_version=settings.LOGGING_NOTICE_VERSION)
+
+
+@functools.cache
+def password_hash():
+    """PASSWORD hashed once with the suite's fast hasher (conftest's PASSWORD_HASHERS), reused by every user."""
+    return MD5PasswordHasher().encode(PASSWORD, MD5PasswordHasher().salt())
+
+
+def make_people(spec):
+    """Users for {key: (role, organisation name)} in bulk, with email `<key>@example.org`.
+
+    The same rows as UserFactory(roles=[role], accepted_logging=True, email=...) per user, in six
+    queries: users, roles, logging acceptances, and the groups sync_memberships would give them.
+    Bulk writes send no signals, so the change log (auditlog) of their creation is not written.
+    """
+    from django.conf import settings
+
+    from woonkans.accounts.roles import Role, role_group_name
+
+    organisations = Organisation.objects.in_bulk([name for _role, name in spec.values()], field_name="name")
+    users = {}
+    for key, (role, organisation_name) in spec.items():
+        number = UserFactory._meta.next_sequence()
+        users[key] = User(
+            username=f"gebruiker{number}",
+            first_name="Test",
+            last_name=f"Gebruiker {number}",
+            email=f"{key}@example.org",
+            organisation=organisations[organisation_name],
+            password=password_hash(),
+            is_staff=role == Role.ADMINISTRATOR,
+        )
+    User.objects.bulk_create(users.values())
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=users[key], role=role) for key, (role, _name) in spec.items()
+    )
+    LoggingAcceptance.objects.bulk_create(
+        LoggingAcceptance(user=user, notice_version=settings.LOGGING_NOTICE_VERSION) for user in users.values()
+    )
+    role_groups = Group.objects.in_bulk([role_group_name(role) for role, _name in spec.values()], field_name="name")
+    Membership = User.groups.through
+    Membership.objects.bulk_create(
+        Membership(user_id=users[key].pk, group_id=group_id)
+        for key, (role, organisation_name) in spec.items()
+        for group_id in (role_groups[role_group_name(role)].pk, organisations[organisation_name].group_id)
+    )
+    return users
 
 
 def record_profile_facts(profile, *, provider="Moveoo", **overrides):

@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from monitoring.models import CaseFact
@@ -27,16 +29,26 @@ FIELDS = [
 ]
 
 
-@pytest.fixture
-def synthetic(tmp_path):
+@pytest.fixture(scope="module")
+def synthetic(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seeded once for this module's tests, which only read; rolled back after the module."""
     from referrals.models import Referral
 
-    call_command("seed_demo", "--manifest", str(tmp_path / "manifest.json"), "--quiet", "--scale", "200")
-    return list(
-        Referral.objects.filter(identity__family_name="Testpersoon").select_related(
-            "identity", "research", "profile", "fact"
+    folder = tmp_path_factory.mktemp("scale")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PRIVATE_MEDIA_ROOT=folder / "private", PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", "--manifest", str(folder / "manifest.json"), "--quiet", "--scale", "200")
+        yield list(
+            Referral.objects.filter(identity__family_name="Testpersoon").select_related(
+                "identity", "research", "profile", "fact"
+            )
         )
-    )
+        transaction.set_rollback(True)
 
 
 def test_synthetic_facts_match_what_the_services_compute(synthetic):
