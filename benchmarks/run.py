@@ -13,6 +13,9 @@ Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/woonkans_b
 <name>_<size> are dropped and recreated, so the name must contain "bench"), BENCH_SIZES (default
 1000,10000,100000; `make bench SIZES=1000,10000` for a quick run), BENCH_REQUESTS (default 30),
 BENCH_LOCUST_USERS (100), BENCH_LOCUST_TIME (60s), BENCH_LOCUST_SIZE (10000).
+
+`make load` (BENCH_LOAD_ONLY=1): only the load run, at BENCH_LOCUST_SIZE cases (seeded, or reused with
+BENCH_REUSE=1), crawled as above; it rewrites only the load section of docs/benchmarks.md.
 """
 
 import contextlib
@@ -66,6 +69,7 @@ EXPLAINED = 3
 PAGE_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "30"))
 # BENCH_REUSE=1: measure the databases the previous run seeded (same sizes) instead of seeding again.
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+LOAD_ONLY = os.environ.get("BENCH_LOAD_ONLY") == "1"
 
 
 # --- setup during the run -------------------------------------------------------------------------
@@ -418,19 +422,41 @@ def run(url, name, maintenance_url):
     return results
 
 
+def run_load(url, name, maintenance_url):
+    """make load: one size, its pages crawled, then only the locust run."""
+    target = Target(LOCUST_SIZE, url, name)
+    target.prepare(maintenance_url)
+    load = {"load_start": loadavg(), "started": f"{datetime.datetime.now():%Y-%m-%d %H:%M}"}
+    with contextlib.ExitStack() as stack:
+        target.start(stack)
+        load.update(run_locust(target))
+    load.update(load_end=loadavg(), finished=f"{datetime.datetime.now():%H:%M}", seed_s=target.result["seed_s"])
+    log(f"locust      {load['total']}")
+    return {"load": load}
+
+
+def command_line(make_target):
+    overrides = [f"{key}={os.environ[key]}" for key in sorted(os.environ) if key.startswith("BENCH_")]
+    overrides = [item for item in overrides if item != "BENCH_LOAD_ONLY=1"]
+    return f"{' '.join(overrides)} make {make_target}".strip()
+
+
 def main():
     url, name, maintenance_url = database_url()
     WORK.mkdir(parents=True, exist_ok=True)
     info = machine(maintenance_url)
     started = datetime.datetime.now()
     log(f"machine {info}")
+    if LOAD_ONLY:
+        results = run_load(url, name, maintenance_url)
+        (WORK / "load.json").write_text(json.dumps({"machine": info, **results}, indent=2, default=str))
+        report.write_load(results, info, command_line("load"))
+        log(f"written the load section of {report.DOC.relative_to(ROOT)} and {(WORK / 'load.json').relative_to(ROOT)}")
+        return
     results = run(url, name, maintenance_url)
     finished = datetime.datetime.now()
     (WORK / "results.json").write_text(json.dumps({"machine": info, **results}, indent=2, default=str))
-    command = "make bench"
-    overrides = [f"{key}={os.environ[key]}" for key in sorted(os.environ) if key.startswith("BENCH_")]
-    if overrides:
-        command = f"{' '.join(overrides)} make bench"
+    command = command_line("bench")
     report.write(
         results,
         info,
