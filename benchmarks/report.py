@@ -279,16 +279,22 @@ def load_run(results, *, command=None, info=None):
     lines = [f"## Load run at {number(load['size'])} cases", ""]
     if command:  # a load run of its own (make load), not the one of the make bench run above
         lines += [
-            f"From `{command}` ({load['started']} – {load['finished']}), not from the run above: a fresh"
-            f" database of {number(load['size'])} cases (or the previous one, with BENCH_REUSE=1), crawled as"
-            f" above. Machine: {info['nproc']} CPU cores, {info['ram_gib']} GiB RAM; load average (1/5/15 min)"
+            f"From `{command}` ({load['started']} – {load['finished']}), not from the run above:"
+            + (
+                f" the database of {number(load['size'])} cases a previous run seeded (BENCH_REUSE=1)"
+                if load.get("reused")
+                else f" a fresh database of {number(load['size'])} cases (seeded in {load.get('seed_s')} s)"
+            )
+            + f", crawled as above. Machine: {info['nproc']} CPU cores, {info['ram_gib']} GiB RAM;"
+            " load average (1/5/15 min; the machine is shared with other work)"
             f" at the start {load.get('load_start')}, at the end {load.get('load_end')}.",
             "",
         ]
     lines += [
         f"locust, headless, {load['users']} users (started 20 per second), `--run-time {load['run_time']}`,"
-        " host 127.0.0.1 (the gunicorn above, 2 workers), `benchmarks/locustfile.py`: each user takes the next"
-        " role with that role's logged-in session and asks for one of the role's crawled pages at random every"
+        " host 127.0.0.1 (gunicorn, 2 workers, as for the page measurements), `benchmarks/locustfile.py`:"
+        " each user takes the next role with that role's logged-in session and asks for one of the role's"
+        " crawled pages at random every"
         " 1–3 s. Client-side times, as locust measures them (rounded to 10 ms above 100 ms).",
         "",
         "| requests | failures | median ms | p95 ms | max ms | requests/s |",

@@ -333,7 +333,9 @@ def run_locust(target):
     entries = json.loads(Path(f"{stats_path}.json").read_text())
     if not entries:
         raise BenchError(f"locust made no requests:\n{(result.stdout + result.stderr)[-3000:]}")
-    pages = {entry["name"]: locust_row([entry]) for entry in sorted(entries, key=lambda entry: entry["name"])}
+    # Requests per second over the whole run: a page asked once has no span of its own to divide by.
+    seconds = max(entry["last_request_timestamp"] for entry in entries) - min(entry["start_time"] for entry in entries)
+    pages = {entry["name"]: locust_row([entry], seconds) for entry in sorted(entries, key=lambda entry: entry["name"])}
     roles = {}
     for entry in entries:
         roles.setdefault(entry["name"].split(" ")[0], []).append(entry)
@@ -343,12 +345,12 @@ def run_locust(target):
         "size": target.size,
         "exit_code": result.returncode,
         "pages": pages,
-        "roles": {role: locust_row(group) for role, group in sorted(roles.items())},
-        "total": locust_row(entries),
+        "roles": {role: locust_row(group, seconds) for role, group in sorted(roles.items())},
+        "total": locust_row(entries, seconds),
     }
 
 
-def locust_row(entries):
+def locust_row(entries, seconds):
     """Requests, failures and percentiles from locust's response-time histogram (as locust computes them)."""
     histogram = {}
     for entry in entries:
@@ -364,7 +366,6 @@ def locust_row(entries):
                 return millis
         return None
 
-    seconds = max(entry["last_request_timestamp"] for entry in entries) - min(entry["start_time"] for entry in entries)
     requests_ = sum(entry["num_requests"] for entry in entries)
     return {
         "requests": requests_,
