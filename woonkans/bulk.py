@@ -9,6 +9,9 @@ sequence (woonkans.numbering), and auto-increment keys are taken from the table'
 ``bulk_create`` it sends no signals and calls no ``save()``.
 """
 
+import datetime
+import uuid
+
 from django.db import connections, models
 from psycopg import sql
 
@@ -40,6 +43,7 @@ def insert(model, objs, *, using="default", batch_size=BATCH):
             for obj, value in zip(without, _next_ids(connection, opts.db_table, pk.column, len(without)), strict=True):
                 obj.pk = value
     fields = list(opts.concrete_fields)
+    plain = [(field, field.attname, _plain_types(field)) for field in fields]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(opts.db_table), sql.SQL(", ").join(sql.Identifier(field.column) for field in fields)
     )
@@ -47,11 +51,55 @@ def insert(model, objs, *, using="default", batch_size=BATCH):
         for start in range(0, len(objs), batch_size * 10):
             with cursor.cursor.copy(statement) as copy:
                 for obj in objs[start : start + batch_size * 10]:
-                    copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+                    copy.write_row([_value(obj, field, attname, types, connection) for field, attname, types in plain])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = using
     return objs
+
+
+# Fields whose get_db_prep_save on PostgreSQL hands a value of these exact types back unchanged (to_python of
+# a str is the str, of a UUID the UUID; the backend passes dates and aware datetimes through). A value of any
+# other type, and every other field (an encrypted one, JSON, auto_now), goes through pre_save and
+# get_db_prep_save. Subclasses are not in here: they may prepare differently (EncryptedTextField does).
+_PLAIN = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.SlugField: (str,),
+    models.EmailField: (str,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.SmallAutoField: (int,),
+    models.BooleanField: (bool,),
+    models.UUIDField: (uuid.UUID,),
+    models.DateField: (datetime.date,),
+    models.DateTimeField: (datetime.datetime,),
+}
+
+
+def _plain_types(field):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if field.is_relation:
+        if not (field.many_to_one or field.one_to_one):
+            return None
+        field = field.target_field
+    return _PLAIN.get(type(field))
+
+
+def _value(obj, field, attname, types, connection):
+    if types is not None:
+        value = getattr(obj, attname)
+        # A naive datetime takes the full path (made aware there, as Django does).
+        if value is None or (type(value) in types and (type(value) is not datetime.datetime or value.tzinfo)):
+            return value
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 def _next_ids(connection, table, column, count):
