@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 LOCKS := requirements/base.txt requirements/dev.txt
 PYTEST_ARGS ?=
 
-.PHONY: demo test serve install lint bench totp backup restore clean
+.PHONY: demo test serve install lint bench load totp backup restore clean
 
 $(INSTALLED): $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 of nieuwer is nodig") if sys.version_info < (3, 11) else None'
@@ -48,8 +48,12 @@ totp: install
 
 # make bench                      1 000, 10 000 and 100 000 cases (docs/benchmarks.md)
 # make bench SIZES=1000,10000     a quick run
+# make load                       only the load run (locust, 100 users, 10 000 cases); BENCH_REUSE=1 keeps the database
 bench: install
 	$(if $(SIZES),BENCH_SIZES=$(SIZES)) $(BIN)/python benchmarks/run.py
+
+load: install
+	BENCH_LOAD_ONLY=1 $(BIN)/python benchmarks/run.py
 
 # Point-in-time recovery (docs/backups.md): pgBackRest for the database, snapshots of the private files.
 #   make backup                                    a full backup now (beat runs the nightly ones)

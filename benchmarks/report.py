@@ -92,7 +92,39 @@ def write(results, info, started, finished, command, name, *, settings):
     DOC.write_text(render(results, info, started, finished, command, name, settings))
 
 
+def _int_keys(figures):
+    return {int(size): values for size, values in figures.items()}
+
+
+def normalise(results):
+    """Sizes as int keys again: results.json (JSON) stores them as strings, and a size then finds no figures."""
+    for row in results.get("pages", []):
+        row["sizes"] = _int_keys(row["sizes"])
+    if "agenda" in results:
+        results["agenda"]["sizes"] = _int_keys(results["agenda"]["sizes"])
+    if "pdf" in results:
+        results["pdf"] = _int_keys(results["pdf"])
+    for result in results.get("sizes", []):
+        result["size"] = int(result["size"])
+    return results
+
+
+def write_load(results, info, command):
+    """`make load`: replace only the load run's section of docs/benchmarks.md (the rest is make bench's)."""
+    section = load_run(results, command=command, info=info)
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n\n"
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith("## Load run")), None)
+    if start is None:
+        start = next((i for i, line in enumerate(lines) if line == "## Analysis"), len(lines))
+        end = start
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    DOC.write_text("\n".join([*lines[:start], *section, *lines[end:]]))
+
+
 def render(results, info, started, finished, command, name, settings):
+    results = normalise(results)
     by_size = {result["size"]: result for result in results["sizes"]}
     sizes = list(by_size)
     rows = results["pages"]
@@ -238,18 +270,31 @@ def slowest(results):
     return lines
 
 
-def load_run(results):
+def load_run(results, *, command=None, info=None):
     load = results.get("load")
     if not load:
         return []
     total = load["total"]
     worst = sorted(load["pages"].items(), key=lambda item: item[1]["p95_ms"] or 0, reverse=True)[:10]
-    lines = [
-        f"## Load run at {number(load['size'])} cases",
-        "",
+    lines = [f"## Load run at {number(load['size'])} cases", ""]
+    if command:  # a load run of its own (make load), not the one of the make bench run above
+        lines += [
+            f"From `{command}` ({load['started']} – {load['finished']}), not from the run above:"
+            + (
+                f" the database of {number(load['size'])} cases a previous run seeded (BENCH_REUSE=1)"
+                if load.get("reused")
+                else f" a fresh database of {number(load['size'])} cases (seeded in {load.get('seed_s')} s)"
+            )
+            + f", crawled as above. Machine: {info['nproc']} CPU cores, {info['ram_gib']} GiB RAM;"
+            " load average (1/5/15 min; the machine is shared with other work)"
+            f" at the start {load.get('load_start')}, at the end {load.get('load_end')}.",
+            "",
+        ]
+    lines += [
         f"locust, headless, {load['users']} users (started 20 per second), `--run-time {load['run_time']}`,"
-        " host 127.0.0.1 (the gunicorn above, 2 workers), `benchmarks/locustfile.py`: each user takes the next"
-        " role with that role's logged-in session and asks for one of the role's crawled pages at random every"
+        " host 127.0.0.1 (gunicorn, 2 workers, as for the page measurements), `benchmarks/locustfile.py`:"
+        " each user takes the next role with that role's logged-in session and asks for one of the role's"
+        " crawled pages at random every"
         " 1–3 s. Client-side times, as locust measures them (rounded to 10 ms above 100 ms).",
         "",
         "| requests | failures | median ms | p95 ms | max ms | requests/s |",

@@ -13,6 +13,9 @@ Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/woonkans_b
 <name>_<size> are dropped and recreated, so the name must contain "bench"), BENCH_SIZES (default
 1000,10000,100000; `make bench SIZES=1000,10000` for a quick run), BENCH_REQUESTS (default 30),
 BENCH_LOCUST_USERS (100), BENCH_LOCUST_TIME (60s), BENCH_LOCUST_SIZE (10000).
+
+`make load` (BENCH_LOAD_ONLY=1): only the load run, at BENCH_LOCUST_SIZE cases (seeded, or reused with
+BENCH_REUSE=1), crawled as above; it rewrites only the load section of docs/benchmarks.md.
 """
 
 import contextlib
@@ -66,6 +69,7 @@ EXPLAINED = 3
 PAGE_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "30"))
 # BENCH_REUSE=1: measure the databases the previous run seeded (same sizes) instead of seeding again.
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+LOAD_ONLY = os.environ.get("BENCH_LOAD_ONLY") == "1"
 
 
 # --- setup during the run -------------------------------------------------------------------------
@@ -329,7 +333,9 @@ def run_locust(target):
     entries = json.loads(Path(f"{stats_path}.json").read_text())
     if not entries:
         raise BenchError(f"locust made no requests:\n{(result.stdout + result.stderr)[-3000:]}")
-    pages = {entry["name"]: locust_row([entry]) for entry in sorted(entries, key=lambda entry: entry["name"])}
+    # Requests per second over the whole run: a page asked once has no span of its own to divide by.
+    seconds = max(entry["last_request_timestamp"] for entry in entries) - min(entry["start_time"] for entry in entries)
+    pages = {entry["name"]: locust_row([entry], seconds) for entry in sorted(entries, key=lambda entry: entry["name"])}
     roles = {}
     for entry in entries:
         roles.setdefault(entry["name"].split(" ")[0], []).append(entry)
@@ -339,12 +345,12 @@ def run_locust(target):
         "size": target.size,
         "exit_code": result.returncode,
         "pages": pages,
-        "roles": {role: locust_row(group) for role, group in sorted(roles.items())},
-        "total": locust_row(entries),
+        "roles": {role: locust_row(group, seconds) for role, group in sorted(roles.items())},
+        "total": locust_row(entries, seconds),
     }
 
 
-def locust_row(entries):
+def locust_row(entries, seconds):
     """Requests, failures and percentiles from locust's response-time histogram (as locust computes them)."""
     histogram = {}
     for entry in entries:
@@ -360,7 +366,6 @@ def locust_row(entries):
                 return millis
         return None
 
-    seconds = max(entry["last_request_timestamp"] for entry in entries) - min(entry["start_time"] for entry in entries)
     requests_ = sum(entry["num_requests"] for entry in entries)
     return {
         "requests": requests_,
@@ -418,19 +423,41 @@ def run(url, name, maintenance_url):
     return results
 
 
+def run_load(url, name, maintenance_url):
+    """make load: one size, its pages crawled, then only the locust run."""
+    target = Target(LOCUST_SIZE, url, name)
+    target.prepare(maintenance_url)
+    load = {"load_start": loadavg(), "started": f"{datetime.datetime.now():%Y-%m-%d %H:%M}"}
+    with contextlib.ExitStack() as stack:
+        target.start(stack)
+        load.update(run_locust(target))
+    load.update(load_end=loadavg(), finished=f"{datetime.datetime.now():%H:%M}", seed_s=target.result["seed_s"])
+    log(f"locust      {load['total']}")
+    return {"load": load}
+
+
+def command_line(make_target):
+    overrides = [f"{key}={os.environ[key]}" for key in sorted(os.environ) if key.startswith("BENCH_")]
+    overrides = [item for item in overrides if item != "BENCH_LOAD_ONLY=1"]
+    return f"{' '.join(overrides)} make {make_target}".strip()
+
+
 def main():
     url, name, maintenance_url = database_url()
     WORK.mkdir(parents=True, exist_ok=True)
     info = machine(maintenance_url)
     started = datetime.datetime.now()
     log(f"machine {info}")
+    if LOAD_ONLY:
+        results = run_load(url, name, maintenance_url)
+        (WORK / "load.json").write_text(json.dumps({"machine": info, **results}, indent=2, default=str))
+        report.write_load(results, info, command_line("load"))
+        log(f"written the load section of {report.DOC.relative_to(ROOT)} and {(WORK / 'load.json').relative_to(ROOT)}")
+        return
     results = run(url, name, maintenance_url)
     finished = datetime.datetime.now()
     (WORK / "results.json").write_text(json.dumps({"machine": info, **results}, indent=2, default=str))
-    command = "make bench"
-    overrides = [f"{key}={os.environ[key]}" for key in sorted(os.environ) if key.startswith("BENCH_")]
-    if overrides:
-        command = f"{' '.join(overrides)} make bench"
+    command = command_line("bench")
     report.write(
         results,
         info,

@@ -10,7 +10,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from woonkans import cases
+from woonkans import bulk, cases
 from woonkans.accounts.models import User
 from woonkans.demo import demo_pdf
 from woonkans.parties.models import Organisation, OrganisationKind
@@ -361,13 +361,12 @@ def create_synthetic_claims(*, until=None, exclude=(), seed=2026):
             )
         if status == "paid":
             payable.append((steps["paid"], claim))
-    Claim.objects.bulk_create(claims, batch_size=1000)
-    ClaimLine.objects.bulk_create(lines, batch_size=2000)
-    ClaimConsultation.objects.bulk_create(consultations, batch_size=1000)
+    bulk.insert(Claim, claims)
+    bulk.insert(ClaimLine, lines)
+    bulk.insert(ClaimConsultation, consultations)
     through = ClaimConsultation.organisations.through
-    through.objects.bulk_create(
-        [through(claimconsultation_id=c.pk, organisation_id=c.claim.corporation_id) for c in consultations],
-        batch_size=2000,
+    bulk.insert(
+        through, [through(claimconsultation_id=c.pk, organisation_id=c.claim.corporation_id) for c in consultations]
     )
     _book_payouts(
         sorted(payable, key=lambda pair: (pair[0], str(pair[1].pk))),

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from referrals.models import Referral
+from woonkans import bulk
 from woonkans.accounts.models import User
 
 from . import services
@@ -94,5 +95,5 @@ def create_synthetic_requests(*, seed=2026):
                 resident_informed_on=answered if status != "open" else None,
             )
         )
-    SubjectRequest.objects.bulk_create(requests, batch_size=1000)
+    bulk.insert(SubjectRequest, requests)
     return requests

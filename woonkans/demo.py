@@ -8,6 +8,7 @@ import base64
 import io
 import secrets
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
@@ -85,6 +86,8 @@ def base32_secret(device):
 def seed_users():
     organisations = {org.name: org for org in Organisation.objects.select_related("region")}
     entries = []
+    # One hash for all: the password is the same and printed anyway, and each hash costs a second of CPU.
+    password = make_password(DEMO_PASSWORD)
     for username, first_name, last_name, organisation_name, role in DEMO_USERS:
         organisation = organisations[organisation_name]
         user, created = User.objects.get_or_create(
@@ -100,7 +103,7 @@ def seed_users():
         if not created and user.organisation_id != organisation.pk:
             user.organisation = organisation
             user.save(update_fields=["organisation"])
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=role)
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

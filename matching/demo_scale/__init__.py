@@ -16,24 +16,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.models import CaseFact, CaseFactSearchArea
-from referrals.models import Consent, ExceptionRequest, Feedback, Identity, Referral, ReferralEvent, Research
+from referrals.models import Referral
 from woonkans.privacy import disclosure
 
-from ..models import (
-    CaseMeeting,
-    Evaluation,
-    Match,
-    Offer,
-    Profile,
-    ProfileMessage,
-    ProfileShare,
-    ProfileVersion,
-    Signal,
-)
+from ..models import Profile
 from .build import Rows, _build
 from .overleg import _overleggen
-from .plan import BATCH, SYNTHETIC_FAMILY_NAME, World, draw
+from .plan import SYNTHETIC_FAMILY_NAME, World, draw
 
 __all__ = ["SYNTHETIC_FAMILY_NAME", "World", "create_synthetic_cases", "draw"]
 
@@ -52,12 +41,7 @@ def create_synthetic_cases(*, count, seed=2026, now=None):
         plan = draw(world, number)
         plans.append(plan)
         _build(world, rows, plan, codes)
-    rows.save(CaseFact, Referral, Identity, Research, Consent, ExceptionRequest, ReferralEvent, Feedback)
-    rows.save(Profile, ProfileVersion, ProfileShare, Offer, ProfileMessage, Match, Evaluation, Signal, CaseMeeting)
-    CaseFactSearchArea.objects.bulk_create(rows.by_model.get(CaseFactSearchArea, []), batch_size=BATCH)
-    Profile.search_area.through.objects.bulk_create(
-        rows.by_model.get(Profile.search_area.through, []), batch_size=BATCH
-    )
+    rows.save()
     _overleggen(world, rows)
     # The grants follow from the disclosure policy, for all cases at once (woonkans.privacy.disclosure).
     disclosure.reconcile(None, fix=True)

@@ -19,6 +19,7 @@ from referrals.models import (
     Research,
 )
 from referrals.workflow import Status
+from woonkans import bulk
 from woonkans.choices import AgeBand
 from woonkans.privacy import crypto
 
@@ -79,6 +80,30 @@ def _facts(plan, referral, profile, today):
     return fact_values(facts)
 
 
+# Referenced rows before the rows that refer to them.
+SAVE_ORDER = (
+    CaseFact,
+    Referral,
+    Identity,
+    Research,
+    Consent,
+    ExceptionRequest,
+    ReferralEvent,
+    Feedback,
+    Profile,
+    ProfileVersion,
+    ProfileShare,
+    Offer,
+    ProfileMessage,
+    Match,
+    Evaluation,
+    Signal,
+    CaseMeeting,
+    CaseFactSearchArea,
+    Profile.search_area.through,
+)
+
+
 class Rows:
     def __init__(self):
         self.by_model = {}
@@ -89,8 +114,8 @@ class Rows:
         return obj
 
     def save(self, *models):
-        for model in models:
-            model.objects.bulk_create(self.by_model.get(model, []), batch_size=BATCH)
+        for model in models or SAVE_ORDER:
+            bulk.insert(model, self.by_model.get(model, []), batch_size=BATCH)
 
 
 def _event(rows, referral, kind, actor, at, note=""):
@@ -104,6 +129,23 @@ def _event(rows, referral, kind, actor, at, note=""):
             note=note,
         )
     )
+
+
+# The chair's three feedbacks to the Wmo consultant (the agreement's work process: "drie keer een
+# terugkoppeling"): the text, and the low, typical and high number of working days after the step.
+FEEDBACK = {
+    FeedbackKind.PRECONDITIONS: ("Inschrijving als woningzoekende en budgetbeheer zijn geregeld.", (1, 4, 12)),
+    FeedbackKind.PROFILE: ("Het profiel is gedeeld met de corporaties in het zoekgebied.", (1, 3, 10)),
+    FeedbackKind.PLACEMENT: ("De inwoner gaat huren bij de gematchte corporatie.", (1, 2, 8)),
+}
+
+
+def _feedback(world, rows, referral, chair, kind, step, **values):
+    """The chair's feedback of ``kind`` some working days after ``step``, if that moment has come."""
+    text, days = FEEDBACK[kind]
+    at = _later(world.rng, step, *days)
+    if at <= world.now:
+        rows.add(Feedback(referral=referral, kind=kind, text=text, author=chair, created_at=at, **values))
 
 
 def _build(world, rows, plan, codes):
@@ -196,17 +238,7 @@ def _build(world, rows, plan, codes):
             _event(rows, referral, kind, chair, plan.exception_decided)
     if plan.submitted:
         _event(rows, referral, EventKind.SUBMITTED, consultant, plan.submitted)
-        answered = _later(rng, plan.submitted, 1, 4, 12)
-        if answered <= world.now:
-            rows.add(
-                Feedback(
-                    referral=referral,
-                    kind=FeedbackKind.PRECONDITIONS,
-                    text="Inschrijving als woningzoekende en budgetbeheer zijn geregeld.",
-                    author=chair,
-                    created_at=answered,
-                )
-            )
+        _feedback(world, rows, referral, chair, FeedbackKind.PRECONDITIONS, plan.submitted)
     if plan.status in (Status.WITHDRAWN, Status.CONSENT_WITHDRAWN):
         kind = EventKind.WITHDRAWN if plan.status == Status.WITHDRAWN else EventKind.CONSENT_WITHDRAWN
         _event(rows, referral, kind, consultant, plan.closed)
@@ -264,17 +296,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
     if not plan.shared:
         return profile
     _event(rows, referral, EventKind.PROFILE_SHARED, chair, plan.shared)
-    profile_feedback = _later(rng, plan.shared, 1, 3, 10)
-    if profile_feedback <= world.now:
-        rows.add(
-            Feedback(
-                referral=referral,
-                kind=FeedbackKind.PROFILE,
-                text="Het profiel is gedeeld met de corporaties in het zoekgebied.",
-                author=chair,
-                created_at=profile_feedback,
-            )
-        )
+    _feedback(world, rows, referral, chair, FeedbackKind.PROFILE, plan.shared)
     ended_at = None
     if plan.ended_on:
         ended_at = _at(rng, plan.ended_on)
@@ -361,19 +383,16 @@ def _build_profile(world, rows, plan, referral, chair, codes):
         )
     )
     _event(rows, referral, EventKind.MATCHED, chair, plan.matched, corporation_staff.organisation.name)
-    placement = _later(rng, plan.matched, 1, 2, 8)
-    if placement <= world.now:
-        rows.add(
-            Feedback(
-                referral=referral,
-                kind=FeedbackKind.PLACEMENT,
-                text="De inwoner gaat huren bij de gematchte corporatie.",
-                corporation_id=plan.corporation_id,
-                intended_date=intended,
-                author=chair,
-                created_at=placement,
-            )
-        )
+    _feedback(
+        world,
+        rows,
+        referral,
+        chair,
+        FeedbackKind.PLACEMENT,
+        plan.matched,
+        corporation_id=plan.corporation_id,
+        intended_date=intended,
+    )
     if plan.housed_on:
         _event(rows, referral, EventKind.HOUSED, chair, _at(rng, plan.housed_on), plan.housed_on.strftime("%d-%m-%Y"))
     for held_on in plan.evaluations:

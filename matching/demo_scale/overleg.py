@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from woonkans import bulk
 from woonkans.parties.models import Organisation
 
 from ..models import (
@@ -17,7 +18,6 @@ from ..models import (
     VoteRecord,
 )
 from .plan import (
-    BATCH,
     ITEMS_PER_KIND,
     _at,
 )
@@ -45,7 +45,7 @@ def _overleggen(world, rows):
                 held=held,
                 notes="Alle punten besproken; besluiten zoals op de agenda vastgelegd." if held else "",
             )
-    Meeting.objects.bulk_create(meetings.values(), batch_size=BATCH)
+    bulk.insert(Meeting, meetings.values())
     attendances = []
     for (region_id, _day), meeting in meetings.items():
         if not meeting.held:
@@ -53,7 +53,7 @@ def _overleggen(world, rows):
         present = attendance_pool.get(region_id, []) + providers
         for organisation_id in present:
             attendances.append(Attendance(meeting=meeting, organisation_id=organisation_id))
-    Attendance.objects.bulk_create(attendances, batch_size=BATCH)
+    bulk.insert(Attendance, attendances)
     present_of = {}
     for attendance in attendances:
         present_of.setdefault(attendance.meeting_id, []).append(attendance.organisation_id)
@@ -167,10 +167,10 @@ def _overleggen(world, rows):
                             item=item, text=item.decision, recorded_by=meeting.chair, recorded_at=item.discussed_at
                         )
                     )
-    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
-    Vote.objects.bulk_create(votes, batch_size=BATCH)
-    VoteRecord.objects.bulk_create(records, batch_size=BATCH)
-    Decision.objects.bulk_create(decisions, batch_size=BATCH)
+    bulk.insert(AgendaItem, items)
+    bulk.insert(Vote, votes)
+    bulk.insert(VoteRecord, records)
+    bulk.insert(Decision, decisions)
     # A decision corrected afterwards (the minutes keep both): one per region.
     corrections = []
     for region_id in world.chairs:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import transaction
 
+from woonkans import bulk
 from woonkans.parties.models import Organisation
 
 from .policy import FINAL_STAGES, REFERRAL
@@ -91,7 +92,8 @@ def reconcile(referral_ids=None, *, fix=True):
         if fix:
             _delete(group_model, list(extra.values()))
             _delete(user_model, [row[0] for row in stray])
-            group_model.objects.bulk_create(
+            bulk.insert(
+                group_model,
                 [
                     group_model(
                         content_object_id=object_pk,
@@ -100,7 +102,6 @@ def reconcile(referral_ids=None, *, fix=True):
                     )
                     for (_kind, object_pk, organisation, codename) in missing
                 ],
-                batch_size=2000,
             )
     return drift
 
