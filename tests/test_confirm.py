@@ -335,7 +335,13 @@ def test_dissolving_the_fund_names_what_each_party_gets_back(client, signed_in, 
     refuses_tokens_of_others(
         client, url, data, other_user=people["noord"], other_url=reverse("guarantee_fund:ledger"), done=dissolved
     )
-    walk(client, url, data, done=dissolved, names=["Woonwenz", "Antares", "€\xa03.000,00", "€\xa01.000,00", "€\xa04.000,00"])
+    walk(
+        client,
+        url,
+        data,
+        done=dissolved,
+        names=["Woonwenz", "Antares", "€\xa03.000,00", "€\xa01.000,00", "€\xa04.000,00"],
+    )
     entries = LedgerEntry.objects.count()
     assert once_more(client, url, data).status_code == 200  # the page again, with the refusal
     assert LedgerEntry.objects.count() == entries

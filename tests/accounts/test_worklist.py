@@ -227,7 +227,8 @@ def test_every_link_shows_exactly_the_counted_items(people, signed_in, client):
 # Measured equal for 5 and 50 rows of each list (the ceilings are the measurements).
 @pytest.mark.parametrize("n", [5, 50])
 @pytest.mark.parametrize(
-    ("who", "ceiling"), [("noord", 23), ("woonwenz", 17), ("moveoo", 12), ("venlo", 12), ("treasurer", 8), ("admin", 10)]
+    ("who", "ceiling"),
+    [("noord", 23), ("woonwenz", 17), ("moveoo", 12), ("venlo", 12), ("treasurer", 8), ("admin", 10)],
 )
 def test_the_home_costs_the_same_queries_for_5_and_50_rows(
     n, who, ceiling, people, signed_in, client, django_assert_max_num_queries
