@@ -135,7 +135,9 @@ def test_scale_makes_every_kind_of_object(tmp_path):
     statuses = set(Referral.objects.filter(identity__family_name="Testpersoon").values_list("status", flat=True))
     assert {"reported", "in_research", "submitted", "matched", "housed", "ended_negative", "closed"} <= statuses
     synthetic = Claim.objects.filter(profile__referral__identity__family_name="Testpersoon")
-    assert synthetic.values("status").annotate(n=Count("pk")).count() >= 3
+    # The oldest synthetic claims take each unhappy end once (draft, rejected, returned), the rest mostly paid.
+    assert synthetic.exists()
+    assert synthetic.values("status").annotate(n=Count("pk")).count() >= min(3, synthetic.count())
     months = CaseFact.objects.dates("reported_on", "month")
     assert len(months) >= 23
 
