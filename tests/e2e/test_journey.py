@@ -327,7 +327,9 @@ def overleg_discusses_claim(actor, claim_code, today):
     page = actor.page
     actor.goto("/", "werkvoorraad")
     actor.follow("Woonkans-overleg", "overleggen")
-    actor.follow(f"Noord-Limburg, {today:%d-%m-%Y}", "overleg-met-claim")
+    # The meetings list is a table: the date links to the meeting, the region stands in its own column.
+    row = page.locator("#inhoud").get_by_role("row").filter(has_text="Noord-Limburg")
+    actor.submit(row.get_by_role("link", name=f"{today:%d-%m-%Y}", exact=True).first, "overleg-met-claim")
     item = page.locator(".wk-panel").filter(
         has=page.get_by_role("heading", name=re.compile(rf"Claim garantiefonds {re.escape(claim_code)} "))
     )
