@@ -485,7 +485,7 @@ def manifest_objects():
             objects.append(
                 {
                     "kind": f"claim_{status.value}",
-                    "label": f"Claim {claim.code} ({status.label})",
+                    "label": f"Claim {claim.number or claim.code} bij {claim.code} ({status.label})",
                     "path": reverse("guarantee_fund:claim", kwargs={"claim_id": claim.pk}),
                     "user": "penningmeester.mgr",
                 }
