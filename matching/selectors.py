@@ -279,6 +279,7 @@ def trajectories(*, user):
             "id",
             "dwelling_address",
             "intended_date",
+            "matched_at",
             "lease_signed_on",
             "end_kind",
             "profile__id",
