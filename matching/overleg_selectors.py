@@ -129,7 +129,7 @@ def agenda_candidates(*, meeting):
     )
     requests = ExceptionRequest.objects.filter(
         region=region, decision=ExceptionRequest.Decision.OPEN, referral__status=Status.EXCEPTION_REQUESTED
-    ).only("id", "kind", "requested_at")
+    ).only("id", "kind", "requested_at", "number")
     signals = (
         Signal.objects.filter(profile__region=region)
         .exclude(case_meeting__status__in=CLOSED_CASE_MEETING)

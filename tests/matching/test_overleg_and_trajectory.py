@@ -230,3 +230,19 @@ def test_the_corporations_trajectory_list_does_not_query_per_row(
         response = client.get(reverse("matching:trajectories"))
     assert response.status_code == 200
     assert len(list(response.context["page"])) == min(matches, 25)
+
+
+@pytest.mark.parametrize("requests", [5, 50])
+def test_the_overleg_page_reads_open_exception_requests_without_a_query_each(
+    client, signed_in, people, requests, django_assert_max_num_queries
+):
+    """The chair's agenda form offers the region's open exception requests by number: read with the list,
+    not one query per request (as UV-numbers once were)."""
+    for _number in range(requests):
+        referral = make_ready(people["venlo"], status_holder=True)
+        referral_services.request_exception(actor=people["venlo"], referral=referral, motivation="Lang in Venlo.")
+    meeting = services.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk}))
+    assert response.status_code == 200
