@@ -24,11 +24,10 @@ from two_factor.utils import default_device
 
 from woonkans.audit.models import LoginMethod
 
-from ..models import User
 from ..views import TOKEN_ERRORS, TOKEN_LABELS, _safe_next
+from . import selectors
 from .client import CONFIGURATION_REASONS, ProviderBackend, ProviderSettings, SignInRefused, discover
 from .forms import OrganisationSignInForm
-from .models import OidcProvider
 from .services import (
     LOGOUT_SESSION_KEY,
     PENDING_SESSION_KEY,
@@ -131,9 +130,7 @@ class CallbackView(ProviderSettings, OIDCAuthenticationCallbackView):
     def _sign_in(self, request, entry):
         if not entry or time.time() - entry.get("added_on", 0) > settings.TWO_FACTOR_LOGIN_TIMEOUT:
             raise SignInRefused("oidc_state")
-        self.provider = (
-            OidcProvider.objects.in_use().select_related("organisation").filter(pk=entry.get("provider")).first()
-        )
+        self.provider = selectors.provider_in_use(entry.get("provider"))
         if self.provider is None:
             raise SignInRefused("oidc_state")
         error = request.GET.get("error")
@@ -186,9 +183,8 @@ def token_step(request):
     if not pending or time.time() - pending["at"] > settings.TWO_FACTOR_LOGIN_TIMEOUT:
         request.session.pop(PENDING_SESSION_KEY, None)
         return _back_to_login(request, "oidc_state")
-    user = User.objects.filter(pk=pending["user"]).first()
-    provider = OidcProvider.objects.in_use().filter(pk=pending["provider"]).first()
-    if user is None or provider is None:
+    user, provider = selectors.pending_sign_in(pending)
+    if user is None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return _back_to_login(request, "oidc_state")
     credentials = {"username": user.get_username()}
@@ -228,7 +224,7 @@ def token_step(request):
 
 def end_session_url(request, hint):
     """The provider's end-session address for this sign-in, or None when it offers none."""
-    provider = OidcProvider.objects.filter(pk=hint.get("provider")).first()
+    provider = selectors.sign_out_provider(hint)
     if provider is None:
         return None
     try:
