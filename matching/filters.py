@@ -198,7 +198,9 @@ class ConsultantTrajectoryFilter(TrajectoryFilter):
         return queryset.filter(Q(profile__code__contains=value) | Q(profile__referral__number__contains=value))
 
 
-class EndedFilter(ProfileCodeFilter):
+class MatchCodeFilter(ProfileCodeFilter):
+    """Trajectories found by code only: those ended negatively, and those of a provider that left."""
+
     class Meta:
         model = Match
         fields = ["q"]
@@ -258,12 +260,6 @@ class SignalMeetingFilter(ProfileCodeFilter):
 class IncomingHandoverFilter(ProfileCodeFilter):
     class Meta:
         model = Handover
-        fields = ["q"]
-
-
-class LeavingFilter(ProfileCodeFilter):
-    class Meta:
-        model = Match
         fields = ["q"]
 
 

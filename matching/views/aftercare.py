@@ -35,7 +35,7 @@ def aftercare(request):
     for key, filterset_class, sorts, default_sort, prefix in (
         ("open_meetings", filters.SignalMeetingFilter, filters.SIGNAL_SORTS, "signalled", "signalen"),
         ("incoming", filters.IncomingHandoverFilter, filters.HANDOVER_SORTS, "proposed_at", "overdracht"),
-        ("leaving", filters.LeavingFilter, filters.LEAVING_SORTS, "left_on", "opgezegd"),
+        ("leaving", filters.MatchCodeFilter, filters.LEAVING_SORTS, "left_on", "opgezegd"),
     ):
         overview[key] = list_page(
             request,

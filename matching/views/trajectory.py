@@ -56,7 +56,7 @@ def trajectory_list(request):
     ended = list_page(
         request,
         selectors.ended_for_claim(user=request.user),
-        filterset_class=filters.EndedFilter,
+        filterset_class=filters.MatchCodeFilter,
         sorts=filters.ENDED_SORTS,
         default_sort="-ended_on",
         prefix="beeindigd",
