@@ -343,3 +343,13 @@ def e2e(request, live_server, browser, recorder):
     for context in contexts:
         context.close()
     assert not unchecked, f"pages opened without the accessibility check (call actor.seen): {unchecked}"
+
+
+@pytest.fixture
+def person(make_user):
+    """A user who signs in through the browser (a confirmed TOTP device), named by its key."""
+
+    def make(key, role, organisation):
+        return make_user(role, organisation, with_device=True, username=key, email=f"{key}@example.org")
+
+    return make

@@ -23,10 +23,7 @@ WIDTHS = (1280, 390)
 
 
 @pytest.fixture
-def cast(make_user):
-    def person(key, role, organisation):
-        return make_user(role, organisation, with_device=True, username=key, email=f"{key}@example.org")
-
+def cast(person):
     return {
         "venlo": person("venlo", Role.WMO_CONSULTANT, "Gemeente Venlo"),
         "noord": person("noord", Role.KETENREGISSEUR, "Ketenregie Noord-Limburg"),

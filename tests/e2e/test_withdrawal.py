@@ -13,10 +13,7 @@ from .conftest import log_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_withdrawn_consent_leaves_the_corporation_an_empty_row_and_a_404(e2e, make_user):
-    def person(key, role, organisation):
-        return make_user(role, organisation, with_device=True, username=key, email=f"{key}@example.org")
-
+def test_withdrawn_consent_leaves_the_corporation_an_empty_row_and_a_404(e2e, person):
     consultant = person("consulent", Role.WMO_CONSULTANT, "Gemeente Venlo")
     regisseur = person("regisseur", Role.KETENREGISSEUR, "Ketenregie Noord-Limburg")
     corporation = person("woonwenz", Role.CORPORATION, "Woonwenz")
