@@ -2,8 +2,10 @@
 
 Every list page of the portal goes through ``list_page``. Its costs do not grow with the number of
 cases a user may see: the page is one query of ``page_size + 1`` rows (the extra row says whether a
-next page exists), the total is counted up to ``COUNT_CAP`` only ("meer dan 1.000"), and the sort is
-one of the columns the list declares (indexed), never a free field name from the query string.
+next page exists) that also counts the list up to ``COUNT_CAP`` only ("meer dan 1.000") in a scalar
+subquery, so a list runs the same queries with 5 rows or 100,000; the sort is one of the columns the
+list declares (indexed), never a free field name from the query string. Pages stop at ``MAX_PAGE``:
+an offset costs the rows it skips, at most ``MAX_PAGE * page_size`` whatever the size of the table.
 
 The filters run on the queryset the selector returned (already limited to what the user may see),
 so a filter can only narrow it. Query parameters (docs/lists.md): the model's field names for
@@ -13,14 +15,27 @@ filters, ``q`` for the case number, ``sort`` (``-`` for descending), ``page`` (`
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import F
+from django.db.models import F, IntegerField, Subquery
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 1000
 PAGE_SIZE = 25
 PAGE_PARAMS = ("page", "pagina")
 SHORT_LIST = 10  # on a page of several lists, one this short shows no filter form (see ListPage.shows_filters)
-MAX_PAGE = 1000  # a page beyond this is not a list anyone reads; it would only make the offset grow
+MAX_PAGE = 1000  # a page beyond this is not a list anyone reads; it bounds the offset (docs/lists.md)
+TOTAL = "_list_total"  # the annotation that carries the capped count on every row of the page
+
+
+class CappedCount(Subquery):
+    """``(SELECT COUNT(*) FROM (<the list's ids, LIMIT cap + 1>))`` in the page's own SELECT.
+
+    It names no column of the outer query, so PostgreSQL runs it once (an InitPlan, when the first
+    row is returned) and never per row: the count costs at most ``COUNT_CAP + 1`` rows and no round
+    trip of its own.
+    """
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped_list)"
+    output_field = IntegerField()
 
 
 @dataclass(frozen=True)
@@ -177,14 +192,16 @@ def list_page(
     queryset = queryset.order_by(*ordering, "-pk")
     number = _page_number(data, prefix)
     offset = (number - 1) * page_size
-    rows = list(queryset[offset : offset + page_size + 1])
+    capped_ids = queryset.order_by().values("pk")[: COUNT_CAP + 1]
+    rows = list(queryset.annotate(**{TOTAL: CappedCount(capped_ids)})[offset : offset + page_size + 1])
     has_next = len(rows) > page_size
     rows = rows[:page_size]
     if not has_next and (rows or number == 1):
-        # The last page says the total itself: no count query.
+        # The last page says the total itself (exact, also past the cap).
         total, capped = offset + len(rows), False
     else:
-        counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        # A page past the end has no row to carry the count: only then is it a query of its own.
+        counted = _total_of(rows[0]) if rows else capped_ids.count()
         total, capped = min(counted, COUNT_CAP), counted > COUNT_CAP
     own = (f"{prefix}-page", f"{prefix}-sort") if prefix else (*PAGE_PARAMS, "sort")
     params = {key: data.getlist(key) for key in data if key not in own and data.get(key)}
@@ -200,6 +217,10 @@ def list_page(
         params=params,
         prefix=prefix,
     )
+
+
+def _total_of(row):
+    return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
 
 
 class CaseListFilter(django_filters.FilterSet):

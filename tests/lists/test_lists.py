@@ -127,6 +127,42 @@ def test_a_total_beyond_the_cap_is_not_counted(client, signed_in, people, monkey
     assert "meer dan 3" in body(client.get(reverse("referrals:list")))
 
 
+def test_a_list_runs_the_same_queries_on_one_page_as_on_many(client, signed_in, people, monkeypatch):
+    """The capped total is counted inside the page's own query: no query more once a second page exists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = body(client.get(reverse("referrals:list")))
+        return len(captured), page
+
+    make_cases(people["venlo"], 5)
+    signed_in(people["venlo"])
+    client.get(reverse("referrals:list"))  # the session's first request sets things up once
+    one_page, page = queries()
+    assert "1–5 van 5" in page and 'rel="next"' not in page
+    make_cases(people["venlo"], 45)
+    two_pages, page = queries()
+    assert "1–25 van 50" in page and "Pagina 1 van 2" in page and 'rel="next"' in page
+    monkeypatch.setattr(lists, "COUNT_CAP", 30)
+    capped, page = queries()
+    assert "1–25 van meer dan 30" in page and "Pagina 1<" in page
+    assert one_page == two_pages == capped
+
+
+def test_the_offset_stops_at_the_last_page_served(client, signed_in, people, monkeypatch):
+    """A page number past MAX_PAGE shows the last page served: the rows skipped never exceed MAX_PAGE pages."""
+    monkeypatch.setattr(lists, "MAX_PAGE", 2)
+    make_cases(people["venlo"], 60)
+    signed_in(people["venlo"])
+    page = body(client.get(reverse("referrals:list"), {"page": 9999}))
+    assert len(NUMBER.findall(page)) == 25 and "26–50 van 60" in page
+    # A page past the end (a stale bookmark) still says the total.
+    monkeypatch.setattr(lists, "MAX_PAGE", 1000)
+    assert "0 van 60" in body(client.get(reverse("referrals:list"), {"page": 7}))
+
+
 def test_names_are_searched_by_post_and_never_reach_a_url(client, signed_in, people):
     make_cases(people["venlo"], 3, family="Pietersen")
     wanted = make_cases(people["venlo"], 1, family="Zwanenburg")[0]
@@ -149,21 +185,21 @@ def test_every_cell_carries_its_column_label(client, signed_in, people):
 
 @pytest.mark.parametrize("rows", [5, 50])
 @pytest.mark.parametrize(
-    "viewer,name,status",
+    "viewer,name,status,ceiling",
     [
-        ("venlo", "referrals:list", Status.IN_RESEARCH),
-        ("noord", "referrals:inbox", Status.SUBMITTED),
-        ("moveoo", "referrals:reports", Status.REPORTED),
+        ("venlo", "referrals:list", Status.IN_RESEARCH, 14),
+        ("noord", "referrals:inbox", Status.SUBMITTED, 11),
+        ("moveoo", "referrals:reports", Status.REPORTED, 10),
     ],
 )
 def test_referral_lists_do_not_grow_in_queries(
-    client, signed_in, people, rows, viewer, name, status, django_assert_max_num_queries
+    client, signed_in, people, rows, viewer, name, status, ceiling, django_assert_max_num_queries
 ):
     reporter = people["moveoo"].organisation if viewer == "moveoo" else None
     make_cases(people["venray"] if viewer == "noord" else people["venlo"], rows, status=status, reported_by=reporter)
     signed_in(people[viewer])
-    # The capped count is one more query once there is a second page: constant from then on.
-    with django_assert_max_num_queries(15):
+    # The same ceiling at 5 rows (one page) and 50 (two): the capped total is counted in the page's query.
+    with django_assert_max_num_queries(ceiling):
         response = client.get(reverse(name), {"sort": "-created_at"} if name != "referrals:inbox" else {})
     assert response.status_code == 200
     if viewer != "moveoo":
