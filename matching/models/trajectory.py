@@ -204,6 +204,9 @@ class CaseMeeting(GuardedStatus, models.Model):
         verbose_name = _("casusoverleg")
         verbose_name_plural = _("casusoverleggen")
         ordering = ["-signal__created_at"]
+        # /casusoverleggen/ (default sort: status, then newest): its page is read in index order, 26
+        # rows, not all of a casusregisseur's meetings joined to their profiles and sorted.
+        indexes = [models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id")]
 
     def __str__(self):
         return f"Casusoverleg {self.profile}"
