@@ -218,6 +218,30 @@ def seed_demo_fund(*, scale=0):
 
 # How a synthetic claim ends (the rest is paid): drawn per claim, then cut at today.
 SYNTHETIC_ENDS = [("draft", 0.08), ("rejected", 0.15), ("returned", 0.1)]
+# The claim's path (Bijlage 3 §3): each step and the low and high number of days after the one before.
+CLAIM_STEPS = (
+    ("filed", 3, 15),
+    ("discussed", 5, 16),
+    ("consulted", 3, 12),
+    ("decided", 3, 10),
+    ("at_mgr", 2, 8),
+    ("paid", 10, 30),  # or returned by the MGR
+)
+
+
+def _walk(end, steps, today):
+    """The status today of a claim that walks its path until ``end`` (a status) or until today stops it."""
+    status = "draft"
+    for step, _low, _high in CLAIM_STEPS:
+        if status == end or steps[step] > today:
+            break
+        if step == "decided":
+            status = "rejected" if end == "rejected" else "approved"
+        elif step == "paid":
+            status = "returned" if end == "returned" else "paid"
+        else:
+            status = step
+    return status
 
 
 def _working_day(day):
@@ -241,6 +265,7 @@ def create_synthetic_claims(*, until=None, exclude=(), seed=2026):
     from .models import (
         ClaimConsultation,
         ClaimLine,
+        ClaimStatus,
         Contribution,
         EntryKind,
         Fund,
@@ -248,6 +273,7 @@ def create_synthetic_claims(*, until=None, exclude=(), seed=2026):
         RoundKind,
     )
     from .services.ledger import next_round_number, round_amounts
+    from .workflow import CLAIMS
 
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -264,45 +290,33 @@ def create_synthetic_claims(*, until=None, exclude=(), seed=2026):
     }
     claimed = set(Claim.objects.values_list("profile_id", flat=True))
     claims, lines, consultations, payable = [], [], [], []
+    # The oldest claims take each status of the claim's transition table once, so even a small history
+    # shows every one (whatever the draw and the day it is seeded); the rest follow the drawn proportions.
+    once = [status for status in ClaimStatus.values if status in CLAIMS.states]
     # In a stable order, so the same cases draw the same claims.
     for trajectory in sorted(cases.trajectories(), key=lambda t: (t.ended_on, t.corporation_id, t.code)):
-        if trajectory.profile_id in claimed or trajectory.profile_id in exclude or rng.random() > 0.6:
+        if trajectory.profile_id in claimed or trajectory.profile_id in exclude:
+            continue
+        forced = len(claims) < len(once)
+        if not forced and rng.random() > 0.6:
             continue
         corporation = staff.get(trajectory.corporation_id)
         if corporation is None:
             continue
         end = rng.choices([name for name, _p in SYNTHETIC_ENDS] + ["paid"], [p for _n, p in SYNTHETIC_ENDS] + [0.67])[0]
-        # The oldest claims take each unhappy end once, so even a small history shows them (whatever the
-        # draw and the day it is seeded); the rest follow the drawn proportions.
-        if len(claims) < len(SYNTHETIC_ENDS):
-            end = SYNTHETIC_ENDS[len(claims)][0]
+        if forced:
+            end = once[len(claims)]
         created = _working_day(trajectory.ended_on + datetime.timedelta(days=rng.randint(5, 30)))
+        if created > today:
+            continue  # the corporation has not made it yet
         steps = {"created": created}
         day = created
-        for step, low, high in (
-            ("filed", 3, 15),
-            ("discussed", 5, 16),
-            ("consulted", 3, 12),
-            ("decided", 3, 10),
-            ("at_mgr", 2, 8),
-            ("paid", 10, 30),
-        ):
+        for step, low, high in CLAIM_STEPS:
             day = _working_day(day + datetime.timedelta(days=rng.randint(low, high)))
             steps[step] = day
         rent = rng.randrange(80_000, 450_000, 500)
         repair = rng.randrange(20_000, 150_000, 500)
-        status = "draft"
-        for step in ("filed", "discussed", "consulted", "decided", "at_mgr", "paid"):
-            if steps[step] > today or end == "draft":
-                break
-            status = step
-            if step == "decided":
-                status = "rejected" if end == "rejected" else "approved"
-                if end == "rejected":
-                    break
-            if step == "at_mgr" and end == "returned":
-                status = "returned"
-                break
+        status = _walk(end, steps, today)
         at = {
             key: timezone.make_aware(datetime.datetime.combine(value, datetime.time(10, 30)))
             for key, value in steps.items()

@@ -22,9 +22,14 @@ from woonkans.privacy import disclosure
 from ..models import Profile
 from .build import Rows, _build
 from .overleg import _overleggen
-from .plan import SYNTHETIC_FAMILY_NAME, World, draw
+from .plan import SYNTHETIC_FAMILY_NAME, World, draw, ensure_negative_ends
 
 __all__ = ["SYNTHETIC_FAMILY_NAME", "World", "create_synthetic_cases", "draw"]
+
+
+# Cases built, written and granted at a time: the rows of a batch are dropped once written, so memory stays
+# flat however many cases are asked for.
+CHUNK = 5000
 
 
 @transaction.atomic
@@ -35,14 +40,18 @@ def create_synthetic_cases(*, count, seed=2026, now=None):
     world = World(rng, now)
     codes = set(Profile.objects.values_list("code", flat=True))
     start_number = Referral.objects.filter(identity__family_name=SYNTHETIC_FAMILY_NAME).count()
-    rows = Rows()
-    plans = rows.plans = []
-    for number in range(start_number, start_number + count):
-        plan = draw(world, number)
-        plans.append(plan)
-        _build(world, rows, plan, codes)
-    rows.save()
-    _overleggen(world, rows)
-    # The grants follow from the disclosure policy, for all cases at once (woonkans.privacy.disclosure).
-    disclosure.reconcile(None, fix=True)
-    return rows
+    plans = [draw(world, number) for number in range(start_number, start_number + count)]
+    ensure_negative_ends(world, plans)
+    add_to_agendas, save_agendas = _overleggen(world)
+    for start in range(0, len(plans), CHUNK):
+        chunk = plans[start : start + CHUNK]
+        rows = Rows()
+        for plan in chunk:
+            _build(world, rows, plan, codes)
+        rows.save()
+        add_to_agendas(chunk)
+        # The grants follow from the disclosure policy (woonkans.privacy.disclosure), for the batch at once.
+        disclosure.reconcile([plan.referral.pk for plan in chunk], fix=True)
+        for plan in chunk:
+            plan.drop_rows()
+    save_agendas()

@@ -107,7 +107,6 @@ SAVE_ORDER = (
 class Rows:
     def __init__(self):
         self.by_model = {}
-        self.plans = []
 
     def add(self, obj):
         self.by_model.setdefault(type(obj), []).append(obj)

@@ -13,6 +13,7 @@ from woonkans.accounts.roles import Role
 from woonkans.parties.models import HousingStock, Organisation, OrganisationKind
 
 from ..models import (
+    AgendaItemKind,
     EndKind,
     ProfileStatus,
     ShareResponse,
@@ -22,7 +23,11 @@ from ..models import (
 MONTHS = 24
 SYNTHETIC_FAMILY_NAME = "Testpersoon"
 OVERLEG_WEEKDAY = 3  # the overleggen meet every other Thursday
-ITEMS_PER_KIND = 8  # agenda items of one kind per overleg: the rest was decided outside the portal's agenda
+OVERLEGGEN_PER_YEAR = 26
+# The fund's oldest synthetic claims take one status each (guarantee_fund.demo): a small history must have
+# that many negative ends, each long enough ago for its claim to walk the whole path (about 120 days).
+NEGATIVE_ENDS_AT_LEAST = 12
+CLAIM_ROOM_DAYS = 160
 BATCH = 2000
 GIVEN_NAMES = ["Anna", "Bas", "Chantal", "Dennis", "Esra", "Freek", "Gina", "Hamza", "Iris", "Joost", "Kim", "Luuk"]
 ORIGINS = ["bw", "mo", "mo", "homelessness", "domestic_violence", "other"]
@@ -85,6 +90,11 @@ class Plan:
     ended_on: datetime.date | None = None
     profile_status: str = ""
 
+    def drop_rows(self):
+        """Forget the model rows built for this case once they are written (an agenda keeps what it holds)."""
+        for name in ("referral", "profile", "request", "offers", "signal_objects"):
+            self.__dict__.pop(name, None)
+
 
 class World:
     """The parties, staff and overleg calendar the synthetic cases are drawn against."""
@@ -137,6 +147,19 @@ class World:
             if overleg >= day:
                 return timezone.make_aware(datetime.datetime.combine(overleg, datetime.time(14, 0)))
         return None
+
+
+def agenda_limits(annual_housing_target):
+    """The agenda items of each kind one overleg holds, as real overleggen do at any number of cases.
+
+    A region places its annual housing target (SOK art. 5.2b: 120 homes Noord, 100 Midden) over about 26
+    overleggen: some five offers a meeting; exceptions and signals come about once for every three
+    placements. What does not fit was weighed outside the portal's agenda (the match and the decision stay
+    on the case), so an overleg's agenda, like its page, keeps its size whatever the number of cases.
+    """
+    offers = -(-annual_housing_target // OVERLEGGEN_PER_YEAR)
+    others = -(-offers // 3)
+    return {AgendaItemKind.OFFER: offers, AgendaItemKind.EXCEPTION: others, AgendaItemKind.SIGNAL: others}
 
 
 def party_staff():
@@ -295,3 +318,25 @@ def draw(world, number):
             )
             plan.signals.append((raised, kind, raiser_id, about_id))
     return plan
+
+
+def ensure_negative_ends(world, plans):
+    """A history too small to draw NEGATIVE_ENDS_AT_LEAST negative ends with room for a claim gets them from
+    its longest-housed running trajectories (ended after most of a year), so a claim stands in every status
+    at any size. A large history draws enough of its own and is left as drawn."""
+    rng, room = world.rng, world.today - datetime.timedelta(days=CLAIM_ROOM_DAYS)
+    negative = (EndKind.EVICTED, EndKind.LEFT)
+    ended = sum(1 for plan in plans if plan.end_kind in negative and plan.ended_on <= room)
+    if ended >= NEGATIVE_ENDS_AT_LEAST:
+        return
+    running = sorted(
+        (plan for plan in plans if plan.housed_on and not plan.end_kind and (room - plan.housed_on).days >= 60),
+        key=lambda plan: (plan.housed_on, plan.number),
+    )
+    for plan in running[: NEGATIVE_ENDS_AT_LEAST - ended]:
+        span = (room - plan.housed_on).days
+        plan.ended_on = plan.housed_on + datetime.timedelta(days=rng.randint(min(270, span), span))
+        plan.end_kind = EndKind.EVICTED
+        plan.status, plan.profile_status = Status.ENDED_NEGATIVE, ProfileStatus.ENDED_NEGATIVE
+        plan.evaluations = [held for held in plan.evaluations if held <= plan.ended_on]
+        plan.signals = [signal for signal in plan.signals if timezone.localdate(signal[0]) <= plan.ended_on]
