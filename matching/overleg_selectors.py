@@ -1,7 +1,8 @@
 """Reads of the Woonkans-overleg: the meetings a user sits at, one meeting with its agenda and minutes, and
 what the chair can put on the agenda. Filtered per user and logged, as matching.selectors."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from referrals.models import ExceptionRequest
 from referrals.workflow import Status
@@ -55,7 +56,11 @@ def region_meetings(*, user, held=None):
     meetings = _region_meetings(user, held)
     if not meetings.query.is_empty():
         log_access(user=user, action=AccessAction.SEARCH, object_type="matching.meeting", purpose="woonkans-overleg")
-    return meetings.select_related("chair", "region").annotate(item_count=Count("items")).order_by("-date")
+    # Counted per meeting shown (a subquery after the page's LIMIT), not by joining every agenda item of
+    # every meeting before the page is cut: the items grow with the cases, the page does not.
+    items = AgendaItem.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    item_count = Coalesce(Subquery(items.values("n")), 0)
+    return meetings.select_related("chair", "region").annotate(item_count=item_count).order_by("-date")
 
 
 def may_see_meeting(user, meeting):
