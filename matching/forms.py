@@ -497,9 +497,17 @@ class VoteForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none())
     choice = forms.ChoiceField(label=_("Stem"), choices=VoteChoice.choices, widget=forms.RadioSelect)
 
-    def __init__(self, *args, present, **kwargs):
+    def __init__(self, *args, present, shown=None, **kwargs):
+        """``present`` validates the choice; ``shown`` (the same organisations, already loaded by the page,
+        in the model's order) renders the options without a query per form."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = present
+        field = self.fields["organisation"]
+        field.queryset = present
+        if shown is not None:
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((org.pk, field.label_from_instance(org)) for org in shown),
+            ]
 
 
 class OwnVoteForm(forms.Form):

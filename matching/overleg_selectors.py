@@ -1,7 +1,8 @@
 """Reads of the Woonkans-overleg: the meetings a user sits at, one meeting with its agenda and minutes, and
 what the chair can put on the agenda. Filtered per user and logged, as matching.selectors."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from referrals.models import ExceptionRequest
 from referrals.workflow import Status
@@ -22,6 +23,7 @@ from .models import (
     ProfileStatus,
     ShareResponse,
     Signal,
+    SignalKind,
     Vote,
     VoteRecord,
 )
@@ -55,7 +57,11 @@ def region_meetings(*, user, held=None):
     meetings = _region_meetings(user, held)
     if not meetings.query.is_empty():
         log_access(user=user, action=AccessAction.SEARCH, object_type="matching.meeting", purpose="woonkans-overleg")
-    return meetings.select_related("chair", "region").annotate(item_count=Count("items")).order_by("-date")
+    # Counted per meeting shown (a subquery after the page's LIMIT), not by joining every agenda item of
+    # every meeting before the page is cut: the items grow with the cases, the page does not.
+    items = AgendaItem.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting").annotate(n=Count("pk"))
+    item_count = Coalesce(Subquery(items.values("n")), 0)
+    return meetings.select_related("chair", "region").annotate(item_count=item_count).order_by("-date")
 
 
 def may_see_meeting(user, meeting):
@@ -117,15 +123,16 @@ def agenda_candidates(*, meeting):
     business of the region, bounded by what awaits the overleg rather than by the number of cases.
     """
     region = meeting.region
+    # Offers and signals as plain rows: the option labels need three columns, not model instances
+    # (building one per open offer was most of this picker's cost at 10,000 cases).
     offers = (
         Offer.objects.filter(
             share__response=ShareResponse.OFFER,
             share__profile__status=ProfileStatus.SHARED,
             share__profile__region=region,
         )
-        .select_related("share__profile", "share__corporation")
-        .only("id", "dwelling_type", "share__profile__code", "share__corporation__name")
         .order_by("share__profile__code")
+        .values_list("id", "share__profile__code", "share__corporation__name", "dwelling_type")
     )
     requests = ExceptionRequest.objects.filter(
         region=region, decision=ExceptionRequest.Decision.OPEN, referral__status=Status.EXCEPTION_REQUESTED
@@ -133,23 +140,22 @@ def agenda_candidates(*, meeting):
     signals = (
         Signal.objects.filter(profile__region=region)
         .exclude(case_meeting__status__in=CLOSED_CASE_MEETING)
-        .select_related("profile")
-        .only("id", "kind", "profile__code", "created_at")
+        .values_list("id", "profile__code", "kind")
     )
     claims = cases.claims_for_agenda(region.pk)
     return [
         (
             AgendaItemKind.OFFER,
             [
-                (f"offer:{o.pk}", f"{o.share.profile.code} – {o.share.corporation.name}, {o.dwelling_type}")
-                for o in offers
+                (f"offer:{pk}", f"{code} – {corporation}, {dwelling_type}")
+                for pk, code, corporation, dwelling_type in offers
             ],
         ),
         (
             AgendaItemKind.EXCEPTION,
             [(f"exception:{r.pk}", f"{r.get_kind_display()} {r.reference}") for r in requests],
         ),
-        (AgendaItemKind.SIGNAL, [(f"signal:{s.pk}", f"{s.profile.code} – {s.get_kind_display()}") for s in signals]),
+        (AgendaItemKind.SIGNAL, [(f"signal:{pk}", f"{code} – {SignalKind(kind).label}") for pk, code, kind in signals]),
         (
             AgendaItemKind.CLAIM,
             [(f"claim:{c.claim_id}", c.code) for c in claims if c.purpose == "discussion"],

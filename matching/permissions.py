@@ -3,7 +3,7 @@
 The grants follow the case's stage: woonkans.privacy.disclosure derives and writes them.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from referrals.permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from woonkans.parties.chain import CHAIR_ROLES, is_chair_of
@@ -77,8 +77,10 @@ def party_regions(organisation):
     if organisation is None or not organisation.is_active:
         return Region.objects.none()
     if organisation.kind == OrganisationKind.CARE_PROVIDER:
-        cases_in = Match.objects.filter(care_provider=organisation).values("profile__region")
-        return Region.objects.filter(Q(pk=organisation.region_id) | Q(pk__in=cases_in))
+        # Per region "has it a case here" (stops at the first match): the list of its cases' regions
+        # hashed every profile (a sequential scan of matching_profile on each overleg page).
+        case_here = Match.objects.filter(care_provider=organisation, profile__region=OuterRef("pk"))
+        return Region.objects.filter(Q(pk=organisation.region_id) | Exists(case_here))
     if organisation.kind == OrganisationKind.CORPORATION:
         stock = HousingStock.objects.filter(corporation=organisation).values("municipality__region")
         return Region.objects.filter(Q(pk=organisation.region_id) | Q(pk__in=stock))

@@ -103,3 +103,48 @@ def test_pdf_response_inline_and_odd_names(filename, expected):
 def test_weasyprint_is_imported_only_when_rendering():
     code = "import sys, woonkans.pdf; sys.exit('weasyprint' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent).returncode == 0
+
+
+def test_the_web_process_pays_weasyprints_start_up_before_its_first_request():
+    # woonkans.wsgi (gunicorn's entry point) renders a small PDF when it is imported, so no user's
+    # first PDF of a worker pays the import, the C type parsing and the font loading (0.3-0.7 s).
+    code = (
+        "import sys, woonkans.wsgi, woonkans.pdf; "
+        "sys.exit(0 if 'weasyprint' in sys.modules and woonkans.pdf._local.font_config else 1)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent.parent).returncode == 0
+
+
+def test_one_font_configuration_per_process_gives_the_same_pdf(pdf_templates, monkeypatch):
+    import weasyprint.text.fonts
+
+    from woonkans import pdf as module
+
+    made = []
+    original = weasyprint.text.fonts.FontConfiguration
+
+    class Counted(original):
+        def __init__(self):
+            made.append(self)
+            super().__init__()
+
+    monkeypatch.setattr(weasyprint.text.fonts, "FontConfiguration", Counted)
+    monkeypatch.setattr(module._local, "font_config", None, raising=False)
+
+    assert module.warm_up()
+    kept = [render_pdf("pdf_test_sample.html", {"naam": "J. de Vries"}, title="Rapport") for _ in range(2)]
+    assert len(made) == 1  # the warm-up's, kept for every PDF after it
+
+    # WeasyPrint's default, a new configuration per document, writes the same bytes.
+    monkeypatch.setattr(module, "_font_config", lambda weasyprint: None)
+    fresh = render_pdf("pdf_test_sample.html", {"naam": "J. de Vries"}, title="Rapport")
+    assert kept == [fresh, fresh]
+
+
+def test_without_weasyprint_the_warm_up_logs_and_the_portal_still_starts(monkeypatch, caplog):
+    from woonkans import pdf as module
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
+    with caplog.at_level(logging.WARNING, logger="woonkans.pdf"):
+        assert module.warm_up() is False
+    assert "not warmed up" in caplog.text

@@ -5,10 +5,16 @@ serves pages on a machine without it; only the PDF views then fail.
 
 Rendering never touches the network: the URL fetcher allows data: URLs and files under the
 project's static folder, nothing else. A remote <img> or stylesheet is left out with a warning.
+
+What a process pays once (importing WeasyPrint and parsing its user-agent stylesheet, cffi parsing
+the C types of Pango and Fontconfig on their first use, loading the fonts) is paid by warm_up() when
+the web process starts (woonkans/wsgi.py), not by the first PDF a user asks for; the process keeps
+one font configuration for all its PDFs (the same bytes, without reloading the fonts each time).
 """
 
 import importlib
 import logging
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -72,9 +78,38 @@ def _pdf_options() -> dict:
     return {}
 
 
+_local = threading.local()
+
+
+def _font_config(weasyprint):
+    """One Fontconfig configuration per thread (Pango's font map is not shared between threads).
+
+    WeasyPrint makes a new one per document unless given one; ours declare no @font-face, so a kept
+    configuration only saves loading the system fonts again (the PDF bytes are the same).
+    """
+    font_config = getattr(_local, "font_config", None)
+    if font_config is None:
+        font_config = _local.font_config = weasyprint.text.fonts.FontConfiguration()
+    return font_config
+
+
+def warm_up() -> bool:
+    """Render a small PDF once, so the process's first real PDF does not pay the start-up costs.
+
+    Called when the web process starts; False (and a log line) where WeasyPrint cannot render.
+    """
+    try:
+        render_pdf("pdf/warm_up.html", {}, title="Woonkans")
+    except (ImportError, OSError) as error:  # no WeasyPrint or Pango here: only the PDF views fail
+        logger.warning("PDF rendering not warmed up: %s", error)
+        return False
+    return True
+
+
 def render_pdf(template_name: str, context: dict, *, request=None, title: str = "") -> bytes:
     """Render a template under templates/pdf/ to PDF bytes (PDF/UA-1 where supported)."""
     import weasyprint  # lazy: see the module docstring
+    import weasyprint.text.fonts
 
     context = {**context, "pdf_title": title or context.get("pdf_title", "")}
     html = render_to_string(template_name, context, request=request)
@@ -84,7 +119,7 @@ def render_pdf(template_name: str, context: dict, *, request=None, title: str = 
         url_fetcher=_url_fetcher(weasyprint),
     )
     options = _pdf_options()
-    rendered = document.render(**options)
+    rendered = document.render(font_config=_font_config(weasyprint), **options)
     if title:
         rendered.metadata.title = title
     rendered.metadata.lang = PDF_LANG

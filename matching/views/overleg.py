@@ -78,7 +78,7 @@ def meeting_list(request):
     )
 
 
-def _decorate(item, *, meeting, present_ids, chair, own_organisation_id):
+def _decorate(item, *, meeting, present_ids, chair, own_organisation_id, present_organisations=()):
     """What the page shows per item, from what get_meeting loaded (no query per item)."""
     item.kind_label = AgendaItemKind(item.kind).label
     decisions = list(item.decisions.all())
@@ -103,7 +103,9 @@ def _decorate(item, *, meeting, present_ids, chair, own_organisation_id):
     if chair and not meeting.held:
         if item.is_vote and not item.decided:
             item.vote_form = VoteForm(
-                present=Organisation.objects.filter(pk__in=present_ids), auto_id=f"{prefix}_stem_%s"
+                present=Organisation.objects.filter(pk__in=present_ids),
+                shown=present_organisations,
+                auto_id=f"{prefix}_stem_%s",
             )
         if not item.decided and item.kind != AgendaItemKind.CLAIM:
             item.decision_form = DecisionForm(auto_id=f"{prefix}_besluit_%s")
@@ -123,9 +125,18 @@ def _page(request, meeting, items, attendances, *, bound=None, status=200):
     attendances = list(attendances)
     present_ids = [attendance.organisation_id for attendance in attendances]
     own_id = None if regisseur else user.organisation_id
+    # Each vote item's picker lists these, loaded once with the attendance (a query per vote item before).
+    present = sorted((attendance.organisation for attendance in attendances), key=lambda org: (org.kind, org.name))
     items = list(items)
     for item in items:
-        _decorate(item, meeting=meeting, present_ids=present_ids, chair=chair, own_organisation_id=own_id)
+        _decorate(
+            item,
+            meeting=meeting,
+            present_ids=present_ids,
+            chair=chair,
+            own_organisation_id=own_id,
+            present_organisations=present,
+        )
     context = {
         "meeting": meeting,
         "items": items,

@@ -212,3 +212,25 @@ def test_all_errors_show_at_once_each_at_its_field(client, signed_in, people, of
     assert "pas beschikbaar vanaf" in _error_of(html, "intended_date")
     assert _error_of(html, "corporation_contact") == "Kies een verhuurconsulent van Woonwenz."
     assert not Match.objects.filter(profile=offered).exists()
+
+
+def test_the_match_page_runs_the_same_queries_shared_with_one_corporation_or_two(client, signed_in, people):
+    """Whether the regisseur may choose another party is read from the shares the page loaded: counting
+    the parties cost a query or two depending on the profile (23 or 22 at the same size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    one = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    two = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    for profile in (one, two):
+        _offer(people, profile)
+    signed_in(people["noord"])
+    counts, choose = [], []
+    for profile in (one, two):
+        client.get(_url(profile))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(_url(profile))
+        counts.append(len(queries))
+        choose.append(response.context["can_choose"])
+    assert counts[0] == counts[1]
+    assert choose == [False, True]  # the provider is the profile's; only the second has two corporations

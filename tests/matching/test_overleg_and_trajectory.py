@@ -246,3 +246,55 @@ def test_the_overleg_page_reads_open_exception_requests_without_a_query_each(
     with django_assert_max_num_queries(18):
         response = client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk}))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("items", [5, 50])
+def test_the_meeting_list_counts_each_shown_meetings_items_in_the_same_queries(client, signed_in, people, items):
+    """A provider sits at the overleg of a region where it has a case (probed per region, not by hashing
+    every profile); each meeting's agenda is counted for the meetings shown, an empty one as 0."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    profile = make_matched(people)  # Moveoo's case in Noord-Limburg
+    today = timezone.localdate()
+    full = services.create_meeting(actor=people["noord"], region=profile.region, date=today)
+    empty = services.create_meeting(actor=people["noord"], region=profile.region, date=today + datetime.timedelta(7))
+    for number in range(items):
+        services.add_agenda_item(
+            actor=people["noord"], meeting=full, kind="profile", profile=profile, title=f"Punt {number}"
+        )
+    signed_in(people["moveoo"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("matching:meetings"))
+    assert response.status_code == 200
+    shown = {meeting.pk: meeting.item_count for meeting in response.context["page"]}
+    assert shown == {full.pk: items, empty.pk: 0}
+    assert len(queries) <= 12
+
+
+@pytest.mark.parametrize("requests", [5, 50])
+def test_each_vote_items_picker_lists_the_present_without_a_query_each(client, signed_in, people, requests):
+    """The chair's page shows a vote form per open vote item; its organisations are the attendance the
+    page loaded, not a query per item."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = None
+    for _number in range(requests):
+        referral = make_ready(people["venlo"], status_holder=True)
+        request = referral_services.request_exception(
+            actor=people["venlo"], referral=referral, motivation="Lang in Venlo."
+        )
+        if meeting is None:
+            meeting = services.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
+            services.check_in(actor=people["noord"], meeting=meeting, organisation=org("Woonwenz"))
+        services.add_agenda_item(
+            actor=people["noord"], meeting=meeting, kind="exception", title="Verzoek", exception_request=request
+        )
+    signed_in(people["noord"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("matching:meeting", kwargs={"meeting_id": meeting.pk}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count(f'<option value="{org("Woonwenz").pk}">Woonwenz</option>') == requests
+    assert len(queries) <= 22

@@ -107,7 +107,10 @@ def profile_match(request, profile_id):
             "corporation": corporation,
             "care_provider": care_provider,
             "offer": offer,
-            "can_choose": corporations.count() > 1 or providers.count() > 1,
+            # From the shares already read: counting both querysets cost one query or two, depending
+            # on whether the first count already said yes (a page's queries then varied by profile).
+            "can_choose": len({share.corporation_id for share in shares}) > 1
+            or (not profile.care_provider_id and providers.count() > 1),
         }
     )
     return render(request, "matching/profile_match.html", context)
