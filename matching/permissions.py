@@ -33,12 +33,12 @@ def has(user, perm, profile, roles):
     return not (_share_paused_for(roles) and is_restricted(profile.referral_id))
 
 
-def visible_profiles(user, queryset, roles, perm=VIEW):
+def visible_profiles(user, queryset, roles, perm=VIEW, probe=False):
     if not user.is_authenticated or not user.has_role(*roles):
         return queryset.none()
     # An EXISTS per row on the direct-FK grant table, not guardian's IN over every grant of the
     # organisation: a page costs the same at any number of cases (woonkans.privacy.disclosure.grants).
-    visible = queryset.filter(granted(user, queryset.model, perm))
+    visible = queryset.filter(granted(user, queryset.model, perm, probe=probe))
     return visible.filter(referral__restricted_at__isnull=True) if _share_paused_for(roles) else visible
 
 

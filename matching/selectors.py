@@ -53,9 +53,12 @@ def _offers(response=ShareResponse.OFFER):
     return ProfileShare.objects.filter(profile=OuterRef("pk"), response=response, revoked_at__isnull=True)
 
 
-def _region_profiles(user, status=None, queryset=None, share_response=None):
+def _region_profiles(user, status=None, queryset=None, share_response=None, probe=False):
+    """``probe``: the home's capped counts, which walk a status index (disclosure.grants.granted)."""
     queryset = queryset if queryset is not None else Profile.objects.all()
-    profiles = permissions.visible_profiles(user, queryset, permissions.REGISSEUR_ROLES, perm=permissions.CHANGE)
+    profiles = permissions.visible_profiles(
+        user, queryset, permissions.REGISSEUR_ROLES, perm=permissions.CHANGE, probe=probe
+    )
     if share_response:
         profiles = profiles.filter(Exists(_offers(share_response)))
     return profiles.filter(status=status) if status else profiles

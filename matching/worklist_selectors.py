@@ -30,8 +30,11 @@ REGISSEUR_PROFILES = (
 def _regisseur_rows(user):
     role = worklist.role_of(user, permissions.REGISSEUR_ROLES)
     profiles = reverse("matching:profiles")
-    by_status = worklist.aggregate_by(
-        _region_profiles(user), "status", {status: field for status, _label, field, _step, _order in REGISSEUR_PROFILES}
+    # Each status walks its (status, start) index and probes the grants, stopping at the cap.
+    by_status = worklist.measure_by(
+        _region_profiles(user, probe=True),
+        "status",
+        {status: field for status, _label, field, _step, _order in REGISSEUR_PROFILES},
     )
     rows = [
         worklist.WorkCount(
@@ -39,8 +42,9 @@ def _regisseur_rows(user):
             key=f"matching.profiles.{status}",
             label=str(label),
             count=by_status[status][0],
+            capped=by_status[status][1],
             url=f"{profiles}?status={status}",
-            since=by_status[status][1],
+            since=by_status[status][2],
             step=step,
             order=order,
         )

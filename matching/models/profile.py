@@ -190,6 +190,10 @@ class Profile(GuardedStatus, models.Model):
             # The regisseurs' list in its default order (woonkans.lists adds -pk): a page walks this
             # index and probes each row's grant, rather than sorting every profile it may see.
             models.Index(fields=["created_at", "id"], name="matching_profile_created_id"),
+            # The home's capped counts per status (woonkans.worklist.measure_by): walked in the order of
+            # the stage's start, the grant probed per row, stopped after CAP + 1 rows.
+            models.Index(fields=["status", "created_at"], name="matching_profile_st_created"),
+            models.Index(fields=["status", "shared_at"], name="matching_profile_st_shared"),
         ]
 
     def __str__(self):
@@ -357,6 +361,11 @@ class ProfileMessage(models.Model):
         verbose_name = _("vraag over het profiel")
         verbose_name_plural = _("vragen over profielen")
         ordering = ["created_at"]
+        indexes = [
+            # A thread is (profile, corporation): "is there a later message?" (the home's and the list's
+            # open questions, matching.waiting) is one probe here, not a walk over the corporation's messages.
+            models.Index(fields=["profile", "corporation", "created_at"], name="matching_message_thread"),
+        ]
 
     def __str__(self):
         return f"Bericht over {self.profile}"

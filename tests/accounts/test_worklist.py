@@ -267,3 +267,59 @@ def test_offers_wait_for_the_overleg_counted_as_the_filtered_profile_list(people
     assert count == 1
     response = client.get(url)
     assert [profile.pk for profile in response.context["page"]] == [profiles[0].pk]
+
+
+def _home_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("who", ["noord", "woonwenz", "venlo"])
+def test_the_home_runs_the_same_queries_with_5_and_with_50_waiting_items(who, people, signed_in, client):
+    """Counts, their oldest start and 'Wacht te lang' cost the same at any number of items: not "at most"."""
+    long_ago = _at(nth_working_day_back(timezone.localdate(), 30))  # past every target: 'Wacht te lang' too
+    measured = []
+    for n in (5, 45):  # 5 of each, then 50 of each
+        submitted(people, n, started=long_ago)
+        submitted(people, n, status=Status.IN_RESEARCH, started=long_ago)
+        shared(people, n, started=long_ago)
+        signed_in(people[who])
+        _home_queries(client)  # the per-process caches are warm from here on
+        measured.append(_home_queries(client))
+    assert measured[0] == measured[1]
+
+
+def test_a_count_past_the_cap_says_meer_dan_and_still_links_the_list(people, signed_in, client, monkeypatch):
+    from woonkans import worklist
+
+    monkeypatch.setattr(worklist, "CAP", 3)
+    twelve_ago = nth_working_day_back(timezone.localdate(), 13)
+    submitted(people, 1, started=_at(twelve_ago))
+    submitted(people, 3)
+    signed_in(people["noord"])
+    page = client.get(reverse("home")).content.decode()
+    row = re.search(r'<tr class="utrecht-table__row" data-worklist="referrals.inbox">(.*?)</tr>', page, re.S).group(1)
+    inbox = reverse("referrals:inbox")
+    assert f'href="{inbox}"' in row
+    assert "<strong>meer dan 3</strong>" in row
+    assert 'aria-label="meer dan 3: Nieuwe aanmeldingen"' in row
+    # The oldest start is read on its own, past the cap: the age and the overdue marking stay right.
+    assert "oudste: 12 werkdagen" in row
+    assert "te laat: langer dan de doorlooptijd van 10 werkdagen" in row
+    # The list behind the link shows all of them: more than the home said.
+    assert list_total(client, inbox) == 4
+
+
+def test_a_count_at_the_cap_is_still_exact(people, signed_in, client, monkeypatch):
+    from woonkans import worklist
+
+    monkeypatch.setattr(worklist, "CAP", 3)
+    submitted(people, 3)
+    signed_in(people["noord"])
+    rows, _page = home_rows(client)
+    assert rows["referrals.inbox"][0] == 3

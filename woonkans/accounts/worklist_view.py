@@ -22,6 +22,7 @@ class WorkRow:
     label: str
     count: int
     url: str
+    total: str  # the count as shown: "12", or "meer dan 99" when the count stopped at the cap
     age: str  # "oudste: 12 werkdagen" or "eerstvolgende datum: 12-12-2026 (over 5 dagen)"; "" when unknown
     late: str  # "" or e.g. "langer dan de doorlooptijd van 10 werkdagen", "2 over de termijn"
 
@@ -51,6 +52,13 @@ def _age(row, today):
     if n == 0:
         return _("oudste: van vandaag") if row.count > 1 else _("sinds vandaag")
     return (_("oudste: %(age)s") if row.count > 1 else _("wacht %(age)s")) % {"age": waited}
+
+
+def _total(row):
+    """The count in words the list uses for its own capped total ("meer dan 99")."""
+    if row.capped:
+        return _("meer dan %(cap)s") % {"cap": formats.number_format(row.count, force_grouping=True)}
+    return formats.number_format(row.count, force_grouping=True)
 
 
 def _due(row, today):
@@ -101,6 +109,15 @@ def present(rows, *, today):
             age = _age(row, today) if row.since is not None else ""
             late = _late_for_target(row, targets, today) if row.step else ""
         presented.append(
-            WorkRow(role=row.role, key=row.key, label=row.label, count=row.count, url=row.url, age=age, late=late)
+            WorkRow(
+                role=row.role,
+                key=row.key,
+                label=row.label,
+                count=row.count,
+                url=row.url,
+                total=_total(row),
+                age=age,
+                late=late,
+            )
         )
     return presented
