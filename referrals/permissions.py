@@ -34,12 +34,12 @@ def has(user, perm, referral, roles):
     return holds(user, perm, referral)
 
 
-def visible_referrals(user, queryset, roles, perm=VIEW):
+def visible_referrals(user, queryset, roles, perm=VIEW, probe=False):
     if not user.is_authenticated or not user.has_role(*roles):
         return queryset.none()
     # The bare codename with the referral's content type: "view_identity" is also the Identity model's
     # default permission. An EXISTS per row, not guardian's IN over every grant (disclosure.grants).
-    visible = queryset.filter(granted(user, queryset.model, perm))
+    visible = queryset.filter(granted(user, queryset.model, perm, probe=probe))
     return visible.filter(restricted_at__isnull=True) if _share_paused_for(roles) else visible
 
 

@@ -16,7 +16,7 @@ from woonkans.audit.services import log_access
 from woonkans.privacy import disclosure
 
 from . import permissions
-from .models import Document, Referral, ReferralEvent
+from .models import WAITING_IN_INBOX, Document, Referral, ReferralEvent
 from .workflow import COARSE, CoarseStatus, Status
 
 OBJECT_TYPE = "referrals.referral"
@@ -96,10 +96,12 @@ def municipality_referrals(*, user, status=None):
 
 
 def _inbox(user, queryset=None):
-    queryset = queryset if queryset is not None else Referral.objects.all()
-    return permissions.visible_referrals(user, queryset, permissions.REGISSEUR_ROLES).filter(
-        status=Status.SUBMITTED, profile__isnull=True
-    )
+    """What waits in the inbox (the model's WAITING_IN_INBOX) and the user may see: the list and the home's counter.
+
+    The partial index holds the waiting cases only; the region's regisseurs hold a grant on most of them,
+    so each is probed for its grant (``probe``) instead of reading every grant of the organisation first."""
+    queryset = (queryset if queryset is not None else Referral.objects.all()).filter(WAITING_IN_INBOX)
+    return permissions.visible_referrals(user, queryset, permissions.REGISSEUR_ROLES, probe=True)
 
 
 def regisseur_inbox(*, user):

@@ -162,6 +162,8 @@ def _build(world, rows, plan, codes):
             created_at=plan.created,
             research_started_at=plan.research_started,
             submitted_at=plan.submitted,
+            # As matching.services.create_profile records it: the case left the inbox with its profile.
+            profile_started_at=plan.profile_created,
             closed_at=plan.closed,
             closed_reason="Synthetisch: afgesloten." if plan.closed else "",
             eligible=True if plan.submitted else (False if plan.exception_requested else None),

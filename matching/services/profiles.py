@@ -85,6 +85,7 @@ def create_profile(*, actor, referral):
         dwelling_needs="\n".join(filter(None, [research.dwelling_needs, research.neighbourhood_needs])),
     )
     profile.search_area.set(research.search_area.all())
+    referral_services.mark_profile_started(referral=referral, at=profile.created_at)
     sync_case_grants(referral, actor=actor)
     _snapshot(profile, actor)
     return profile

@@ -13,6 +13,7 @@ from .drafts import FormDraft
 from .identity import Identity, Sex
 from .referral import (
     RETENTION_YEARS_BY_ELIGIBLE,
+    WAITING_IN_INBOX,
     Referral,
     ReferralGroupObjectPermission,
     ReferralUserObjectPermission,
@@ -22,6 +23,7 @@ from .timeline import EventKind, ReferralEvent
 
 __all__ = [
     "RETENTION_YEARS_BY_ELIGIBLE",
+    "WAITING_IN_INBOX",
     "Consent",
     "ContractForm",
     "Document",

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -26,6 +27,12 @@ RETENTION_YEARS_BY_ELIGIBLE = {
     False: NOT_ELIGIBLE_RETENTION_YEARS,
     None: NOT_ELIGIBLE_RETENTION_YEARS,
 }
+
+# Waiting in the regisseurs' inbox ("Nieuwe aanmeldingen"): submitted, and no profile started yet. The
+# referral stays "submitted" while its profile is written (Bijlage 2 step 4 is one step), so the start of
+# the profile is recorded on the referral itself: the inbox, the home's counter and the partial index
+# that serves both read this one condition.
+WAITING_IN_INBOX = Q(status=Status.SUBMITTED, profile_started_at__isnull=True)
 
 
 class Referral(NumberedMixin, GuardedStatus, models.Model):
@@ -53,6 +60,9 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     research_started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Set with the profile, in its transaction (referrals.services.mark_profile_started): the case leaves the
+    # inbox. An anti-join over the profiles would read every submitted case of the region per page view.
+    profile_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(_("reden"), blank=True)
     eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
@@ -80,6 +90,7 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             "updated_at": PersonalField(Category.CASE, label=_("laatst gewijzigd op")),
             "research_started_at": PersonalField(Category.CASE, label=_("onderzoek gestart op")),
             "submitted_at": PersonalField(Category.CASE, label=_("aangemeld op")),
+            "profile_started_at": PersonalField(Category.CASE, label=_("bemiddelingsprofiel gestart op")),
             "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
             "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
             "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
@@ -98,7 +109,12 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             ("view_identity", "Can see the resident's identity and lease documents (matched corporation)"),
             ("view_contact", "Can see the resident's name and contact data (linked care provider)"),
         ]
-        indexes = [models.Index(fields=["municipality", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["municipality", "status", "-created_at"]),
+            # The inbox's rows only, in its default order (submitted_at, then the list's "-pk"): a page
+            # walks this and stops after its rows; it holds the open inbox, not every case.
+            models.Index(fields=["submitted_at", "-id"], condition=WAITING_IN_INBOX, name="referrals_inbox_waiting"),
+        ]
 
     def __str__(self):
         return f"Aanmelding {self.short_reference}"

@@ -17,7 +17,15 @@ from .research import (
     save_identity,
     save_research,
 )
-from .route import give_feedback, hand_over_region, mark_ended, mark_housed, mark_matched, record_route_event
+from .route import (
+    give_feedback,
+    hand_over_region,
+    mark_ended,
+    mark_housed,
+    mark_matched,
+    mark_profile_started,
+    record_route_event,
+)
 from .submission import (
     SubmissionIncomplete,
     decide_exception,
@@ -40,6 +48,7 @@ __all__ = [
     "mark_ended",
     "mark_housed",
     "mark_matched",
+    "mark_profile_started",
     "missing_documents",
     "record_consent",
     "record_route_event",

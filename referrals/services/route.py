@@ -40,6 +40,18 @@ def record_route_event(*, actor, referral, kind, note=""):
 
 
 @transaction.atomic
+def mark_profile_started(*, referral, at):
+    """The regisseur started the profile (Bijlage 2 step 4): the case leaves the inbox (WAITING_IN_INBOX).
+
+    Called by the service that creates the profile, in its transaction; the referral's status stays
+    "submitted" until the match."""
+    referral = _lock(referral)
+    referral.profile_started_at = at
+    referral.save(update_fields=["profile_started_at", "updated_at"])
+    return referral
+
+
+@transaction.atomic
 def mark_matched(*, actor, referral, corporation, care_provider):
     """Step 6: the matched corporation may see identity and lease documents; the provider name and contact."""
     referral = _lock(referral)

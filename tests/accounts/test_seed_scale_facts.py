@@ -67,3 +67,11 @@ def test_synthetic_cases_span_24_months_and_none_is_submitted_in_the_future(synt
     # The last 24 months, as the monitoring's demo history (monitoring.demo).
     assert datetime.timedelta(days=600) < max(reported) - min(reported) <= datetime.timedelta(days=2 * 365)
     assert all(referral.fact.age_band for referral in synthetic)
+
+
+def test_synthetic_cases_with_a_profile_have_left_the_inbox(synthetic):
+    """`--scale` records the profile's start on the referral as create_profile does (the inbox's index)."""
+    for referral in synthetic:
+        profile = getattr(referral, "profile", None)
+        assert referral.profile_started_at == (profile.created_at if profile else None), referral.pk
+    assert any(referral.status == "submitted" and referral.profile_started_at is None for referral in synthetic)
