@@ -6,17 +6,14 @@ together (monitoring.suppression).
 """
 
 import functools
-import hashlib
 import operator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.choices import Origin
@@ -162,24 +159,6 @@ def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note
 def _names(model, ids):
     names = dict(model.objects.filter(pk__in=[pk for pk in ids if pk is not None]).values_list("pk", "name"))
     return dict(sorted(names.items(), key=lambda item: item[1]))
-
-
-def suppressed_tables(rows):
-    """tables(rows), kept by its input (the atoms and the language) for an hour.
-
-    Suppression is an SVD over every cell and atom; the atoms grow with the variety of the facts
-    (thousands of groups at 10 000 cases), so computing it on every view made the monitoring page
-    cost seconds (benchmarks/NOTES.md). The same atoms give the same tables, so a view after no
-    change reuses them; any changed fact changes the atoms and so the key (never a stale figure).
-    """
-    # The grouped query has no order: the key is order-free (the tables do not depend on the order).
-    digest = hashlib.sha256(repr((get_language(), sorted(map(repr, rows)))).encode()).hexdigest()
-    key = f"monitoring-tables:{digest}"
-    shown = cache.get(key)
-    if shown is None:
-        shown = tables(rows)
-        cache.set(key, shown, 3600)
-    return shown
 
 
 def tables(rows):
