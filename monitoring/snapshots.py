@@ -14,7 +14,7 @@ The page, the half-yearly PDF and the CSV all read their figures here (monitorin
 
 import pickle
 
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,11 +29,6 @@ SCHEMA = 1
 
 def _as_of(end):
     return min(end, timezone.localdate())
-
-
-def current_version():
-    """The facts' version; None before the first write (then nothing is stored or reused)."""
-    return FactsVersion.objects.values_list("version", flat=True).first()
 
 
 def compute(start, end):
@@ -99,16 +94,44 @@ def _store(start, end, language, version, as_of, result):
     if version is None:
         return
     payload = pickle.dumps((SCHEMA, result), protocol=pickle.HIGHEST_PROTOCOL)
-    values = {"version": version, "as_of": as_of, "payload": payload}
-    key = {"period_start": start, "period_end": end, "language": language}
-    # Never overwrite figures of a newer version (a slower run that started earlier).
-    if FigureSnapshot.objects.filter(**key, version__lte=version).update(**values):
-        return
-    try:
-        with transaction.atomic():
-            FigureSnapshot.objects.create(**key, **values)
-    except IntegrityError:
-        pass  # another run stored this period first; the version check decides on the next read
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        # One statement: insert, or replace figures of an older version (never those of a newer one,
+        # written by a run that started later and finished first).
+        cursor.execute(
+            "INSERT INTO monitoring_figuresnapshot"
+            " (period_start, period_end, language, version, as_of, payload, computed_at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (period_start, period_end, language) DO UPDATE SET version = excluded.version,"
+            " as_of = excluded.as_of, payload = excluded.payload, computed_at = excluded.computed_at"
+            " WHERE monitoring_figuresnapshot.version <= excluded.version",
+            [
+                ops.adapt_datefield_value(start),
+                ops.adapt_datefield_value(end),
+                language,
+                version,
+                ops.adapt_datefield_value(as_of),
+                payload,
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+
+
+def _read(start, end, *, payload=True):
+    """The current version with the stored row's version, day and (optionally) payload: one query.
+    None before the first write to the facts (no version row)."""
+    stored = FigureSnapshot.objects.filter(period_start=start, period_end=end, language=get_language())
+    fields = {"stored": "version", "as_of": "as_of", **({"payload": "payload"} if payload else {})}
+    return (
+        FactsVersion.objects.filter(pk=1)
+        .annotate(**{name: Subquery(stored.values(field)[:1]) for name, field in fields.items()})
+        .values("version", *fields)
+        .first()
+    )
+
+
+def _current(read, end):
+    return read["stored"] == read["version"] and read["as_of"] == _as_of(end)
 
 
 def _load(payload):
@@ -119,11 +142,12 @@ def _load(payload):
     return result if schema == SCHEMA else None
 
 
-def refresh(start, end, *, version=None):
-    """Compute and store the period's figures for the current language; returns them."""
-    version = current_version() if version is None else version
-    # The version is read before the facts: a write during the computation leaves this row behind,
-    # so the next read recomputes rather than show a figure older than its version says.
+def refresh(start, end, *, version):
+    """Compute and store the period's figures for the current language; returns them.
+
+    version is the facts' version read before the facts: a write during the computation leaves
+    the stored row behind, so the next read recomputes rather than show a figure older than its version.
+    """
     result = compute(start, end)
     _store(start, end, get_language(), version, _as_of(end), result)
     return result
@@ -131,33 +155,20 @@ def refresh(start, end, *, version=None):
 
 def figures_for(start, end):
     """The period's figures: the stored ones when they are of the current facts and day, else computed now."""
-    stored = (
-        FigureSnapshot.objects.filter(period_start=start, period_end=end, language=get_language())
-        # The current version in the same query: one query on a view after no change.
-        .annotate(current=Subquery(FactsVersion.objects.values("version")[:1]))
-        .values("version", "current", "as_of", "payload")
-        .first()
-    )
-    if stored is None:
-        return refresh(start, end)
-    if stored["current"] is not None and stored["version"] == stored["current"] and stored["as_of"] == _as_of(end):
-        result = _load(stored["payload"])
+    read = _read(start, end)
+    if read is None:
+        return compute(start, end)
+    if _current(read, end):
+        result = _load(read["payload"])
         if result is not None:
             return result
-    return refresh(start, end, version=stored["current"])
+    return refresh(start, end, version=read["version"])
 
 
 def refresh_if_read(start, end):
     """After a fact changed: recompute the period when someone has read it and it is behind (else nothing)."""
-    stored = (
-        FigureSnapshot.objects.filter(period_start=start, period_end=end, language=get_language())
-        .values("version", "as_of")
-        .first()
-    )
-    if stored is None:
+    read = _read(start, end, payload=False)
+    if read is None or read["stored"] is None or _current(read, end):
         return False
-    current = current_version()
-    if current is not None and stored["version"] == current and stored["as_of"] == _as_of(end):
-        return False
-    refresh(start, end, version=current)
+    refresh(start, end, version=read["version"])
     return True
