@@ -6,17 +6,14 @@ together (monitoring.suppression).
 """
 
 import functools
-import hashlib
 import operator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from woonkans.choices import Origin
@@ -159,27 +156,18 @@ def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note
     return table
 
 
-def _names(model, ids):
-    names = dict(model.objects.filter(pk__in=[pk for pk in ids if pk is not None]).values_list("pk", "name"))
-    return dict(sorted(names.items(), key=lambda item: item[1]))
+def _names(rows):
+    """The names of every region and organisation the atoms name: two queries for both builds."""
+    organisations = {row[key] for row in rows for key in ("municipality_id", "corporation_id")} - {None}
+    return {
+        Region: dict(Region.objects.filter(pk__in={row["region_id"] for row in rows}).values_list("pk", "name")),
+        Organisation: dict(Organisation.objects.filter(pk__in=organisations).values_list("pk", "name")),
+    }
 
 
-def suppressed_tables(rows):
-    """tables(rows), kept by its input (the atoms and the language) for an hour.
-
-    Suppression is an SVD over every cell and atom; the atoms grow with the variety of the facts
-    (thousands of groups at 10 000 cases), so computing it on every view made the monitoring page
-    cost seconds (benchmarks/NOTES.md). The same atoms give the same tables, so a view after no
-    change reuses them; any changed fact changes the atoms and so the key (never a stale figure).
-    """
-    # The grouped query has no order: the key is order-free (the tables do not depend on the order).
-    digest = hashlib.sha256(repr((get_language(), sorted(map(repr, rows)))).encode()).hexdigest()
-    key = f"monitoring-tables:{digest}"
-    shown = cache.get(key)
-    if shown is None:
-        shown = tables(rows)
-        cache.set(key, shown, 3600)
-    return shown
+def _labels(names, ids):
+    """The names of ids, in alphabetical order (the rows of a table)."""
+    return dict(sorted(((pk, names[pk]) for pk in ids if pk in names), key=lambda item: item[1]))
 
 
 def tables(rows):
@@ -192,14 +180,15 @@ def audited_tables(rows):
     see monitoring.possible) and every table, suppressed together; cells count into those atoms."""
     space = [*rows, *possible.neighbours(rows, DIMENSIONS, _flag_keys(rows), FREE_DESCRIPTIONS)]
     orphans = set()
-    result = _build(space, orphans)
+    names = _names(space)
+    result = _build(space, names, orphans)
     # A combination inside a published 0 or a missing row is known to be empty: not an unknown.
     known_empty = orphans | {
         index for table in result.values() for cell in table.cells if not cell.value for index in cell.atoms
     }
     if known_empty:
         space = [row for index, row in enumerate(space) if index not in known_empty]
-        result = _build(space)
+        result = _build(space, names)
     # The regions and every total are what the agreement reports on (SOK Art. 5.2b, 8.8): detail goes first.
     for table in result.values():
         for cell in table.total.values():
@@ -218,7 +207,7 @@ def _flag_keys(rows):
     return sorted({key for row in rows for key in row if key not in names and not key.startswith("f_")} - UNSHOWN)
 
 
-def _build(rows, orphans=None):
+def _build(rows, names, orphans=None):
     main = [(key, FIGURES[key].label) for key in MAIN_COLUMNS]
     count = _("Aantal")
     outcome_labels = {value: label for value, label in Outcome.choices if value != Outcome.OPEN}
@@ -230,7 +219,7 @@ def _build(rows, orphans=None):
             _("Regio"),
             main,
             lambda r: r["region_id"],
-            _names(Region, {r["region_id"] for r in rows}),
+            _labels(names[Region], {r["region_id"] for r in rows}),
             orphans=orphans,
         ),
         "municipalities": _table(
@@ -240,7 +229,7 @@ def _build(rows, orphans=None):
             _("Gemeente"),
             main,
             lambda r: r["municipality_id"],
-            _names(Organisation, {r["municipality_id"] for r in rows}),
+            _labels(names[Organisation], {r["municipality_id"] for r in rows}),
             orphans=orphans,
         ),
         "corporations": _table(
@@ -250,7 +239,7 @@ def _build(rows, orphans=None):
             _("Corporatie"),
             [(key, FIGURES[key].label) for key in ("matched", "housed")],
             lambda r: r["corporation_id"],
-            _names(Organisation, {r["corporation_id"] for r in rows}),
+            _labels(names[Organisation], {r["corporation_id"] for r in rows}),
             orphans=orphans,
         ),
         "not_eligible": _table(

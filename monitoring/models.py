@@ -164,3 +164,42 @@ class WerkgroepMeeting(models.Model):
 
     def __str__(self):
         return f"Werkgroep {self.held_on:%d-%m-%Y}"
+
+
+class FactsVersion(models.Model):
+    """One row whose number rises with every write to the facts (and the names and targets they are
+    shown with): a database trigger bumps it in the writing transaction (migration 0005), so every
+    writer counts, the bulk ones included, and a reader sees a new number exactly when the new facts."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versie van de cijfers")
+        verbose_name_plural = _("versies van de cijfers")
+
+    def __str__(self):
+        return f"Versie {self.version}"
+
+
+class FigureSnapshot(models.Model):
+    """The suppressed figures of one period as the page, the PDF and the CSV show them, computed once
+    per version of the facts (monitoring.snapshots); aggregates only, never case data."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    language = models.CharField(max_length=10)
+    # The facts' version and the day "now" meant (waiting counts) when these figures were computed.
+    version = models.BigIntegerField()
+    as_of = models.DateField()
+    payload = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("berekende cijfers")
+        verbose_name_plural = _("berekende cijfers")
+        constraints = [
+            models.UniqueConstraint(fields=["period_start", "period_end", "language"], name="one_snapshot_per_period")
+        ]
+
+    def __str__(self):
+        return f"Cijfers {self.period_start:%d-%m-%Y} – {self.period_end:%d-%m-%Y}"

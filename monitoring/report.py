@@ -5,8 +5,9 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.db.models.functions import TruncMonth
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guarantee_fund.models import CostCategory, EntryKind, LedgerEntry
@@ -15,8 +16,8 @@ from woonkans.money import format_plain
 from woonkans.pdf import render_pdf
 from woonkans.privacy.files import get_private_storage
 
-from . import charts, definitions, figures, suppression
-from .models import CaseFactSearchArea, HalfYearReport
+from . import charts, snapshots, suppression
+from .models import HalfYearReport
 
 
 def fund_figures(start, end):
@@ -49,31 +50,13 @@ def fund_figures(start, end):
 
 
 def build_context(start, end):
-    """Everything the page, the PDF and the CSV show: one grouped scan of the facts, suppressed as a whole."""
-    shown = figures.suppressed_tables(figures.atoms(start, end))
-    target = figures.housed_against_target(start, end, shown["regions"])
-    lead_times = figures.lead_times(start, end)
-    for row, cells in zip(lead_times, shown["lead_counts"].rows.values(), strict=True):
-        row["cell"] = cells["n"]
+    """Everything the page, the PDF and the CSV show: the period's stored figures (monitoring.snapshots,
+    of the current facts: one grouped scan, suppressed as a whole) and the fund's."""
+    stored = snapshots.figures_for(start, end)
+    shown, target, lead_times = stored["tables"], stored["target"], stored["lead_times"]
     fund = fund_figures(start, end)
-    housed_label, target_label = str(_("Gehuisvest")), str(_("Doelstelling naar rato"))
     chart = {
-        "target": charts.housed_against_target(
-            target,
-            title=str(_("Gehuisvest tegenover de doelstelling, per regio")),
-            housed_label=housed_label,
-            target_label=target_label,
-        ),
-        "outcomes": charts.bars(
-            shown["outcomes"].row_numbers("trajectory"),
-            title=str(_("Uitkomsten van trajecten")),
-            axis_label=str(_("Aantal trajecten")),
-        ),
-        "waiting": charts.bars(
-            shown["waiting"].row_numbers("n"),
-            title=str(_("Inwoners die nu wachten, per stap")),
-            axis_label=str(_("Aantal inwoners")),
-        ),
+        **{key: mark_safe(svg) for key, svg in stored["charts"].items()},  # noqa: S308 - drawn by monitoring.charts
         "balance": charts.balance_line(
             fund["trend"],
             title=str(_("Saldo garantiefonds aan het eind van elke maand")),
@@ -97,7 +80,7 @@ def build_context(start, end):
         "lead_times": lead_times,
         "fund": fund,
         "charts": chart,
-        "search_areas": search_area_demand(start, end),
+        "search_areas": stored["search_areas"],
         "main_tables": [shown[key] for key in ("regions", "municipalities", "corporations")],
         "paired_tables": [
             (shown["waiting"], chart["waiting"]),
@@ -109,25 +92,6 @@ def build_context(start, end):
         ],
         "any_secondary": any(cell.secondary for table in shown.values() for cell in table.cells),
     }
-
-
-def search_area_demand(start, end):
-    """Profiles shared in the period per municipality of their search area (one profile may name several).
-
-    No total: the rows overlap, so they add up to nothing published, and each cell under 5 is hidden.
-    """
-    rows = (
-        CaseFactSearchArea.objects.filter(**{f"fact__{definitions.FIGURES['shared'].date_field}__range": (start, end)})
-        .values("municipality__name")
-        .annotate(n=Count("fact_id"))
-        .order_by("municipality__name")
-    )
-    result = []
-    for row in rows:
-        cell = suppression.Cell(row["n"])
-        cell.state = suppression.PRIMARY if 0 < cell.value < suppression.SUPPRESS_BELOW else ""
-        result.append((row["municipality__name"], cell))
-    return result
 
 
 def render_csv(context):

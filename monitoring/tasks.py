@@ -1,14 +1,15 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from woonkans.accounts.roles import Role
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation
 
-from . import services
+from . import figures, services, snapshots
 from .models import HalfYearReport
 from .report import previous_half_year, produce_report
 
@@ -47,3 +48,19 @@ def remind_werkgroep_meetings():
         path=reverse("monitoring:werkgroep"),
     )
     return planned
+
+
+def on_case_changed(_event):
+    refresh_figures.delay()
+
+
+@shared_task(name="monitoring.tasks.refresh_figures")
+def refresh_figures():
+    """After a case changed: recompute the current half year's figures once, so the next view reads them.
+
+    No arguments (nothing about the case travels); a period nobody has read is left to its first view,
+    and a run that finds the stored figures current does nothing, so a burst of changes costs one run.
+    """
+    start, end = figures.half_year(timezone.localdate())
+    with translation.override(settings.LANGUAGE_CODE):
+        return snapshots.refresh_if_read(start, end)

@@ -99,17 +99,3 @@ def test_the_facts_are_scanned_once_for_all_counts(facts):
     if connection.vendor == "postgresql":
         # Count, median and 90th percentile of each lead time in one query.
         assert len([query for query in queries if "percentile_cont" in query["sql"]]) == len(figures.STEPS)
-
-
-def test_the_suppressed_tables_are_computed_once_per_state_of_the_facts(facts, django_assert_max_num_queries):
-    """A second view of the same figures reuses the suppression; a changed fact gives new figures."""
-    rows = figures.atoms(START, END)
-    assert rows
-    first = figures.suppressed_tables(list(reversed(rows)))
-    with django_assert_max_num_queries(0):
-        again = figures.suppressed_tables(rows)  # the same atoms in another order: no organisation lookups
-    shown = {key: [cell.shown for cell in table.cells] for key, table in first.items()}
-    assert {key: [cell.shown for cell in table.cells] for key, table in again.items()} == shown
-    grown = figures.suppressed_tables([{**row, "n": row["n"] + 1} for row in rows])
-    total = sum(cell.value for cell in first["regions"].total.values())
-    assert sum(cell.value for cell in grown["regions"].total.values()) > total
