@@ -763,6 +763,9 @@ UNIQUE = {
     ("accounts.accessreviewitem", "one_item_per_user_per_review"): (
         "service: open_reviews writes each user once into a review it has just created"
     ),
+    ("monitoring.figuresnapshot", "one_snapshot_per_period"): (
+        "service: monitoring.snapshots stores a period's figures with one upsert (ON CONFLICT); no form"
+    ),
 }
 
 

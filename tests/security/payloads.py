@@ -60,6 +60,7 @@ NOT_TYPED = {
     "parties.Organisation.slug": "slug-validated",
     "parties.Organisation.legal_name": "reference data shown only in the payment-request PDF",
     "accounts.User.password": "a hash",
+    "monitoring.FigureSnapshot.language": "the language code the figures were computed in, set by the portal",
     "accounts.User.username": "username-validated (letters, digits and @.+-_ only)",
     "accounts.User.email": "e-mail-validated",
     "accounts.LoggingAcceptance.notice_version": "written by the portal",
