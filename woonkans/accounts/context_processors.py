@@ -13,8 +13,10 @@ def portal(request):
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
     }
     if signed_in:
-        # The menu and the header both read the roles: one query for both (role_codes uses the prefetch).
-        prefetch_related_objects([user], "role_assignments")
+        # The menu and the header both read the roles: read with the user (accounts.backends), else one
+        # prefetch for both (role_codes uses it).
+        if getattr(user, "loaded_role_codes", None) is None:
+            prefetch_related_objects([user], "role_assignments")
         links = navigation.nav_links(user)
         crumbs = navigation.breadcrumbs(getattr(request, "resolver_match", None), links, request.path)
         above = {url for _title, url in crumbs if url}

@@ -89,7 +89,9 @@ class SessionSecurityMiddleware:
                 return redirect_to_login(_return_path(request), settings.LOGIN_URL)
             if bound_ip is None:
                 bind_session(request)
-            else:
+            elif last_activity != now:
+                # Only a new value: a second request within the same second (a page and its fragments)
+                # leaves the session unchanged, so it is not written again.
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 

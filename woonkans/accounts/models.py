@@ -33,7 +33,11 @@ class User(AbstractUser):
 
     @property
     def role_codes(self):
-        """The user's roles; prefetched lists are used when present (one query per list, not per row)."""
+        """The user's roles; read with the signed-in user (accounts.backends) or from a prefetched list
+        when present (one query per list, not per row)."""
+        loaded = getattr(self, "loaded_role_codes", None)
+        if loaded is not None:
+            return sorted(loaded)
         cache = getattr(self, "_prefetched_objects_cache", {})
         assignments = cache["role_assignments"] if "role_assignments" in cache else self.role_assignments.all()
         return sorted(assignment.role for assignment in assignments)

@@ -1,0 +1,60 @@
+"""What every signed-in request pays: the user and its roles in one query, the session written only when
+its idle clock moves (benchmarks/NOTES.md, the load run)."""
+
+import time
+import types
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from woonkans.accounts import middleware
+from woonkans.accounts.middleware import LAST_ACTIVITY_KEY
+from woonkans.accounts.models import RoleAssignment
+from woonkans.accounts.roles import Role
+
+
+@pytest.fixture
+def consultant(make_user):
+    return make_user(Role.WMO_CONSULTANT, "Gemeente Venlo")
+
+
+def test_the_user_is_read_with_its_roles_and_a_revoked_role_is_gone_on_the_next_request(client, signed_in, consultant):
+    signed_in(consultant)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    user_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "accounts_user"."id"')]
+    assert len(user_reads) == 1
+    assert "accounts_roleassignment" in user_reads[0]
+    assert not [q for q in queries if q["sql"].startswith('SELECT "accounts_roleassignment"')]
+    assert response.wsgi_request.user.role_codes == [Role.WMO_CONSULTANT]
+    assert "Wmo-consulent" in response.content.decode()  # the header shows the roles
+
+    RoleAssignment.objects.filter(user=consultant).delete()
+    response = client.get(reverse("accessibility"))
+    assert response.wsgi_request.user.role_codes == []
+    assert client.get(reverse("referrals:list")).status_code == 404
+
+
+def test_the_session_is_written_when_the_idle_clock_moves_not_twice_in_one_second(
+    client, signed_in, consultant, monkeypatch
+):
+    signed_in(consultant)
+    start = int(time.time()) + 1  # the login started the idle clock a moment ago
+    clock = types.SimpleNamespace(now=start + 0.2)
+    monkeypatch.setattr(middleware, "time", types.SimpleNamespace(time=lambda: clock.now))
+    assert client.get(reverse("accessibility")).status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] == start
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accessibility")).status_code == 200
+        return [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+    clock.now += 0.5  # the same second: nothing to write
+    assert session_writes() == []
+    clock.now += 1  # a second later: the idle clock moves, as before
+    assert len(session_writes()) == 1
+    assert client.session[LAST_ACTIVITY_KEY] == start + 1
