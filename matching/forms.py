@@ -473,7 +473,7 @@ class AgendaItemForm(forms.Form):
 
     kind = forms.ChoiceField(
         label=_("Soort agendapunt"),
-        required=False,
+        initial=AgendaItemKind.PROFILE,
         choices=[(kind.value, kind.label) for kind in CODED_KINDS],
     )
     profile_code = forms.CharField(
@@ -505,7 +505,6 @@ class AgendaItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["kind"] = data.get("kind") or AgendaItemKind.PROFILE
         code, subject = data.get("profile_code", ""), data.get("subject", "")
         if code and subject:
             raise forms.ValidationError(_("Typ een code of kies een claim, niet allebei."))

@@ -238,7 +238,7 @@ def overleg_decides_and_match(actor, code, today):
     actor.press("Plannen", "overleg")
     # An offer goes on the agenda by the code of the profile it answers (read aloud at the table).
     page.get_by_label("Soort agendapunt").select_option(label="Aanbod")
-    page.get_by_label("Code", exact=True).fill(code)
+    page.locator("#id_profile_code").fill(code)
     actor.press("Toevoegen", "agendapunt")
     page.get_by_text("Besluit nemen", exact=True).click()
     page.get_by_label("Motivering van het besluit").fill(

@@ -501,14 +501,17 @@ def test_a_profile_goes_on_the_agenda_by_its_code_not_from_a_list(client, signed
     # The region's open profiles are not rendered as options: the page does not grow with the cases.
     assert 'value="profile:' not in shown and own.code not in shown
     assert 'name="profile_code"' in shown and "Profielcode" in shown
-    response = action(client, meeting, "agendapunt", {"profile_code": elsewhere.code})
+    response = action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": elsewhere.code})
     assert response.status_code == 400 and not AgendaItem.objects.exists()
     refused = html.unescape(response.content.decode())
     assert "Geen open profiel met deze code in de regio." in refused
     assert elsewhere.code in refused  # what was typed survives the refusal
-    response = action(client, meeting, "agendapunt", {"profile_code": "", "subject": ""})
+    response = action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": "", "subject": ""})
     assert response.status_code == 400 and "Typ een code of kies een claim." in response.content.decode()
-    assert action(client, meeting, "agendapunt", {"profile_code": f" {own.code.lower()} "}).status_code == 302
+    assert (
+        action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": f" {own.code.lower()} "}).status_code
+        == 302
+    )
     item = AgendaItem.objects.get()
     assert item.kind == "profile" and item.profile_id == own.pk
 
