@@ -462,24 +462,44 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class AgendaItemForm(forms.Form):
-    """A profile by its code, or one picker grouped by kind: each kind lists only its own open subjects
-    (an offer item open offers...). The region's profiles are typed, not listed: they grow with the cases."""
+# The kinds the chair names by a code read aloud at the table; the claims awaiting the overleg stay a list.
+CODED_KINDS = (AgendaItemKind.PROFILE, AgendaItemKind.OFFER, AgendaItemKind.SIGNAL, AgendaItemKind.EXCEPTION)
 
+
+class AgendaItemForm(forms.Form):
+    """A profile, an offer or a signal by the profile's code, an exception request by its number, or a claim
+    from the short list of those awaiting the overleg. The region's open profiles, offers, signals and
+    requests are typed, not listed: they grow with the cases."""
+
+    kind = forms.ChoiceField(
+        label=_("Soort agendapunt"),
+        initial=AgendaItemKind.PROFILE,
+        choices=[(kind.value, kind.label) for kind in CODED_KINDS],
+    )
     profile_code = forms.CharField(
-        label=_("Profielcode"),
+        label=_("Code"),
         required=False,
-        max_length=12,
-        help_text=_("Een profiel bespreken: typ de code, bijvoorbeeld WK-N-7K3QX2."),
+        max_length=16,
+        help_text=_(
+            "Profielcode bij een profiel, aanbod of signaal (bijvoorbeeld WK-N-7K3QX2); het nummer bij een "
+            "uitzonderingsverzoek (bijvoorbeeld UV-2026-0042)."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    corporation = forms.ChoiceField(
+        label=_("Corporatie (bij aanbod)"),
+        required=False,
+        help_text=_("Alleen nodig als meer corporaties op dit profiel een woning aanbieden."),
+    )
     subject = forms.ChoiceField(
-        label=_("Onderwerp"), required=False, help_text=_("Of kies een ander punt dat op de agenda wacht.")
+        label=_("Of een claim"), required=False, help_text=_("Claims van het garantiefonds die op het overleg wachten.")
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, corporations, **kwargs):
+        """``candidates`` as overleg_selectors.agenda_candidates; ``corporations`` [(id, name)] of the region."""
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", _("Kies een onderwerp"))] + [
+        self.fields["corporation"].choices = [("", _("Kies een corporatie")), *corporations]
+        self.fields["subject"].choices = [("", _("Kies een claim"))] + [
             (AgendaItemKind(kind).label, choices) for kind, choices in candidates if choices
         ]
 
@@ -487,9 +507,9 @@ class AgendaItemForm(forms.Form):
         data = super().clean()
         code, subject = data.get("profile_code", ""), data.get("subject", "")
         if code and subject:
-            raise forms.ValidationError(_("Typ een profielcode of kies een onderwerp, niet allebei."))
+            raise forms.ValidationError(_("Typ een code of kies een claim, niet allebei."))
         if not code and not subject and not self.errors:
-            self.add_error("profile_code", _("Typ een profielcode of kies een onderwerp."))
+            self.add_error("profile_code", _("Typ een code of kies een claim."))
         return data
 
 

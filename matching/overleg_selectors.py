@@ -4,30 +4,23 @@ what the chair can put on the agenda. Filtered per user and logged, as matching.
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from referrals.models import ExceptionRequest
-from referrals.workflow import Status
 from woonkans import cases
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 
 from . import permissions
 from .models import (
-    CLOSED_CASE_MEETING,
     AgendaItem,
     AgendaItemKind,
     Attendance,
     Decision,
     Meeting,
-    Offer,
     Profile,
-    ProfileStatus,
-    ShareResponse,
-    Signal,
-    SignalKind,
     Vote,
     VoteRecord,
 )
 from .selectors import _deny
+from .services import overleg as services_overleg
 from .services.overleg import PROFILE_STATUSES
 
 
@@ -116,46 +109,56 @@ def agenda_profile(*, meeting, code):
     return Profile.objects.filter(region_id=meeting.region_id, status__in=PROFILE_STATUSES, code=code).first()
 
 
-def agenda_candidates(*, meeting):
-    """What each kind of agenda item can be about, for the chair's picker: (kind, [(value, label)]).
+def _code(code):
+    return code.strip().upper()
 
-    Profiles are not listed (the chair types the code, agenda_profile); the other kinds are the open
-    business of the region, bounded by what awaits the overleg rather than by the number of cases.
+
+def agenda_offers(*, meeting, code):
+    """The open offers on the region's profile with this code (the chair types the profile's code): one
+    per corporation at most (one share per corporation, one answer per share), bounded by the region's
+    corporations, not by the cases. Found through the profile's unique code index."""
+    return list(
+        services_overleg.open_offers(meeting.region_id)
+        .filter(share__profile__code=_code(code))
+        .select_related("share__profile", "share__corporation")
+        .order_by("share__corporation__name")
+    )
+
+
+def agenda_signal(*, meeting, code):
+    """The oldest open signal on the region's profile with this code that is not on this agenda yet, or None."""
+    on_agenda = AgendaItem.objects.filter(meeting=meeting, signal__isnull=False).values("signal_id")
+    return (
+        services_overleg.open_signals(meeting.region_id)
+        .filter(profile__code=_code(code))
+        .exclude(pk__in=on_agenda)
+        .select_related("profile")
+        .order_by("created_at")
+        .first()
+    )
+
+
+def agenda_exception_request(*, meeting, number):
+    """The region's open exception request with this number (UV-2026-0042, read aloud, anonymous), or None.
+    Found through the number's unique index."""
+    return (
+        services_overleg.open_exception_requests(meeting.region_id)
+        .filter(number=_code(number))
+        .select_related("referral")
+        .first()
+    )
+
+
+def agenda_candidates(*, meeting):
+    """The claims awaiting this overleg, for the chair's picker: (kind, [(value, label)]).
+
+    Profiles, offers, signals and exception requests are not listed: they grow with the cases (2,752 open
+    offers at 100,000 cases), so the chair types the code read aloud at the table (agenda_profile,
+    agenda_offers, agenda_signal, agenda_exception_request). The fund's claims that wait for the overleg
+    (discussion before the corporation files, or a deviation vote) are few at any size: they stay a list.
     """
-    region = meeting.region
-    # Offers and signals as plain rows: the option labels need three columns, not model instances
-    # (building one per open offer was most of this picker's cost at 10,000 cases).
-    offers = (
-        Offer.objects.filter(
-            share__response=ShareResponse.OFFER,
-            share__profile__status=ProfileStatus.SHARED,
-            share__profile__region=region,
-        )
-        .order_by("share__profile__code")
-        .values_list("id", "share__profile__code", "share__corporation__name", "dwelling_type")
-    )
-    requests = ExceptionRequest.objects.filter(
-        region=region, decision=ExceptionRequest.Decision.OPEN, referral__status=Status.EXCEPTION_REQUESTED
-    ).only("id", "kind", "requested_at", "number")
-    signals = (
-        Signal.objects.filter(profile__region=region)
-        .exclude(case_meeting__status__in=CLOSED_CASE_MEETING)
-        .values_list("id", "profile__code", "kind")
-    )
-    claims = cases.claims_for_agenda(region.pk)
+    claims = cases.claims_for_agenda(meeting.region_id)
     return [
-        (
-            AgendaItemKind.OFFER,
-            [
-                (f"offer:{pk}", f"{code} – {corporation}, {dwelling_type}")
-                for pk, code, corporation, dwelling_type in offers
-            ],
-        ),
-        (
-            AgendaItemKind.EXCEPTION,
-            [(f"exception:{r.pk}", f"{r.get_kind_display()} {r.reference}") for r in requests],
-        ),
-        (AgendaItemKind.SIGNAL, [(f"signal:{pk}", f"{code} – {SignalKind(kind).label}") for pk, code, kind in signals]),
         (
             AgendaItemKind.CLAIM,
             [(f"claim:{c.claim_id}", c.code) for c in claims if c.purpose == "discussion"],

@@ -29,15 +29,40 @@ from ..models import (
     AgendaItem,
     AgendaItemKind,
     Attendance,
-    CaseMeeting,
     Meeting,
     Offer,
     ProfileStatus,
     ShareResponse,
+    Signal,
     Vote,
 )
 
 PROFILE_STATUSES = (ProfileStatus.DRAFT, ProfileStatus.SHARED, ProfileStatus.MATCHED, ProfileStatus.HOUSED)
+
+
+# What an item of each kind can be about: one definition, read by the check below (_subject_problem) and
+# by the chair's lookups by code (overleg_selectors.agenda_offers ...), so both say the same.
+def open_offers(region_id):
+    """A corporation's offer on a profile of the region that is still shared (not yet matched)."""
+    return Offer.objects.filter(
+        share__response=ShareResponse.OFFER,
+        share__profile__status=ProfileStatus.SHARED,
+        share__profile__region_id=region_id,
+    )
+
+
+def open_exception_requests(region_id):
+    """An exception request of the region that awaits the overleg's vote (preamble of the SOK)."""
+    return ExceptionRequest.objects.filter(
+        region_id=region_id,
+        decision=ExceptionRequest.Decision.OPEN,
+        referral__status=ReferralStatus.EXCEPTION_REQUESTED,
+    )
+
+
+def open_signals(region_id):
+    """A signal on a profile of the region whose casusoverleg is not held or waived yet (SOK art. 8.2-8.4)."""
+    return Signal.objects.filter(profile__region_id=region_id).exclude(case_meeting__status__in=CLOSED_CASE_MEETING)
 
 
 def has_majority(*, votes_for, present):
@@ -160,26 +185,13 @@ def _subject_problem(meeting, kind, *, profile, offer, signal, exception_request
         if profile is None or profile.region_id != region_id or profile.status == ProfileStatus.STOPPED:
             return _("Kies een profiel van deze regio.")
     elif kind == AgendaItemKind.OFFER:
-        open_offer = (
-            offer is not None
-            and offer.share.response == ShareResponse.OFFER
-            and offer.share.profile.status == ProfileStatus.SHARED
-            and offer.share.profile.region_id == region_id
-        )
-        if not open_offer:
+        if offer is None or not open_offers(region_id).filter(pk=offer.pk).exists():
             return _("Een aanbodpunt gaat over een openstaand aanbod van een corporatie.")
     elif kind == AgendaItemKind.EXCEPTION:
-        open_request = (
-            exception_request is not None
-            and exception_request.region_id == region_id
-            and exception_request.decision == ExceptionRequest.Decision.OPEN
-            and exception_request.referral.status == ReferralStatus.EXCEPTION_REQUESTED
-        )
-        if not open_request:
+        if exception_request is None or not open_exception_requests(region_id).filter(pk=exception_request.pk).exists():
             return _("Een uitzonderingspunt gaat over een openstaand uitzonderingsverzoek van deze regio.")
     elif kind == AgendaItemKind.SIGNAL:
-        held = CaseMeeting.objects.filter(signal=signal, status__in=CLOSED_CASE_MEETING).exists() if signal else True
-        if signal is None or signal.profile.region_id != region_id or held:
+        if signal is None or not open_signals(region_id).filter(pk=signal.pk).exists():
             return _("Een signaalpunt gaat over een open signaal van deze regio.")
     elif kind in (AgendaItemKind.CLAIM, AgendaItemKind.CLAIM_DEVIATION):
         purpose = "discussion" if kind == AgendaItemKind.CLAIM else "deviation"

@@ -5,23 +5,20 @@ minutes and record their own attendance and votes. A failed action shows the pag
 typed and the error next to its field.
 """
 
-import uuid
-
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from referrals.eligibility import CONDITION_LABELS
-from referrals.models import ExceptionRequest
 from woonkans import cases, confirm
 from woonkans.accounts.permissions import role_required
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
 from woonkans.lists import list_page
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, OrganisationKind
 from woonkans.pdf import pdf_response, render_pdf
 
 from .. import filters, services
@@ -37,7 +34,7 @@ from ..forms import (
     OwnVoteForm,
     VoteForm,
 )
-from ..models import AgendaItemKind, Offer, Outcome, Signal
+from ..models import AgendaItemKind, Outcome
 from ..permissions import CHAIR_ROLES, PARTICIPANT_ROLES, REGISSEUR_ROLES, is_chair_of, is_participant, region_parties
 from ..services.decisions import outcome_line
 
@@ -149,7 +146,7 @@ def _page(request, meeting, items, attendances, *, bound=None, status=200):
     if chair and not meeting.held:
         parties = region_parties(meeting.region)
         context["attendance_form"] = AttendanceForm(parties=parties, initial={"organisations": present_ids})
-        context["agenda_form"] = AgendaItemForm(candidates=selectors.agenda_candidates(meeting=meeting))
+        context["agenda_form"] = _agenda_form(None, meeting)
         context["held_form"] = HeldForm()
     if bound is not None:
         name, item_id, form = bound
@@ -176,32 +173,69 @@ def _item(items, request):
     return item
 
 
-def _subject(data, meeting):
-    """The typed profile or the chosen subject of a new agenda item as service arguments (kind and object)."""
-    if data["profile_code"]:
-        profile = selectors.agenda_profile(meeting=meeting, code=data["profile_code"])
+def _agenda_form(data, meeting):
+    corporations = region_parties(meeting.region).filter(kind=OrganisationKind.CORPORATION).order_by("name")
+    return AgendaItemForm(
+        data,
+        candidates=selectors.agenda_candidates(meeting=meeting),
+        corporations=[(str(pk), name) for pk, name in corporations.values_list("pk", "name")],
+    )
+
+
+def _refused(message, field="profile_code"):
+    """A lookup that found nothing: shown next to ``field``, with what was typed kept."""
+    return ValidationError(message, code=field)
+
+
+def _coded_subject(data, meeting):
+    """The subject the chair named by a code: a profile, an offer or a signal by the profile's code, an
+    exception request by its number. Unknown, not open and another region's are refused alike (the same
+    rules as the service's check, services.overleg.open_offers ...), so a code says nothing of elsewhere."""
+    kind, code = data["kind"], data["profile_code"]
+    if kind == AgendaItemKind.PROFILE:
+        profile = selectors.agenda_profile(meeting=meeting, code=code)
         if profile is None:
-            raise ValidationError(_("Geen open profiel met deze code in de regio."), code="profile_code")
-        return {"kind": AgendaItemKind.PROFILE, "profile": profile}
+            raise _refused(_("Geen open profiel met deze code in de regio."))
+        return {"kind": kind, "profile": profile}
+    if kind == AgendaItemKind.OFFER:
+        offers = selectors.agenda_offers(meeting=meeting, code=code)
+        if not offers:
+            raise _refused(_("Geen openstaand aanbod op een profiel met deze code in de regio."))
+        if data["corporation"]:
+            offers = [offer for offer in offers if str(offer.share.corporation_id) == data["corporation"]]
+            if not offers:
+                raise _refused(_("Deze corporatie heeft geen openstaand aanbod op dit profiel."), "corporation")
+        if len(offers) > 1:
+            names = ", ".join(offer.share.corporation.name for offer in offers)
+            raise _refused(
+                _("Meer corporaties bieden op dit profiel aan (%(names)s): kies de corporatie.") % {"names": names},
+                "corporation",
+            )
+        return {"kind": kind, "offer": offers[0]}
+    if kind == AgendaItemKind.SIGNAL:
+        signal = selectors.agenda_signal(meeting=meeting, code=code)
+        if signal is None:
+            raise _refused(_("Geen open signaal op een profiel met deze code in de regio."))
+        return {"kind": kind, "signal": signal}
+    request = selectors.agenda_exception_request(meeting=meeting, number=code)
+    if request is None:
+        raise _refused(_("Geen open uitzonderingsverzoek met dit nummer in de regio."))
+    return {"kind": AgendaItemKind.EXCEPTION, "exception_request": request}
+
+
+def _subject(data, meeting):
+    """The typed code or the chosen claim of a new agenda item as service arguments (kind and object)."""
+    if data["profile_code"]:
+        return _coded_subject(data, meeting)
     kind, _sep, rest = data["subject"].partition(":")
-    try:
-        if kind == "offer":
-            return {"kind": AgendaItemKind.OFFER, "offer": Offer.objects.get(pk=int(rest))}
-        if kind == "exception":
-            request = ExceptionRequest.objects.select_related("referral").get(pk=uuid.UUID(rest))
-            return {"kind": AgendaItemKind.EXCEPTION, "exception_request": request}
-        if kind == "signal":
-            return {"kind": AgendaItemKind.SIGNAL, "signal": Signal.objects.select_related("profile").get(pk=int(rest))}
-        if kind in ("claim", "deviation"):
-            purpose = "discussion" if kind == "claim" else "deviation"
-            for claim in cases.claims_for_agenda(meeting.region_id):
-                key = str(claim.claim_id) if kind == "claim" else f"{claim.claim_id}:{claim.deviation_id}"
-                if claim.purpose == purpose and key == rest:
-                    item_kind = AgendaItemKind.CLAIM if kind == "claim" else AgendaItemKind.CLAIM_DEVIATION
-                    return {"kind": item_kind, "claim": claim}
-    except (ValueError, ObjectDoesNotExist) as error:
-        raise ValidationError(_("Kies een onderwerp uit de lijst.")) from error
-    raise ValidationError(_("Kies een onderwerp uit de lijst."))
+    if kind in ("claim", "deviation"):
+        purpose = "discussion" if kind == "claim" else "deviation"
+        for claim in cases.claims_for_agenda(meeting.region_id):
+            key = str(claim.claim_id) if kind == "claim" else f"{claim.claim_id}:{claim.deviation_id}"
+            if claim.purpose == purpose and key == rest:
+                item_kind = AgendaItemKind.CLAIM if kind == "claim" else AgendaItemKind.CLAIM_DEVIATION
+                return {"kind": item_kind, "claim": claim}
+    raise ValidationError(_("Kies een claim uit de lijst."))
 
 
 # action -> (form class, form attribute on the page, per item?)
@@ -255,8 +289,10 @@ def meeting_action(request, meeting_id, action):
     except ValidationError as error:
         messages = [message for message in error.messages if message]
         if messages:
-            # An unknown profile code belongs next to the code field; other refusals to the whole form.
-            field = "profile_code" if getattr(error, "code", None) == "profile_code" else None
+            # A code that found nothing belongs next to its field (the error's code names it); other
+            # refusals to the whole form.
+            code = getattr(error, "code", None)
+            field = code if code in ("profile_code", "corporation") and name == "agenda_form" else None
             form.add_error(field, messages)
         return _page(request, meeting, items, attendances, bound=(name, item.pk if item else None, form), status=400)
     return redirect(f"{meeting_url(meeting)}#{'punt-' + str(item.pk) if item else 'agenda'}")
@@ -331,7 +367,7 @@ def _bound_form(action, request, meeting, attendances):
     data = request.POST
     item_prefix = f"punt{data.get('item', '')}"
     if action == "agendapunt":
-        return AgendaItemForm(data, candidates=selectors.agenda_candidates(meeting=meeting))
+        return _agenda_form(data, meeting)
     if action == "stem":
         present = Organisation.objects.filter(pk__in=[attendance.organisation_id for attendance in attendances])
         return VoteForm(data, present=present, auto_id=f"{item_prefix}_stem_%s")

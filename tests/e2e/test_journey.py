@@ -236,8 +236,9 @@ def overleg_decides_and_match(actor, code, today):
     actor.follow("Woonkans-overleg", "overleggen")
     page.get_by_label("Datum").fill(today.isoformat())
     actor.press("Plannen", "overleg")
-    # The subject picker lists open offers under "Aanbod": the code, the corporation and the dwelling type.
-    page.get_by_label("Onderwerp").select_option(label=f"{code} – Woonwenz, Tweekamerappartement")
+    # An offer goes on the agenda by the code of the profile it answers (read aloud at the table).
+    page.get_by_label("Soort agendapunt").select_option(label="Aanbod")
+    page.locator("#id_profile_code").fill(code)
     actor.press("Toevoegen", "agendapunt")
     page.get_by_text("Besluit nemen", exact=True).click()
     page.get_by_label("Motivering van het besluit").fill(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import AgendaItem, Decision, Meeting, Vote, VoteRecord
+from matching.models import AgendaItem, CaseMeeting, Decision, Meeting, Offer, Signal, Vote, VoteRecord
 from referrals import services as referral_services
 from referrals.models import ExceptionRequest
 from referrals.workflow import Status
@@ -23,11 +23,13 @@ from woonkans.accounts.roles import Role
 from ..confirming import asks, post_confirmed
 from ..pdftext import pdf_text
 from ..referrals.conftest import VALID_BSN, make_ready
-from .conftest import make_profile, make_shared, org
+from .conftest import make_matched, make_profile, make_shared, org
 
 pytestmark = pytest.mark.django_db
 
 CHAIR_ORG = "Ketenregie Noord-Limburg"
+# The chair's page of an empty meeting, whatever the region's open offers and signals.
+QUERIES_WITH_OPEN_SUBJECTS = 16
 
 
 def action(client, meeting, name, data):
@@ -307,23 +309,36 @@ def test_an_offer_item_takes_only_an_open_offer(client, signed_in, people):
     meeting = services.create_meeting(actor=people["noord"], region=offered.region, date=timezone.localdate())
     signed_in(people["noord"])
     shown = page(client, meeting)
-    assert f"offer:{share.offers.get().pk}" in shown and f'value="offer:{bare.pk}"' not in shown
-    response = action(client, meeting, "agendapunt", {"subject": f"offer:{bare.pk}"})
+    assert "offer:" not in shown and offered.code not in shown  # typed, not listed
+    response = action(client, meeting, "agendapunt", {"kind": "offer", "profile_code": bare.code})
     assert response.status_code == 400 and not AgendaItem.objects.exists()
     with pytest.raises(ValidationError, match="openstaand aanbod"):
         services.add_agenda_item(actor=people["noord"], meeting=meeting, kind="offer", profile=bare)
-    assert action(client, meeting, "agendapunt", {"subject": f"offer:{share.offers.get().pk}"}).status_code == 302
+    assert action(client, meeting, "agendapunt", {"kind": "offer", "profile_code": offered.code}).status_code == 302
     item = AgendaItem.objects.get()
     assert item.kind == "offer" and item.profile_id == offered.pk and "Maasstraat" not in item.title
 
 
-def test_exception_requests_are_offered_in_both_regions(client, signed_in, people):
+def test_exception_requests_go_on_the_agenda_by_number_in_both_regions(client, signed_in, people):
+    requests, meetings = [], []
     for consultant, chair in (("venlo", "noord"), ("roermond", "midden")):
         referral = make_ready(people[consultant], status_holder=True)
-        request = referral_services.request_exception(actor=people[consultant], referral=referral, motivation="Reden.")
-        meeting = services.create_meeting(actor=people[chair], region=referral.region, date=timezone.localdate())
+        requests.append(
+            referral_services.request_exception(actor=people[consultant], referral=referral, motivation="Reden.")
+        )
+        meetings.append(services.create_meeting(actor=people[chair], region=referral.region, date=timezone.localdate()))
+    for chair, meeting, own, other in (
+        ("noord", meetings[0], requests[0], requests[1]),
+        ("midden", meetings[1], requests[1], requests[0]),
+    ):
         signed_in(people[chair])
-        assert f"exception:{request.pk}" in page(client, meeting)
+        assert own.number not in page(client, meeting)  # typed, not listed
+        refused = action(client, meeting, "agendapunt", {"kind": "exception", "profile_code": other.number})
+        assert refused.status_code == 400
+        assert "Geen open uitzonderingsverzoek met dit nummer in de regio." in html.unescape(refused.content.decode())
+        added = action(client, meeting, "agendapunt", {"kind": "exception", "profile_code": own.number.lower()})
+        assert added.status_code == 302
+        assert AgendaItem.objects.get(meeting=meeting).exception_request_id == own.pk
 
 
 def test_an_incidental_exclusion_is_requested_with_a_reason_and_voted(client, signed_in, people):
@@ -336,7 +351,7 @@ def test_an_incidental_exclusion_is_requested_with_a_reason_and_voted(client, si
     assert request.kind == "exclusion" and request.failed_conditions == []
     meeting = services.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
     signed_in(people["noord"])
-    action(client, meeting, "agendapunt", {"subject": f"exception:{request.pk}"})
+    action(client, meeting, "agendapunt", {"kind": "exception", "profile_code": request.number})
     item = AgendaItem.objects.get(meeting=meeting)
     assert "Incidentele uitsluiting" in item.title
     present(people, meeting, "Gemeente Venlo", "Woonwenz", "Antares")
@@ -486,13 +501,130 @@ def test_a_profile_goes_on_the_agenda_by_its_code_not_from_a_list(client, signed
     # The region's open profiles are not rendered as options: the page does not grow with the cases.
     assert 'value="profile:' not in shown and own.code not in shown
     assert 'name="profile_code"' in shown and "Profielcode" in shown
-    response = action(client, meeting, "agendapunt", {"profile_code": elsewhere.code})
+    response = action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": elsewhere.code})
     assert response.status_code == 400 and not AgendaItem.objects.exists()
     refused = html.unescape(response.content.decode())
     assert "Geen open profiel met deze code in de regio." in refused
     assert elsewhere.code in refused  # what was typed survives the refusal
-    response = action(client, meeting, "agendapunt", {"profile_code": "", "subject": ""})
-    assert response.status_code == 400 and "Typ een profielcode of kies een onderwerp." in response.content.decode()
-    assert action(client, meeting, "agendapunt", {"profile_code": f" {own.code.lower()} "}).status_code == 302
+    response = action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": "", "subject": ""})
+    assert response.status_code == 400 and "Typ een code of kies een claim." in response.content.decode()
+    assert (
+        action(client, meeting, "agendapunt", {"kind": "profile", "profile_code": f" {own.code.lower()} "}).status_code
+        == 302
+    )
     item = AgendaItem.objects.get()
     assert item.kind == "profile" and item.profile_id == own.pk
+
+
+# ---- offers, signals and exception requests by their code (not listed: they grow with the cases) ----
+
+OFFER = {"dwelling_address": "Maasstraat 3", "dwelling_type": "Appartement", "rent_cents": 60000}
+
+
+def offer_on(people, profile, corporation, user):
+    share = profile.shares.get(corporation=org(corporation))
+    services.respond_to_profile(
+        actor=people[user], share=share, response="offer", offer={**OFFER, "available_from": timezone.localdate()}
+    )
+    return share.offers.get()
+
+
+def signal_on(people, profile, **kwargs):
+    return Signal.objects.create(
+        profile=profile,
+        kind="support_stalls",
+        text="Stagneert.",
+        raised_by=people["woonwenz"],
+        organisation=org("Woonwenz"),
+        **kwargs,
+    )
+
+
+def refused_next_to(response, field, message, typed):
+    """The refusal is a 400 with the message in the field's own error list and the typed value kept."""
+    assert response.status_code == 400
+    shown = html.unescape(response.content.decode())
+    errors = shown.split(f'id="id_{field}_error"', 1)
+    assert len(errors) == 2 and message in errors[1].split("</", 1)[0], shown[-3000:]
+    assert f'value="{typed}"' in shown
+
+
+def test_an_offer_goes_on_the_agenda_by_its_profiles_code_and_corporation(client, signed_in, people):
+    both = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    woonwenz = offer_on(people, both, "Woonwenz", "woonwenz")
+    offer_on(people, both, "Antares", "antares")
+    elsewhere = make_shared(people["midden"], people["roermond"], ["Wonen Limburg"], bsn="123456782")
+    offer_on(people, elsewhere, "Wonen Limburg", "wonenlimburg")
+    meeting = services.create_meeting(actor=people["noord"], region=both.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    assert both.code not in page(client, meeting)
+    message = "Geen openstaand aanbod op een profiel met deze code in de regio."
+    for code in (elsewhere.code, "WK-N-ONBEKND"):
+        response = action(client, meeting, "agendapunt", {"kind": "offer", "profile_code": code})
+        refused_next_to(response, "profile_code", message, code)
+    # Two corporations offer on this profile: the chair names the corporation, next to its field.
+    response = action(client, meeting, "agendapunt", {"kind": "offer", "profile_code": both.code})
+    refused_next_to(response, "corporation", "Meer corporaties bieden op dit profiel aan", both.code)
+    assert not AgendaItem.objects.exists()
+    data = {"kind": "offer", "profile_code": both.code, "corporation": org("Woonwenz").pk}
+    assert action(client, meeting, "agendapunt", data).status_code == 302
+    assert AgendaItem.objects.get().offer_id == woonwenz.pk
+    # Matched: the offer is no longer open, refused like an unknown code.
+    type(both).objects.filter(pk=both.pk).update(status="matched")
+    response = action(client, meeting, "agendapunt", {**data, "corporation": org("Antares").pk})
+    refused_next_to(response, "profile_code", message, both.code)
+
+
+def test_a_signal_goes_on_the_agenda_by_its_profiles_code(client, signed_in, people):
+    profile = make_matched(people)
+    elsewhere = make_profile(people["midden"], people["roermond"], bsn="123456782")
+    signal = signal_on(people, profile)
+    signal_on(people, elsewhere)
+    meeting = services.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    assert profile.code not in page(client, meeting)
+    message = "Geen open signaal op een profiel met deze code in de regio."
+    response = action(client, meeting, "agendapunt", {"kind": "signal", "profile_code": elsewhere.code})
+    refused_next_to(response, "profile_code", message, elsewhere.code)
+    assert action(client, meeting, "agendapunt", {"kind": "signal", "profile_code": profile.code}).status_code == 302
+    assert AgendaItem.objects.get().signal_id == signal.pk
+    # Its casusoverleg was held: no longer open.
+    CaseMeeting.objects.create(profile=profile, signal=signal, status="held")
+    other = services.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    response = action(client, other, "agendapunt", {"kind": "signal", "profile_code": profile.code})
+    refused_next_to(response, "profile_code", message, profile.code)
+
+
+def test_a_decided_exception_request_is_refused_by_its_number(client, signed_in, people):
+    referral, _meeting, _item = exception_item(people)
+    request = ExceptionRequest.objects.get(referral=referral)
+    ExceptionRequest.objects.filter(pk=request.pk).update(decision="refused")
+    meeting = services.create_meeting(actor=people["noord"], region=referral.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    response = action(client, meeting, "agendapunt", {"kind": "exception", "profile_code": request.number})
+    message = "Geen open uitzonderingsverzoek met dit nummer in de regio."
+    refused_next_to(response, "profile_code", message, request.number)
+    assert not AgendaItem.objects.filter(meeting=meeting).exists()
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_the_chairs_page_costs_the_same_with_5_or_50_open_offers_and_signals(
+    client, signed_in, people, rows, django_assert_num_queries
+):
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    offer = offer_on(people, profile, "Woonwenz", "woonwenz")
+    Offer.objects.bulk_create(
+        [
+            Offer(share=offer.share, created_by=offer.created_by, available_from=offer.available_from, **OFFER)
+            for _row in range(rows - 1)
+        ]
+    )
+    for _row in range(rows):
+        signal_on(people, profile)
+    meeting = services.create_meeting(actor=people["noord"], region=profile.region, date=timezone.localdate())
+    signed_in(people["noord"])
+    url = reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})
+    # The same number at 5 and 50 (pinned, not a ceiling): nothing on the page is a row per open subject.
+    with django_assert_num_queries(QUERIES_WITH_OPEN_SUBJECTS):
+        shown = client.get(url).content.decode()
+    assert shown.count("<option") < 20
