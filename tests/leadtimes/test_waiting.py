@@ -208,3 +208,14 @@ def test_the_casusregisseur_is_sent_to_the_referral_page(people):
     set_waited(Step.HOUSED, referral, 6)
     (item,) = listed(people["venlo"], Step.HOUSED, referral)
     assert item.path == reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+def test_a_stopped_case_voids_its_offers_and_leaves_the_offer_step(people):
+    """Withdrawn consent revokes the open shares (matching.case_facts.settle): offered_at goes with them."""
+    referral = SETUP[Step.OFFER](people)
+    set_waited(Step.OFFER, referral, 16)
+    assert listed(people["noord"], Step.OFFER, referral)
+    referral_services.withdraw_consent(actor=people["venlo"], referral=referral, reason="Toestemming ingetrokken.")
+    referral.profile.refresh_from_db()
+    assert referral.profile.offered_at is None
+    assert listed(people["noord"], Step.OFFER, referral) == []
