@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from matching.models import AgendaItem, AgendaItemKind, Evaluation, Match, Offer, Profile, ProfileShare, ProfileStatus
-from referrals.models import Feedback, FeedbackKind, Referral
-from referrals.workflow import Status
+from matching.models import AgendaItem, AgendaItemKind, Evaluation, Match, Profile, ProfileShare, ProfileStatus
+from referrals.models import AWAITING_PRECONDITIONS_FEEDBACK, WAITING_IN_INBOX, Feedback, FeedbackKind, Referral
 
 from .models import LeadTimeTarget, Step, Unit
 from .workdays import nth_working_day_back, working_days_between
@@ -115,11 +114,13 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
     """(rows, start field) for one step: a single query."""
     cut = _midnight(before)
     if step in (Step.SUBMITTED, Step.FEEDBACK_PRECONDITIONS):
+        # Each reads the condition its partial index holds (referrals.models), so the home's query walks
+        # that index from the oldest start and stops after its limit, whatever the number of cases.
         rows = Referral.objects.filter(_case_open(), submitted_at__lt=cut, closed_at__isnull=True)
         if step == Step.SUBMITTED:
-            rows = rows.filter(status=Status.SUBMITTED).filter(~Exists(Profile.objects.filter(referral=OuterRef("pk"))))
+            rows = rows.filter(WAITING_IN_INBOX)  # no profile started: the inbox's own condition
         else:
-            rows = rows.filter(_no_feedback(FeedbackKind.PRECONDITIONS, "pk"))
+            rows = rows.filter(AWAITING_PRECONDITIONS_FEEDBACK)
         if region_id is not None:
             rows = rows.filter(region_id=region_id)
         return rows.values("pk", "number", "region_id", "submitted_at"), "submitted_at", "pk", None
@@ -159,16 +160,12 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
         profiles = profiles.filter(referral__municipality_id=municipality_id)
     fields = ("pk", "code", "referral_id", "region_id")
     if step == Step.OFFER:
-        first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
+        # offered_at is kept on the profile (matching.models.profile.first_open_offer): the partial index
+        # matching_profile_offered holds the shared profiles with an offer, in the order of the step's start.
         decided = AgendaItem.objects.filter(
             profile=OuterRef("pk"), decided=True, kind__in=(AgendaItemKind.OFFER, AgendaItemKind.PROFILE)
         )
-        rows = (
-            profiles.filter(status=ProfileStatus.SHARED)
-            .annotate(offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1]))
-            .filter(offered_at__lt=cut)
-            .filter(~Exists(decided))
-        )
+        rows = profiles.filter(status=ProfileStatus.SHARED, offered_at__lt=cut).filter(~Exists(decided))
         return rows.values(*fields, "offered_at"), "offered_at", "referral_id", None
     if step == Step.HOUSED:
         last = Evaluation.objects.filter(profile=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]

@@ -15,6 +15,7 @@ from woonkans.parties.models import Organisation
 from . import services
 from .demo_scale import SYNTHETIC_FAMILY_NAME, create_synthetic_cases
 from .models import AgendaItemKind, Meeting, Profile, ProfileMessage, ProfileStatus
+from .models.profile import sync_offered_at
 
 # The demo's history: about a dozen cases a month over 24 months, run through the whole route.
 HISTORY = 300
@@ -273,6 +274,7 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
         Match.objects.filter(profile_id=profile_id).update(ended_on=ended_on)
         ProfileShare.objects.filter(profile_id=profile_id, placed_elsewhere=False).update(revoked_at=ago(ended))
         events.filter(kind=EventKind.ENDED).update(at=ago(ended))
+    sync_offered_at(profile_id)  # the offers and shares were dated above
     referral_demo.date_referral(profile.referral_id, started=started, submitted=submitted)
 
 

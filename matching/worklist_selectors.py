@@ -4,7 +4,7 @@ Each count runs on the same unlogged queryset its list uses (the list itself log
 opened); no case is read here, only how many wait and since when.
 """
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from woonkans import worklist
 
 from . import permissions, waiting
 from .aftercare_selectors import chair_region, incoming_handovers, open_case_meetings, provider_changes_to_answer
-from .models import Offer, ProfileStatus, ShareResponse
+from .models import ProfileStatus, ShareResponse
 from .overleg_selectors import _region_meetings
 from .selectors import OPEN_CASE_MEETING, _case_meetings_to_run, _corporation_shares, _region_profiles, _trajectories
 from .tasks import EVALUATION_INTERVAL
@@ -50,10 +50,11 @@ def _regisseur_rows(user):
         )
         for status, label, _field, step, order in REGISSEUR_PROFILES
     ]
-    # A dwelling offered: the overleg decides (lead-time step "offer", from the first open offer).
-    first_offer = Offer.objects.filter(share__profile=OuterRef("pk"), share__revoked_at__isnull=True)
-    offered = _region_profiles(user, ProfileStatus.SHARED, share_response=ShareResponse.OFFER).annotate(
-        offered_at=Subquery(first_offer.order_by("created_at").values("created_at")[:1])
+    # A dwelling offered: the overleg decides (lead-time step "offer", from the first open offer, kept on
+    # the profile). An open offer answer always has its offer, so offered_at is set for each of these
+    # profiles; saying so lets the count walk the partial index matching_profile_offered and probe grants.
+    offered = _region_profiles(user, ProfileStatus.SHARED, share_response=ShareResponse.OFFER, probe=True).filter(
+        offered_at__isnull=False
     )
     rows.append(
         worklist.row(

@@ -145,6 +145,9 @@ def _feedback(world, rows, referral, chair, kind, step, **values):
     at = _later(world.rng, step, *days)
     if at <= world.now:
         rows.add(Feedback(referral=referral, kind=kind, text=text, author=chair, created_at=at, **values))
+        if kind == FeedbackKind.PRECONDITIONS:
+            # As referrals.services.give_feedback records it: lead-time step "feedback_1" has ended.
+            referral.preconditions_feedback_at = at
 
 
 def _build(world, rows, plan, codes):
@@ -337,6 +340,9 @@ def _build_profile(world, rows, plan, referral, chair, codes):
                 )
             )
             plan.offers.append((offer, matched_here))
+            if revoked is None and (profile.offered_at is None or responded < profile.offered_at):
+                # As matching.models.profile.first_open_offer derives it (lead-time step "offer").
+                profile.offered_at = responded
         if response and rng.random() < 0.3:
             rows.add(
                 ProfileMessage(

@@ -136,6 +136,10 @@ class Profile(GuardedStatus, models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     housed_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    # The start of lead-time step "offer": the first offer on a share not revoked (first_open_offer),
+    # kept by the services that add an offer or revoke a share (matching.services.sync_offered_at).
+    # Derived on every read it made "Wacht te lang" and the home's offer count read every shared profile.
+    offered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # A corporation the profile is shared with reads the code, the categories and the text sections
     # (DPIA Bijlage 1); a field added here stays out of its pages until it says corporation=True.
@@ -176,6 +180,7 @@ class Profile(GuardedStatus, models.Model):
             "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
             "housed_on": PersonalField(Category.CASE, label=_("gehuisvest op")),
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
+            "offered_at": PersonalField(Category.CASE, label=_("woning aangeboden op")),
         },
         not_personal="id referral regisseur version pgb_exception_by",
         on_purge=OnPurge.BLANK,
@@ -194,6 +199,12 @@ class Profile(GuardedStatus, models.Model):
             # the stage's start, the grant probed per row, stopped after CAP + 1 rows.
             models.Index(fields=["status", "created_at"], name="matching_profile_st_created"),
             models.Index(fields=["status", "shared_at"], name="matching_profile_st_shared"),
+            # Lead-time step "offer" and the home's offer count, in the order of the step's start.
+            models.Index(
+                fields=["offered_at", "id"],
+                condition=models.Q(status=ProfileStatus.SHARED, offered_at__isnull=False),
+                name="matching_profile_offered",
+            ),
         ]
 
     def __str__(self):
@@ -369,3 +380,15 @@ class ProfileMessage(models.Model):
 
     def __str__(self):
         return f"Bericht over {self.profile}"
+
+
+def first_open_offer(profile_ref="pk"):
+    """When lead-time step "offer" started for the profile at ``profile_ref``: its first offer on a share
+    not revoked (a revoked share's offers are void). The one definition of Profile.offered_at."""
+    offers = Offer.objects.filter(share__profile=models.OuterRef(profile_ref), share__revoked_at__isnull=True)
+    return models.Subquery(offers.order_by("created_at").values("created_at")[:1])
+
+
+def sync_offered_at(profile_id):
+    """Re-derive Profile.offered_at after an offer was added or a share revoked (in that transaction)."""
+    Profile.objects.filter(pk=profile_id).update(offered_at=first_open_offer())

@@ -19,7 +19,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
-from ..models.profile import RENT, SECTION_FIELDS
+from ..models.profile import RENT, SECTION_FIELDS, sync_offered_at
 from ..workflow import ANSWERABLE, EDITABLE, NOT_ANSWERABLE, NOT_EDITABLE, PROFILES, ProfileTransition, require_stage
 from .facts import SHARE, require_facts
 
@@ -239,6 +239,7 @@ def respond_to_profile(*, actor, share, response, offer=None):
     share.save(update_fields=["response", "responded_at"])
     if response == "offer":
         Offer.objects.create(share=share, created_by=actor, **offer)
+        sync_offered_at(share.profile_id)  # lead-time step "offer" starts with the first one
     notify(
         organisations=referral_permissions.region_directors(share.profile.region),
         roles=permissions.REGISSEUR_ROLES,

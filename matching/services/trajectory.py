@@ -22,6 +22,7 @@ from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal, SignalKind
+from ..models.profile import sync_offered_at
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 from .facts import MATCH, require_facts
 
@@ -137,6 +138,7 @@ def record_match(
         other.placed_elsewhere = True
         other.revoked_at = timezone.now()
         other.save(update_fields=["placed_elsewhere", "revoked_at"])
+    sync_offered_at(profile.pk)  # the other corporations' offers are void now
     # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
         actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider

@@ -12,6 +12,7 @@ from .documents import Document, DocumentKind
 from .drafts import FormDraft
 from .identity import Identity, Sex
 from .referral import (
+    AWAITING_PRECONDITIONS_FEEDBACK,
     RETENTION_YEARS_BY_ELIGIBLE,
     WAITING_IN_INBOX,
     Referral,
@@ -22,6 +23,7 @@ from .research import Consent, ContractForm, Research
 from .timeline import EventKind, ReferralEvent
 
 __all__ = [
+    "AWAITING_PRECONDITIONS_FEEDBACK",
     "RETENTION_YEARS_BY_ELIGIBLE",
     "WAITING_IN_INBOX",
     "Consent",

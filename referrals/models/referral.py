@@ -33,6 +33,13 @@ RETENTION_YEARS_BY_ELIGIBLE = {
 # the profile is recorded on the referral itself: the inbox, the home's counter and the partial index
 # that serves both read this one condition.
 WAITING_IN_INBOX = Q(status=Status.SUBMITTED, profile_started_at__isnull=True)
+# Submitted, still open, and the regisseur's first feedback (randvoorwaarden) not given: the lead-time step
+# "feedback_1" (leadtimes.waiting) reads this condition on the partial index that holds just these cases.
+# Feedback 1 is recorded on the referral (referrals.services.give_feedback): "no such feedback row" is an
+# anti-join no index can stop early, and read every submitted case of the region.
+AWAITING_PRECONDITIONS_FEEDBACK = Q(
+    submitted_at__isnull=False, closed_at__isnull=True, preconditions_feedback_at__isnull=True
+)
 
 
 class Referral(NumberedMixin, GuardedStatus, models.Model):
@@ -63,6 +70,8 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
     # Set with the profile, in its transaction (referrals.services.mark_profile_started): the case leaves the
     # inbox. An anti-join over the profiles would read every submitted case of the region per page view.
     profile_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The first feedback of kind "randvoorwaarden", set with it (give_feedback): AWAITING_PRECONDITIONS_FEEDBACK.
+    preconditions_feedback_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(_("reden"), blank=True)
     eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
@@ -91,6 +100,9 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             "research_started_at": PersonalField(Category.CASE, label=_("onderzoek gestart op")),
             "submitted_at": PersonalField(Category.CASE, label=_("aangemeld op")),
             "profile_started_at": PersonalField(Category.CASE, label=_("bemiddelingsprofiel gestart op")),
+            "preconditions_feedback_at": PersonalField(
+                Category.CASE, label=_("terugkoppeling randvoorwaarden gegeven op")
+            ),
             "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
             "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
             "exception_granted": PersonalField(Category.CASE, label=_("uitzondering toegekend")),
@@ -114,6 +126,12 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             # The inbox's rows only, in its default order (submitted_at, then the list's "-pk"): a page
             # walks this and stops after its rows; it holds the open inbox, not every case.
             models.Index(fields=["submitted_at", "-id"], condition=WAITING_IN_INBOX, name="referrals_inbox_waiting"),
+            # Lead-time step "feedback_1" in the order of its start: "Wacht te lang" stops after its limit.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=AWAITING_PRECONDITIONS_FEEDBACK,
+                name="referrals_awaiting_feedback_1",
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
-from ..models import EventKind, Feedback
+from ..models import EventKind, Feedback, FeedbackKind
 from ..workflow import Transition
 from .common import _event, _lock, _move, referral_path
 
@@ -22,6 +22,10 @@ def give_feedback(*, actor, referral, kind, text, corporation=None, intended_dat
     feedback = Feedback.objects.create(
         referral=referral, kind=kind, text=text, corporation=corporation, intended_date=intended_date, author=actor
     )
+    if kind == FeedbackKind.PRECONDITIONS and referral.preconditions_feedback_at is None:
+        # The lead-time step "feedback_1" ends here (AWAITING_PRECONDITIONS_FEEDBACK, its partial index).
+        referral.preconditions_feedback_at = feedback.created_at
+        referral.save(update_fields=["preconditions_feedback_at", "updated_at"])
     _event(referral, EventKind.FEEDBACK, actor, note=feedback.get_kind_display())
     notify(
         organisations=[referral.municipality],

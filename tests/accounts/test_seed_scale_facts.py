@@ -75,3 +75,26 @@ def test_synthetic_cases_with_a_profile_have_left_the_inbox(synthetic):
         profile = getattr(referral, "profile", None)
         assert referral.profile_started_at == (profile.created_at if profile else None), referral.pk
     assert any(referral.status == "submitted" and referral.profile_started_at is None for referral in synthetic)
+
+
+def test_synthetic_cases_record_their_first_preconditions_feedback(synthetic):
+    """`--scale` records feedback 1 on the referral as give_feedback does (lead-time step "feedback_1")."""
+    from django.db.models import Min
+
+    from referrals.models import FeedbackKind
+
+    for referral in synthetic:
+        first = referral.feedbacks.filter(kind=FeedbackKind.PRECONDITIONS).aggregate(at=Min("created_at"))["at"]
+        assert referral.preconditions_feedback_at == first, referral.pk
+    assert any(referral.preconditions_feedback_at for referral in synthetic)
+    assert any(referral.submitted_at and not referral.preconditions_feedback_at for referral in synthetic)
+
+
+def test_synthetic_profiles_record_the_start_of_the_offer_step(synthetic):
+    """`--scale` records offered_at as the services keep it (matching.models.profile.first_open_offer)."""
+    from matching.models import Profile
+    from matching.models.profile import first_open_offer
+
+    profiles = Profile.objects.filter(referral__in=synthetic).annotate(expected=first_open_offer())
+    assert all(profile.offered_at == profile.expected for profile in profiles)
+    assert any(profile.offered_at for profile in profiles)

@@ -247,6 +247,7 @@ def test_the_home_costs_the_same_queries_for_5_and_50_rows(
 
 def test_offers_wait_for_the_overleg_counted_as_the_filtered_profile_list(people, signed_in, client):
     from matching.models import Offer
+    from matching.models.profile import sync_offered_at
 
     profiles = shared(people, 3)
     shared(people, 2, municipality="Gemeente Roermond")  # the other region's offers are not counted here
@@ -263,6 +264,7 @@ def test_offers_wait_for_the_overleg_counted_as_the_filtered_profile_list(people
             available_from=timezone.localdate(),
             created_by=people["woonwenz"],
         )
+        sync_offered_at(profile.pk)  # as respond_to_profile does with the offer
     signed_in(people["noord"])
     rows, _page = home_rows(client)
     count, url, _text = rows["matching.profiles.offers"]

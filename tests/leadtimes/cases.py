@@ -8,6 +8,7 @@ from django.utils import timezone
 from leadtimes.models import Step
 from matching import services as matching
 from matching.models import Match, Offer, Profile, ProfileShare
+from matching.models.profile import sync_offered_at
 
 from ..matching.conftest import make_matched, make_shared, org
 from ..referrals.conftest import make_submitted
@@ -95,6 +96,7 @@ def set_waited(step, referral, waited):
         Profile.objects.filter(referral=referral).update(shared_at=start)
     elif step == Step.OFFER:
         Offer.objects.filter(share__profile__referral=referral).update(created_at=start)
+        sync_offered_at(referral.profile.pk)  # the step's start as the services keep it
     elif step in (Step.MATCHED, Step.FEEDBACK_PLACEMENT):
         Match.objects.filter(profile__referral=referral).update(matched_at=start)
     elif step == Step.HOUSED:

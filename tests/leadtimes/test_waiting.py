@@ -91,6 +91,73 @@ def test_giving_the_feedback_takes_it_off_the_list(people):
     assert listed(people["noord"], Step.FEEDBACK_PRECONDITIONS, referral) == []
 
 
+def test_the_first_preconditions_feedback_is_recorded_on_the_referral_and_no_later_one_moves_it(people):
+    """Step "feedback_1" reads the referral's own column (its partial index): give_feedback keeps it."""
+    from referrals.models import Feedback, Referral
+
+    referral = SETUP[Step.FEEDBACK_PRECONDITIONS](people)
+    set_waited(Step.FEEDBACK_PRECONDITIONS, referral, 11)
+    give = referral_services.give_feedback
+    give(actor=people["noord"], referral=referral, kind=FeedbackKind.PROFILE, text="Nog niet de eerste.")
+    referral.refresh_from_db()
+    assert referral.preconditions_feedback_at is None
+    assert listed(people["noord"], Step.FEEDBACK_PRECONDITIONS, referral)
+    first = give(actor=people["noord"], referral=referral, kind=FeedbackKind.PRECONDITIONS, text="Geregeld.")
+    give(actor=people["noord"], referral=referral, kind=FeedbackKind.PRECONDITIONS, text="Aanvulling.")
+    referral.refresh_from_db()
+    assert referral.preconditions_feedback_at == first.created_at
+    assert listed(people["noord"], Step.FEEDBACK_PRECONDITIONS, referral) == []
+    # The column says what the feedback rows say, for every case.
+    without = set(Referral.objects.exclude(feedbacks__kind=FeedbackKind.PRECONDITIONS).values_list("pk", flat=True))
+    assert without == set(Referral.objects.filter(preconditions_feedback_at=None).values_list("pk", flat=True))
+    assert Feedback.objects.filter(referral=referral, kind=FeedbackKind.PRECONDITIONS).count() == 2
+
+
+def test_the_offer_step_starts_with_the_first_open_offer_as_the_services_keep_it(people):
+    """Step "offer" reads Profile.offered_at (its partial index): the first offer on a share not revoked."""
+    from matching import services as matching
+    from matching.models import Offer
+
+    from ..matching.conftest import make_shared, org
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    offer = {"dwelling_address": "Maasstraat 3", "dwelling_type": "Appartement", "rent_cents": 65_000}
+    offer["available_from"] = timezone.localdate()
+    for who, name in (("woonwenz", "Woonwenz"), ("antares", "Antares")):
+        share = profile.shares.get(corporation=org(name))
+        matching.respond_to_profile(actor=people[who], share=share, response="offer", offer=offer)
+    woonwenz, antares = (Offer.objects.get(share__corporation=org(name)) for name in ("Woonwenz", "Antares"))
+    profile.refresh_from_db()
+    assert profile.offered_at == woonwenz.created_at  # a later offer does not move the start
+    set_waited(Step.OFFER, profile.referral, 16)
+    assert listed(people["noord"], Step.OFFER, profile.referral)
+    matching.record_match(
+        actor=people["noord"],
+        profile=profile,
+        corporation=org("Antares"),
+        dwelling_address="Maasstraat 3, Venlo",
+        intended_date="2027-02-01",
+        care_provider=org("Moveoo"),
+        corporation_contact=people["antares"],
+        provider_contact=people["moveoo"],
+    )
+    profile.refresh_from_db()
+    antares.refresh_from_db()
+    assert profile.offered_at == antares.created_at  # Woonwenz's share is revoked, its offer void
+    assert listed(people["noord"], Step.OFFER, profile.referral) == []
+
+
+def test_starting_the_profile_ends_the_submitted_step(people):
+    """Step "submitted" is the inbox's condition (profile_started_at, set by create_profile)."""
+    from matching import services as matching
+
+    referral = SETUP[Step.SUBMITTED](people)
+    set_waited(Step.SUBMITTED, referral, 11)
+    assert listed(people["noord"], Step.SUBMITTED, referral)
+    matching.create_profile(actor=people["noord"], referral=referral)
+    assert listed(people["noord"], Step.SUBMITTED, referral) == []
+
+
 def test_an_evaluation_restarts_the_housed_clock(people):
     from matching import services as matching
 
@@ -141,3 +208,14 @@ def test_the_casusregisseur_is_sent_to_the_referral_page(people):
     set_waited(Step.HOUSED, referral, 6)
     (item,) = listed(people["venlo"], Step.HOUSED, referral)
     assert item.path == reverse("referrals:detail", kwargs={"referral_id": referral.pk})
+
+
+def test_a_stopped_case_voids_its_offers_and_leaves_the_offer_step(people):
+    """Withdrawn consent revokes the open shares (matching.case_facts.settle): offered_at goes with them."""
+    referral = SETUP[Step.OFFER](people)
+    set_waited(Step.OFFER, referral, 16)
+    assert listed(people["noord"], Step.OFFER, referral)
+    referral_services.withdraw_consent(actor=people["venlo"], referral=referral, reason="Toestemming ingetrokken.")
+    referral.profile.refresh_from_db()
+    assert referral.profile.offered_at is None
+    assert listed(people["noord"], Step.OFFER, referral) == []
