@@ -128,12 +128,19 @@ class MatchingTableFilter(django_filters.FilterSet):
 
 # --- trajectories and case meetings ----------------------------------------------------------
 
-TRAJECTORY_SORTS = (
+CONSULTANT_TRAJECTORY_SORTS = (
     Sort("code", ("profile__code",)),
     Sort("status", ("profile__status",)),
     Sort("matched_at", ("matched_at",)),
+    Sort("intended_date", ("intended_date",), nullable=True),
 )
-CONSULTANT_TRAJECTORY_SORTS = (*TRAJECTORY_SORTS, Sort("intended_date", ("intended_date",), nullable=True))
+# code_key: the code read per match (selectors.trajectories), so PostgreSQL sorts the organisation's matches
+# rather than walking every profile's code hoping to meet them (4 900 profiles for a page of 25 at 10,000 cases).
+TRAJECTORY_SORTS = (
+    Sort("code", ("code_key",)),
+    Sort("status", ("profile__status",)),
+    Sort("matched_at", ("matched_at",)),
+)
 ENDED_SORTS = (
     Sort("code", ("profile__code",)),
     Sort("ended_on", ("ended_on",), nullable=True),

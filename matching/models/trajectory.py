@@ -80,6 +80,11 @@ class Match(models.Model):
     class Meta:
         verbose_name = _("match")
         verbose_name_plural = _("matches")
+        # The trajectories list of each side, newest match first: walked in order, cut after the page.
+        indexes = [
+            models.Index(fields=["corporation", "matched_at", "id"], name="matching_match_corp_matched"),
+            models.Index(fields=["care_provider", "matched_at", "id"], name="matching_match_prov_matched"),
+        ]
 
     def __str__(self):
         return f"Match {self.profile}"

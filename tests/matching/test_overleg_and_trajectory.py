@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import CaseMeeting, ProfileStatus
+from matching.models import CaseMeeting, Match, ProfileStatus
 from matching.selectors import housed_this_year
 from matching.tasks import remind_evaluations
 from referrals import services as referral_services
@@ -230,6 +230,36 @@ def test_the_corporations_trajectory_list_does_not_query_per_row(
         response = client.get(reverse("matching:trajectories"))
     assert response.status_code == 200
     assert len(list(response.context["page"])) == min(matches, 25)
+
+
+_TRAJECTORY_ORDERS = {
+    "": lambda match: (-match.matched_at.timestamp(), -match.pk),
+    "matched_at": lambda match: (match.matched_at, -match.pk),
+    "-matched_at": lambda match: (-match.matched_at.timestamp(), -match.pk),
+    "code": lambda match: (match.profile.code, -match.pk),
+    "status": lambda match: (match.profile.status, -match.pk),
+}
+
+
+@pytest.mark.parametrize("matches", [5, 50])
+def test_each_side_sees_its_own_trajectories_in_every_order_of_the_list(client, signed_in, people, matches):
+    """The matched corporation sees its matches, the linked provider those of every corporation; each sortable
+    header orders the first page as the list promises (the list walks an index per side since issue 17)."""
+    for _number in range(matches):
+        make_matched(people, corporation="Woonwenz", shared_with=("Woonwenz",))
+    for _number in range(2):
+        make_matched(people, corporation="Antares", shared_with=("Antares",))
+    all_matches = list(Match.objects.select_related("profile"))
+    for user, corporation in (("woonwenz", "Woonwenz"), ("moveoo", None)):
+        visible = [match for match in all_matches if corporation is None or match.corporation.name == corporation]
+        signed_in(people[user])
+        for sort, key in _TRAJECTORY_ORDERS.items():
+            response = client.get(reverse("matching:trajectories"), {"sort": sort} if sort else {})
+            expected = [match.pk for match in sorted(visible, key=key)][:25]
+            assert [match.pk for match in response.context["page"]] == expected, (user, sort)
+        descending = client.get(reverse("matching:trajectories"), {"sort": "-code"})
+        codes = [match.profile.code for match in descending.context["page"]]
+        assert codes == sorted((match.profile.code for match in visible), reverse=True)[:25]
 
 
 @pytest.mark.parametrize("requests", [5, 50])
