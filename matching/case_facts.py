@@ -11,7 +11,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
-from .models.profile import sync_offered_at
+from .models.profile import sync_offered_at, sync_question_at
 from .workflow import PROFILES, ProfileTransition
 
 CLAIMABLE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
@@ -69,6 +69,7 @@ def settle(state, stage, actor):
     corporations = list(open_shares.values_list("corporation_id", flat=True))
     open_shares.update(revoked_at=timezone.now())
     sync_offered_at(state.profile_id)  # their offers with them
+    sync_question_at(state.profile_id)  # and their question threads
     if stage == disclosure.Stage.ENDED:
         return  # the matched corporation and provider ended the trajectory themselves
     if corporations:

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Evaluation, ProfileMessage, ProfileShare, ProfileStatus
+from .models import Evaluation, ProfileMessage, ProfileStatus
 from .tasks import EVALUATION_INTERVAL
 
 # An evaluation shows on the home this long before it is due (the reminder mail comes on the day).
@@ -24,24 +24,10 @@ def _last_messages():
     return ProfileMessage.objects.filter(~Exists(later))
 
 
-def _open_share():
-    """The thread's share still open: a revoked share closes the thread (services.post_message)."""
-    return ProfileShare.objects.filter(
-        profile=OuterRef("profile"), corporation=OuterRef("corporation"), revoked_at__isnull=True
-    )
-
-
-def questions_for_regisseur():
-    """Threads whose last word is the corporation's, on a share still open: the regisseur answers."""
-    return _last_messages().filter(author__organisation_id=F("corporation_id")).filter(Exists(_open_share()))
-
-
 def with_question_waiting(profiles):
-    """The regisseur's profiles with a corporation's question waiting; ``question_at`` its oldest one."""
-    waiting = questions_for_regisseur().filter(profile=OuterRef("pk"))
-    return profiles.filter(Exists(waiting)).annotate(
-        question_at=Subquery(waiting.order_by("created_at").values("created_at")[:1])
-    )
+    """The regisseur's profiles with a corporation's question waiting; ``question_at`` its oldest one,
+    kept on the profile (models.profile.waiting_question) so the home's count walks its partial index."""
+    return profiles.filter(question_at__isnull=False)
 
 
 def with_message_waiting(shares):

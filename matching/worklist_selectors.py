@@ -68,13 +68,14 @@ def _regisseur_rows(user):
             order=25,
         )
     )
-    # Questions of corporations in a profile's thread, the regisseur's answer still to come.
+    # Questions of corporations in a profile's thread, the regisseur's answer still to come: kept on the
+    # profile (question_at), so the count walks the partial index matching_profile_question and probes grants.
     rows.append(
         worklist.row(
             role,
             "matching.profiles.questions",
             _("Vragen van corporaties om te beantwoorden"),
-            waiting.with_question_waiting(_region_profiles(user)),
+            waiting.with_question_waiting(_region_profiles(user, probe=True)),
             "question_at",
             f"{profiles}?question_waiting=true",
             age_unit="days",

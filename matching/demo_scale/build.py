@@ -344,16 +344,24 @@ def _build_profile(world, rows, plan, referral, chair, codes):
                 # As matching.models.profile.first_open_offer derives it (lead-time step "offer").
                 profile.offered_at = responded
         if response and rng.random() < 0.3:
+            asked = responded - datetime.timedelta(hours=2)
             rows.add(
                 ProfileMessage(
                     profile=profile,
                     corporation_id=corporation_id,
                     author=staff,
                     text="Is een woning op de eerste verdieping zonder lift ook passend?",
-                    created_at=responded - datetime.timedelta(hours=2),
+                    created_at=asked,
                 )
             )
             answered = responded + datetime.timedelta(hours=rng.randint(3, 40))
+            if (
+                answered > world.now
+                and revoked is None
+                and (profile.question_at is None or asked < profile.question_at)
+            ):
+                # As matching.models.profile.waiting_question derives it: the corporation's word is the last.
+                profile.question_at = asked
             if answered <= world.now:
                 rows.add(
                     ProfileMessage(

@@ -140,6 +140,11 @@ class Profile(GuardedStatus, models.Model):
     # kept by the services that add an offer or revoke a share (matching.services.sync_offered_at).
     # Derived on every read it made "Wacht te lang" and the home's offer count read every shared profile.
     offered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Since when a corporation's question waits for the regisseur: of the open threads whose last message
+    # is the corporation's, the oldest such last message (waiting_question), kept by the services that post
+    # a message or revoke a share (sync_question_at). Derived on every read, the home's question count
+    # read the last message of every thread of the region.
+    question_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # A corporation the profile is shared with reads the code, the categories and the text sections
     # (DPIA Bijlage 1); a field added here stays out of its pages until it says corporation=True.
@@ -181,6 +186,7 @@ class Profile(GuardedStatus, models.Model):
             "housed_on": PersonalField(Category.CASE, label=_("gehuisvest op")),
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
             "offered_at": PersonalField(Category.CASE, label=_("woning aangeboden op")),
+            "question_at": PersonalField(Category.CASE, label=_("vraag van een corporatie wacht sinds")),
         },
         not_personal="id referral regisseur version pgb_exception_by",
         on_purge=OnPurge.BLANK,
@@ -204,6 +210,12 @@ class Profile(GuardedStatus, models.Model):
                 fields=["offered_at", "id"],
                 condition=models.Q(status=ProfileStatus.SHARED, offered_at__isnull=False),
                 name="matching_profile_offered",
+            ),
+            # The home's question count and its list, in the order of the oldest waiting question.
+            models.Index(
+                fields=["question_at", "id"],
+                condition=models.Q(question_at__isnull=False),
+                name="matching_profile_question",
             ),
         ]
 
@@ -392,3 +404,33 @@ def first_open_offer(profile_ref="pk"):
 def sync_offered_at(profile_id):
     """Re-derive Profile.offered_at after an offer was added or a share revoked (in that transaction)."""
     Profile.objects.filter(pk=profile_id).update(offered_at=first_open_offer())
+
+
+def questions_for_regisseur():
+    """Threads whose last word is the corporation's, on a share still open (a revoked share closes the
+    thread: services.post_message): the regisseur answers. Their last messages, one per thread."""
+    later = ProfileMessage.objects.filter(
+        profile=models.OuterRef("profile"),
+        corporation=models.OuterRef("corporation"),
+        created_at__gt=models.OuterRef("created_at"),
+    )
+    open_share = ProfileShare.objects.filter(
+        profile=models.OuterRef("profile"), corporation=models.OuterRef("corporation"), revoked_at__isnull=True
+    )
+    return (
+        ProfileMessage.objects.filter(~models.Exists(later))
+        .filter(author__organisation_id=models.F("corporation_id"))
+        .filter(models.Exists(open_share))
+    )
+
+
+def waiting_question(profile_ref="pk"):
+    """The oldest of the profile's waiting questions (questions_for_regisseur). The one definition of
+    Profile.question_at."""
+    waiting = questions_for_regisseur().filter(profile=models.OuterRef(profile_ref))
+    return models.Subquery(waiting.order_by("created_at").values("created_at")[:1])
+
+
+def sync_question_at(profile_id):
+    """Re-derive Profile.question_at after a message was posted or a share revoked (in that transaction)."""
+    Profile.objects.filter(pk=profile_id).update(question_at=waiting_question())

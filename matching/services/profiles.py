@@ -19,7 +19,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
-from ..models.profile import RENT, SECTION_FIELDS, sync_offered_at
+from ..models.profile import RENT, SECTION_FIELDS, sync_offered_at, sync_question_at
 from ..workflow import ANSWERABLE, EDITABLE, NOT_ANSWERABLE, NOT_EDITABLE, PROFILES, ProfileTransition, require_stage
 from .facts import SHARE, require_facts
 
@@ -263,6 +263,7 @@ def post_message(*, actor, profile, corporation, text):
     if ProfileShare.objects.filter(profile=profile, corporation=corporation, revoked_at__isnull=False).exists():
         raise ValidationError(_("Over dit profiel kunnen met deze corporatie geen vragen meer worden gesteld."))
     message = ProfileMessage.objects.create(profile=profile, corporation=corporation, author=actor, text=text)
+    sync_question_at(profile.pk)  # the corporation asks: waiting; the regisseur answers: not any more
     recipients = [corporation] if is_regisseur else list(referral_permissions.region_directors(profile.region))
     roles = permissions.CORPORATION_ROLES if is_regisseur else permissions.REGISSEUR_ROLES
     notify(

@@ -22,7 +22,7 @@ from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal, SignalKind
-from ..models.profile import sync_offered_at
+from ..models.profile import sync_offered_at, sync_question_at
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 from .facts import MATCH, require_facts
 
@@ -139,6 +139,7 @@ def record_match(
         other.revoked_at = timezone.now()
         other.save(update_fields=["placed_elsewhere", "revoked_at"])
     sync_offered_at(profile.pk)  # the other corporations' offers are void now
+    sync_question_at(profile.pk)  # and their question threads closed
     # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
         actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider

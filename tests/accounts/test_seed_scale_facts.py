@@ -98,3 +98,12 @@ def test_synthetic_profiles_record_the_start_of_the_offer_step(synthetic):
     profiles = Profile.objects.filter(referral__in=synthetic).annotate(expected=first_open_offer())
     assert all(profile.offered_at == profile.expected for profile in profiles)
     assert any(profile.offered_at for profile in profiles)
+
+
+def test_synthetic_profiles_record_the_question_waiting(synthetic):
+    """`--scale` records question_at as the services keep it (matching.models.profile.waiting_question)."""
+    from matching.models import Profile
+    from matching.models.profile import waiting_question
+
+    profiles = Profile.objects.filter(referral__in=synthetic).annotate(expected=waiting_question())
+    assert all(profile.question_at == profile.expected for profile in profiles)

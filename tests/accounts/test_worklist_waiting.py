@@ -46,13 +46,61 @@ def test_the_regisseur_counts_profiles_with_a_corporations_question_waiting(peop
     assert text == "sinds vandaag"
 
 
+def _question_at(profile):
+    profile.refresh_from_db()
+    return profile.question_at
+
+
+def test_the_question_waiting_follows_each_message_posted(people):
+    """Profile.question_at (the home's count walks its index) is kept by post_message in its transaction."""
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    assert _question_at(profile) is None
+    _ask(people["noord"], profile, "Woonwenz", "Een vraag aan jullie.")  # the regisseur's word: nothing waits
+    assert _question_at(profile) is None
+    asked = _ask(people["woonwenz"], profile, "Woonwenz")  # the corporation asks: it waits since then
+    assert _question_at(profile) == asked.created_at
+    later = _ask(people["antares"], profile, "Antares")  # a second thread: the oldest waiting one counts
+    assert _question_at(profile) == asked.created_at
+    _ask(people["noord"], profile, "Woonwenz", "Nee.")  # the regisseur answers Woonwenz: Antares still waits
+    assert _question_at(profile) == later.created_at
+    _ask(people["noord"], profile, "Antares", "Ja.")
+    assert _question_at(profile) is None
+
+
 def test_a_revoked_share_closes_the_question(people, signed_in, client):
-    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    """Matched with another corporation (record_match revokes the share): its question no longer waits."""
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
     _ask(people["woonwenz"], profile, "Woonwenz")
-    profile.shares.update(revoked_at=timezone.now())
     signed_in(people["noord"])
     rows, _page = home_rows(client)
+    assert rows["matching.profiles.questions"][0] == 1
+    services.record_match(
+        actor=people["noord"],
+        profile=profile,
+        corporation=org("Antares"),
+        dwelling_address="Maasstraat 3, Venlo",
+        intended_date="2027-02-01",
+        care_provider=org("Moveoo"),
+        corporation_contact=people["antares"],
+        provider_contact=people["moveoo"],
+    )
+    assert _question_at(profile) is None
+    rows, _page = home_rows(client)
     assert "matching.profiles.questions" not in rows
+    assert client.get(f"{reverse('matching:profiles')}?question_waiting=true").context["page"].total == 0
+
+
+def test_a_stopped_case_closes_its_questions(people):
+    """Withdrawn consent revokes the open shares (matching.case_facts.settle): the question goes with them."""
+    from referrals import services as referral_services
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["woonwenz"], profile, "Woonwenz")
+    assert _question_at(profile) is not None
+    referral_services.withdraw_consent(
+        actor=people["venlo"], referral=profile.referral, reason="Toestemming ingetrokken."
+    )
+    assert _question_at(profile) is None
 
 
 def test_the_corporation_counts_the_regisseurs_messages_on_its_own_threads_only(people, signed_in, client):
