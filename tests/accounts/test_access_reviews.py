@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from referrals import services as referral_services
 from woonkans.accounts.models import AccessReview, AccessReviewItem, ReviewDecision, User
-from woonkans.accounts.reviews import close_review, deactivate_inactive, decide, end_sessions, open_reviews
+from woonkans.accounts.reviews import (
+    close_review,
+    deactivate_inactive,
+    decide,
+    end_sessions,
+    inactivity_cutoff,
+    open_reviews,
+)
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction, AccessLog
 
@@ -225,8 +232,11 @@ def test_deactivate_inactive_keeps_recent_users_and_ends_sessions(make_user, set
     root = make_user(organisation_name="Functioneel beheer Woonkans", is_superuser=True)
     sign_in(Client(), stale)
     sign_in(Client(), recent)
-    User.objects.filter(pk__in=[stale.pk, demo.pk, root.pk]).update(last_login=now - datetime.timedelta(days=91))
-    User.objects.filter(pk=recent.pk).update(last_login=now - datetime.timedelta(days=89))
+    # Measured from the cutoff (local calendar days), not as "now - 91 days": across a DST change
+    # the latter lands on the cutoff day itself for an hour before midnight.
+    cutoff = inactivity_cutoff()
+    User.objects.filter(pk__in=[stale.pk, demo.pk, root.pk]).update(last_login=cutoff - datetime.timedelta(minutes=1))
+    User.objects.filter(pk=recent.pk).update(last_login=cutoff + datetime.timedelta(minutes=1))
 
     assert deactivate_inactive() == 3
 
