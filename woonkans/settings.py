@@ -103,6 +103,7 @@ TEMPLATES = [
                 "agreement": "woonkans.templatetags.agreement",
                 "lists": "woonkans.templatetags.lists",
                 "labels": "woonkans.templatetags.labels",
+                "widgets": "woonkans.templatetags.widgets",
             },
         },
     },
@@ -114,6 +115,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # the health check replaces a connection the server closed before a request uses it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Every model dropdown (ModelChoiceField, django-filter's ModelChoiceFilter) reads its options with
+# QuerySet.iterator(), which on PostgreSQL is a server-side cursor: DECLARE ... WITH HOLD (materialised
+# at once outside a transaction), FETCH and CLOSE, three round trips and 1-10 ms for a list of a dozen
+# organisations, per dropdown on every form and filter page (benchmarks/NOTES.md). A plain cursor reads
+# the same rows in one round trip; no query of the portal streams more rows than fit in memory.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if env.str("TEST_DATABASE_NAME", default=""):
     # scripts/run_tests.py runs two test processes side by side; each needs a test database of its own.
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
@@ -170,6 +177,8 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 
 # Sessions: idle logout and IP binding are enforced by SessionSecurityMiddleware.
+# In the database, written with one UPDATE on every signed-in request (accounts/sessions.py).
+SESSION_ENGINE = "woonkans.accounts.sessions"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
 SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=2 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60

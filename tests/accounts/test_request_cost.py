@@ -60,3 +60,38 @@ def test_every_request_writes_the_idle_clock_so_a_page_costs_the_same_queries_ea
     clock.now += 1  # a second later
     assert len(session_writes()) == 1
     assert client.session[LAST_ACTIVITY_KEY] == start + 1
+
+
+def test_the_idle_clock_is_one_update_without_a_transaction_around_it(client, signed_in, consultant):
+    """Django's store wraps every session write in BEGIN ... COMMIT (three round trips on every page);
+    the portal's writes an existing session with one UPDATE (accounts/sessions.py)."""
+    signed_in(consultant)
+    assert client.get(reverse("accessibility")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accessibility")).status_code == 200
+    statements = [q["sql"] for q in queries]
+    assert sum(sql.startswith('UPDATE "django_session"') for sql in statements) == 1
+    # Under the test's own transaction an atomic block shows as a savepoint.
+    assert not [sql for sql in statements if sql.split()[0] in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
+
+
+@pytest.mark.django_db
+def test_a_session_deleted_meanwhile_is_not_written_back():
+    """As Django's store: an update that finds no row is UpdateError (SessionMiddleware answers 400),
+    never a new row that would revive a session ended elsewhere."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.models import Session
+
+    from woonkans.accounts.sessions import SessionStore
+
+    store = SessionStore()
+    store["step"] = 1
+    store.create()
+    store["step"] = 2
+    store.save()
+    assert SessionStore(session_key=store.session_key)["step"] == 2
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["step"] = 3
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
