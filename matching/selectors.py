@@ -69,9 +69,11 @@ def region_profiles(*, user, status=None, share_response=None):
 
     Share counts are added per page (add_share_counts), never counted over the whole region.
     """
-    profiles = _region_profiles(
-        user, status, share_response=share_response, queryset=Profile.objects.select_related("region")
-    )
+    # The grants follow the case's region (disclosure.policy: the region's chain direction), so naming
+    # the region changes no row; it lets the list sorted by code walk (region, code): the codes start
+    # with the region's letter, and without it the other region's profiles came first.
+    queryset = Profile.objects.select_related("region").filter(region_id=getattr(user.organisation, "region_id", None))
+    profiles = _region_profiles(user, status, share_response=share_response, queryset=queryset, probe=True)
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="profielen regio")
     return profiles.order_by("-created_at")
 

@@ -53,6 +53,9 @@ class CaseFact(models.Model):
         indexes = [
             models.Index(fields=["region", "reported_on"]),
             models.Index(fields=["housed_on"]),
+            # "Gehuisvest" of one region and year (definitions.housed_count, on the regisseur's profile
+            # list): an index-only count of the region's entries, not a heap visit per housed case.
+            models.Index(fields=["region", "housed_on"], name="monitoring_fact_region_housed"),
             models.Index(fields=["submitted_on"]),
         ]
 

@@ -201,6 +201,11 @@ class Profile(GuardedStatus, models.Model):
             # The regisseurs' list in its default order (woonkans.lists adds -pk): a page walks this
             # index and probes each row's grant, rather than sorting every profile it may see.
             models.Index(fields=["created_at", "id"], name="matching_profile_created_id"),
+            # The same list sorted by status (ascending and descending, each with the list's -pk).
+            models.Index(fields=["status", "-id"], name="matching_profile_status_id"),
+            models.Index(fields=["status", "id"], name="matching_profile_status_desc"),
+            # ... and by code (it starts with the region's letter: the list names its region, selectors).
+            models.Index(fields=["region", "code", "-id"], name="matching_profile_region_code"),
             # The home's capped counts per status (woonkans.worklist.measure_by): walked in the order of
             # the stage's start, the grant probed per row, stopped after CAP + 1 rows.
             models.Index(fields=["status", "created_at"], name="matching_profile_st_created"),

@@ -123,6 +123,12 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "status", "-created_at"]),
+            # The consultant's list (/aanmeldingen/) in each of its orders (woonkans.lists adds -pk): a
+            # page walks one and probes each row's grant, whatever the number of the municipality's cases.
+            models.Index(fields=["municipality", "created_at", "id"], name="referrals_muni_created"),
+            models.Index(fields=["municipality", "number"], name="referrals_muni_number"),
+            models.Index(fields=["municipality", "status", "-id"], name="referrals_muni_status"),
+            models.Index(fields=["municipality", "status", "id"], name="referrals_muni_status_desc"),
             # The inbox's rows only, in its default order (submitted_at, then the list's "-pk"): a page
             # walks this and stops after its rows; it holds the open inbox, not every case.
             models.Index(fields=["submitted_at", "-id"], condition=WAITING_IN_INBOX, name="referrals_inbox_waiting"),

@@ -60,7 +60,7 @@ def granted(user, model, codename, *, probe=False):
     organisation first (it estimates them far too few), which grows with the cases. Same rows either way."""
     grants = _grants(user, model, codename).filter(content_object=OuterRef("pk"))
     if probe:
-        return IsNull(Subquery(grants.values("pk")[:1]), False)
+        return IsNull(Subquery(grants.values("group_id")[:1]), False)
     return Exists(grants)
 
 
