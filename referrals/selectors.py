@@ -79,11 +79,17 @@ def get_case_for_editing(*, user, referral_id, purpose="Wmo-onderzoek"):
 
 
 def _municipality_referrals(user, status=None, queryset=None):
+    """The consultant's cases: ``change_referral`` is granted to the case's own municipality only
+    (disclosure.policy, relation CONSULTANT), so naming that municipality changes no row; it lets the
+    list walk its index ``(municipality, <sort>)`` and probe each row's grant (``probe``) instead of
+    reading every case of the municipality and sorting them (benchmarks/NOTES.md)."""
+    queryset = queryset if queryset is not None else Referral.objects.all()
     referrals = permissions.visible_referrals(
         user,
-        queryset if queryset is not None else Referral.objects.all(),
+        queryset.filter(municipality_id=user.organisation_id),
         permissions.CONSULTANT_ROLES,
         perm=permissions.CHANGE,
+        probe=True,
     )
     return referrals.filter(status=status) if status else referrals
 
