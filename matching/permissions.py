@@ -42,6 +42,16 @@ def visible_profiles(user, queryset, roles, perm=VIEW, probe=False):
     return visible.filter(referral__restricted_at__isnull=True) if _share_paused_for(roles) else visible
 
 
+def with_visible_profile(user, queryset, roles, perm=VIEW, probe=False):
+    """The rows of ``queryset`` (a model with a ``profile``) whose profile the user may see, as
+    ``visible_profiles``: the grant is probed on the row's ``profile_id``, the profile itself is not read."""
+    if not user.is_authenticated or not user.has_role(*roles):
+        return queryset.none()
+    profile_model = queryset.model._meta.get_field("profile").related_model
+    visible = queryset.filter(granted(user, profile_model, perm, probe=probe, outer="profile_id"))
+    return visible.filter(profile__referral__restricted_at__isnull=True) if _share_paused_for(roles) else visible
+
+
 # ---- the Woonkans-overleg: who sits at the table (SOK art. 1j) ----
 
 # Corporations and providers sit in the overleg (art. 1j): they read its agenda and minutes (codes

@@ -385,6 +385,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             dwelling_address=offer.dwelling_address,
             intended_date=intended,
             care_provider_id=plan.provider_id,
+            municipality_id=referral.municipality_id,
             corporation_contact=corporation_staff,
             provider_contact=provider_staff,
             matched_by=chair,

@@ -18,6 +18,11 @@ class EndKind(models.TextChoices):
     LEFT = "left", _("Negatief: vertrokken, woont er niet meer")
 
 
+# The endings of a trajectory that ended negatively: end_trajectory writes one of these exactly when it moves
+# the profile to ENDED_NEGATIVE (any kind but POSITIVE), in the same transaction.
+NEGATIVE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
+
+
 class Match(models.Model):
     """The agreement of step 6: corporation, dwelling, date, provider and the fixed contacts (Art. 8.1)."""
 
@@ -27,6 +32,12 @@ class Match(models.Model):
     dwelling_address = models.CharField(_("adres van de woning"), max_length=200)
     intended_date = models.DateField(_("beoogde ingangsdatum"))
     care_provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The referral's municipality (whose consultant is the casusregisseur), written with the match by
+    # record_match: the casusregisseur's trajectories list walks (municipality, matched_at, id) and probes
+    # each match's grant, instead of every profile grant of the municipality (matching.selectors).
+    municipality = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False, db_index=False
+    )
     corporation_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
     )
@@ -65,6 +76,7 @@ class Match(models.Model):
             "corporation": PersonalField(Category.CASE, label=_("corporatie")),
             "offer": PersonalField(Category.CASE, label=_("aanbieding")),
             "care_provider": PersonalField(Category.CASE, label=_("zorgaanbieder")),
+            "municipality": PersonalField(Category.CASE, label=_("gemeente")),
             "matched_at": PersonalField(Category.CASE, label=_("gematcht op")),
             "end_kind": PersonalField(Category.CASE, label=_("soort beëindiging")),
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
@@ -84,6 +96,16 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["corporation", "matched_at", "id"], name="matching_match_corp_matched"),
             models.Index(fields=["care_provider", "matched_at", "id"], name="matching_match_prov_matched"),
+            models.Index(fields=["municipality", "matched_at", "id"], name="matching_match_mun_matched"),
+            # The corporation's negatively ended trajectories (matching.selectors.ended_for_claim), in the
+            # list's order: a page walks its rows, the capped count only these, not every match.
+            models.Index(
+                models.F("corporation"),
+                models.OrderBy(models.F("ended_on"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(end_kind__in=NEGATIVE_ENDINGS),
+                name="matching_match_corp_ended",
+            ),
         ]
 
     def __str__(self):

@@ -125,6 +125,7 @@ def record_match(
         dwelling_address=dwelling_address,
         intended_date=intended_date,
         care_provider=care_provider,
+        municipality_id=profile.referral.municipality_id,
         corporation_contact=corporation_contact,
         corporation_substitute=corporation_substitute,
         provider_contact=provider_contact,

@@ -107,3 +107,12 @@ def test_synthetic_profiles_record_the_question_waiting(synthetic):
 
     profiles = Profile.objects.filter(referral__in=synthetic).annotate(expected=waiting_question())
     assert all(profile.question_at == profile.expected for profile in profiles)
+
+
+def test_synthetic_matches_name_the_municipality_of_their_referral(synthetic):
+    """`--scale` writes Match.municipality as record_match does (the casusregisseur's trajectories list)."""
+    from matching.models import Match
+
+    matches = list(Match.objects.filter(profile__referral__in=synthetic).select_related("profile__referral"))
+    assert matches
+    assert all(match.municipality_id == match.profile.referral.municipality_id for match in matches)

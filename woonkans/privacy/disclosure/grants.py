@@ -51,14 +51,17 @@ def _grants(user, model, codename):
     return group_model.objects.filter(permission_id=permission, group_id__in=memberships)
 
 
-def granted(user, model, codename, *, probe=False):
+def granted(user, model, codename, *, probe=False, outer="pk"):
     """An expression true on the rows of ``model`` on which the user's organisation holds ``codename``.
+
+    ``outer``: the field of the outer query that holds the key of the ``model`` row (``profile_id`` for a
+    list of matches), so the grant is probed without reading that row.
 
     ``probe``: for a query that walks an index of the model (a status in the order of its start) and
     stops at a LIMIT, as the home's capped counts do. A scalar subquery is never turned into a join, so
     PostgreSQL probes the grant index once per row walked; the EXISTS lets it read every grant of the
     organisation first (it estimates them far too few), which grows with the cases. Same rows either way."""
-    grants = _grants(user, model, codename).filter(content_object=OuterRef("pk"))
+    grants = _grants(user, model, codename).filter(content_object=OuterRef(outer))
     if probe:
         return IsNull(Subquery(grants.values("group_id")[:1]), False)
     return Exists(grants)
