@@ -11,7 +11,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
-from .models.profile import sync_offered_at, sync_question_at
+from .models.profile import sync_message_at, sync_offered_at, sync_question_at
 from .workflow import PROFILES, ProfileTransition
 
 CLAIMABLE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
@@ -70,6 +70,7 @@ def settle(state, stage, actor):
     open_shares.update(revoked_at=timezone.now())
     sync_offered_at(state.profile_id)  # their offers with them
     sync_question_at(state.profile_id)  # and their question threads
+    sync_message_at(state.profile_id)
     if stage == disclosure.Stage.ENDED:
         return  # the matched corporation and provider ended the trajectory themselves
     if corporations:

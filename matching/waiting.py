@@ -6,22 +6,14 @@ number of rows behind its link. Nothing here is logged: the lists log when they 
 
 import datetime
 
-from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import DateField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Evaluation, ProfileMessage, ProfileStatus
+from .models import Evaluation, ProfileStatus
 from .tasks import EVALUATION_INTERVAL
 
 # An evaluation shows on the home this long before it is due (the reminder mail comes on the day).
 EVALUATION_NOTICE = datetime.timedelta(days=14)
-
-
-def _last_messages():
-    """The last message of each question thread (one thread per profile and corporation)."""
-    later = ProfileMessage.objects.filter(
-        profile=OuterRef("profile"), corporation=OuterRef("corporation"), created_at__gt=OuterRef("created_at")
-    )
-    return ProfileMessage.objects.filter(~Exists(later))
 
 
 def with_question_waiting(profiles):
@@ -32,20 +24,15 @@ def with_question_waiting(profiles):
 
 def with_message_waiting(shares):
     """The corporation's annotated shares (``available``) where the regisseur wrote last, after the
-    corporation's own answer to the profile: an answer to its question, or a question to it."""
-    written = (
-        _last_messages()
-        .filter(profile=OuterRef("profile_id"), corporation=OuterRef("corporation_id"))
-        .exclude(author__organisation_id=F("corporation_id"))
-    )
-    shares = shares.filter(
+    corporation's own answer to the profile: an answer to its question, or a question to it.
+    ``message_at`` (that last message) is kept on the share (models.profile.waiting_message), so the
+    home's count walks the partial index matching_share_message and probes the grants."""
+    return shares.filter(
         available=True,
         revoked_at__isnull=True,
         placed_elsewhere=False,
         profile__status=ProfileStatus.SHARED,
-    ).annotate(message_at=Subquery(written.values("created_at")[:1]))
-    return shares.filter(message_at__isnull=False).filter(
-        Q(responded_at__isnull=True) | Q(responded_at__lt=F("message_at"))
+        message_at__isnull=False,
     )
 
 

@@ -32,6 +32,7 @@ from ..models import (
     Profile,
     ProfileMessage,
     ProfileShare,
+    ProfileStatus,
     ProfileVersion,
     ShareResponse,
     Signal,
@@ -362,6 +363,9 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             ):
                 # As matching.models.profile.waiting_question derives it: the corporation's word is the last.
                 profile.question_at = asked
+            if answered <= world.now and revoked is None and profile.status == ProfileStatus.SHARED:
+                # As matching.models.profile.waiting_message derives it: the regisseur's word, after the answer.
+                share.message_at = answered
             if answered <= world.now:
                 rows.add(
                     ProfileMessage(

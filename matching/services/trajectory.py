@@ -22,7 +22,7 @@ from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal, SignalKind
-from ..models.profile import sync_offered_at, sync_question_at
+from ..models.profile import sync_message_at, sync_offered_at, sync_question_at
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 from .facts import MATCH, require_facts
 
@@ -140,6 +140,7 @@ def record_match(
         other.save(update_fields=["placed_elsewhere", "revoked_at"])
     sync_offered_at(profile.pk)  # the other corporations' offers are void now
     sync_question_at(profile.pk)  # and their question threads closed
+    sync_message_at(profile.pk)  # matched: no share waits for an answer any more
     # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
         actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider

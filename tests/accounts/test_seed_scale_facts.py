@@ -107,3 +107,13 @@ def test_synthetic_profiles_record_the_question_waiting(synthetic):
 
     profiles = Profile.objects.filter(referral__in=synthetic).annotate(expected=waiting_question())
     assert all(profile.question_at == profile.expected for profile in profiles)
+
+
+def test_synthetic_shares_record_the_message_waiting(synthetic):
+    """`--scale` records message_at as the services keep it (matching.models.profile.waiting_message)."""
+    from matching.models import ProfileShare
+    from matching.models.profile import waiting_message
+
+    shares = ProfileShare.objects.filter(profile__referral__in=synthetic).annotate(expected=waiting_message())
+    assert all(share.message_at == share.expected for share in shares)
+    assert any(share.message_at for share in shares)
