@@ -143,7 +143,11 @@ def _trajectory_rows(user):
                 role,
                 "matching.trajectories.matched",
                 _("Gematcht, huurcontract nog niet vastgelegd"),
-                _trajectories(user).filter(profile__status=ProfileStatus.MATCHED),
+                # Matched means no lease and no end yet (record_housing, end_trajectory): saying so lets the
+                # count walk the partial index matching_match_corp_open, not every match of the corporation.
+                _trajectories(user).filter(
+                    profile__status=ProfileStatus.MATCHED, lease_signed_on__isnull=True, ended_on__isnull=True
+                ),
                 "matched_at",
                 f"{trajectories}?status={ProfileStatus.MATCHED}",
                 step="matched",

@@ -84,6 +84,14 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["corporation", "matched_at", "id"], name="matching_match_corp_matched"),
             models.Index(fields=["care_provider", "matched_at", "id"], name="matching_match_prov_matched"),
+            # The corporation's matches without a lease yet (the home's count and "Wacht te lang"): a profile
+            # is MATCHED only while its match has neither a lease nor an end (record_housing, end_trajectory),
+            # so the walk skips the housed and ended ones that pile up with the years.
+            models.Index(
+                fields=["corporation", "matched_at", "id"],
+                condition=models.Q(lease_signed_on__isnull=True, ended_on__isnull=True),
+                name="matching_match_corp_open",
+            ),
         ]
 
     def __str__(self):

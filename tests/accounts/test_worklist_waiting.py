@@ -283,3 +283,23 @@ def test_the_corporations_counts_walk_the_waiting_shares_and_probe_the_grants(pe
         indexes = dict(cursor.fetchall())
     assert "WHERE (message_at IS NOT NULL)" in indexes["matching_share_message"]
     assert "(responded_at IS NULL)" in indexes["matching_share_awaiting"]
+
+
+def test_the_matched_count_walks_the_open_matches_only(people, signed_in, client):
+    """The count of matches without a lease says what its partial index holds (matching_match_corp_open)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_matched(people, corporation="Woonwenz")
+    signed_in(people["woonwenz"])
+    with CaptureQueriesContext(connection) as home:
+        rows, _page = home_rows(client)
+    assert rows["matching.trajectories.matched"][0] == 1
+    (sql,) = [
+        q["sql"] for q in home.captured_queries if "MIN(capped.start)" in q["sql"] and "matching_match" in q["sql"]
+    ]
+    assert '"matching_match"."lease_signed_on" IS NULL' in sql and '"matching_match"."ended_on" IS NULL' in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'matching_match_corp_open'")
+        (definition,) = cursor.fetchone()
+    assert "(ended_on IS NULL) AND (lease_signed_on IS NULL)" in definition
