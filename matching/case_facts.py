@@ -12,6 +12,7 @@ from woonkans.privacy import disclosure
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
 from .models.profile import sync_message_at, sync_offered_at, sync_question_at
+from .models.trajectory import sync_evaluation_due_from
 from .workflow import PROFILES, ProfileTransition
 
 CLAIMABLE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
@@ -64,6 +65,7 @@ def settle(state, stage, actor):
         if profile is not None and PROFILES.allowed(ProfileTransition.STOP, profile.status):
             PROFILES.move(profile, ProfileTransition.STOP)
             profile.save(update_fields=["status", "updated_at"])
+            sync_evaluation_due_from(profile.pk)  # a housed case stopped: no evaluation falls due any more
     # Open shares (and with them their offers and question threads) close; the row stays, empty.
     open_shares = ProfileShare.objects.filter(profile_id=state.profile_id, revoked_at__isnull=True)
     corporations = list(open_shares.values_list("corporation_id", flat=True))

@@ -6,10 +6,9 @@ number of rows behind its link. Nothing here is logged: the lists log when they 
 
 import datetime
 
-from django.db.models import DateField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
-from .models import Evaluation, ProfileStatus
+from .models import ProfileStatus
 from .tasks import EVALUATION_INTERVAL
 
 # An evaluation shows on the home this long before it is due (the reminder mail comes on the day).
@@ -38,13 +37,14 @@ def with_message_waiting(shares):
 
 def with_evaluation_due(matches, today):
     """Housed trajectories whose next evaluation (six months after the last one, or after the lease:
-    Art. 5.2c, 5.3b) falls within EVALUATION_NOTICE or has passed; ``last_evaluated`` its start."""
-    last = Evaluation.objects.filter(profile=OuterRef("profile_id")).order_by("-held_on").values("held_on")[:1]
-    return (
-        matches.filter(profile__status=ProfileStatus.HOUSED, lease_signed_on__isnull=False)
-        .annotate(last_evaluated=Coalesce(Subquery(last, output_field=DateField()), "lease_signed_on"))
-        .filter(last_evaluated__lte=today + EVALUATION_NOTICE - EVALUATION_INTERVAL)
-    )
+    Art. 5.2c, 5.3b) falls within EVALUATION_NOTICE or has passed; ``last_evaluated`` its start, kept on
+    the match (models.trajectory.evaluation_due_from) so the home's count walks the partial index of
+    each side and stops at the cut-off."""
+    return matches.filter(
+        profile__status=ProfileStatus.HOUSED,
+        lease_signed_on__isnull=False,
+        evaluation_due_from__lte=today + EVALUATION_NOTICE - EVALUATION_INTERVAL,
+    ).annotate(last_evaluated=F("evaluation_due_from"))
 
 
 def evaluation_due_on(last_evaluated):

@@ -346,6 +346,11 @@ class ProfileShare(models.Model):
                 condition=models.Q(responded_at__isnull=True, revoked_at__isnull=True, placed_elsewhere=False),
                 name="matching_share_awaiting",
             ),
+            # "Has any corporation answered this profile?" ("Wacht te lang", step shared): one index-only
+            # probe per waiting share, where PostgreSQL hashed every answered share of every corporation.
+            models.Index(
+                fields=["profile"], condition=models.Q(responded_at__isnull=False), name="matching_share_answered"
+            ),
         ]
 
     def __str__(self):

@@ -117,3 +117,13 @@ def test_synthetic_shares_record_the_message_waiting(synthetic):
     shares = ProfileShare.objects.filter(profile__referral__in=synthetic).annotate(expected=waiting_message())
     assert all(share.message_at == share.expected for share in shares)
     assert any(share.message_at for share in shares)
+
+
+def test_synthetic_matches_record_when_the_next_evaluation_runs_from(synthetic):
+    """`--scale` records evaluation_due_from as the services keep it (matching.models.trajectory)."""
+    from matching.models import Match
+    from matching.models.trajectory import evaluation_due_from
+
+    matches = Match.objects.filter(profile__referral__in=synthetic).annotate(expected=evaluation_due_from())
+    assert all(match.evaluation_due_from == match.expected for match in matches)
+    assert any(match.evaluation_due_from for match in matches)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import Evaluation, ProfileMessage
+from matching.models import ProfileMessage
 
 from ..matching.conftest import make_matched, make_shared, org
 from .test_worklist import home_rows, shared
@@ -161,12 +161,8 @@ def test_evaluations_due_for_the_corporation_and_the_provider_with_the_earliest_
     soon = _housed(people, "Woonwenz", 175)  # due within two weeks
     _housed(people, "Woonwenz", 30)  # not yet
     evaluated = _housed(people, "Woonwenz", 300)
-    Evaluation.objects.create(
-        profile=evaluated,
-        held_on=today - datetime.timedelta(days=20),
-        organisation=org("Woonwenz"),
-        author=people["woonwenz"],
-        notes="Gaat goed.",
+    services.record_evaluation(  # kept on the match (evaluation_due_from) by the service
+        actor=people["woonwenz"], profile=evaluated, held_on=today - datetime.timedelta(days=20), notes="Gaat goed."
     )
     _housed(people, "Antares", 250)  # Antares's, with Moveoo: the provider counts it, Woonwenz does not
     signed_in(people["woonwenz"])
@@ -296,10 +292,49 @@ def test_the_matched_count_walks_the_open_matches_only(people, signed_in, client
         rows, _page = home_rows(client)
     assert rows["matching.trajectories.matched"][0] == 1
     (sql,) = [
-        q["sql"] for q in home.captured_queries if "MIN(capped.start)" in q["sql"] and "matching_match" in q["sql"]
+        q["sql"]
+        for q in home.captured_queries
+        if "MIN(capped.start)" in q["sql"] and '"matching_match"."matched_at" AS' in q["sql"]
     ]
     assert '"matching_match"."lease_signed_on" IS NULL' in sql and '"matching_match"."ended_on" IS NULL' in sql
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'matching_match_corp_open'")
         (definition,) = cursor.fetchone()
     assert "(ended_on IS NULL) AND (lease_signed_on IS NULL)" in definition
+
+
+def _due_from(profile):
+    from matching.models import Match
+
+    return Match.objects.get(profile=profile).evaluation_due_from
+
+
+def test_the_evaluation_due_date_follows_housing_each_evaluation_and_the_end(people, signed_in, client):
+    """Match.evaluation_due_from (the home's evaluation count walks its index) is kept by record_housing,
+    record_evaluation and end_trajectory in their transactions; the count reads no evaluation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    profile = make_matched(people, corporation="Woonwenz")
+    assert _due_from(profile) is None  # matched: no evaluation before the lease
+    lease = today - datetime.timedelta(days=200)
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=lease)
+    assert _due_from(profile) == lease
+    signed_in(people["woonwenz"])
+    with CaptureQueriesContext(connection) as home:
+        rows, _page = home_rows(client)
+    assert rows["matching.trajectories.evaluation"][0] == 1
+    (sql,) = [q["sql"] for q in home.captured_queries if '"matching_match"."evaluation_due_from" <=' in q["sql"]]
+    assert "matching_evaluation" not in sql and "LIMIT 100" in sql
+    held = today - datetime.timedelta(days=10)
+    services.record_evaluation(actor=people["woonwenz"], profile=profile, held_on=held, notes="Gaat goed.")
+    assert _due_from(profile) == held
+    services.record_evaluation(
+        actor=people["woonwenz"], profile=profile, held_on=held - datetime.timedelta(days=30), notes="Later vastgelegd."
+    )
+    assert _due_from(profile) == held  # the last evaluation held counts, not the last one recorded
+    rows, _page = home_rows(client)
+    assert "matching.trajectories.evaluation" not in rows
+    services.end_trajectory(actor=people["noord"], profile=profile, kind="positive", ended_on=today)
+    assert _due_from(profile) is None
