@@ -11,7 +11,8 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
-from .models.profile import sync_offered_at, sync_question_at
+from .models.profile import sync_message_at, sync_offered_at, sync_question_at
+from .models.trajectory import sync_evaluation_due_from
 from .workflow import PROFILES, ProfileTransition
 
 CLAIMABLE_ENDINGS = (EndKind.EVICTED, EndKind.LEFT)
@@ -64,12 +65,14 @@ def settle(state, stage, actor):
         if profile is not None and PROFILES.allowed(ProfileTransition.STOP, profile.status):
             PROFILES.move(profile, ProfileTransition.STOP)
             profile.save(update_fields=["status", "updated_at"])
+            sync_evaluation_due_from(profile.pk)  # a housed case stopped: no evaluation falls due any more
     # Open shares (and with them their offers and question threads) close; the row stays, empty.
     open_shares = ProfileShare.objects.filter(profile_id=state.profile_id, revoked_at__isnull=True)
     corporations = list(open_shares.values_list("corporation_id", flat=True))
     open_shares.update(revoked_at=timezone.now())
     sync_offered_at(state.profile_id)  # their offers with them
     sync_question_at(state.profile_id)  # and their question threads
+    sync_message_at(state.profile_id)
     if stage == disclosure.Stage.ENDED:
         return  # the matched corporation and provider ended the trajectory themselves
     if corporations:

@@ -15,7 +15,8 @@ from woonkans.parties.models import Organisation
 from . import services
 from .demo_scale import SYNTHETIC_FAMILY_NAME, create_synthetic_cases
 from .models import AgendaItemKind, Meeting, Profile, ProfileMessage, ProfileStatus
-from .models.profile import sync_offered_at, sync_question_at
+from .models.profile import sync_message_at, sync_offered_at, sync_question_at
+from .models.trajectory import sync_evaluation_due_from
 
 # The demo's history: about a dozen cases a month over 24 months, run through the whole route.
 HISTORY = 300
@@ -213,6 +214,7 @@ def _questions(users, key, profile):
     )
     ProfileMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - datetime.timedelta(days=days_ago))
     sync_question_at(profile.pk)  # dated above
+    sync_message_at(profile.pk)
 
 
 # When each demo case took its steps, in days before today: a route of months, as the real ones take.
@@ -277,6 +279,8 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
         events.filter(kind=EventKind.ENDED).update(at=ago(ended))
     sync_offered_at(profile_id)  # the offers and shares were dated above
     sync_question_at(profile_id)
+    sync_message_at(profile_id)
+    sync_evaluation_due_from(profile_id)  # the lease was dated above
     referral_demo.date_referral(profile.referral_id, started=started, submitted=submitted)
 
 

@@ -177,7 +177,9 @@ def _corporation_shares(user, *, status=None, age_band=None, municipality=None, 
     """
     if not user.has_role(*permissions.CORPORATION_ROLES) or user.organisation_id is None:
         return ProfileShare.objects.none()
-    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES)
+    # The grant is probed per share (probe=True): as an EXISTS PostgreSQL hashed every profile grant of the
+    # corporation first (they grow with the cases) for a page of 25 or a home count that stops at the cap.
+    visible = permissions.visible_profiles(user, Profile.objects.all(), permissions.CORPORATION_ROLES, probe=True)
     shares = ProfileShare.objects.filter(corporation_id=user.organisation_id).annotate(
         available=Exists(visible.filter(pk=OuterRef("profile_id")))
     )

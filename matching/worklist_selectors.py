@@ -143,7 +143,11 @@ def _trajectory_rows(user):
                 role,
                 "matching.trajectories.matched",
                 _("Gematcht, huurcontract nog niet vastgelegd"),
-                _trajectories(user).filter(profile__status=ProfileStatus.MATCHED),
+                # Matched means no lease and no end yet (record_housing, end_trajectory): saying so lets the
+                # count walk the partial index matching_match_corp_open, not every match of the corporation.
+                _trajectories(user).filter(
+                    profile__status=ProfileStatus.MATCHED, lease_signed_on__isnull=True, ended_on__isnull=True
+                ),
                 "matched_at",
                 f"{trajectories}?status={ProfileStatus.MATCHED}",
                 step="matched",
@@ -152,24 +156,22 @@ def _trajectory_rows(user):
         )
     today = timezone.localdate()
     overdue_before = today - EVALUATION_INTERVAL
-    due = (
-        waiting.with_evaluation_due(_trajectories(user), today)
-        .order_by()
-        .aggregate(
-            n=Count("pk", distinct=True),
-            last=Min("last_evaluated"),
-            late=Count("pk", filter=Q(last_evaluated__lt=overdue_before), distinct=True),
-        )
+    due = waiting.with_evaluation_due(_trajectories(user), today)
+    # Both counts walk the side's partial index (evaluation_due_from, kept on the match) in the order the
+    # evaluations fall due and stop at the cap, in one query; the first row is the earliest date.
+    (count, capped, first), (late, _late_capped, _none) = worklist.measure_many(
+        [(due, "evaluation_due_from"), (due.filter(evaluation_due_from__lt=overdue_before), None)]
     )
     rows.append(
         worklist.WorkCount(
             role=role,
             key="matching.trajectories.evaluation",
             label=str(_("Evaluaties van trajecten (bijna) nodig")),
-            count=due["n"],
+            count=count,
+            capped=capped,
             url=f"{trajectories}?evaluation_due=true",
-            due=waiting.evaluation_due_on(due["last"]) if due["last"] else None,
-            overdue=due["late"],
+            due=waiting.evaluation_due_on(first) if first else None,
+            overdue=late,
             order=35,
         )
     )

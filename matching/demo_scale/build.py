@@ -32,6 +32,7 @@ from ..models import (
     Profile,
     ProfileMessage,
     ProfileShare,
+    ProfileStatus,
     ProfileVersion,
     ShareResponse,
     Signal,
@@ -362,6 +363,9 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             ):
                 # As matching.models.profile.waiting_question derives it: the corporation's word is the last.
                 profile.question_at = asked
+            if answered <= world.now and revoked is None and profile.status == ProfileStatus.SHARED:
+                # As matching.models.profile.waiting_message derives it: the regisseur's word, after the answer.
+                share.message_at = answered
             if answered <= world.now:
                 rows.add(
                     ProfileMessage(
@@ -376,6 +380,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
         return profile
     offer = next((offer for offer, here in plan.offers if here), None)
     corporation_staff, provider_staff = world.staff[plan.corporation_id], world.staff[plan.provider_id]
+    housed = plan.profile_status == ProfileStatus.HOUSED and plan.housed_on is not None
     intended = max(timezone.localdate(plan.matched) + datetime.timedelta(days=14), offer.available_from)
     rows.add(
         Match(
@@ -393,6 +398,8 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             lease_signed_on=plan.housed_on,
             end_kind=plan.end_kind,
             ended_on=plan.ended_on,
+            # As matching.models.trajectory.evaluation_due_from derives it: housed, from the last evaluation.
+            evaluation_due_from=(max(plan.evaluations, default=plan.housed_on) if housed else None),
             end_evaluation="Huurachterstand liep op; de begeleiding kwam niet van de grond."
             if plan.end_kind in (EndKind.EVICTED, EndKind.LEFT)
             else ("Woont zelfstandig; de begeleiding is afgeschaald." if plan.end_kind else ""),

@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -309,6 +310,12 @@ class ProfileShare(models.Model):
     # After a match elsewhere, the corporation keeps only this row: "placed elsewhere".
     placed_elsewhere = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Since when the regisseur's word waits for the corporation: the last message of the share's thread
+    # when it is not the corporation's and came after its answer, while the share is open and the profile
+    # shared (waiting_message), kept by the services that post a message, answer, match or stop
+    # (sync_message_at). Derived on every read, the home's message count read every profile grant of the
+    # corporation and the last message of each of its threads.
+    message_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     personal_data = PersonalData.of(
         fields={
@@ -318,6 +325,7 @@ class ProfileShare(models.Model):
             "responded_at": PersonalField(Category.CASE, label=_("gereageerd op")),
             "placed_elsewhere": PersonalField(Category.CASE, label=_("elders geplaatst")),
             "revoked_at": PersonalField(Category.CASE, label=_("ingetrokken op")),
+            "message_at": PersonalField(Category.CASE, label=_("bericht van de regisseur wacht sinds")),
         },
         not_personal="id profile shared_by",
         on_purge=OnPurge.KEEP,
@@ -328,7 +336,27 @@ class ProfileShare(models.Model):
         verbose_name_plural = _("gedeelde profielen")
         ordering = ["-shared_at"]
         constraints = [models.UniqueConstraint(fields=["profile", "corporation"], name="one_share_per_corporation")]
-        indexes = [models.Index(fields=["corporation", "-shared_at"])]
+        indexes = [
+            models.Index(fields=["corporation", "-shared_at"]),
+            # The home's count of messages waiting for the corporation walks only the waiting shares.
+            models.Index(
+                fields=["corporation", "message_at", "id"],
+                condition=models.Q(message_at__isnull=False),
+                name="matching_share_message",
+            ),
+            # The shares still waiting for the corporation's answer (the home's count and "Wacht te lang"),
+            # in the order they were shared: the walk stops at the cap, not after every share it ever had.
+            models.Index(
+                fields=["corporation", "shared_at", "id"],
+                condition=models.Q(responded_at__isnull=True, revoked_at__isnull=True, placed_elsewhere=False),
+                name="matching_share_awaiting",
+            ),
+            # "Has any corporation answered this profile?" ("Wacht te lang", step shared): one index-only
+            # probe per waiting share, where PostgreSQL hashed every answered share of every corporation.
+            models.Index(
+                fields=["profile"], condition=models.Q(responded_at__isnull=False), name="matching_share_answered"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.profile} → {self.corporation}"
@@ -439,3 +467,44 @@ def waiting_question(profile_ref="pk"):
 def sync_question_at(profile_id):
     """Re-derive Profile.question_at after a message was posted or a share revoked (in that transaction)."""
     Profile.objects.filter(pk=profile_id).update(question_at=waiting_question())
+
+
+def _regisseur_last_word():
+    """For the share at hand: the created_at of its thread's last message when that is not the
+    corporation's (the regisseur answered or asked) and came after the corporation's answer to the share."""
+    later = ProfileMessage.objects.filter(
+        profile=models.OuterRef("profile"),
+        corporation=models.OuterRef("corporation"),
+        created_at__gt=models.OuterRef("created_at"),
+    )
+    written = (
+        ProfileMessage.objects.filter(~models.Exists(later))
+        .filter(profile=models.OuterRef("profile_id"), corporation=models.OuterRef("corporation_id"))
+        .exclude(author__organisation_id=models.F("corporation_id"))
+        .filter(
+            models.Q(IsNull(models.OuterRef("responded_at"), True))
+            | models.Q(created_at__gt=models.OuterRef("responded_at"))
+        )
+    )
+    return models.Subquery(written.order_by("created_at").values("created_at")[:1])
+
+
+def waiting_message():
+    """Since when the regisseur's word waits for the corporation on the share at hand: its last word
+    (_regisseur_last_word) while the share is open and the profile shared, else NULL. The one definition
+    of ProfileShare.message_at."""
+    still_shared = Profile.objects.filter(pk=models.OuterRef("profile_id"), status=ProfileStatus.SHARED)
+    return models.Case(
+        models.When(
+            models.Q(revoked_at__isnull=True, placed_elsewhere=False) & models.Q(models.Exists(still_shared)),
+            then=_regisseur_last_word(),
+        ),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
+def sync_message_at(profile_id):
+    """Re-derive ProfileShare.message_at of the profile's shares after a message was posted, a share
+    answered or revoked, or the profile matched or stopped (in that transaction). One UPDATE."""
+    ProfileShare.objects.filter(profile_id=profile_id).update(message_at=waiting_message())

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from woonkans.parties.models import Organisation
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 from woonkans.state import GuardedStatus
 
-from .profile import Offer, Profile
+from .profile import Offer, Profile, ProfileStatus
 
 
 class EndKind(models.TextChoices):
@@ -67,6 +68,11 @@ class Match(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_evaluation = models.TextField(_("evaluatie bij beëindiging"), blank=True)
     evaluation_reminded_on = models.DateField(null=True, blank=True)
+    # While the profile is housed: the day the next evaluation's six months run from, the last evaluation
+    # or else the lease (evaluation_due_from), kept by the services that house, evaluate, end or stop
+    # (sync_evaluation_due_from). Derived on every read, the home's evaluation count read every match of
+    # the organisation and its last evaluation.
+    evaluation_due_from = models.DateField(null=True, blank=True, editable=False)
 
     personal_data = PersonalData.of(
         identifying="dwelling_address",
@@ -81,6 +87,7 @@ class Match(models.Model):
             "end_kind": PersonalField(Category.CASE, label=_("soort beëindiging")),
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
             "evaluation_reminded_on": PersonalField(Category.CASE, label=_("herinnering evaluatie op")),
+            "evaluation_due_from": PersonalField(Category.CASE, label=_("evaluatietermijn loopt vanaf")),
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
@@ -105,6 +112,26 @@ class Match(models.Model):
                 models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(end_kind__in=NEGATIVE_ENDINGS),
                 name="matching_match_corp_ended",
+            ),
+            # The corporation's matches without a lease yet (the home's count and "Wacht te lang"): a profile
+            # is MATCHED only while its match has neither a lease nor an end (record_housing, end_trajectory),
+            # so the walk skips the housed and ended ones that pile up with the years.
+            models.Index(
+                fields=["corporation", "matched_at", "id"],
+                condition=models.Q(lease_signed_on__isnull=True, ended_on__isnull=True),
+                name="matching_match_corp_open",
+            ),
+            # The housed trajectories in the order their evaluation falls due (the home's count and the
+            # ?evaluation_due=true list of each side): the walk stops at the cut-off date.
+            models.Index(
+                fields=["corporation", "evaluation_due_from", "id"],
+                condition=models.Q(evaluation_due_from__isnull=False),
+                name="matching_match_corp_eval",
+            ),
+            models.Index(
+                fields=["care_provider", "evaluation_due_from", "id"],
+                condition=models.Q(evaluation_due_from__isnull=False),
+                name="matching_match_prov_eval",
             ),
         ]
 
@@ -242,3 +269,25 @@ class CaseMeeting(GuardedStatus, models.Model):
 # A signal is settled once the chair recorded a held casusoverleg or "geen casusoverleg nodig" (Art. 8.4);
 # until then it may go on the overleg agenda.
 CLOSED_CASE_MEETING = (CaseMeeting.Status.HELD, CaseMeeting.Status.NOT_NEEDED)
+
+
+def evaluation_due_from():
+    """For the match at hand: while its profile is housed, the day the next evaluation's six months run
+    from (Art. 5.2c, 5.3b): the last evaluation, else the lease; NULL otherwise. The one definition of
+    Match.evaluation_due_from."""
+    last = Evaluation.objects.filter(profile=models.OuterRef("profile_id")).order_by("-held_on").values("held_on")[:1]
+    housed = Profile.objects.filter(pk=models.OuterRef("profile_id"), status=ProfileStatus.HOUSED)
+    return models.Case(
+        models.When(
+            models.Q(lease_signed_on__isnull=False) & models.Q(models.Exists(housed)),
+            then=Coalesce(models.Subquery(last, output_field=models.DateField()), models.F("lease_signed_on")),
+        ),
+        default=None,
+        output_field=models.DateField(),
+    )
+
+
+def sync_evaluation_due_from(profile_id):
+    """Re-derive Match.evaluation_due_from after the profile was housed, evaluated, ended or stopped (in
+    that transaction). One UPDATE."""
+    Match.objects.filter(profile_id=profile_id).update(evaluation_due_from=evaluation_due_from())

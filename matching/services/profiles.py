@@ -19,7 +19,7 @@ from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
 from ..models import AgeBand, Offer, Profile, ProfileMessage, ProfileShare, ProfileStatus, ProfileVersion
-from ..models.profile import RENT, SECTION_FIELDS, sync_offered_at, sync_question_at
+from ..models.profile import RENT, SECTION_FIELDS, sync_message_at, sync_offered_at, sync_question_at
 from ..workflow import ANSWERABLE, EDITABLE, NOT_ANSWERABLE, NOT_EDITABLE, PROFILES, ProfileTransition, require_stage
 from .facts import SHARE, require_facts
 
@@ -240,6 +240,7 @@ def respond_to_profile(*, actor, share, response, offer=None):
     if response == "offer":
         Offer.objects.create(share=share, created_by=actor, **offer)
         sync_offered_at(share.profile_id)  # lead-time step "offer" starts with the first one
+    sync_message_at(share.profile_id)  # its answer: the regisseur's earlier word no longer waits
     notify(
         organisations=referral_permissions.region_directors(share.profile.region),
         roles=permissions.REGISSEUR_ROLES,
@@ -264,6 +265,7 @@ def post_message(*, actor, profile, corporation, text):
         raise ValidationError(_("Over dit profiel kunnen met deze corporatie geen vragen meer worden gesteld."))
     message = ProfileMessage.objects.create(profile=profile, corporation=corporation, author=actor, text=text)
     sync_question_at(profile.pk)  # the corporation asks: waiting; the regisseur answers: not any more
+    sync_message_at(profile.pk)  # and the other way round for the corporation's count
     recipients = [corporation] if is_regisseur else list(referral_permissions.region_directors(profile.region))
     roles = permissions.CORPORATION_ROLES if is_regisseur else permissions.REGISSEUR_ROLES
     notify(

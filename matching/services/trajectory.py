@@ -22,7 +22,8 @@ from woonkans.privacy.restriction import ProcessingRestricted
 
 from .. import permissions
 from ..models import CaseMeeting, EndKind, Evaluation, Match, Profile, ProfileShare, Signal, SignalKind
-from ..models.profile import sync_offered_at, sync_question_at
+from ..models.profile import sync_message_at, sync_offered_at, sync_question_at
+from ..models.trajectory import sync_evaluation_due_from
 from ..workflow import MEETINGS, PROFILES, MeetingTransition, ProfileTransition
 from .facts import MATCH, require_facts
 
@@ -141,6 +142,7 @@ def record_match(
         other.save(update_fields=["placed_elsewhere", "revoked_at"])
     sync_offered_at(profile.pk)  # the other corporations' offers are void now
     sync_question_at(profile.pk)  # and their question threads closed
+    sync_message_at(profile.pk)  # matched: no share waits for an answer any more
     # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
         actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider
@@ -172,6 +174,7 @@ def record_housing(*, actor, profile, lease_signed_on):
     Match.objects.filter(profile=profile).update(lease_signed_on=lease_signed_on)
     profile.housed_on = lease_signed_on
     profile.save(update_fields=["status", "housed_on", "updated_at"])
+    sync_evaluation_due_from(profile.pk)  # the six months to the first evaluation run from the lease
     # The referral moves to HOUSED (its timeline and the casusregisseur see it) and the grants follow.
     referral_services.mark_housed(actor=actor, referral=profile.referral, lease_signed_on=lease_signed_on)
     return profile
@@ -198,9 +201,11 @@ def record_evaluation(*, actor, profile, held_on, notes):
         actor, permissions.CHANGE, profile, permissions.REGISSEUR_ROLES
     ):
         raise PermissionDenied
-    return Evaluation.objects.create(
+    evaluation = Evaluation.objects.create(
         profile=profile, held_on=held_on, notes=notes, author=actor, organisation=actor.organisation
     )
+    sync_evaluation_due_from(profile.pk)  # the next six months run from the last evaluation
+    return evaluation
 
 
 def case_parties(profile):
@@ -337,6 +342,7 @@ def end_trajectory(*, actor, profile, kind, ended_on, evaluation=""):
     Match.objects.filter(profile=profile).update(end_kind=kind, ended_on=ended_on, end_evaluation=evaluation)
     profile.ended_on = ended_on
     profile.save(update_fields=["status", "ended_on", "updated_at"])
+    sync_evaluation_due_from(profile.pk)  # ended: no evaluation falls due any more
     # The referral says how it ended; the policy takes the shares from the corporation and the
     # provider at once (trajectory ended).
     referral_services.mark_ended(actor=actor, referral=profile.referral, positive=positive, note=EndKind(kind).label)

@@ -116,3 +116,23 @@ def test_synthetic_matches_name_the_municipality_of_their_referral(synthetic):
     matches = list(Match.objects.filter(profile__referral__in=synthetic).select_related("profile__referral"))
     assert matches
     assert all(match.municipality_id == match.profile.referral.municipality_id for match in matches)
+
+
+def test_synthetic_shares_record_the_message_waiting(synthetic):
+    """`--scale` records message_at as the services keep it (matching.models.profile.waiting_message)."""
+    from matching.models import ProfileShare
+    from matching.models.profile import waiting_message
+
+    shares = ProfileShare.objects.filter(profile__referral__in=synthetic).annotate(expected=waiting_message())
+    assert all(share.message_at == share.expected for share in shares)
+    assert any(share.message_at for share in shares)
+
+
+def test_synthetic_matches_record_when_the_next_evaluation_runs_from(synthetic):
+    """`--scale` records evaluation_due_from as the services keep it (matching.models.trajectory)."""
+    from matching.models import Match
+    from matching.models.trajectory import evaluation_due_from
+
+    matches = Match.objects.filter(profile__referral__in=synthetic).annotate(expected=evaluation_due_from())
+    assert all(match.evaluation_due_from == match.expected for match in matches)
+    assert any(match.evaluation_due_from for match in matches)

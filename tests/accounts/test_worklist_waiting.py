@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services
-from matching.models import Evaluation, ProfileMessage
+from matching.models import ProfileMessage
 
 from ..matching.conftest import make_matched, make_shared, org
 from .test_worklist import home_rows, shared
@@ -161,12 +161,8 @@ def test_evaluations_due_for_the_corporation_and_the_provider_with_the_earliest_
     soon = _housed(people, "Woonwenz", 175)  # due within two weeks
     _housed(people, "Woonwenz", 30)  # not yet
     evaluated = _housed(people, "Woonwenz", 300)
-    Evaluation.objects.create(
-        profile=evaluated,
-        held_on=today - datetime.timedelta(days=20),
-        organisation=org("Woonwenz"),
-        author=people["woonwenz"],
-        notes="Gaat goed.",
+    services.record_evaluation(  # kept on the match (evaluation_due_from) by the service
+        actor=people["woonwenz"], profile=evaluated, held_on=today - datetime.timedelta(days=20), notes="Gaat goed."
     )
     _housed(people, "Antares", 250)  # Antares's, with Moveoo: the provider counts it, Woonwenz does not
     signed_in(people["woonwenz"])
@@ -194,3 +190,151 @@ def test_the_unfiltered_trajectory_list_still_shows_every_trajectory(people, sig
     response = client.get(reverse("matching:trajectories"))
     assert len(list(response.context["page"])) == 2
     assert ProfileMessage.objects.count() == 0
+
+
+def _message_at(profile, corporation):
+    return profile.shares.get(corporation=org(corporation)).message_at
+
+
+def test_the_message_waiting_follows_each_message_answer_and_match(people):
+    """ProfileShare.message_at (the corporation's count walks its index) is kept by post_message,
+    respond_to_profile and record_match in their transactions."""
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
+    assert _message_at(profile, "Woonwenz") is None
+    _ask(people["woonwenz"], profile, "Woonwenz")  # the corporation's word: nothing waits for it
+    assert _message_at(profile, "Woonwenz") is None
+    answer = _ask(people["noord"], profile, "Woonwenz", "Nee.")  # the regisseur answers: it waits
+    assert _message_at(profile, "Woonwenz") == answer.created_at
+    assert _message_at(profile, "Antares") is None  # another thread
+    later = _ask(people["noord"], profile, "Woonwenz", "En nog iets.")  # the last word counts
+    assert _message_at(profile, "Woonwenz") == later.created_at
+    _ask(people["woonwenz"], profile, "Woonwenz", "Dank je.")  # the corporation replied: settled
+    assert _message_at(profile, "Woonwenz") is None
+    _ask(people["noord"], profile, "Antares", "Hebben jullie iets?")
+    assert _message_at(profile, "Antares") is not None
+    services.respond_to_profile(
+        actor=people["antares"], share=profile.shares.get(corporation=org("Antares")), response="no_stock"
+    )  # its answer to the profile comes after the message: settled too
+    assert _message_at(profile, "Antares") is None
+    _ask(people["noord"], profile, "Woonwenz", "Nog een vraag.")
+    assert _message_at(profile, "Woonwenz") is not None
+    services.record_match(
+        actor=people["noord"],
+        profile=profile,
+        corporation=org("Antares"),
+        dwelling_address="Maasstraat 3, Venlo",
+        intended_date="2027-02-01",
+        care_provider=org("Moveoo"),
+        corporation_contact=people["antares"],
+        provider_contact=people["moveoo"],
+    )  # placed elsewhere: the thread closed
+    assert _message_at(profile, "Woonwenz") is None
+
+
+def test_a_stopped_case_closes_the_message_waiting(people):
+    from referrals import services as referral_services
+
+    profile = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["noord"], profile, "Woonwenz", "Een vraag aan jullie.")
+    assert _message_at(profile, "Woonwenz") is not None
+    referral_services.withdraw_consent(
+        actor=people["venlo"], referral=profile.referral, reason="Toestemming ingetrokken."
+    )
+    assert _message_at(profile, "Woonwenz") is None
+
+
+def test_the_corporations_counts_walk_the_waiting_shares_and_probe_the_grants(people, signed_in, client):
+    """The home's message count reads the kept column, not the threads; both counts and the matching table
+    probe the profile grant per share (a scalar subquery), never an EXISTS PostgreSQL hashes over every
+    grant of the corporation; and the partial indexes hold the waiting shares only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from matching.models import ProfileShare
+
+    waiting = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    _ask(people["noord"], waiting, "Woonwenz", "Een vraag aan jullie.")
+    answered = make_shared(people["noord"], people["venlo"], ["Woonwenz"])
+    services.respond_to_profile(actor=people["woonwenz"], share=answered.shares.get(), response="no_stock")
+    signed_in(people["woonwenz"])
+    with CaptureQueriesContext(connection) as home:
+        rows, _page = home_rows(client)
+    assert rows["matching.table.messages"][0] == 1
+    assert rows["matching.table.awaiting"][0] == 1
+    counts = [query["sql"] for query in home.captured_queries if "COUNT(*), MIN(capped.start)" in query["sql"]]
+    messages = next(sql for sql in counts if '"matching_profileshare"."message_at" IS NOT NULL' in sql)
+    assert "matching_profilemessage" not in messages
+    for sql in (messages, next(sql for sql in counts if '"matching_profileshare"."responded_at" IS NULL' in sql)):
+        assert "matching_profilegroupobjectpermission" in sql
+        assert "LIMIT 1) IS NOT NULL" in sql  # disclosure.grants.granted(..., probe=True)
+    with CaptureQueriesContext(connection) as table:
+        assert client.get(reverse("matching:table")).status_code == 200
+    (page,) = [query["sql"] for query in table.captured_queries if 'AS "available"' in query["sql"]]
+    assert "LIMIT 1) IS NOT NULL" in page
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
+            [ProfileShare._meta.db_table, "matching_share_%"],
+        )
+        indexes = dict(cursor.fetchall())
+    assert "WHERE (message_at IS NOT NULL)" in indexes["matching_share_message"]
+    assert "(responded_at IS NULL)" in indexes["matching_share_awaiting"]
+
+
+def test_the_matched_count_walks_the_open_matches_only(people, signed_in, client):
+    """The count of matches without a lease says what its partial index holds (matching_match_corp_open)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_matched(people, corporation="Woonwenz")
+    signed_in(people["woonwenz"])
+    with CaptureQueriesContext(connection) as home:
+        rows, _page = home_rows(client)
+    assert rows["matching.trajectories.matched"][0] == 1
+    (sql,) = [
+        q["sql"]
+        for q in home.captured_queries
+        if "MIN(capped.start)" in q["sql"] and '"matching_match"."matched_at" AS' in q["sql"]
+    ]
+    assert '"matching_match"."lease_signed_on" IS NULL' in sql and '"matching_match"."ended_on" IS NULL' in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'matching_match_corp_open'")
+        (definition,) = cursor.fetchone()
+    assert "(ended_on IS NULL) AND (lease_signed_on IS NULL)" in definition
+
+
+def _due_from(profile):
+    from matching.models import Match
+
+    return Match.objects.get(profile=profile).evaluation_due_from
+
+
+def test_the_evaluation_due_date_follows_housing_each_evaluation_and_the_end(people, signed_in, client):
+    """Match.evaluation_due_from (the home's evaluation count walks its index) is kept by record_housing,
+    record_evaluation and end_trajectory in their transactions; the count reads no evaluation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    profile = make_matched(people, corporation="Woonwenz")
+    assert _due_from(profile) is None  # matched: no evaluation before the lease
+    lease = today - datetime.timedelta(days=200)
+    services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=lease)
+    assert _due_from(profile) == lease
+    signed_in(people["woonwenz"])
+    with CaptureQueriesContext(connection) as home:
+        rows, _page = home_rows(client)
+    assert rows["matching.trajectories.evaluation"][0] == 1
+    (sql,) = [q["sql"] for q in home.captured_queries if '"matching_match"."evaluation_due_from" <=' in q["sql"]]
+    assert "matching_evaluation" not in sql and "LIMIT 100" in sql
+    held = today - datetime.timedelta(days=10)
+    services.record_evaluation(actor=people["woonwenz"], profile=profile, held_on=held, notes="Gaat goed.")
+    assert _due_from(profile) == held
+    services.record_evaluation(
+        actor=people["woonwenz"], profile=profile, held_on=held - datetime.timedelta(days=30), notes="Later vastgelegd."
+    )
+    assert _due_from(profile) == held  # the last evaluation held counts, not the last one recorded
+    rows, _page = home_rows(client)
+    assert "matching.trajectories.evaluation" not in rows
+    services.end_trajectory(actor=people["noord"], profile=profile, kind="positive", ended_on=today)
+    assert _due_from(profile) is None
