@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -64,12 +64,20 @@ def claim_list(*, user, sort=DEFAULT_CLAIM_SORT, statuses=()):
     claims = claims_for(user=user)
     if statuses:
         claims = claims.filter(status__in=statuses)
-    claims = (
-        claims.prefetch_related(None)
-        .annotate(claimed_total=Sum("lines__amount_cents"))
-        .order_by(*CLAIM_SORTS[sort], "pk")
-    )
+    claims = claims.prefetch_related(None).annotate(claimed_total=claimed_total()).order_by(*CLAIM_SORTS[sort], "pk")
     return claims, sort
+
+
+def claimed_total():
+    """A claim's lines summed, as a scalar subquery per claim (NULL without lines, as ``Sum`` over the
+    join was). Not a GROUP BY over the join: that summed every visible claim's lines before the page
+    was cut (at 100 000 cases ~800 claims and 1 600 lines for one page of 50); PostgreSQL evaluates a
+    subquery in the SELECT after the sort and LIMIT, so only for the page's rows, unless the list is
+    sorted by this total."""
+    lines = (
+        ClaimLine.objects.filter(claim=OuterRef("pk")).order_by().values("claim").annotate(total=Sum("amount_cents"))
+    )
+    return Subquery(lines.values("total"), output_field=BigIntegerField())
 
 
 def get_claim(*, user, claim_id):

@@ -58,6 +58,10 @@ def claim_list(request):
         aliases=filters.CLAIM_ALIASES,
         page_size=50,
     )
+    # Each status translated once a page, not per row (``get_status_display`` translates every choice).
+    labels = {value: str(label) for value, label in ClaimStatus.choices}
+    for claim in page:
+        claim.status_label = labels[claim.status]
     return render(request, "guarantee_fund/claim_list.html", {"page": page})
 
 
