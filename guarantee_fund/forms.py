@@ -71,10 +71,14 @@ class ConsultationForm(forms.Form):
     consulted_on = PastDateField(label=_("Geraadpleegd op"))
     outcome = forms.CharField(label=_("Uitkomst van de raadpleging"), widget=TEXT_AREA)
 
-    def __init__(self, *args, parties=None, **kwargs):
+    def __init__(self, *args, parties=None, options=None, **kwargs):
         super().__init__(*args, **kwargs)
+        field = self.fields["organisations"]
         if parties is not None:
-            self.fields["organisations"].queryset = parties
+            field.queryset = parties
+        if options is not None:
+            # The parties already read (a list of ``parties``'s rows): shown without a query of their own.
+            field.choices = [(party.pk, field.label_from_instance(party)) for party in options]
 
 
 class DeviationForm(forms.Form):

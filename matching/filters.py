@@ -234,7 +234,7 @@ class CaseMeetingFilter(ProfileCodeFilter):
 
 SIGNAL_SORTS = (
     Sort("code", ("profile__code",)),
-    Sort("signalled", ("signal__created_at",), nullable=True),
+    Sort("signalled", ("signalled_at",), nullable=True),  # the signal's time, kept on the meeting
     Sort("status", ("status",)),
 )
 HANDOVER_SORTS = (

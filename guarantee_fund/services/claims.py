@@ -138,10 +138,16 @@ def add_claim_document(*, actor, claim, description, uploaded_file):
     return document
 
 
-def lifted_rules(claim):
-    """The rules consented deviations lift for this claim (art. 7.9); nothing else is ever lifted."""
+def lifted_rules(claim, deviations=None):
+    """The rules consented deviations lift for this claim (art. 7.9); nothing else is ever lifted.
+
+    ``deviations``: the claim's deviations where the caller has read them already (no query then)."""
+    if deviations is None:
+        consented = claim.deviations.filter(status=DeviationStatus.CONSENTED).values_list("rules", flat=True)
+    else:
+        consented = [deviation.rules for deviation in deviations if deviation.status == DeviationStatus.CONSENTED]
     lifted = set()
-    for rules in claim.deviations.filter(status=DeviationStatus.CONSENTED).values_list("rules", flat=True):
+    for rules in consented:
         lifted.update(rules)
     return frozenset(lifted)
 

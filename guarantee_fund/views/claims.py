@@ -58,6 +58,10 @@ def claim_list(request):
         aliases=filters.CLAIM_ALIASES,
         page_size=50,
     )
+    # Each status translated once a page, not per row (``get_status_display`` translates every choice).
+    labels = {value: str(label) for value, label in ClaimStatus.choices}
+    for claim in page:
+        claim.status_label = labels[claim.status]
     return render(request, "guarantee_fund/claim_list.html", {"page": page})
 
 
@@ -95,13 +99,16 @@ def _context(request, claim, **forms):
     audience = selectors.claim_audience(user=request.user, claim=claim)
     is_owner, is_chair, is_treasurer = audience.is_owner, audience.is_chair, audience.is_treasurer
     deviations = list(claim.deviations.all())
-    lifted = lifted_rules(claim)
+    lifted = lifted_rules(claim, deviations)
     parties = services.case_parties(claim) if is_chair else None
+    # The chair's form lists the case's parties only while consulting is open; read them for the
+    # chair whatever the status, so the page runs the same queries for every claim.
+    party_options = list(parties) if parties is not None else None
     return {
         "claim": claim,
         "lines": claim.lines.all(),
         "documents": claim.documents.all(),
-        "consultations": claim.consultations.prefetch_related("organisations"),
+        "consultations": selectors.claim_consultations(claim),
         "deviations": deviations,
         "lifted_labels": rule_labels(lifted),
         "claimed_cents": claim.claimed_cents,
@@ -124,7 +131,7 @@ def _context(request, claim, **forms):
         "document_form": forms.get("document_form") or ClaimDocumentForm(auto_id=FORM_IDS["document_form"]),
         "file_form": forms.get("file_form") or FileClaimForm(auto_id=FORM_IDS["file_form"]),
         "consultation_form": forms.get("consultation_form")
-        or ConsultationForm(parties=parties, auto_id=FORM_IDS["consultation_form"]),
+        or ConsultationForm(parties=parties, options=party_options, auto_id=FORM_IDS["consultation_form"]),
         "deviation_form": forms.get("deviation_form") or DeviationForm(auto_id=FORM_IDS["deviation_form"]),
         "decision_form": forms.get("decision_form") or DecisionForm(auto_id=FORM_IDS["decision_form"]),
         "payment_form": forms.get("payment_form")
@@ -370,7 +377,7 @@ def claim_pdf(request, claim_id):
             "lines": lines,
             "inspection_lines": [line for line in lines if line.inspection_item],
             "claimed_cents": claim.claimed_cents,
-            "consultations": claim.consultations.prefetch_related("organisations"),
+            "consultations": selectors.claim_consultations(claim),
             "deviations": [d for d in claim.deviations.all() if d.status == DeviationStatus.CONSENTED],
         },
         title=f"Aanvraagformulier garantiefonds {claim.code}",

@@ -449,6 +449,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             CaseMeeting(
                 profile=profile,
                 signal=signal,
+                signalled_at=raised,
                 status=CaseMeeting.Status.HELD if held else CaseMeeting.Status.PLANNED,
                 casusregisseur=world.consultant(plan.municipality),
                 planned_on=planned,

@@ -223,6 +223,10 @@ class CaseMeeting(GuardedStatus, models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="case_meetings")
     signal = models.OneToOneField(Signal, on_delete=models.PROTECT, related_name="case_meeting")
+    # The signal's own time, kept on the meeting (set with it, never changes): the chair's open signals
+    # (/nazorg/) are read in this order from a partial index of the open meetings, not by joining every
+    # open meeting to its signal and sorting them all.
+    signalled_at = models.DateTimeField(_("gesignaleerd op"), null=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     casusregisseur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -245,7 +249,7 @@ class CaseMeeting(GuardedStatus, models.Model):
 
     personal_data = PersonalData.of(
         free_text="outcome report_back participants not_needed_reason",
-        case="planned_on held_on reported_back_at",
+        case="planned_on held_on reported_back_at signalled_at",
         fields={
             "signal": PersonalField(Category.CASE, label=_("signaal")),
             "status": PersonalField(Category.CASE, label=_("status")),
@@ -260,10 +264,25 @@ class CaseMeeting(GuardedStatus, models.Model):
         ordering = ["-signal__created_at"]
         # /casusoverleggen/ (default sort: status, then newest): its page is read in index order, 26
         # rows, not all of a casusregisseur's meetings joined to their profiles and sorted.
-        indexes = [models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id")]
+        indexes = [
+            models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id"),
+            # The chair's open signals (/nazorg/, default sort: oldest signal first): the page reads the
+            # open meetings in this order and stops after its rows.
+            models.Index(
+                models.F("signalled_at").asc(nulls_last=True),
+                models.F("id").desc(),
+                name="matching_cm_open_signalled",
+                condition=models.Q(status__in=["requested", "planned"]),
+            ),
+        ]
 
     def __str__(self):
         return f"Casusoverleg {self.profile}"
+
+    def save(self, *args, **kwargs):
+        if self.signalled_at is None and self.signal_id is not None:
+            self.signalled_at = self.signal.created_at
+        super().save(*args, **kwargs)
 
 
 # A signal is settled once the chair recorded a held casusoverleg or "geen casusoverleg nodig" (Art. 8.4);

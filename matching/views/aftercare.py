@@ -11,7 +11,7 @@ from woonkans.lists import list_page
 
 from .. import aftercare_selectors, filters, selectors, services
 from ..forms import ContactsForm, HandoverForm, ProviderChangeForm, RefusalForm, ReportBackForm
-from ..models import HandshakeStatus
+from ..models import CaseMeeting, HandshakeStatus, SignalKind
 from ..permissions import CHAIR_ROLES, CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES, is_chair_of
 from ..selectors import _deny
 from ..services.aftercare import CONTACT_FIELDS, _side, is_casusregisseur_of, own_staff, replacement_providers
@@ -45,6 +45,11 @@ def aftercare(request):
             default_sort=default_sort,
             prefix=prefix,
         )
+    # The labels translated once a page, not per row (``get_FOO_display`` translates every choice).
+    kinds = {value: str(label) for value, label in SignalKind.choices}
+    statuses = {value: str(label) for value, label in CaseMeeting.Status.choices}
+    for meeting in overview["open_meetings"]:
+        meeting.kind_label, meeting.status_label = kinds[meeting.signal.kind], statuses[meeting.status]
     return render(request, "matching/aftercare/overview.html", overview)
 
 

@@ -7,10 +7,13 @@ the receiving chair. Access moves only on acceptance, through the disclosure pol
 """
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import get_perms
@@ -479,3 +482,41 @@ def test_both_regions_figures_count_the_case_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(handover_url(handover), {"accepteren": ""})
     assert facts() == {noord.pk: 0, midden.pk: 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan")
+def test_open_signals_are_read_in_signal_order_from_their_own_index(client, signed_in, people, housed):
+    """The chair's open signals, oldest first, read from the partial index of open meetings on the
+    signal's time kept on the meeting: not every open meeting of every region joined to its signal and
+    sorted before the page is cut (that grew with the cases: 358 open meetings at 100 000)."""
+    raised = raise_signal(people, housed)  # through the service: the meeting gets the signal's time
+    now = timezone.now()
+    for days in (3, 1, 2):  # inserted out of order
+        signal = Signal.objects.create(
+            profile=housed,
+            kind="situation_changed",
+            text="x",
+            raised_by=people["woonwenz"],
+            organisation=org("Woonwenz"),
+            about=org("Moveoo"),
+            created_at=now - datetime.timedelta(days=days),
+        )
+        CaseMeeting.objects.create(profile=housed, signal=signal)
+    meetings = list(CaseMeeting.objects.select_related("signal"))
+    assert len(meetings) == 4 and all(m.signalled_at == m.signal.created_at for m in meetings)
+    assert CaseMeeting.objects.get(signal__profile=housed, signal__text="Zorgen.").signalled_at is not None
+    signed_in(people["noord"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("matching:aftercare")).content.decode()
+    shown = [int(pk) for pk in re.findall(r"/casusoverleg/(\d+)/", page)]
+    oldest_first = sorted(meetings, key=lambda m: (m.signal.created_at, -m.pk))
+    assert shown == [m.pk for m in oldest_first] and raised is not None
+    (sql,) = [q["sql"] for q in queries.captured_queries if "_list_total" in q["sql"] and "casemeeting" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_sort")
+    assert "matching_cm_open_signalled" in plan and "Sort Key" not in plan, plan
