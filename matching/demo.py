@@ -251,6 +251,9 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
     Offer.objects.filter(share__profile_id=profile_id).update(created_at=answered)
     events = ReferralEvent.objects.filter(referral_id=profile.referral_id)
     events.filter(kind=EventKind.PROFILE_SHARED).update(at=shared_at)
+    # The moments the services also record on the referral (mark_profile_shared, mark_matched), if still due.
+    due = Referral.objects.filter(pk=profile.referral_id)
+    due.filter(profile_feedback_due_since__isnull=False).update(profile_feedback_due_since=shared_at)
     if matched is not None:
         matched_at = ago(matched, hour=14)
         Profile.objects.filter(pk=profile_id).update(matched_at=matched_at)
@@ -262,6 +265,7 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
         )
         ProfileShare.objects.filter(profile_id=profile_id, placed_elsewhere=True).update(revoked_at=matched_at)
         events.filter(kind=EventKind.MATCHED).update(at=matched_at)
+        due.filter(placement_feedback_due_since__isnull=False).update(placement_feedback_due_since=matched_at)
     if housed is not None:
         housed_on = timezone.localdate(ago(housed))
         Profile.objects.filter(pk=profile_id).update(housed_on=housed_on)

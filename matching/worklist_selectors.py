@@ -23,7 +23,8 @@ from .tasks import EVALUATION_INTERVAL
 REGISSEUR_PROFILES = (
     (ProfileStatus.DRAFT, _("Bemiddelingsprofielen om te schrijven en te delen"), "created_at", "", 20),
     (ProfileStatus.SHARED, _("Gedeelde profielen: reacties en aanbiedingen"), "shared_at", "", 30),
-    (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "match__matched_at", "matched", 40),
+    # matched_at: the match's own moment, kept on the profile (matching_profile_matched walks it).
+    (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "matched_at", "matched", 40),
 )
 
 
