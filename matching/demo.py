@@ -238,7 +238,7 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
     the profile and its shares, answers and offers, the match, housing and end, and the timeline."""
     from referrals.models import EventKind, ReferralEvent
 
-    from .models import Match, Offer, ProfileShare, ProfileVersion, Signal
+    from .models import CaseMeeting, Match, Offer, ProfileShare, ProfileVersion, Signal
 
     ago = referral_demo._days_ago
     profile = Profile.objects.get(pk=profile_id)
@@ -272,6 +272,7 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
         Match.objects.filter(profile_id=profile_id).update(lease_signed_on=housed_on)
         events.filter(kind=EventKind.HOUSED).update(at=ago(housed), note=housed_on.strftime("%d-%m-%Y"))
         Signal.objects.filter(profile_id=profile_id).update(created_at=ago(20))
+        CaseMeeting.objects.filter(profile_id=profile_id).update(signal_raised_at=ago(20))  # as raise_signal copies it
         events.filter(kind=EventKind.SIGNAL_RAISED).update(at=ago(20))
     if ended is not None:
         ended_on = timezone.localdate(ago(ended))

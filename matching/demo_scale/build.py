@@ -448,6 +448,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             CaseMeeting(
                 profile=profile,
                 signal=signal,
+                signal_raised_at=raised,  # as raise_signal copies it
                 status=CaseMeeting.Status.HELD if held else CaseMeeting.Status.PLANNED,
                 casusregisseur=world.consultant(plan.municipality),
                 planned_on=planned,

@@ -175,6 +175,10 @@ class CaseMeeting(GuardedStatus, models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="case_meetings")
     signal = models.OneToOneField(Signal, on_delete=models.PROTECT, related_name="case_meeting")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    # The signal's created_at, copied when the meeting is requested with it (raise_signal): the chair's home
+    # counts the open requests in this order on one partial index, not by sorting every open one joined to
+    # its signal.
+    signal_raised_at = models.DateTimeField(null=True, blank=True, editable=False)
     casusregisseur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -200,6 +204,7 @@ class CaseMeeting(GuardedStatus, models.Model):
         fields={
             "signal": PersonalField(Category.CASE, label=_("signaal")),
             "status": PersonalField(Category.CASE, label=_("status")),
+            "signal_raised_at": PersonalField(Category.CASE, label=_("signaal gemeld op")),
         },
         not_personal="id profile casusregisseur reported_back_by",
         on_purge=OnPurge.BLANK,
@@ -211,7 +216,16 @@ class CaseMeeting(GuardedStatus, models.Model):
         ordering = ["-signal__created_at"]
         # /casusoverleggen/ (default sort: status, then newest): its page is read in index order, 26
         # rows, not all of a casusregisseur's meetings joined to their profiles and sorted.
-        indexes = [models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id")]
+        indexes = [
+            models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id"),
+            # The open requests (aftercare_selectors.open_case_meetings) in the order of their signal: the
+            # home's capped count walks this and stops after CAP + 1 of the region.
+            models.Index(
+                fields=["signal_raised_at", "id"],
+                condition=models.Q(status__in=("requested", "planned")),
+                name="matching_cm_open_raised",
+            ),
+        ]
 
     def __str__(self):
         return f"Casusoverleg {self.profile}"

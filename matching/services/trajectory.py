@@ -256,7 +256,7 @@ def raise_signal(*, actor, profile, kind, text, about):
     signal = Signal.objects.create(
         profile=profile, kind=kind, text=text, raised_by=actor, organisation=organisation, about=about
     )
-    meeting = CaseMeeting.objects.create(profile=profile, signal=signal)
+    meeting = CaseMeeting.objects.create(profile=profile, signal=signal, signal_raised_at=signal.created_at)
     referral_services.record_route_event(
         actor=actor, referral=profile.referral, kind=EventKind.SIGNAL_RAISED, note=f"{organisation.name} → {about.name}"
     )
