@@ -19,14 +19,14 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from matching.models import AgendaItem, AgendaItemKind, Evaluation, Match, Profile, ProfileShare, ProfileStatus
-from referrals.models import AWAITING_PRECONDITIONS_FEEDBACK, WAITING_IN_INBOX, Feedback, FeedbackKind, Referral
+from matching.models import EVALUATION_DUE_FROM, AgendaItem, AgendaItemKind, Match, Profile, ProfileShare, ProfileStatus
+from referrals.models import AWAITING_PRECONDITIONS_FEEDBACK, WAITING_IN_INBOX, Referral
 
 from .models import LeadTimeTarget, Step, Unit
 from .workdays import nth_working_day_back, working_days_between
@@ -41,6 +41,11 @@ REGISSEUR_STEPS = (
 )
 CORPORATION_STEPS = (Step.SHARED, Step.MATCHED)
 OPEN_PROFILE = (ProfileStatus.SHARED, ProfileStatus.MATCHED, ProfileStatus.HOUSED)
+# A step whose rows are walked in the order of an equal moment kept where its partial index is.
+ORDER_FIELD = {
+    Step.FEEDBACK_PROFILE: "referral__profile_feedback_due_since",
+    Step.FEEDBACK_PLACEMENT: "referral__placement_feedback_due_since",
+}
 
 
 @dataclass(frozen=True)
@@ -106,10 +111,6 @@ def _case_open(prefix=""):
     return Q(**{f"{prefix}restricted_at__isnull": True, f"{prefix}purged_at__isnull": True})
 
 
-def _no_feedback(kind, referral_ref):
-    return ~Exists(Feedback.objects.filter(referral=OuterRef(referral_ref), kind=kind))
-
-
 def _rows(step, before, region_id=None, corporation_id=None, municipality_id=None):
     """(rows, start field) for one step: a single query."""
     cut = _midnight(before)
@@ -168,22 +169,29 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
         rows = profiles.filter(status=ProfileStatus.SHARED, offered_at__lt=cut).filter(~Exists(decided))
         return rows.values(*fields, "offered_at"), "offered_at", "referral_id", None
     if step == Step.HOUSED:
-        last = Evaluation.objects.filter(profile=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        # The step runs from the later of the housing and the last evaluation (Profile.last_evaluation_on, kept
+        # by record_evaluation): the partial index matching_profile_eval_due holds that moment of every
+        # housed profile, so the home walks it from the oldest and stops after its limit.
         rows = (
             profiles.filter(status=ProfileStatus.HOUSED, housed_on__lt=before)
-            .annotate(last_evaluation=Subquery(last))
-            .filter(Q(last_evaluation__isnull=True) | Q(last_evaluation__lt=before))
+            .annotate(due_from=EVALUATION_DUE_FROM)
+            .filter(due_from__lt=before)
         )
-        return rows.values(*fields, "housed_on", "last_evaluation"), "housed_on", "referral_id", None
+        values = rows.values(*fields, "housed_on", "due_from", last_evaluation=F("last_evaluation_on"))
+        return values, "due_from", "referral_id", None
     if step == Step.FEEDBACK_PROFILE:
-        rows = profiles.filter(status__in=OPEN_PROFILE, shared_at__lt=cut).filter(
-            _no_feedback(FeedbackKind.PROFILE, "referral")
-        )
+        # Since when the feedback on the shared profile is due is kept on the referral (the profile's shared_at,
+        # mark_profile_shared; cleared by give_feedback): its partial index referrals_awaiting_feedback_2 holds
+        # just the waiting cases in that order, so the walk stops at the cut-off or after its limit.
+        rows = profiles.filter(status__in=OPEN_PROFILE, shared_at__lt=cut, referral__profile_feedback_due_since__lt=cut)
         return rows.values(*fields, "shared_at"), "shared_at", "referral_id", None
     if step == Step.FEEDBACK_PLACEMENT:
+        # Likewise from the match (its matched_at, mark_matched): referrals_awaiting_feedback_3.
         rows = profiles.filter(
-            status__in=(ProfileStatus.MATCHED, ProfileStatus.HOUSED), match__matched_at__lt=cut
-        ).filter(_no_feedback(FeedbackKind.PLACEMENT, "referral"))
+            status__in=(ProfileStatus.MATCHED, ProfileStatus.HOUSED),
+            match__matched_at__lt=cut,
+            referral__placement_feedback_due_since__lt=cut,
+        )
         return rows.values(*fields, "match__matched_at"), "match__matched_at", "referral_id", None
     raise ValueError(step)
 
@@ -219,7 +227,7 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
         municipality_id=municipality_id,
     )
     if limit is not None:
-        rows = rows.order_by(start_field)[:limit]
+        rows = rows.order_by(ORDER_FIELD.get(step, start_field))[:limit]
     twice = cut_off(target, today, times=2)
     result = []
     for row in rows:

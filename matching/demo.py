@@ -240,7 +240,7 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
     the profile and its shares, answers and offers, the match, housing and end, and the timeline."""
     from referrals.models import EventKind, ReferralEvent
 
-    from .models import Match, Offer, ProfileShare, ProfileVersion, Signal
+    from .models import CaseMeeting, Match, Offer, ProfileShare, ProfileVersion, Signal
 
     ago = referral_demo._days_ago
     profile = Profile.objects.get(pk=profile_id)
@@ -253,6 +253,9 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
     Offer.objects.filter(share__profile_id=profile_id).update(created_at=answered)
     events = ReferralEvent.objects.filter(referral_id=profile.referral_id)
     events.filter(kind=EventKind.PROFILE_SHARED).update(at=shared_at)
+    # The moments the services also record on the referral (mark_profile_shared, mark_matched), if still due.
+    due = Referral.objects.filter(pk=profile.referral_id)
+    due.filter(profile_feedback_due_since__isnull=False).update(profile_feedback_due_since=shared_at)
     if matched is not None:
         matched_at = ago(matched, hour=14)
         Profile.objects.filter(pk=profile_id).update(matched_at=matched_at)
@@ -264,12 +267,14 @@ def date_case(profile_id, *, started, submitted, shared, matched=None, housed=No
         )
         ProfileShare.objects.filter(profile_id=profile_id, placed_elsewhere=True).update(revoked_at=matched_at)
         events.filter(kind=EventKind.MATCHED).update(at=matched_at)
+        due.filter(placement_feedback_due_since__isnull=False).update(placement_feedback_due_since=matched_at)
     if housed is not None:
         housed_on = timezone.localdate(ago(housed))
         Profile.objects.filter(pk=profile_id).update(housed_on=housed_on)
         Match.objects.filter(profile_id=profile_id).update(lease_signed_on=housed_on)
         events.filter(kind=EventKind.HOUSED).update(at=ago(housed), note=housed_on.strftime("%d-%m-%Y"))
         Signal.objects.filter(profile_id=profile_id).update(created_at=ago(20))
+        CaseMeeting.objects.filter(profile_id=profile_id).update(signalled_at=ago(20))  # as raise_signal copies it
         events.filter(kind=EventKind.SIGNAL_RAISED).update(at=ago(20))
     if ended is not None:
         ended_on = timezone.localdate(ago(ended))

@@ -23,7 +23,8 @@ from .tasks import EVALUATION_INTERVAL
 REGISSEUR_PROFILES = (
     (ProfileStatus.DRAFT, _("Bemiddelingsprofielen om te schrijven en te delen"), "created_at", "", 20),
     (ProfileStatus.SHARED, _("Gedeelde profielen: reacties en aanbiedingen"), "shared_at", "", 30),
-    (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "match__matched_at", "matched", 40),
+    # matched_at: the match's own moment, kept on the profile (matching_profile_matched walks it).
+    (ProfileStatus.MATCHED, _("Gematcht, huurcontract nog niet getekend"), "matched_at", "matched", 40),
 )
 
 
@@ -111,7 +112,7 @@ def _regisseur_rows(user):
                 "matching.signals",
                 _("Signalen: casusoverleg nodig?"),
                 open_case_meetings(region),
-                "signal__created_at",
+                "signalled_at",  # the signal's created_at, on the meeting (matching_cm_open_signalled)
                 f"{aftercare}#h-signals",
                 age_unit="days",
                 order=60,

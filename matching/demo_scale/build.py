@@ -8,6 +8,7 @@ from monitoring.models import CaseFact, CaseFactSearchArea
 from monitoring.services import fact_values
 from referrals import services as referral_services
 from referrals.models import (
+    FEEDBACK_DUE_SINCE,
     Consent,
     EventKind,
     ExceptionRequest,
@@ -149,6 +150,8 @@ def _feedback(world, rows, referral, chair, kind, step, **values):
         if kind == FeedbackKind.PRECONDITIONS:
             # As referrals.services.give_feedback records it: lead-time step "feedback_1" has ended.
             referral.preconditions_feedback_at = at
+        else:
+            setattr(referral, FEEDBACK_DUE_SINCE[kind], None)  # and "feedback_2" or "feedback_3" too
 
 
 def _build(world, rows, plan, codes):
@@ -301,6 +304,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
     if not plan.shared:
         return profile
     _event(rows, referral, EventKind.PROFILE_SHARED, chair, plan.shared)
+    referral.profile_feedback_due_since = plan.shared  # as share_profile records it (mark_profile_shared)
     _feedback(world, rows, referral, chair, FeedbackKind.PROFILE, plan.shared)
     ended_at = None
     if plan.ended_on:
@@ -406,6 +410,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
         )
     )
     _event(rows, referral, EventKind.MATCHED, chair, plan.matched, corporation_staff.organisation.name)
+    referral.placement_feedback_due_since = plan.matched  # as make_match records it (mark_matched)
     _feedback(
         world,
         rows,
@@ -418,6 +423,8 @@ def _build_profile(world, rows, plan, referral, chair, codes):
     )
     if plan.housed_on:
         _event(rows, referral, EventKind.HOUSED, chair, _at(rng, plan.housed_on), plan.housed_on.strftime("%d-%m-%Y"))
+    if plan.evaluations:
+        profile.last_evaluation_on = max(plan.evaluations)  # as record_evaluation keeps it
     for held_on in plan.evaluations:
         evaluator = rng.choice([corporation_staff, provider_staff])
         rows.add(

@@ -13,6 +13,7 @@ from .overleg import (
     VoteRecord,
 )
 from .profile import (
+    EVALUATION_DUE_FROM,
     AgeBand,
     Offer,
     Profile,
@@ -37,6 +38,7 @@ __all__ = [
     "AgendaItemKind",
     "Attendance",
     "CLOSED_CASE_MEETING",
+    "EVALUATION_DUE_FROM",
     "CaseMeeting",
     "EndKind",
     "Evaluation",

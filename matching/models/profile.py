@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.lookups import IsNull
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -67,6 +68,11 @@ class CareFunding(models.TextChoices):
 
     ZIN = "zin", _("Zorg in natura (door de gemeente gecontracteerde aanbieder)")
     PGB = "pgb", _("Persoonsgebonden budget (pgb)")
+
+
+# Since when a housed profile's evaluation is due: the later of the housing and the last evaluation
+# (PostgreSQL's GREATEST skips a NULL: no evaluation yet, the housing). Read by leadtimes.waiting.
+EVALUATION_DUE_FROM = Greatest("housed_on", "last_evaluation_on")
 
 
 class Profile(GuardedStatus, models.Model):
@@ -146,6 +152,10 @@ class Profile(GuardedStatus, models.Model):
     # a message or revoke a share (sync_question_at). Derived on every read, the home's question count
     # read the last message of every thread of the region.
     question_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The date of the last evaluation held (record_evaluation keeps it): lead-time step "housed" runs from
+    # the later of housed_on and this (EVALUATION_DUE_FROM, its partial index). Derived per read, "Wacht te
+    # lang" read the last evaluation of every housed profile of the region.
+    last_evaluation_on = models.DateField(null=True, blank=True, editable=False)
 
     # A corporation the profile is shared with reads the code, the categories and the text sections
     # (DPIA Bijlage 1); a field added here stays out of its pages until it says corporation=True.
@@ -188,6 +198,7 @@ class Profile(GuardedStatus, models.Model):
             "ended_on": PersonalField(Category.CASE, label=_("beëindigd op")),
             "offered_at": PersonalField(Category.CASE, label=_("woning aangeboden op")),
             "question_at": PersonalField(Category.CASE, label=_("vraag van een corporatie wacht sinds")),
+            "last_evaluation_on": PersonalField(Category.CASE, label=_("laatste evaluatie gehouden op")),
         },
         not_personal="id referral regisseur version pgb_exception_by",
         on_purge=OnPurge.BLANK,
@@ -222,6 +233,18 @@ class Profile(GuardedStatus, models.Model):
                 fields=["question_at", "id"],
                 condition=models.Q(question_at__isnull=False),
                 name="matching_profile_question",
+            ),
+            # The home's count of matched profiles, in the order of the match (the profile's matched_at).
+            models.Index(
+                fields=["matched_at", "id"],
+                condition=models.Q(status=ProfileStatus.MATCHED),
+                name="matching_profile_matched",
+            ),
+            # Lead-time step "housed" (no evaluation for too long), in the order of the step's start.
+            models.Index(
+                EVALUATION_DUE_FROM,
+                condition=models.Q(status=ProfileStatus.HOUSED),
+                name="matching_profile_eval_due",
             ),
         ]
 

@@ -211,6 +211,8 @@ def share_profile(*, actor, profile, corporations):
     sync_case_grants(locked.referral_id, actor=actor)
     if first_share:
         referral_services.record_route_event(actor=actor, referral=locked.referral, kind=EventKind.PROFILE_SHARED)
+        # The lead-time step "feedback_2" starts with the share, recorded on the referral with its moment.
+        referral_services.mark_profile_shared(referral=locked.referral, at=locked.shared_at)
     notify(
         organisations=chosen,
         roles=permissions.CORPORATION_ROLES,

@@ -133,7 +133,8 @@ def record_match(
         provider_substitute=provider_substitute,
         matched_by=actor,
     )
-    profile.matched_at = timezone.now()
+    # The match's own moment: the home's count of matched profiles reads it from the profile (status, matched_at).
+    profile.matched_at = match.matched_at
     profile.save(update_fields=["status", "matched_at", "updated_at"])
     # The other corporations lose the profile; they only learn it was placed elsewhere.
     for other in ProfileShare.objects.filter(profile=profile).exclude(corporation=corporation):
@@ -145,7 +146,11 @@ def record_match(
     sync_message_at(profile.pk)  # matched: no share waits for an answer any more
     # The referral moves to MATCHED and the policy re-derives the grants of step 6.
     referral_services.mark_matched(
-        actor=actor, referral=profile.referral, corporation=corporation, care_provider=care_provider
+        actor=actor,
+        referral=profile.referral,
+        corporation=corporation,
+        care_provider=care_provider,
+        at=match.matched_at,
     )
     notify(
         organisations=[corporation],
@@ -205,6 +210,10 @@ def record_evaluation(*, actor, profile, held_on, notes):
         profile=profile, held_on=held_on, notes=notes, author=actor, organisation=actor.organisation
     )
     sync_evaluation_due_from(profile.pk)  # the next six months run from the last evaluation
+    if profile.last_evaluation_on is None or held_on > profile.last_evaluation_on:
+        # Lead-time step "housed": the next evaluation is due from here (matching_profile_eval_due).
+        profile.last_evaluation_on = held_on
+        profile.save(update_fields=["last_evaluation_on", "updated_at"])
     return evaluation
 
 

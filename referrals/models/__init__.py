@@ -12,7 +12,10 @@ from .documents import Document, DocumentKind
 from .drafts import FormDraft
 from .identity import Identity, Sex
 from .referral import (
+    AWAITING_PLACEMENT_FEEDBACK,
     AWAITING_PRECONDITIONS_FEEDBACK,
+    AWAITING_PROFILE_FEEDBACK,
+    FEEDBACK_DUE_SINCE,
     RETENTION_YEARS_BY_ELIGIBLE,
     WAITING_IN_INBOX,
     Referral,
@@ -23,7 +26,10 @@ from .research import Consent, ContractForm, Research
 from .timeline import EventKind, ReferralEvent
 
 __all__ = [
+    "AWAITING_PLACEMENT_FEEDBACK",
     "AWAITING_PRECONDITIONS_FEEDBACK",
+    "AWAITING_PROFILE_FEEDBACK",
+    "FEEDBACK_DUE_SINCE",
     "RETENTION_YEARS_BY_ELIGIBLE",
     "WAITING_IN_INBOX",
     "Consent",

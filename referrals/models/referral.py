@@ -40,6 +40,16 @@ WAITING_IN_INBOX = Q(status=Status.SUBMITTED, profile_started_at__isnull=True)
 AWAITING_PRECONDITIONS_FEEDBACK = Q(
     submitted_at__isnull=False, closed_at__isnull=True, preconditions_feedback_at__isnull=True
 )
+# Lead-time steps "feedback_2" (the profile shared, the regisseur's feedback on it not given) and "feedback_3"
+# (matched, the feedback on the placement not given): each is kept on the referral as the moment the step
+# started, set by the service that starts it (mark_profile_shared, mark_matched) and cleared by give_feedback.
+# One column each, so the planner knows how few cases wait (a condition over two columns that go together,
+# "matched and no feedback", it estimated at a fifth of all cases and read them all); the partial indexes
+# hold just the waiting cases in the order of the step's start.
+AWAITING_PROFILE_FEEDBACK = Q(profile_feedback_due_since__isnull=False)
+AWAITING_PLACEMENT_FEEDBACK = Q(placement_feedback_due_since__isnull=False)
+# The FeedbackKind (its value) that ends each step, and the field that holds the step's start.
+FEEDBACK_DUE_SINCE = {2: "profile_feedback_due_since", 3: "placement_feedback_due_since"}
 
 
 class Referral(NumberedMixin, GuardedStatus, models.Model):
@@ -72,6 +82,10 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
     profile_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The first feedback of kind "randvoorwaarden", set with it (give_feedback): AWAITING_PRECONDITIONS_FEEDBACK.
     preconditions_feedback_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Since when the feedback on the shared profile (kind 2) and on the placement (kind 3) is due: the profile's
+    # first share (its shared_at) and the match (its matched_at); None when not started or given.
+    profile_feedback_due_since = models.DateTimeField(null=True, blank=True, editable=False)
+    placement_feedback_due_since = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.TextField(_("reden"), blank=True)
     eligible = models.BooleanField(_("behoort tot de doelgroep"), null=True, blank=True)
@@ -102,6 +116,12 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             "profile_started_at": PersonalField(Category.CASE, label=_("bemiddelingsprofiel gestart op")),
             "preconditions_feedback_at": PersonalField(
                 Category.CASE, label=_("terugkoppeling randvoorwaarden gegeven op")
+            ),
+            "profile_feedback_due_since": PersonalField(
+                Category.CASE, label=_("terugkoppeling over het profiel te geven sinds")
+            ),
+            "placement_feedback_due_since": PersonalField(
+                Category.CASE, label=_("terugkoppeling over de plaatsing te geven sinds")
             ),
             "closed_at": PersonalField(Category.CASE, label=_("afgesloten op")),
             "eligibility_checked_at": PersonalField(Category.CASE, label=_("doelgroep getoetst op")),
@@ -137,6 +157,17 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
                 fields=["submitted_at", "id"],
                 condition=AWAITING_PRECONDITIONS_FEEDBACK,
                 name="referrals_awaiting_feedback_1",
+            ),
+            # Steps "feedback_2" and "feedback_3" in the order of their start: just the cases waiting.
+            models.Index(
+                fields=["profile_feedback_due_since", "id"],
+                condition=AWAITING_PROFILE_FEEDBACK,
+                name="referrals_awaiting_feedback_2",
+            ),
+            models.Index(
+                fields=["placement_feedback_due_since", "id"],
+                condition=AWAITING_PLACEMENT_FEEDBACK,
+                name="referrals_awaiting_feedback_3",
             ),
         ]
 

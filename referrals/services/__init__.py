@@ -23,6 +23,7 @@ from .route import (
     mark_ended,
     mark_housed,
     mark_matched,
+    mark_profile_shared,
     mark_profile_started,
     record_route_event,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "mark_housed",
     "mark_matched",
     "mark_profile_started",
+    "mark_profile_shared",
     "missing_documents",
     "record_consent",
     "record_route_event",

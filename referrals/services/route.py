@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from woonkans.notifications import notify
@@ -9,7 +10,7 @@ from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.restriction import ensure_processing_allowed
 
 from .. import permissions
-from ..models import EventKind, Feedback, FeedbackKind
+from ..models import FEEDBACK_DUE_SINCE, EventKind, Feedback, FeedbackKind
 from ..workflow import Transition
 from .common import _event, _lock, _move, referral_path
 
@@ -26,6 +27,11 @@ def give_feedback(*, actor, referral, kind, text, corporation=None, intended_dat
         # The lead-time step "feedback_1" ends here (AWAITING_PRECONDITIONS_FEEDBACK, its partial index).
         referral.preconditions_feedback_at = feedback.created_at
         referral.save(update_fields=["preconditions_feedback_at", "updated_at"])
+    due = FEEDBACK_DUE_SINCE.get(kind)
+    if due and getattr(referral, due) is not None:
+        # The lead-time step "feedback_2" or "feedback_3" ends here (AWAITING_..._FEEDBACK, its partial index).
+        setattr(referral, due, None)
+        referral.save(update_fields=[due, "updated_at"])
     _event(referral, EventKind.FEEDBACK, actor, note=feedback.get_kind_display())
     notify(
         organisations=[referral.municipality],
@@ -55,12 +61,37 @@ def mark_profile_started(*, referral, at):
     return referral
 
 
+def _feedback_due(referral, kind, since):
+    """The lead-time step of feedback ``kind`` starts at ``since``, unless it already runs or that feedback was
+    given (before the step, or in an earlier round)."""
+    due = FEEDBACK_DUE_SINCE[kind]
+    if getattr(referral, due) is None and not referral.feedbacks.filter(kind=kind).exists():
+        setattr(referral, due, since)
+        return [due]
+    return []
+
+
 @transaction.atomic
-def mark_matched(*, actor, referral, corporation, care_provider):
-    """Step 6: the matched corporation may see identity and lease documents; the provider name and contact."""
+def mark_profile_shared(*, referral, at):
+    """The profile was shared (Bijlage 2 step 5) at ``at``, its first share's moment (the profile's shared_at):
+    the feedback on the profile is due from then (AWAITING_PROFILE_FEEDBACK). Called by the service that
+    shares, in its transaction."""
+    referral = _lock(referral)
+    changed = _feedback_due(referral, FeedbackKind.PROFILE, at)
+    if changed:
+        referral.save(update_fields=[*changed, "updated_at"])
+    return referral
+
+
+@transaction.atomic
+def mark_matched(*, actor, referral, corporation, care_provider, at=None):
+    """Step 6: the matched corporation may see identity and lease documents; the provider name and contact.
+
+    ``at`` is the match's moment: the feedback on the placement is due from then (AWAITING_PLACEMENT_FEEDBACK)."""
     referral = _lock(referral)
     _move(referral, Transition.MATCH)
-    referral.save(update_fields=["status", "updated_at"])
+    changed = _feedback_due(referral, FeedbackKind.PLACEMENT, at or timezone.now())
+    referral.save(update_fields=["status", *changed, "updated_at"])
     sync_case_grants(referral, actor=actor)
     _event(referral, EventKind.MATCHED, actor, note=corporation.name)
     return referral

@@ -90,6 +90,30 @@ def test_synthetic_cases_record_their_first_preconditions_feedback(synthetic):
     assert any(referral.submitted_at and not referral.preconditions_feedback_at for referral in synthetic)
 
 
+def test_synthetic_cases_record_when_feedback_2_and_3_are_due(synthetic):
+    """`--scale` records on the referral since when feedback 2 and 3 are due, as share_profile, make_match and
+    give_feedback keep it (lead-time steps "feedback_2" and "feedback_3"), and on the profile the last evaluation
+    (record_evaluation) and the match's moment (make_match)."""
+    from django.db.models import Max
+
+    from referrals.models import FeedbackKind
+
+    for referral in synthetic:
+        profile = getattr(referral, "profile", None)
+        match = getattr(profile, "match", None) if profile else None
+        kinds = set(referral.feedbacks.values_list("kind", flat=True))
+        shared = profile.shared_at if profile and FeedbackKind.PROFILE not in kinds else None
+        assert referral.profile_feedback_due_since == shared, referral.pk
+        matched = match.matched_at if match and FeedbackKind.PLACEMENT not in kinds else None
+        assert referral.placement_feedback_due_since == matched, referral.pk
+        if profile is not None:
+            assert profile.matched_at == (match.matched_at if match else None), referral.pk
+            last = profile.evaluations.aggregate(last=Max("held_on"))["last"]
+            assert profile.last_evaluation_on == last, referral.pk
+    assert any(referral.profile_feedback_due_since for referral in synthetic)
+    assert any(getattr(referral, "profile", None) and referral.profile.last_evaluation_on for referral in synthetic)
+
+
 def test_synthetic_profiles_record_the_start_of_the_offer_step(synthetic):
     """`--scale` records offered_at as the services keep it (matching.models.profile.first_open_offer)."""
     from matching.models import Profile

@@ -48,8 +48,11 @@ def shared(people, n, *, corporation="Woonwenz", municipality="Gemeente Venlo", 
     started = started or timezone.now()
     regisseur = people["noord"] if municipality == "Gemeente Venlo" else people["midden"]
     referrals = submitted(people, n, municipality=municipality, started=started)
-    # As matching.services.create_profile records it: with a profile the case has left the inbox.
-    Referral.objects.filter(pk__in=[referral.pk for referral in referrals]).update(profile_started_at=started)
+    # As matching.services.create_profile and share_profile record it: with a profile the case has left the
+    # inbox, and once shared the feedback on the profile is due.
+    Referral.objects.filter(pk__in=[referral.pk for referral in referrals]).update(
+        profile_started_at=started, profile_feedback_due_since=started
+    )
     profiles = Profile.objects.bulk_create(
         Profile(
             referral=referral,

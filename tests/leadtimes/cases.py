@@ -94,11 +94,18 @@ def set_waited(step, referral, waited):
         ProfileShare.objects.filter(profile__referral=referral).update(shared_at=start)
     elif step == Step.FEEDBACK_PROFILE:
         Profile.objects.filter(referral=referral).update(shared_at=start)
+        # The step's start as the services keep it on the referral (mark_profile_shared), while it runs.
+        referrals = type(referral).objects.filter(pk=referral.pk, profile_feedback_due_since__isnull=False)
+        referrals.update(profile_feedback_due_since=start)
     elif step == Step.OFFER:
         Offer.objects.filter(share__profile__referral=referral).update(created_at=start)
         sync_offered_at(referral.profile.pk)  # the step's start as the services keep it
     elif step in (Step.MATCHED, Step.FEEDBACK_PLACEMENT):
         Match.objects.filter(profile__referral=referral).update(matched_at=start)
+        Profile.objects.filter(referral=referral).update(matched_at=start)  # as make_match keeps it
+        # The start of step "feedback_3" as mark_matched keeps it on the referral, while it runs.
+        referrals = type(referral).objects.filter(pk=referral.pk, placement_feedback_due_since__isnull=False)
+        referrals.update(placement_feedback_due_since=start)
     elif step == Step.HOUSED:
         housed_on = timezone.localdate() - relativedelta(months=waited) - datetime.timedelta(days=1)
         Profile.objects.filter(referral=referral).update(housed_on=housed_on)

@@ -43,8 +43,11 @@ def many_waiting(people, n):
         )
         for index, referral in enumerate(referrals[: n // 2])
     )
-    # As matching.services.create_profile records it: with a profile the case has left the inbox.
-    Referral.objects.filter(pk__in=[profile.referral_id for profile in profiles]).update(profile_started_at=long_ago)
+    # As matching.services.create_profile and share_profile record it: with a profile the case has left the
+    # inbox, and once shared the feedback on the profile is due.
+    Referral.objects.filter(pk__in=[profile.referral_id for profile in profiles]).update(
+        profile_started_at=long_ago, profile_feedback_due_since=long_ago
+    )
     ProfileShare.objects.bulk_create(
         ProfileShare(profile=profile, corporation=org("Woonwenz"), shared_by=regisseur, shared_at=long_ago)
         for profile in profiles
