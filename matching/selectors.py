@@ -95,7 +95,7 @@ def add_share_counts(profiles):
 
 
 # The match and its four parties are a query of their own: joined to the profile's six, PostgreSQL spent
-# 3-10 ms planning the eleven outer joins (0.5 ms executing), on every profile page (benchmarks/NOTES.md).
+# 4-18 ms planning the eleven outer joins (0.5 ms executing), on every profile page (benchmarks/NOTES.md).
 def _match_with_parties():
     return Prefetch(
         "match",
