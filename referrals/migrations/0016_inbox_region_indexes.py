@@ -5,25 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0006_casefact_region_housed_index'),
-        ('parties', '0007_lists_number_sequence'),
-        ('referrals', '0015_consultant_list_indexes'),
+        ("monitoring", "0006_casefact_region_housed_index"),
+        ("parties", "0007_lists_number_sequence"),
+        ("referrals", "0015_consultant_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(models.F('region'), models.F('submitted_at'), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('profile_started_at__isnull', True), ('status', 'submitted')), name='referrals_inbox_region'),
+            model_name="referral",
+            index=models.Index(
+                models.F("region"),
+                models.F("submitted_at"),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("profile_started_at__isnull", True), ("status", "submitted")),
+                name="referrals_inbox_region",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(models.F('region'), models.OrderBy(models.F('submitted_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('profile_started_at__isnull', True), ('status', 'submitted')), name='referrals_inbox_region_desc'),
+            model_name="referral",
+            index=models.Index(
+                models.F("region"),
+                models.OrderBy(models.F("submitted_at"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("profile_started_at__isnull", True), ("status", "submitted")),
+                name="referrals_inbox_region_desc",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('profile_started_at__isnull', True), ('status', 'submitted')), fields=['region', 'number'], name='referrals_inbox_region_number'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("profile_started_at__isnull", True), ("status", "submitted")),
+                fields=["region", "number"],
+                name="referrals_inbox_region_number",
+            ),
         ),
     ]

@@ -135,7 +135,11 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             # The inbox list of one region (referrals.selectors.regisseur_inbox) in each of its orders: a page
             # walks one and probes each row's grant; the capped total reads the region's waiting cases only.
             models.Index(
-                "region", "submitted_at", models.F("id").desc(), condition=WAITING_IN_INBOX, name="referrals_inbox_region"
+                "region",
+                "submitted_at",
+                models.F("id").desc(),
+                condition=WAITING_IN_INBOX,
+                name="referrals_inbox_region",
             ),
             models.Index(
                 "region",
