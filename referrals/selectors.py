@@ -112,7 +112,10 @@ def _inbox(user, queryset=None):
 
 def regisseur_inbox(*, user):
     """Submitted referrals of the regisseur's region: the 'Nieuwe aanmeldingen' inbox."""
-    referrals = _inbox(user, Referral.objects.select_related("identity", "municipality"))
+    # The region's regisseurs hold the grant (disclosure.policy: the chain direction of the case's region),
+    # so naming the region changes no row; the list walks the region's part of the inbox (its indexes).
+    queryset = Referral.objects.select_related("identity", "municipality")
+    referrals = _inbox(user, queryset.filter(region_id=getattr(user.organisation, "region_id", None)))
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="nieuwe aanmeldingen")
     return referrals.order_by("submitted_at", "created_at")
 

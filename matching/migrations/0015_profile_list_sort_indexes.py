@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0014_profile_question_at'),
-        ('parties', '0007_lists_number_sequence'),
-        ('referrals', '0015_consultant_list_indexes'),
+        ("matching", "0014_profile_question_at"),
+        ("parties", "0007_lists_number_sequence"),
+        ("referrals", "0015_consultant_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['status', '-id'], name='matching_profile_status_id'),
+            model_name="profile",
+            index=models.Index(fields=["status", "-id"], name="matching_profile_status_id"),
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['status', 'id'], name='matching_profile_status_desc'),
+            model_name="profile",
+            index=models.Index(fields=["status", "id"], name="matching_profile_status_desc"),
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['region', 'code', '-id'], name='matching_profile_region_code'),
+            model_name="profile",
+            index=models.Index(fields=["region", "code", "-id"], name="matching_profile_region_code"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0005_figure_snapshots'),
-        ('parties', '0007_lists_number_sequence'),
+        ("monitoring", "0005_figure_snapshots"),
+        ("parties", "0007_lists_number_sequence"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='casefact',
-            index=models.Index(fields=['region', 'housed_on'], name='monitoring_fact_region_housed'),
+            model_name="casefact",
+            index=models.Index(fields=["region", "housed_on"], name="monitoring_fact_region_housed"),
         ),
     ]

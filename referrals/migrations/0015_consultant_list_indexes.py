@@ -5,29 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0005_figure_snapshots'),
-        ('parties', '0007_lists_number_sequence'),
-        ('referrals', '0014_referral_preconditions_feedback_at'),
+        ("monitoring", "0005_figure_snapshots"),
+        ("parties", "0007_lists_number_sequence"),
+        ("referrals", "0014_referral_preconditions_feedback_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['municipality', 'created_at', 'id'], name='referrals_muni_created'),
+            model_name="referral",
+            index=models.Index(fields=["municipality", "created_at", "id"], name="referrals_muni_created"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['municipality', 'number'], name='referrals_muni_number'),
+            model_name="referral",
+            index=models.Index(fields=["municipality", "number"], name="referrals_muni_number"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['municipality', 'status', '-id'], name='referrals_muni_status'),
+            model_name="referral",
+            index=models.Index(fields=["municipality", "status", "-id"], name="referrals_muni_status"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['municipality', 'status', 'id'], name='referrals_muni_status_desc'),
+            model_name="referral",
+            index=models.Index(fields=["municipality", "status", "id"], name="referrals_muni_status_desc"),
         ),
     ]

@@ -152,6 +152,23 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             # The inbox's rows only, in its default order (submitted_at, then the list's "-pk"): a page
             # walks this and stops after its rows; it holds the open inbox, not every case.
             models.Index(fields=["submitted_at", "-id"], condition=WAITING_IN_INBOX, name="referrals_inbox_waiting"),
+            # The inbox list of one region (referrals.selectors.regisseur_inbox) in each of its orders: a page
+            # walks one and probes each row's grant; the capped total reads the region's waiting cases only.
+            models.Index(
+                "region",
+                "submitted_at",
+                models.F("id").desc(),
+                condition=WAITING_IN_INBOX,
+                name="referrals_inbox_region",
+            ),
+            models.Index(
+                "region",
+                models.F("submitted_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                condition=WAITING_IN_INBOX,
+                name="referrals_inbox_region_desc",
+            ),
+            models.Index(fields=["region", "number"], condition=WAITING_IN_INBOX, name="referrals_inbox_region_number"),
             # Lead-time step "feedback_1" in the order of its start: "Wacht te lang" stops after its limit.
             models.Index(
                 fields=["submitted_at", "id"],

@@ -102,3 +102,17 @@ def test_the_regisseurs_profile_list_walks_an_index_in_every_sort(client, signed
         # rows interleave (at most its 6 here), never the whole table.
         reads = 27 if "code" in sort else 27 + 6
         assert_walks_and_stops(_plan(sql), "matching_profile", page_reads_at_most=reads, count_reads_at_most=13 + 6)
+
+
+def test_the_inbox_walks_its_regions_part_in_every_sort_but_the_municipality(client, signed_in, people, monkeypatch):
+    from referrals.workflow import Status
+
+    # The other region's waiting cases first: a walk of the whole inbox would read them too.
+    make_cases(people["roermond"], 6, status=Status.SUBMITTED)
+    make_cases(people["venlo"], 27, status=Status.SUBMITTED)
+    monkeypatch.setattr(lists, "COUNT_CAP", 12)
+    signed_in(people["noord"])
+    for sort in ("submitted_at", "-submitted_at", "number", "-number"):
+        sql, page = _page_query(client, f"{reverse('referrals:inbox')}?sort={sort}", "referrals_referral")
+        assert len(page.rows) == 25 and page.capped, sort
+        assert_walks_and_stops(_plan(sql), "referrals_referral", page_reads_at_most=27, count_reads_at_most=13)
