@@ -61,7 +61,7 @@ def claim_list(request):
     # Each status translated once a page, not per row (``get_status_display`` translates every choice).
     labels = {value: str(label) for value, label in ClaimStatus.choices}
     for claim in page:
-        claim.status_label = labels[claim.status]
+        claim.status_label = labels.get(claim.status, claim.status)  # as get_status_display
     return render(request, "guarantee_fund/claim_list.html", {"page": page})
 
 

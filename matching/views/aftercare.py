@@ -49,7 +49,9 @@ def aftercare(request):
     kinds = {value: str(label) for value, label in SignalKind.choices}
     statuses = {value: str(label) for value, label in CaseMeeting.Status.choices}
     for meeting in overview["open_meetings"]:
-        meeting.kind_label, meeting.status_label = kinds[meeting.signal.kind], statuses[meeting.status]
+        # As get_FOO_display: a value outside the choices shows as itself.
+        kind, status = meeting.signal.kind, meeting.status
+        meeting.kind_label, meeting.status_label = kinds.get(kind, kind), statuses.get(status, status)
     return render(request, "matching/aftercare/overview.html", overview)
 
 
