@@ -28,6 +28,7 @@ OVERLEGGEN_PER_YEAR = 26
 # that many negative ends, each long enough ago for its claim to walk the whole path (about 120 days).
 NEGATIVE_ENDS_AT_LEAST = 12
 CLAIM_ROOM_DAYS = 160
+YEAR_AND_A_DAY = 366
 BATCH = 2000
 GIVEN_NAMES = ["Anna", "Bas", "Chantal", "Dennis", "Esra", "Freek", "Gina", "Hamza", "Iris", "Joost", "Kim", "Luuk"]
 ORIGINS = ["bw", "mo", "mo", "homelessness", "domestic_violence", "other"]
@@ -322,8 +323,9 @@ def draw(world, number):
 
 def ensure_negative_ends(world, plans):
     """A history too small to draw NEGATIVE_ENDS_AT_LEAST negative ends with room for a claim gets them from
-    its longest-housed running trajectories (ended after most of a year), so a claim stands in every status
-    at any size. A large history draws enough of its own and is left as drawn."""
+    its longest-housed running trajectories, so a claim stands in every status at any size. Where there is
+    room they end after their first year, so the share still housed a year on (about four in five, the
+    monitoring's figure) stays as drawn. A large history draws enough of its own and is left as drawn."""
     rng, room = world.rng, world.today - datetime.timedelta(days=CLAIM_ROOM_DAYS)
     negative = (EndKind.EVICTED, EndKind.LEFT)
     ended = sum(1 for plan in plans if plan.end_kind in negative and plan.ended_on <= room)
@@ -335,7 +337,8 @@ def ensure_negative_ends(world, plans):
     )
     for plan in running[: NEGATIVE_ENDS_AT_LEAST - ended]:
         span = (room - plan.housed_on).days
-        plan.ended_on = plan.housed_on + datetime.timedelta(days=rng.randint(min(270, span), span))
+        first_day = YEAR_AND_A_DAY if span >= YEAR_AND_A_DAY else min(270, span)
+        plan.ended_on = plan.housed_on + datetime.timedelta(days=rng.randint(first_day, span))
         plan.end_kind = EndKind.EVICTED
         plan.status, plan.profile_status = Status.ENDED_NEGATIVE, ProfileStatus.ENDED_NEGATIVE
         plan.evaluations = [held for held in plan.evaluations if held <= plan.ended_on]

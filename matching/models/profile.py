@@ -9,8 +9,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models.lookups import IsNull
 from django.db.models.functions import Greatest
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase

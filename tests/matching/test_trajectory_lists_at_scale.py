@@ -30,7 +30,7 @@ from .conftest import make_shared, org
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("matching.migrations.0015_match_trajectory_lists")
+MIGRATION = importlib.import_module("matching.migrations.0016_match_trajectory_lists")
 
 _CONSULTANT_ORDERS = {
     "": lambda match: (-match.matched_at.timestamp(), -match.pk),

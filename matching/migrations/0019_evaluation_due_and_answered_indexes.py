@@ -19,7 +19,7 @@ def fill_evaluation_due_from(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0016_match_open_index"),
+        ("matching", "0018_match_open_index"),
         ("parties", "0007_lists_number_sequence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

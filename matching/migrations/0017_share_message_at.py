@@ -30,7 +30,7 @@ def fill_message_at(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0014_profile_question_at"),
+        ("matching", "0016_match_trajectory_lists"),
         ("parties", "0007_lists_number_sequence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,7 +13,7 @@ def fill_signalled_at(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0014_profile_question_at"),
+        ("matching", "0019_evaluation_due_and_answered_indexes"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0015_share_message_at"),
+        ("matching", "0017_share_message_at"),
         ("parties", "0007_lists_number_sequence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -42,9 +42,9 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0014_profile_question_at"),
+        ("matching", "0020_case_meeting_signalled_at"),
         ("parties", "0007_lists_number_sequence"),
-        ("referrals", "0015_referral_feedback_due_since"),
+        ("referrals", "0017_referral_feedback_due_since"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0005_figure_snapshots"),
         ("parties", "0007_lists_number_sequence"),
-        ("referrals", "0014_referral_preconditions_feedback_at"),
+        ("referrals", "0016_inbox_region_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

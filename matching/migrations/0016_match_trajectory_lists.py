@@ -16,7 +16,7 @@ def fill_municipality(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0014_profile_question_at"),
+        ("matching", "0015_profile_list_sort_indexes"),
         ("parties", "0007_lists_number_sequence"),
         ("referrals", "0014_referral_preconditions_feedback_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
