@@ -14,8 +14,8 @@ from django.utils import timezone
 from leadtimes.models import Step
 from leadtimes.waiting import worklist_for
 from matching import services as matching
-from referrals import services as referral_services
 from matching.models import Profile, ProfileStatus
+from referrals import services as referral_services
 from referrals.models import FeedbackKind, Referral
 from referrals.workflow import Status
 
