@@ -158,7 +158,7 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
     if region_id is not None:
         profiles = profiles.filter(region_id=region_id)
     if municipality_id is not None:
-        profiles = profiles.filter(referral__municipality_id=municipality_id)
+        profiles = profiles.filter(municipality_id=municipality_id)  # the referral's, kept on the profile
     fields = ("pk", "code", "referral_id", "region_id")
     if step == Step.OFFER:
         # offered_at is kept on the profile (matching.models.profile.first_open_offer): the partial index
@@ -171,7 +171,8 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
     if step == Step.HOUSED:
         # The step runs from the later of the housing and the last evaluation (Profile.last_evaluation_on, kept
         # by record_evaluation): the partial index matching_profile_eval_due holds that moment of every
-        # housed profile, so the home walks it from the oldest and stops after its limit.
+        # housed profile, so the home walks it from the oldest and stops after its limit; the casusregisseur's
+        # (municipality_id) walks matching_profile_muni_eval_due, its municipality's housed profiles only.
         rows = (
             profiles.filter(status=ProfileStatus.HOUSED, housed_on__lt=before)
             .annotate(due_from=EVALUATION_DUE_FROM)

@@ -270,6 +270,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
         Profile(
             referral=referral,
             region_id=plan.region_id,
+            municipality=municipality,
             regisseur=chair,
             code=code,
             status=plan.profile_status,

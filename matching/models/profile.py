@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Greatest
 from django.db.models.lookups import IsNull
 from django.utils import timezone
@@ -78,6 +79,10 @@ EVALUATION_DUE_FROM = Greatest("housed_on", "last_evaluation_on")
 class Profile(GuardedStatus, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     referral = models.OneToOneField("referrals.Referral", on_delete=models.PROTECT, related_name="profile")
+    # The referral's municipality (whose Wmo-consultant is the casusregisseur), written with the profile by
+    # create_profile (a referral keeps its municipality): the consultant's "Wacht te lang" walks
+    # (municipality, EVALUATION_DUE_FROM) instead of every housed profile of both regions.
+    municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
     code = models.CharField(_("code"), max_length=12, unique=True, editable=False)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="profiles")
     regisseur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -163,6 +168,7 @@ class Profile(GuardedStatus, models.Model):
         fields={
             "code": PersonalField(Category.PSEUDONYMOUS, label=_("code"), corporation=True),
             "region": PersonalField(Category.CASE, label=_("regio"), corporation=True),
+            "municipality": PersonalField(Category.CASE, label=_("gemeente")),
             "status": PersonalField(Category.CASE, label=_("status"), corporation=True),
             "age_band": PersonalField(Category.PSEUDONYMOUS, corporation=True),
             "young_adult": PersonalField(Category.PSEUDONYMOUS, label=_("jongvolwassene (18–27)")),
@@ -245,6 +251,13 @@ class Profile(GuardedStatus, models.Model):
                 EVALUATION_DUE_FROM,
                 condition=models.Q(status=ProfileStatus.HOUSED),
                 name="matching_profile_eval_due",
+            ),
+            # The same step for the casusregisseur: the own municipality's housed profiles, in that order.
+            models.Index(
+                F("municipality"),
+                EVALUATION_DUE_FROM,
+                condition=models.Q(status=ProfileStatus.HOUSED),
+                name="matching_profile_muni_eval_due",
             ),
         ]
 

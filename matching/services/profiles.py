@@ -66,6 +66,7 @@ def create_profile(*, actor, referral):
     profile = Profile.objects.create(
         referral=referral,
         region=referral.region,
+        municipality_id=referral.municipality_id,
         regisseur=actor,
         age_band=AgeBand.for_age(age),
         young_adult=age is not None and 18 <= age <= 27,

@@ -14,8 +14,10 @@ from django.utils import timezone
 from leadtimes.models import Step
 from leadtimes.waiting import worklist_for
 from matching import services as matching
+from matching.models import Profile, ProfileStatus
 from referrals import services as referral_services
 from referrals.models import FeedbackKind, Referral
+from referrals.workflow import Status
 
 from ..matching.conftest import make_matched, make_profile, make_shared, org
 from .cases import SETUP, set_waited
@@ -58,6 +60,11 @@ def test_the_match_starts_feedback_3_at_its_own_moment_and_keeps_it_on_the_profi
     _give(people, referral, FeedbackKind.PLACEMENT)
     referral.refresh_from_db()
     assert referral.placement_feedback_due_since is None
+
+
+def test_the_profile_keeps_its_referrals_municipality(people):
+    profile = make_profile(people["noord"], people["venlo"])
+    assert profile.municipality_id == profile.referral.municipality_id == org("Gemeente Venlo").pk
 
 
 def test_the_last_evaluation_held_is_kept_on_the_profile(people):
@@ -133,6 +140,46 @@ def test_the_regisseurs_home_reads_each_step_through_its_partial_index(people, s
                 plan = cursor.fetchone()[0]
                 used |= set(_index_names(plan if isinstance(plan, list) else json.loads(plan)))
     assert HOME_INDEXES <= used, HOME_INDEXES - used
+
+
+def test_the_consultants_home_walks_its_municipalitys_housed_profiles(people, signed_in, client):
+    """The casusregisseur's "housed, no evaluation" reads (municipality, EVALUATION_DUE_FROM): through the referral's
+    municipality, or through the index of both regions' housed profiles, it read (or walked) every overdue housed
+    profile of the other municipalities before finding the own ones."""
+    referral = SETUP[Step.HOUSED](people)
+    set_waited(Step.HOUSED, referral, 7)
+    # Many housed cases of another municipality, overdue longer: the planner sees them (ANALYZE).
+    venray, long_ago = org("Gemeente Venray"), timezone.localdate() - datetime.timedelta(days=800)
+    others = Referral.objects.bulk_create(
+        Referral(municipality=venray, region=venray.region, status=Status.SUBMITTED, created_by=people["venray"])
+        for _ in range(600)
+    )
+    Profile.objects.bulk_create(
+        Profile(
+            referral=other,
+            code=f"WK-N-H{index:05d}",
+            region=venray.region,
+            municipality=venray,
+            regisseur=people["noord"],
+            status=ProfileStatus.HOUSED,
+            housed_on=long_ago,
+        )
+        for index, other in enumerate(others)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_referral")
+        cursor.execute("ANALYZE matching_profile")
+    signed_in(people["venlo"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert [item.referral_id for item in response.context["waiting"]] == [referral.pk]  # the own case only
+    [query] = [q["sql"] for q in queries.captured_queries if "GREATEST" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + query)
+        plan = cursor.fetchone()[0]
+    assert "matching_profile_muni_eval_due" in set(_index_names(plan if isinstance(plan, list) else json.loads(plan)))
 
 
 def _index_names(node):

@@ -37,6 +37,7 @@ def many_waiting(people, n):
             referral=referral,
             code=f"WK-N-T{index:05d}",
             region=venlo.region,
+            municipality=venlo,
             regisseur=regisseur,
             status=ProfileStatus.SHARED,
             shared_at=long_ago,
