@@ -11,7 +11,7 @@ from django.http import Http404
 
 from referrals import permissions as referral_permissions
 from referrals import selectors as referral_selectors
-from referrals.models import ExceptionRequest, Referral
+from referrals.models import ExceptionRequest
 from referrals.workflow import Status
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access

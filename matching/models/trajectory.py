@@ -103,7 +103,8 @@ class Match(models.Model):
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
-            "id profile referral corporation_contact corporation_substitute provider_contact provider_substitute matched_by"
+            "id profile referral corporation_contact corporation_substitute provider_contact provider_substitute"
+            " matched_by"
         ),
         on_purge=OnPurge.BLANK,
     )
