@@ -11,7 +11,7 @@ from django.http import Http404
 
 from referrals import permissions as referral_permissions
 from referrals import selectors as referral_selectors
-from referrals.models import ExceptionRequest, Referral
+from referrals.models import ExceptionRequest
 from referrals.workflow import Status
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
@@ -270,25 +270,24 @@ def _trajectories(user):
     # matched corporation, view_contact for the linked provider (the same grants as the detail pages;
     # disclosure.policy gives each only to its side, so each side is read with its own column). One column
     # per side lets PostgreSQL walk (organisation, matched_at, id) and stop after the page; the grant is
-    # probed per row (probe=True): as an EXISTS it was estimated to keep 5 of 189 matches (169 pass).
-    as_tenant = referral_permissions.visible_referrals(
+    # probed per row (probe=True) on the match's own referral_id (kept by record_match), and "not
+    # restricted" is checked against the few restricted cases: the capped count (up to 1 001 matches)
+    # reads neither the profile nor the referral of a match (benchmarks/NOTES.md).
+    as_tenant = referral_permissions.with_visible_referral(
         user,
-        Referral.objects.all(),
+        Match.objects.filter(corporation_id=user.organisation_id),
         referral_permissions.CORPORATION_ROLES,
         perm=referral_permissions.VIEW_IDENTITY,
         probe=True,
     )
-    as_provider = referral_permissions.visible_referrals(
+    as_provider = referral_permissions.with_visible_referral(
         user,
-        Referral.objects.all(),
+        Match.objects.filter(care_provider_id=user.organisation_id),
         referral_permissions.PROVIDER_ROLES,
         perm=referral_permissions.VIEW_CONTACT,
         probe=True,
     )
-    return Match.objects.filter(
-        Q(corporation_id=user.organisation_id, profile__referral__in=as_tenant.values("pk"))
-        | Q(care_provider_id=user.organisation_id, profile__referral__in=as_provider.values("pk"))
-    )
+    return as_tenant | as_provider
 
 
 def trajectories(*, user):

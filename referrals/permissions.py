@@ -6,6 +6,8 @@ Grants go to organisation groups; the role check keeps e.g. a municipality's
 werkgroep member or administrator (same group) away from case content.
 """
 
+from django.db.models import Exists, OuterRef
+
 from woonkans.accounts.roles import Role
 from woonkans.parties.chain import region_directors  # noqa: F401 - re-exported; it lives in core
 from woonkans.privacy.disclosure.grants import granted, holds
@@ -41,6 +43,21 @@ def visible_referrals(user, queryset, roles, perm=VIEW, probe=False):
     # default permission. An EXISTS per row, not guardian's IN over every grant (disclosure.grants).
     visible = queryset.filter(granted(user, queryset.model, perm, probe=probe))
     return visible.filter(restricted_at__isnull=True) if _share_paused_for(roles) else visible
+
+
+def with_visible_referral(user, queryset, roles, perm=VIEW, probe=False, outer="referral_id"):
+    """The rows of ``queryset`` whose referral (the key in ``outer``) the user may see, as ``visible_referrals``:
+    the grant is probed on that key and "not restricted" is checked against the restricted cases only
+    (index ``referrals_restricted``), so the referral itself is not read."""
+    from .models import Referral
+
+    if not user.is_authenticated or not user.has_role(*roles):
+        return queryset.none()
+    visible = queryset.filter(granted(user, Referral, perm, probe=probe, outer=outer))
+    if not _share_paused_for(roles):
+        return visible
+    restricted = Referral.objects.filter(pk=OuterRef(outer), restricted_at__isnull=False)
+    return visible.filter(~Exists(restricted))
 
 
 VIEW_IDENTITY = "view_identity"

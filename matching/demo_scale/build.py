@@ -396,6 +396,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
             intended_date=intended,
             care_provider_id=plan.provider_id,
             municipality_id=referral.municipality_id,
+            referral_id=referral.pk,
             corporation_contact=corporation_staff,
             provider_contact=provider_staff,
             matched_by=chair,

@@ -39,6 +39,18 @@ class Match(models.Model):
     municipality = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False, db_index=False
     )
+    # The profile's referral (one-to-one, never changes), written with the match by record_match: the
+    # corporation's and provider's trajectories list probes the referral grant on the match itself, so its
+    # capped count reads no profile and no referral (matching.selectors._trajectories).
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        db_index=False,
+    )
     corporation_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
     )
@@ -91,7 +103,8 @@ class Match(models.Model):
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
-            "id profile corporation_contact corporation_substitute provider_contact provider_substitute matched_by"
+            "id profile referral corporation_contact corporation_substitute provider_contact provider_substitute"
+            " matched_by"
         ),
         on_purge=OnPurge.BLANK,
     )

@@ -127,6 +127,7 @@ def record_match(
         intended_date=intended_date,
         care_provider=care_provider,
         municipality_id=profile.referral.municipality_id,
+        referral_id=profile.referral_id,
         corporation_contact=corporation_contact,
         corporation_substitute=corporation_substitute,
         provider_contact=provider_contact,

@@ -143,6 +143,9 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
         ]
         indexes = [
             models.Index(fields=["municipality", "status", "-created_at"]),
+            # The restricted cases only (AVG art. 18, a handful): a list of matches checks "not restricted"
+            # on the match's referral_id against this (one page, read once) instead of reading each referral.
+            models.Index(fields=["id"], condition=models.Q(restricted_at__isnull=False), name="referrals_restricted"),
             # The consultant's list (/aanmeldingen/) in each of its orders (woonkans.lists adds -pk): a
             # page walks one and probes each row's grant, whatever the number of the municipality's cases.
             models.Index(fields=["municipality", "created_at", "id"], name="referrals_muni_created"),

@@ -140,6 +140,8 @@ def test_synthetic_matches_name_the_municipality_of_their_referral(synthetic):
     matches = list(Match.objects.filter(profile__referral__in=synthetic).select_related("profile__referral"))
     assert matches
     assert all(match.municipality_id == match.profile.referral.municipality_id for match in matches)
+    # And Match.referral (the corporation's and provider's trajectories list probes the grant on it).
+    assert all(match.referral_id == match.profile.referral_id for match in matches)
 
 
 def test_synthetic_shares_record_the_message_waiting(synthetic):

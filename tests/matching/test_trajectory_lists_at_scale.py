@@ -179,3 +179,48 @@ def test_the_consultants_home_counts_equal_the_team_list_and_walk_the_municipali
         assert '"referrals_referral"."municipality_id" = ' in sql
         # Probed per referral (a scalar subquery), not an EXISTS PostgreSQL turns into a hash of every grant.
         assert "EXISTS" not in sql
+
+
+MATCH_REFERRAL = importlib.import_module("matching.migrations.0022_match_referral")
+
+
+def test_record_match_and_the_migration_keep_the_referral_of_the_profile(people):
+    matches = [_match(people), _match(people, "venray")]
+    for match in matches:
+        assert match.referral_id == match.profile.referral_id
+    Match.objects.update(referral=None)
+    MATCH_REFERRAL.fill_referral(global_apps, None)
+    for match in matches:
+        match.refresh_from_db()
+        assert match.referral_id == match.profile.referral_id
+
+
+@pytest.mark.parametrize("user", ["woonwenz", "moveoo"])
+def test_each_sides_capped_count_probes_the_grant_on_the_match_and_reads_no_profile_or_referral(
+    client, signed_in, people, user
+):
+    """The corporation's and provider's list: the capped count (up to 1 001 matches) probes the referral grant
+    on Match.referral_id and checks "not restricted" against the restricted cases only (their partial index);
+    joining the profile and the referral per match read ~13 buffers a match (13 500 at 100 000 cases). The rows
+    stay what the grants allow: a restricted case and a case without the grant are left out."""
+    from referrals.models import Referral
+
+    shown = [_match(people) for _number in range(3)]
+    restricted, ungranted = _match(people), _match(people)
+    Referral.objects.filter(pk=restricted.referral_id).update(restricted_at=timezone.now())
+    from guardian.utils import get_group_obj_perms_model
+
+    get_group_obj_perms_model(Referral).objects.filter(content_object_id=ungranted.referral_id).delete()
+    signed_in(people[user])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("matching:trajectories"))
+    page = response.context["page"]
+    assert sorted(match.pk for match in page) == sorted(match.pk for match in shown)
+    assert page.total == len(shown)
+    count = _count_sql(queries.captured_queries)
+    side = "corporation_id" if user == "woonwenz" else "care_provider_id"
+    assert f'."{side}" = ' in count
+    assert '"matching_profile"' not in count
+    # The referral table only in the restricted-cases check (NOT EXISTS ... restricted_at IS NOT NULL).
+    assert count.count('"referrals_referral"') == count.count('"restricted_at" IS NOT NULL') >= 1
+    assert 'INNER JOIN "referrals_referral"' not in count
