@@ -181,7 +181,7 @@ def test_the_consultants_home_counts_equal_the_team_list_and_walk_the_municipali
         assert "EXISTS" not in sql
 
 
-MATCH_REFERRAL = importlib.import_module("matching.migrations.0022_match_referral")
+MATCH_REFERRAL = importlib.import_module("matching.migrations.0024_match_referral")
 
 
 def test_record_match_and_the_migration_keep_the_referral_of_the_profile(people):

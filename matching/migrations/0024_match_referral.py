@@ -14,7 +14,7 @@ def fill_referral(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0021_profile_evaluation_due_matched"),
+        ("matching", "0023_profile_municipality_required"),
         ("referrals", "0018_referral_restricted_index"),
     ]
 
