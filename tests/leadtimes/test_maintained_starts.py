@@ -3,7 +3,6 @@ that change the case, and the regisseur's home reading them through their partia
 "Wacht te lang" step that scans every case of the region again fails here, not only in a benchmark."""
 
 import datetime
-import json
 
 import pytest
 from django.db import connection
@@ -19,6 +18,7 @@ from referrals import services as referral_services
 from referrals.models import FeedbackKind, Referral
 from referrals.workflow import Status
 
+from .. import plans
 from ..matching.conftest import make_matched, make_profile, make_shared, org
 from .cases import SETUP, set_waited
 from .test_query_counts import many_waiting
@@ -132,13 +132,9 @@ def test_the_regisseurs_home_reads_each_step_through_its_partial_index(people, s
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("home")).status_code == 200
     used = set()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        for query in queries.captured_queries:
-            if query["sql"].startswith("SELECT"):
-                cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
-                plan = cursor.fetchone()[0]
-                used |= set(_index_names(plan if isinstance(plan, list) else json.loads(plan)))
+    for query in queries.captured_queries:
+        if query["sql"].startswith("SELECT"):
+            used |= plans.index_names(plans.explain(query["sql"], priced_out=["enable_seqscan"]))
     assert HOME_INDEXES <= used, HOME_INDEXES - used
 
 
@@ -175,19 +171,5 @@ def test_the_consultants_home_walks_its_municipalitys_housed_profiles(people, si
     assert response.status_code == 200
     assert [item.referral_id for item in response.context["waiting"]] == [referral.pk]  # the own case only
     [query] = [q["sql"] for q in queries.captured_queries if "GREATEST" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + query)
-        plan = cursor.fetchone()[0]
-    assert "matching_profile_muni_eval_due" in set(_index_names(plan if isinstance(plan, list) else json.loads(plan)))
-
-
-def _index_names(node):
-    if isinstance(node, dict):
-        if "Index Name" in node:
-            yield node["Index Name"]
-        for value in node.values():
-            yield from _index_names(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _index_names(value)
+    plan = plans.explain(query, priced_out=["enable_seqscan"])
+    assert "matching_profile_muni_eval_due" in plans.index_names(plan)

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from woonkans import lists
 
+from .. import plans
 from ..matching.conftest import make_profile
 from .test_lists import make_cases
 
@@ -34,15 +35,8 @@ def _page_query(client, url, table):
 
 
 def _plan(sql):
-    with connection.cursor() as cursor:
-        # What the planner does when the table is large: neither a full scan nor a sort is cheap.
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"RESET {setting}")
-    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    # What the planner does when the table is large: neither a full scan nor a sort is cheap.
+    return plans.explain(sql, priced_out=("enable_seqscan", "enable_bitmapscan", "enable_sort"), analyze=True)
 
 
 def _nodes(node, initplan=False):

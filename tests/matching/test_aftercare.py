@@ -25,6 +25,7 @@ from referrals.models import EventKind, ReferralEvent
 from woonkans.accounts.roles import Role
 from woonkans.privacy.disclosure import reconcile
 
+from .. import plans
 from .conftest import make_matched, org
 
 pytestmark = pytest.mark.django_db
@@ -512,11 +513,5 @@ def test_open_signals_are_read_in_signal_order_from_their_own_index(client, sign
     oldest_first = sorted(meetings, key=lambda m: (m.signal.created_at, -m.pk))
     assert shown == [m.pk for m in oldest_first] and raised is not None
     (sql,) = [q["sql"] for q in queries.captured_queries if "_list_total" in q["sql"] and "casemeeting" in q["sql"]]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(f"EXPLAIN {sql}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("RESET enable_seqscan")
-        cursor.execute("RESET enable_sort")
-    assert "matching_cm_open_signalled" in plan and "Sort Key" not in plan, plan
+    plan = plans.explain(sql)
+    assert "matching_cm_open_signalled" in plans.index_names(plan) and not plans.sorts(plan), plan
