@@ -59,7 +59,8 @@ class Route(RuleBasedStateMachine):
     people = None  # set per test: the users of tests/conftest.py plus the privacy officer
     reached = set()  # the stages the runs got to: the property must not hold only vacuously
 
-    @initialize(start=st.sampled_from(["submitted", "shared", "matched", "housed"]))
+    # "shared" twice: a case stopped after sharing (Stage.STOPPED) must come up in the derandomised runs.
+    @initialize(start=st.sampled_from(["submitted", "shared", "shared", "matched", "housed"]))
     def start_case(self, start):
         # Cases start at different steps of the route, so short runs reach its later stages too.
         if start == "submitted":
@@ -207,6 +208,7 @@ def route_people(people, officer):  # noqa: F811
 
 def test_random_routes_keep_every_users_access_equal_to_the_policy(route_people):
     Route.people = route_people
+    Route.reached = set()  # this test's own runs only: it passed alone only after another test had stopped a case
     run_state_machine_as_test(Route, settings=SETTINGS)
     assert {disclosure.Stage.SHARED, disclosure.Stage.MATCHED} <= Route.reached
     assert disclosure.Stage.STOPPED in Route.reached
