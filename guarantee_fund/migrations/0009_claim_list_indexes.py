@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from woonkans.migration_operations import AddPostgresIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -9,7 +11,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddPostgresIndex(
             model_name="claim",
             index=models.Index(
                 models.OrderBy(models.F("filed_at"), descending=True, nulls_last=True),

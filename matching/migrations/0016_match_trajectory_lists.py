@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from woonkans.migration_operations import AddPostgresIndex
+
 
 def fill_municipality(apps, schema_editor):
     """As record_match writes it: the municipality of the match's referral."""
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
             model_name="match",
             index=models.Index(fields=["municipality", "matched_at", "id"], name="matching_match_mun_matched"),
         ),
-        migrations.AddIndex(
+        AddPostgresIndex(
             model_name="match",
             index=models.Index(
                 models.F("corporation"),

@@ -1,6 +1,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from woonkans.migration_operations import AddPostgresIndex
+
 
 def fill_signalled_at(apps, schema_editor):
     """Every meeting gets its signal's time (as matching.services.raise_signal sets it)."""
@@ -22,7 +24,7 @@ class Migration(migrations.Migration):
             name="signalled_at",
             field=models.DateTimeField(editable=False, null=True, verbose_name="gesignaleerd op"),
         ),
-        migrations.AddIndex(
+        AddPostgresIndex(
             model_name="casemeeting",
             index=models.Index(
                 models.OrderBy(models.F("signalled_at"), nulls_last=True),

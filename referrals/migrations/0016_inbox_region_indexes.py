@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from woonkans.migration_operations import AddPostgresIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -23,7 +25,7 @@ class Migration(migrations.Migration):
                 name="referrals_inbox_region",
             ),
         ),
-        migrations.AddIndex(
+        AddPostgresIndex(
             model_name="referral",
             index=models.Index(
                 models.F("region"),

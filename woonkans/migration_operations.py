@@ -1,0 +1,25 @@
+"""Migration operations the apps share."""
+
+from django.db import migrations
+
+
+class AddPostgresIndex(migrations.AddIndex):
+    """AddIndex, created on PostgreSQL only.
+
+    For the list indexes that order NULLs (``nulls_last``) to match the list's ORDER BY: SQLite, the
+    embedded database of ``make demo`` and a quick ``make test``, cannot order NULLs in an index
+    (``CREATE INDEX ... NULLS LAST`` is a syntax error there) and its small databases need no such
+    index. The index stays in the migration state on every database, so the models and migrations
+    agree; removing one later needs the same guard.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"{super().describe()} (PostgreSQL only)"
