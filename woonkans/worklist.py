@@ -76,15 +76,19 @@ def _capped_part(queryset, since_field):
     One pass, no COUNT DISTINCT (none of these querysets joins rows that repeat a pk); where an index
     serves the order (or the filter) PostgreSQL stops after CAP + 1 rows. None when the queryset is
     empty by construction (``.none()``)."""
+    from django.db.models import F
+
     base = queryset.order_by()
-    first = base.order_by(since_field).values(since_field) if since_field else base.values("pk")
+    # The start is named inside the derived table: SQLite (the demo's database) has no column list
+    # after a table alias ("AS capped (start)").
+    first = base.order_by(since_field).values(capped_start=F(since_field)) if since_field else base.values("pk")
     compiled = _select(first[: CAP + 1])
     if compiled is None:
         return None
     sql, params = compiled
-    oldest = "MIN(capped.start)" if since_field else "NULL"
+    oldest = "MIN(capped.capped_start)" if since_field else "NULL"
     # Django compiled ``sql`` (the values stay parameters); only the outer names are ours.
-    return f"(SELECT COUNT(*), {oldest} FROM ({sql}) AS capped (start))", list(params)  # noqa: S608
+    return f"(SELECT COUNT(*), {oldest} FROM ({sql}) AS capped)", list(params)  # noqa: S608
 
 
 def measure_many(queryset_and_fields):
@@ -107,8 +111,24 @@ def measure_many(queryset_and_fields):
     result = []
     for part in parts:
         counted, oldest = (next(row), next(row)) if part else (0, None)
-        result.append((min(counted, CAP), counted > CAP, oldest))
+        result.append((min(counted, CAP), counted > CAP, _from_text(oldest)))
     return result
+
+
+def _from_text(value):
+    """SQLite (the demo's database) returns a raw MIN() as text, having no column type to convert it by;
+    PostgreSQL returns the date or datetime itself. Datetimes are stored in UTC."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    if not isinstance(value, str):
+        return value
+    if len(value) == len("2026-12-03"):
+        return parse_date(value)
+    moment = parse_datetime(value)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
 
 
 def measure(queryset, since_field):

@@ -261,7 +261,7 @@ def test_the_corporations_counts_walk_the_waiting_shares_and_probe_the_grants(pe
         rows, _page = home_rows(client)
     assert rows["matching.table.messages"][0] == 1
     assert rows["matching.table.awaiting"][0] == 1
-    counts = [query["sql"] for query in home.captured_queries if "COUNT(*), MIN(capped.start)" in query["sql"]]
+    counts = [query["sql"] for query in home.captured_queries if "COUNT(*), MIN(capped.capped_start)" in query["sql"]]
     messages = next(sql for sql in counts if '"matching_profileshare"."message_at" IS NOT NULL' in sql)
     assert "matching_profilemessage" not in messages
     for sql in (messages, next(sql for sql in counts if '"matching_profileshare"."responded_at" IS NULL' in sql)):
@@ -294,7 +294,7 @@ def test_the_matched_count_walks_the_open_matches_only(people, signed_in, client
     (sql,) = [
         q["sql"]
         for q in home.captured_queries
-        if "MIN(capped.start)" in q["sql"] and '"matching_match"."matched_at" AS' in q["sql"]
+        if "MIN(capped.capped_start)" in q["sql"] and '"matching_match"."matched_at" AS' in q["sql"]
     ]
     assert '"matching_match"."lease_signed_on" IS NULL' in sql and '"matching_match"."ended_on" IS NULL' in sql
     with connection.cursor() as cursor:
