@@ -24,4 +24,5 @@ RUN SECRET_KEY=build FIELD_ENCRYPTION_KEY=build python manage.py collectstatic -
 USER woonkans
 ENV PRIVATE_MEDIA_ROOT=/data/private
 EXPOSE 8000
-CMD ["gunicorn", "woonkans.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(L)ss"]
+# Workers, timeout and log format: gunicorn.conf.py (WEB_CONCURRENCY and the other variables it names).
+CMD ["gunicorn", "woonkans.wsgi:application", "--config", "gunicorn.conf.py"]

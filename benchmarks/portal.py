@@ -136,28 +136,37 @@ def free_port():
 
 
 class Gunicorn:
-    def __init__(self, env, size):
+    """The portal under gunicorn on a free loopback port.
+
+    The page measurements serve benchmarks.wsgi (query counts and timings) with two workers, asked one
+    request at a time. The load run (deployed=True) serves woonkans.wsgi with the workers, timeout and
+    the rest of gunicorn.conf.py, as the image does, so it measures the portal as it is deployed.
+    """
+
+    def __init__(self, env, size, deployed=False):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = WORK / f"gunicorn-{size}.log"
+        self.log_path = WORK / f"gunicorn-{size}{'-deployed' if deployed else ''}.log"
         self.env = env
+        self.deployed = deployed
         self.process = None
+
+    def command(self):
+        bind = ["--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT)]
+        if self.deployed:
+            return [
+                str(BIN / "gunicorn"),
+                "woonkans.wsgi:application",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                *bind,
+            ]
+        return [str(BIN / "gunicorn"), "benchmarks.wsgi:application", "--workers", "2", "--timeout", "120", *bind]
 
     def __enter__(self):
         log_file = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "benchmarks.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "120",
-                "--chdir",
-                str(ROOT),
-            ],
+            self.command(),
             cwd=ROOT,
             env=self.env,
             stdout=log_file,

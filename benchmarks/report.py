@@ -292,7 +292,8 @@ def load_run(results, *, command=None, info=None):
         ]
     lines += [
         f"locust, headless, {load['users']} users (started 20 per second), `--run-time {load['run_time']}`,"
-        " host 127.0.0.1 (gunicorn, 2 workers, as for the page measurements), `benchmarks/locustfile.py`:"
+        f" host 127.0.0.1 (gunicorn as deployed: `woonkans.wsgi` with `gunicorn.conf.py`, {load.get('workers', '?')}"
+        " sync workers; not the instrumented server of the page measurements), `benchmarks/locustfile.py`:"
         " each user takes the next role with that role's logged-in session and asks for one of the role's"
         " crawled pages at random every"
         " 1–3 s. Client-side times, as locust measures them (rounded to 10 ms above 100 ms).",

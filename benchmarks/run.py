@@ -282,7 +282,29 @@ def slowest_queries(target):
 
 
 def run_locust(target):
-    """Many users at once over every role's pages, each user with one role's session (locustfile.py)."""
+    """Many users at once over every role's pages, each user with one role's session (locustfile.py).
+
+    Served as deployed (portal.Gunicorn(deployed=True): woonkans.wsgi and gunicorn.conf.py), not by the
+    instrumented two-worker server the pages were measured on; the sessions are the same.
+    """
+    with Gunicorn(target.env, target.size, deployed=True) as server:
+        return {**locust_against(target, server.base), "workers": deployed_workers(target.env)}
+
+
+def deployed_workers(env):
+    """The number of workers gunicorn.conf.py gives under this environment (WEB_CONCURRENCY)."""
+    read = "import runpy, sys; print(runpy.run_path(sys.argv[1])['workers'])"
+    result = subprocess.run(  # noqa: S603 (our own interpreter and config file)
+        [sys.executable, "-c", read, str(ROOT / "gunicorn.conf.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout)
+
+
+def locust_against(target, base):
     plan = [
         {
             "role": role,
@@ -313,7 +335,7 @@ def run_locust(target):
         "--stop-timeout",
         "10",
         "--host",
-        target.server.base,
+        base,
         "--json-file",
         str(stats_path),
         "--loglevel",
