@@ -173,7 +173,8 @@ def claim_audience(*, user, claim):
 
 def ledger(*, user):
     log_access(user=user, action=AccessAction.READ, object_type="guarantee_fund.ledgerentry", purpose="grootboek")
-    return LedgerEntry.objects.select_related("party", "reverses").order_by("-id")
+    # Not the reversed entry itself: the page names it by its id (``reverses_id``), the CSV likewise.
+    return LedgerEntry.objects.select_related("party").order_by("-id")
 
 
 def rounds():
