@@ -56,13 +56,32 @@ def claim_list(request):
         sorts=filters.CLAIM_SORTS,
         default_sort="-filed_at",
         aliases=filters.CLAIM_ALIASES,
-        page_size=50,
     )
+    _prepare_rows(page)
+    return render(request, "guarantee_fund/claim_list.html", {"page": page})
+
+
+def _prepare_rows(page):
+    """Each row's cells as text, with what every row shares worked out once a page.
+
+    The template used to reverse the detail URL, localise and format the date and run ``euro`` twice in
+    every row: ~4 template lookups and filters per cell, most of a full page's rendering (a page of 25
+    at 10 000 cases against 2-11 rows at 1 000 made the page grow with the fund). The text is the same:
+    the URL pattern's prefix (reversed once, the id appended), ``date:"d-m-Y"`` in the current time
+    zone, ``format_euro``; the template still escapes every value."""
+    if not page.rows:
+        return
     # Each status translated once a page, not per row (``get_status_display`` translates every choice).
     labels = {value: str(label) for value, label in ClaimStatus.choices}
+    draft = _("concept")
+    first = page.rows[0].pk
+    prefix = reverse("guarantee_fund:claim", args=[first]).removesuffix(f"{first}/")
     for claim in page:
         claim.status_label = labels.get(claim.status, claim.status)  # as get_status_display
-    return render(request, "guarantee_fund/claim_list.html", {"page": page})
+        claim.url = f"{prefix}{claim.pk}/"
+        claim.filed_text = timezone.localtime(claim.filed_at).strftime("%d-%m-%Y") if claim.filed_at else draft
+        claim.claimed_text = format_euro(claim.claimed_cents)
+        claim.approved_text = format_euro(claim.approved_cents) if claim.approved_cents else "–"
 
 
 @role_required(Role.CORPORATION)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +23,7 @@ from woonkans.pdf import pdf_response, render_pdf
 
 from .. import filters, selectors, services
 from ..forms import DissolveForm, IbanForm, NoticeForm, OpenRoundForm, PartyChangeForm, PeriodForm, ReceivedForm
-from ..models import Claim, ClaimStatus, Contribution, MunicipalBilling
+from ..models import Claim, ClaimStatus, Contribution, EntryKind, MunicipalBilling
 
 
 @role_required(Role.TREASURER)
@@ -72,9 +73,28 @@ def ledger(request):
         filterset_class=filters.LedgerFilter,
         sorts=filters.LEDGER_SORTS,
         default_sort="-id",
-        page_size=50,
     )
+    _prepare_entries(page)
     return render(request, "guarantee_fund/ledger.html", {"page": page, "balance": selectors.fund_balance()})
+
+
+def _prepare_entries(page):
+    """Each entry's cells as text, what every row shares worked out once a page (as the claims list).
+
+    A row used to translate its eight column labels and its form's words, translate every kind
+    (``get_kind_display``), reverse the correction URL, localise the date and run ``euro`` twice: ~0.4 ms
+    of CPU a row, most of the page. Same text: the kind's label, ``date:"d-m-Y"``, ``format_euro``."""
+    if not page.rows:
+        return
+    kinds = {value: str(label) for value, label in EntryKind.choices}
+    first = page.rows[0].pk
+    before, after = reverse("guarantee_fund:entry_correct", args=[first]).rsplit(f"/{first}/", 1)
+    for entry in page:
+        entry.kind_label = kinds.get(entry.kind, entry.kind)  # as get_kind_display
+        entry.correct_url = f"{before}/{entry.pk}/{after}"
+        entry.booked_text = entry.booked_on.strftime("%d-%m-%Y")
+        entry.amount_text = format_euro(entry.amount_cents)
+        entry.balance_text = format_euro(entry.balance_after_cents)
 
 
 @role_required(Role.TREASURER)

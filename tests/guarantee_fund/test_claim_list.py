@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from guarantee_fund.models import Claim
+from guarantee_fund.models import Claim, ClaimStatus
+from woonkans.lists import PAGE_SIZE
 
 from .. import plans
 from .conftest import approved_claim, fund_with
@@ -91,7 +92,81 @@ def test_the_list_does_not_grow_in_queries(client, signed_in, people, count, dja
         signed_in(people[who])
         with django_assert_max_num_queries(12):
             response = client.get(reverse("guarantee_fund:claims"), {"sorteer": "-geclaimd"})
-        assert response.status_code == 200 and len(rows(response.content.decode())) == count
+        assert response.status_code == 200 and len(rows(response.content.decode())) == min(count, PAGE_SIZE)
+
+
+def page_queries(client, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("guarantee_fund:claims"), params)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_page_holds_as_many_rows_as_every_other_list(client, signed_in, people):
+    """25, the portal's page (woonkans.lists.PAGE_SIZE), not 50: a full page cost twice the rows, and
+    the page grew with the fund until the list filled it (2-11 claims a role at 1 000 cases, 50 at
+    10 000). The rest is on the next page."""
+    fund_with(1_000_000, treasurer=people["treasurer"])
+    copies(approved_claim(people), people, 29)
+    signed_in(people["treasurer"])
+    first, _ = page_queries(client)
+    second, _ = page_queries(client, page=2)
+    assert len(rows(first)) == 25 and len(rows(second)) == 5
+    shown = re.findall(r'href="/garantiefonds/claims/([0-9a-f-]{36})/"', first + second)
+    assert sorted(shown) == sorted(str(pk) for pk in Claim.objects.values_list("pk", flat=True))
+
+
+def test_the_page_reads_only_the_columns_it_shows(client, signed_in, people):
+    """Not the claim's free texts nor its region: a full page carried them all into models for
+    nothing. A deferred column must not come back as a query per row (same queries for 1 and 25 rows)."""
+    fund_with(1_000_000, treasurer=people["treasurer"])
+    claim = approved_claim(people)
+    Claim.objects.filter(pk=claim.pk).update(return_reason="TERUG")
+    one = {}
+    for who in ("treasurer", "noord", "woonwenz"):
+        signed_in(people[who])
+        page, one[who] = page_queries(client)
+        (sql,) = [each for each in one[who] if "_list_total" in each]
+        selected = sql.split(" FROM ")[0]
+        for column in ("evaluation", "return_reason", "decision_motivation", "region_id"):
+            assert f'"guarantee_fund_claim"."{column}"' not in selected, column
+        assert "parties_region" not in sql
+        assert len(rows(page)) == 1 and claim.number in page and "Woonwenz" in page
+    copies(claim, people, 25)
+    for who in ("treasurer", "noord", "woonwenz"):
+        signed_in(people[who])
+        page, full = page_queries(client)
+        assert len(rows(page)) == 25 and len(full) == len(one[who]), who
+
+
+def test_the_cells_read_as_before(client, signed_in, people):
+    """The cells the view now prepares (claims._prepare_rows) say what the template's filters said: the
+    detail URL, the filing date in the local time zone (d-m-Y), "concept" before filing, euros, "–"."""
+    fund_with(1_000_000, treasurer=people["treasurer"])
+    claim = approved_claim(people)
+    late = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)  # 2 March in Amsterdam
+    Claim.objects.filter(pk=claim.pk).update(filed_at=late, approved_cents=None, status="filed")
+    draft = Claim.objects.create(
+        profile=claim.profile,
+        code=claim.code,
+        corporation=claim.corporation,
+        region=claim.region,
+        termination_date=timezone.localdate(),
+        termination_kind="evicted",
+        evaluation="x",
+        deposit_cents=0,
+        created_by=people["woonwenz"],
+    )
+    signed_in(people["woonwenz"])
+    page, _ = page_queries(client)
+    FILED, DRAFT = ClaimStatus.FILED.label, ClaimStatus.DRAFT.label
+    cells = {
+        pk: re.findall(r'data-label="[^"]+">(.*?)</td>', row)
+        for pk, row in ((str(each.pk), next(r for r in rows(page) if str(each.pk) in r)) for each in (claim, draft))
+    }
+    assert f'href="/garantiefonds/claims/{claim.pk}/"' in page
+    assert cells[str(claim.pk)][3:] == ["02-03-2026", "€\u00a04.000,00", "–", FILED]
+    assert cells[str(draft.pk)][3:] == ["concept", "€\u00a00,00", "–", DRAFT]
 
 
 def page_plan(client, url):
