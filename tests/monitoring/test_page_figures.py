@@ -100,3 +100,33 @@ def test_the_facts_are_scanned_once_for_all_counts(facts):
         # Count, median and 90th percentile of every lead time in one read of the facts, not one per step.
         lead = [query["sql"] for query in queries if "percentile_cont" in query["sql"]]
         assert len(lead) == 1 and lead[0].count("percentile_cont") == 2 * len(figures.STEPS)
+
+
+def test_the_fund_figures_read_the_ledger_once_for_the_trend_and_once_for_the_period(facts):
+    with CaptureQueriesContext(connection) as queries:
+        build_context(START, END)
+    assert len([query for query in queries if "guarantee_fund_ledgerentry" in query["sql"]]) == 2
+
+
+@pytest.mark.parametrize(
+    ("state", "value", "shown"),
+    [
+        ("", 1234, ">1234</td>"),
+        ("primary", 3, '<abbr title="minder dan 5">&lt;5</abbr></td>'),
+        (
+            "secondary",
+            12,
+            '·<span class="wk-visually-hidden"> verborgen om een ander getal te beschermen</span></a></td>',
+        ),  # noqa: E501
+    ],
+)
+def test_a_cell_shows_its_number_or_its_mark(state, value, shown):
+    from django.template import engines
+    from django.utils import translation
+
+    from monitoring.suppression import Cell
+
+    template = engines["django"].from_string("{% load figures %}{% figure_cell cell %}")
+    with translation.override("nl"):
+        html = template.render({"cell": Cell(value, state=state)})
+    assert html.startswith('<td class="utrecht-table__cell utrecht-table__cell--numeric">') and html.endswith(shown)
