@@ -5,12 +5,13 @@ what each figure counts is defined once in monitoring.definitions. The tables ar
 together (monitoring.suppression).
 """
 
+import contextlib
 import functools
 import operator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -98,7 +99,28 @@ def atoms(start, end):
         .annotate(n=Count("id"))
         .order_by()
     )
-    return [{**row, **{key: row[f"f_{key}"] for key in flags}} for row in rows]
+    with _memory_to_hash_groups():
+        return [{**row, **{key: row[f"f_{key}"] for key in flags}} for row in rows]
+
+
+# PostgreSQL estimates the groups of ~30 keys as the product of their distinct values (96 686 at
+# 100 000 facts, for 7 430 real ones), judges a hash table of that many too big for the default
+# work_mem (4 MB) and sorts the period's facts on every key instead, spilling to disk: 0.95 s at
+# 100 000 facts against 0.3-0.4 s for the hash (5 MB used). This read alone gets the memory.
+GROUPING_WORK_MEM = "32MB"
+
+
+@contextlib.contextmanager
+def _memory_to_hash_groups():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [GROUPING_WORK_MEM])
+        before = cursor.fetchone()[0]
+        yield
+        # Back to what it was, also inside a caller's longer transaction.
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [before])
 
 
 @dataclass
