@@ -13,6 +13,7 @@ The page, the half-yearly PDF and the CSV all read their figures here (monitorin
 """
 
 import hashlib
+import operator
 import pickle
 
 from django.db import connection
@@ -61,8 +62,11 @@ def compute(start, end, *, previous=None):
 
 def _digest(rows, names, regions):
     """The atoms (in any order: the grouped read has none), the names and the targets the audit reads."""
+    columns = list(rows[0]) if rows else []
+    values = operator.itemgetter(*columns) if columns else None
     content = [
-        sorted(repr(tuple(row.items())) for row in rows),
+        columns,
+        "\n".join(sorted(map(repr, map(values, rows)))) if rows else "",
         sorted((model.__name__, sorted(named.items())) for model, named in names.items()),
         [(region.pk, region.name, region.annual_housing_target) for region in regions],
     ]
