@@ -7,6 +7,7 @@ drawn as no bar, labelled "<5" or "·", never as their value.
 """
 
 import io
+import logging
 import re
 
 from django.utils.html import escape
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from woonkans.money import format_euro
 
+logger = logging.getLogger(__name__)
 _DARK, _LIGHT, _RED = "#154273", "#8fa8c8", "#a90061"
 
 
@@ -216,3 +218,19 @@ def data_uri(svg):
         "src": "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode(),
         "alt": description.group(1) if description else "",
     }
+
+
+def warm_up():
+    """Draw one small chart, so the process's first real chart does not pay for loading matplotlib.
+
+    Importing pyplot and setting up its fonts cost ~0.6 s CPU, once per process: called when the web
+    process starts (woonkans/wsgi.py), like the PDF warm-up, instead of by the first monitoring page
+    or half-yearly report a worker serves (every report draws the fund's charts). Not cached.
+    False (and a log line) where matplotlib cannot draw: only the charts fail then.
+    """
+    try:
+        bars.__wrapped__([("warm-up", 1)], title="warm-up", axis_label="")
+    except (ImportError, OSError) as error:
+        logger.warning("Charts not warmed up: %s", error)
+        return False
+    return True

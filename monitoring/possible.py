@@ -33,15 +33,21 @@ def neighbours(rows, dimensions, flags, free):
     region_of = {row["municipality_id"]: row["region_id"] for row in real}
     pairs = {(row["municipality_id"], row["corporation_id"]) for row in real}
     result = []
+    position = {name: index for index, name in enumerate(dimensions)}
+    base = []  # the key of the row add() is called for: a candidate's key is it with the changes put in
 
     def add(row, **changes):
-        candidate = {**row, **changes, "n": 0}
-        key = _key(candidate, dimensions, flags)
+        # Most candidates are seen already: their key is checked before the row is copied.
+        key = base.copy()
+        for name, value in changes.items():
+            key[position[name]] = value
+        key = tuple(key)
         if key not in seen:
             seen.add(key)
-            result.append(candidate)
+            result.append({**row, **changes, "n": 0})
 
     for row in real:
+        base[:] = _key(row, dimensions, flags)
         for name, step in free.items():
             for value in values[name] if row[step] else ():
                 if value != row[name]:

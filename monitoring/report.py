@@ -5,7 +5,7 @@ import datetime
 import io
 
 from django.core.files.base import ContentFile
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -34,12 +34,16 @@ def fund_figures(start, end):
         balance += row["net"]
         if row["month"] >= start.replace(day=1):
             trend.append({"month": row["month"], "balance": balance})
-    period = LedgerEntry.objects.filter(booked_on__gte=start, booked_on__lte=end)
+    # Contributions and payouts of the period in one read of its entries.
+    period = LedgerEntry.objects.filter(booked_on__gte=start, booked_on__lte=end).aggregate(
+        contributions=Sum("amount_cents", filter=Q(kind=EntryKind.CONTRIBUTION)),
+        payouts=Sum("amount_cents", filter=Q(kind=EntryKind.PAYOUT)),
+    )
     categories = dict(CostCategory.choices)
     return {
         "trend": trend,
-        "contributions": period.filter(kind=EntryKind.CONTRIBUTION).aggregate(total=Sum("amount_cents"))["total"] or 0,
-        "payouts": -(period.filter(kind=EntryKind.PAYOUT).aggregate(total=Sum("amount_cents"))["total"] or 0),
+        "contributions": period["contributions"] or 0,
+        "payouts": -(period["payouts"] or 0),
         "by_category": [
             {"category": categories.get(row["lines__category"], row["lines__category"]), "total": row["total"]}
             for row in payouts_by_category(date_from=start, date_to=end)

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "lists": "woonkans.templatetags.lists",
                 "labels": "woonkans.templatetags.labels",
                 "widgets": "woonkans.templatetags.widgets",
+                "figures": "monitoring.templatetags.figures",
             },
         },
     },

@@ -162,3 +162,43 @@ def test_a_case_action_recomputes_the_half_year_that_was_read(people, django_cap
         context = build_context(start, end)
     assert fact_scans(queries) == []
     assert context["municipalities"].rows["Gemeente Venlo"]["referrals"].value == 1
+
+
+@pytest.fixture
+def audits(monkeypatch):
+    """The small-number audits run (monitoring.figures.audited_tables), counted."""
+    from monitoring import figures
+
+    calls = []
+    audited_tables = figures.audited_tables
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return audited_tables(*args, **kwargs)
+
+    monkeypatch.setattr(figures, "audited_tables", counted)
+    return calls
+
+
+def test_a_change_the_period_does_not_show_takes_its_audit_over(six_housed, audits):
+    """A report of a past half year after today's case actions: the facts moved on, the period's atoms did not."""
+    build_context(START, END)
+    assert len(audits) == 1
+    fact("Gemeente Venlo", reported_on=datetime.date(2026, 9, 1))
+    with CaptureQueriesContext(connection) as queries:
+        context = build_context(START, END)
+    assert len(audits) == 1  # read again, not audited again
+    assert fact_scans(queries)  # the atoms, the lead times and the search areas are read
+    assert FigureSnapshot.objects.get().version == FactsVersion.objects.get().version
+    assert render_csv(context) == render_csv({**context, **snapshots.compute(START, END)})
+    assert len(audits) == 2  # the fresh computation above
+    housed_fact()  # a seventh housed in the period: its atoms change
+    assert housed_venlo(build_context(START, END)) == 7
+    assert len(audits) == 3
+
+
+def test_a_renamed_municipality_is_audited_again_though_the_atoms_are_the_same(six_housed, audits):
+    build_context(START, END)
+    Organisation.objects.filter(name="Gemeente Venlo").update(name="Gemeente Venlo-Blerick")
+    assert "Gemeente Venlo-Blerick" in build_context(START, END)["municipalities"].rows
+    assert len(audits) == 2
