@@ -1,6 +1,7 @@
 """What the profile, its shares and the match tell the disclosure policy (woonkans.privacy.disclosure),
 and what a case that stops closes here: its shares, its open offers and its place on the overleg agenda."""
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,6 +144,33 @@ def read_trajectory(*, user, profile_id):
     return _trajectory(get_trajectory(user=user, profile_id=profile_id))
 
 
+def _held(codename, side):
+    """True on a match whose ``side`` organisation's group holds ``codename`` on the match's referral."""
+    from referrals.models import ReferralGroupObjectPermission
+
+    group = Organisation.objects.filter(pk=OuterRef(OuterRef(side))).values("group_id")[:1]
+    return Exists(
+        ReferralGroupObjectPermission.objects.filter(
+            content_object_id=OuterRef("referral_id"),
+            permission__content_type__app_label="referrals",
+            permission__content_type__model="referral",
+            permission__codename=codename,
+            group_id=Subquery(group),
+        )
+    )
+
+
+def follow_grants(referral_ids):
+    """Copy the side's grant onto the cases' matches (Match.identity_granted, contact_granted): called by
+    disclosure.reconcile after it wrote these cases' grants (None: every case), so the columns say what
+    the grant tables say, whatever the stage, restriction or provider change that moved them. One UPDATE."""
+    matches = Match.objects.all() if referral_ids is None else Match.objects.filter(referral_id__in=referral_ids)
+    matches.update(
+        identity_granted=_held(disclosure.VIEW_IDENTITY[1], "corporation_id"),
+        contact_granted=_held(disclosure.VIEW_CONTACT[1], "care_provider_id"),
+    )
+
+
 def register():
     disclosure.register_objects(
         disclosure.PROFILE,
@@ -152,6 +180,7 @@ def register():
     )
     disclosure.register_facts(profile_facts)
     disclosure.register_settler(settle)
+    disclosure.register_grant_follower(follow_grants)
     cases.register_monitoring_facts(monitoring_facts)
     cases.register_trajectories(trajectories)
     cases.register_trajectory_reader(read_trajectory)

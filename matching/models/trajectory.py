@@ -51,6 +51,13 @@ class Match(models.Model):
         editable=False,
         db_index=False,
     )
+    # Whether the matched corporation's group holds view_identity, and the linked provider's group
+    # view_contact, on the case now: copied from the grant tables by the disclosure sync, in the transaction
+    # that writes the grants (matching.case_facts.follow_grants), never decided here. The trajectories
+    # list's capped count walks the side's partial index on it instead of probing 1 001 grants; the page's
+    # rows still probe the grant itself. NULL (not yet derived) counts as not granted.
+    identity_granted = models.BooleanField(null=True, editable=False)
+    contact_granted = models.BooleanField(null=True, editable=False)
     corporation_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
     )
@@ -103,8 +110,8 @@ class Match(models.Model):
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
-            "id profile referral corporation_contact corporation_substitute provider_contact provider_substitute"
-            " matched_by"
+            "id profile referral identity_granted contact_granted corporation_contact corporation_substitute"
+            " provider_contact provider_substitute matched_by"
         ),
         on_purge=OnPurge.BLANK,
     )
@@ -117,6 +124,17 @@ class Match(models.Model):
             models.Index(fields=["corporation", "matched_at", "id"], name="matching_match_corp_matched"),
             models.Index(fields=["care_provider", "matched_at", "id"], name="matching_match_prov_matched"),
             models.Index(fields=["municipality", "matched_at", "id"], name="matching_match_mun_matched"),
+            # The trajectories each side may see (the capped count of /trajecten/): index-only, no grant probe.
+            models.Index(
+                fields=["corporation", "matched_at", "id"],
+                condition=models.Q(identity_granted=True),
+                name="matching_match_corp_granted",
+            ),
+            models.Index(
+                fields=["care_provider", "matched_at", "id"],
+                condition=models.Q(contact_granted=True),
+                name="matching_match_prov_granted",
+            ),
             # The corporation's negatively ended trajectories (matching.selectors.ended_for_claim), in the
             # list's order: a page walks its rows, the capped count only these, not every match.
             models.Index(
