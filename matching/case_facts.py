@@ -1,7 +1,6 @@
 """What the profile, its shares and the match tell the disclosure policy (woonkans.privacy.disclosure),
 and what a case that stops closes here: its shares, its open offers and its place on the overleg agenda."""
 
-from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from woonkans import cases
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
+from woonkans.privacy.disclosure.grants import held_by_organisation
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
 from .models.profile import sync_message_at, sync_offered_at, sync_question_at
@@ -146,18 +146,9 @@ def read_trajectory(*, user, profile_id):
 
 def _held(codename, side):
     """True on a match whose ``side`` organisation's group holds ``codename`` on the match's referral."""
-    from referrals.models import ReferralGroupObjectPermission
+    from referrals.models import Referral
 
-    group = Organisation.objects.filter(pk=OuterRef(OuterRef(side))).values("group_id")[:1]
-    return Exists(
-        ReferralGroupObjectPermission.objects.filter(
-            content_object_id=OuterRef("referral_id"),
-            permission__content_type__app_label="referrals",
-            permission__content_type__model="referral",
-            permission__codename=codename,
-            group_id=Subquery(group),
-        )
-    )
+    return held_by_organisation(Referral, codename, outer="referral_id", organisation=side)
 
 
 def follow_grants(referral_ids):
