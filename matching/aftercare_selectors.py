@@ -22,9 +22,12 @@ def chair_region(user):
 
 
 def open_case_meetings(region):
-    """Open signals: the chair decides whether a casusoverleg is needed (art. 8.4)."""
+    """Open signals: the chair decides whether a casusoverleg is needed (art. 8.4).
+
+    By the meeting's own region (kept with the case's, index matching_cm_region_open): the capped count
+    reads the region's open meetings from that index alone, not each one's profile."""
     return CaseMeeting.objects.filter(
-        profile__region=region, status__in=[CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED]
+        region=region, status__in=[CaseMeeting.Status.REQUESTED, CaseMeeting.Status.PLANNED]
     )
 
 

@@ -9,6 +9,7 @@ from woonkans import cases
 from woonkans.notifications import notify
 from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
+from woonkans.privacy.disclosure.grants import held_by_organisation
 
 from .models import AgendaItem, EndKind, Match, Profile, ProfileShare, ProfileStatus
 from .models.profile import sync_message_at, sync_offered_at, sync_question_at
@@ -143,6 +144,24 @@ def read_trajectory(*, user, profile_id):
     return _trajectory(get_trajectory(user=user, profile_id=profile_id))
 
 
+def _held(codename, side):
+    """True on a match whose ``side`` organisation's group holds ``codename`` on the match's referral."""
+    from referrals.models import Referral
+
+    return held_by_organisation(Referral, codename, outer="referral_id", organisation=side)
+
+
+def follow_grants(referral_ids):
+    """Copy the side's grant onto the cases' matches (Match.identity_granted, contact_granted): called by
+    disclosure.reconcile after it wrote these cases' grants (None: every case), so the columns say what
+    the grant tables say, whatever the stage, restriction or provider change that moved them. One UPDATE."""
+    matches = Match.objects.all() if referral_ids is None else Match.objects.filter(referral_id__in=referral_ids)
+    matches.update(
+        identity_granted=_held(disclosure.VIEW_IDENTITY[1], "corporation_id"),
+        contact_granted=_held(disclosure.VIEW_CONTACT[1], "care_provider_id"),
+    )
+
+
 def register():
     disclosure.register_objects(
         disclosure.PROFILE,
@@ -152,6 +171,7 @@ def register():
     )
     disclosure.register_facts(profile_facts)
     disclosure.register_settler(settle)
+    disclosure.register_grant_follower(follow_grants)
     cases.register_monitoring_facts(monitoring_facts)
     cases.register_trajectories(trajectories)
     cases.register_trajectory_reader(read_trajectory)

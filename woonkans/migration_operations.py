@@ -23,3 +23,23 @@ class AddPostgresIndex(migrations.AddIndex):
 
     def describe(self):
         return f"{super().describe()} (PostgreSQL only)"
+
+
+class AlterPostgresField(migrations.AlterField):
+    """AlterField, applied on PostgreSQL only (the state changes on every database).
+
+    SQLite alters a column by rebuilding its table with every index of the model state, and cannot
+    create the PostgreSQL-only ones (AddPostgresIndex, ``NULLS LAST``): there a NOT NULL that the
+    services keep anyway is left out rather than the demo failing to migrate.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"{super().describe()} (PostgreSQL only)"

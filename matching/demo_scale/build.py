@@ -459,6 +459,7 @@ def _build_profile(world, rows, plan, referral, chair, codes):
                 profile=profile,
                 signal=signal,
                 signalled_at=raised,
+                region_id=profile.region_id,
                 status=CaseMeeting.Status.HELD if held else CaseMeeting.Status.PLANNED,
                 casusregisseur=world.consultant(plan.municipality),
                 planned_on=planned,

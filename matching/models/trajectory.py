@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from woonkans.parties.models import Organisation
+from woonkans.parties.models import Organisation, Region
 from woonkans.privacy.personal_data import Category, OnPurge, PersonalData, PersonalField
 from woonkans.state import GuardedStatus
 
@@ -51,6 +51,13 @@ class Match(models.Model):
         editable=False,
         db_index=False,
     )
+    # Whether the matched corporation's group holds view_identity, and the linked provider's group
+    # view_contact, on the case now: copied from the grant tables by the disclosure sync, in the transaction
+    # that writes the grants (matching.case_facts.follow_grants), never decided here. The trajectories
+    # list's capped count walks the side's partial index on it instead of probing 1 001 grants; the page's
+    # rows still probe the grant itself. NULL (not yet derived) counts as not granted.
+    identity_granted = models.BooleanField(null=True, editable=False)
+    contact_granted = models.BooleanField(null=True, editable=False)
     corporation_contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("vast aanspreekpunt")
     )
@@ -103,8 +110,8 @@ class Match(models.Model):
         },
         # The contact persons are staff: their names are their own data, not the resident's.
         not_personal=(
-            "id profile referral corporation_contact corporation_substitute provider_contact provider_substitute"
-            " matched_by"
+            "id profile referral identity_granted contact_granted corporation_contact corporation_substitute"
+            " provider_contact provider_substitute matched_by"
         ),
         on_purge=OnPurge.BLANK,
     )
@@ -117,6 +124,17 @@ class Match(models.Model):
             models.Index(fields=["corporation", "matched_at", "id"], name="matching_match_corp_matched"),
             models.Index(fields=["care_provider", "matched_at", "id"], name="matching_match_prov_matched"),
             models.Index(fields=["municipality", "matched_at", "id"], name="matching_match_mun_matched"),
+            # The trajectories each side may see (the capped count of /trajecten/): index-only, no grant probe.
+            models.Index(
+                fields=["corporation", "matched_at", "id"],
+                condition=models.Q(identity_granted=True),
+                name="matching_match_corp_granted",
+            ),
+            models.Index(
+                fields=["care_provider", "matched_at", "id"],
+                condition=models.Q(contact_granted=True),
+                name="matching_match_prov_granted",
+            ),
             # The corporation's negatively ended trajectories (matching.selectors.ended_for_claim), in the
             # list's order: a page walks its rows, the capped count only these, not every match.
             models.Index(
@@ -240,6 +258,10 @@ class CaseMeeting(GuardedStatus, models.Model):
     # (/nazorg/) are read in this order from a partial index of the open meetings, not by joining every
     # open meeting to its signal and sorting them all.
     signalled_at = models.DateTimeField(_("gesignaleerd op"), null=True, editable=False)
+    # The case's region, kept on the meeting (set with it by raise_signal, moved with the case by
+    # accept_handover): the chair's open signals and their capped count are read from the region's own
+    # part of a partial index, not by looking up each open meeting's profile (benchmarks/NOTES.md).
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     casusregisseur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -267,7 +289,7 @@ class CaseMeeting(GuardedStatus, models.Model):
             "signal": PersonalField(Category.CASE, label=_("signaal")),
             "status": PersonalField(Category.CASE, label=_("status")),
         },
-        not_personal="id profile casusregisseur reported_back_by",
+        not_personal="id profile region casusregisseur reported_back_by",
         on_purge=OnPurge.BLANK,
     )
 
@@ -287,6 +309,15 @@ class CaseMeeting(GuardedStatus, models.Model):
                 name="matching_cm_open_signalled",
                 condition=models.Q(status__in=["requested", "planned"]),
             ),
+            # The same per region (/nazorg/ and the chair's home): the page walks the region's open
+            # meetings in signal order, the capped count is an index-only scan of them.
+            models.Index(
+                "region",
+                models.F("signalled_at").asc(nulls_last=True),
+                models.F("id").desc(),
+                name="matching_cm_region_open",
+                condition=models.Q(status__in=["requested", "planned"]),
+            ),
         ]
 
     def __str__(self):
@@ -295,6 +326,8 @@ class CaseMeeting(GuardedStatus, models.Model):
     def save(self, *args, **kwargs):
         if self.signalled_at is None and self.signal_id is not None:
             self.signalled_at = self.signal.created_at
+        if self.region_id is None and self.profile_id is not None:
+            self.region_id = self.profile.region_id
         super().save(*args, **kwargs)
 
 

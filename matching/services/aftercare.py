@@ -28,7 +28,7 @@ from woonkans.privacy.disclosure import sync_case_grants
 from woonkans.privacy.pii_scan import scan_text
 
 from .. import permissions
-from ..models import Handover, HandshakeStatus, Match, ProviderChange
+from ..models import CaseMeeting, Handover, HandshakeStatus, Match, ProviderChange
 from ..workflow import (
     HANDSHAKES,
     MEETINGS,
@@ -342,6 +342,8 @@ def accept_handover(*, actor, handover):
     handover.save(update_fields=["status", "decided_by", "decided_at"])
     profile.region = handover.to_region
     profile.save(update_fields=["region", "updated_at"])
+    # The case's meetings go with it: the new chair's open signals (/nazorg/) are read by this column.
+    CaseMeeting.objects.filter(profile=profile).update(region=handover.to_region)
     # The referral follows; its sync moves the grants to the new region's regisseurs, and its event
     # moves the case's one monitoring fact to the new region.
     referral_services.hand_over_region(actor=actor, referral=profile.referral, to_region=handover.to_region)

@@ -262,7 +262,9 @@ def raise_signal(*, actor, profile, kind, text, about):
     signal = Signal.objects.create(
         profile=profile, kind=kind, text=text, raised_by=actor, organisation=organisation, about=about
     )
-    meeting = CaseMeeting.objects.create(profile=profile, signal=signal, signalled_at=signal.created_at)
+    meeting = CaseMeeting.objects.create(
+        profile=profile, signal=signal, signalled_at=signal.created_at, region_id=profile.region_id
+    )
     referral_services.record_route_event(
         actor=actor, referral=profile.referral, kind=EventKind.SIGNAL_RAISED, note=f"{organisation.name} → {about.name}"
     )

@@ -124,7 +124,7 @@ def _page(request, meeting, items, attendances, *, bound=None, status=200):
     own_id = None if regisseur else user.organisation_id
     # Each vote item's picker lists these, loaded once with the attendance (a query per vote item before).
     present = sorted((attendance.organisation for attendance in attendances), key=lambda org: (org.kind, org.name))
-    items = list(items)
+    items = selectors.read_agenda(meeting, items)
     for item in items:
         _decorate(
             item,
@@ -429,7 +429,7 @@ def meeting_pdf(request, meeting_id, document):
         raise Http404
     meeting, items, attendances = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
     log_access(user=request.user, action=AccessAction.PRINT, obj=meeting, purpose=f"overleg {document}")
-    items = list(items)
+    items = selectors.read_agenda(meeting, items)
     attendances = list(attendances)
     present_ids = [attendance.organisation_id for attendance in attendances]
     for item in items:

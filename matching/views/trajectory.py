@@ -45,10 +45,12 @@ def trajectory_list(request):
         )
         return render(request, "matching/consultant_trajectories.html", {"page": page, "name_form": name_form})
     name_form, matches = name_search(request, selectors.trajectories(user=request.user), path="profile__referral__")
+    _form, counted = name_search(request, selectors.granted_trajectories(user=request.user), path="profile__referral__")
     # Three lists on one page: each pages, sorts and filters on its own ("beeindigd-page", "overname-q").
     page = list_page(
         request,
         matches,
+        count_queryset=counted,
         filterset_class=filters.TrajectoryFilter,
         sorts=filters.TRAJECTORY_SORTS,
         default_sort="-matched_at",

@@ -9,6 +9,7 @@ from woonkans.lists import list_page
 from .. import filters, selectors, services
 from ..forms import FeedbackForm
 from ..permissions import REGISSEUR_ROLES
+from ..workflow import Status
 from .shared import name_search
 
 
@@ -19,6 +20,11 @@ def inbox(request):
     page = list_page(
         request, referrals, filterset_class=filters.InboxFilter, sorts=filters.INBOX_SORTS, default_sort="submitted_at"
     )
+    # Each status translated once a page, not per row (``get_status_display`` translates every choice):
+    # the page fills from 5 rows at 1 000 cases to 25 from 10 000 on, and each row's cost showed.
+    labels = {value: str(label) for value, label in Status.choices}
+    for referral in page:
+        referral.status_label = labels.get(referral.status, referral.status)  # as get_status_display
     return render(request, "referrals/inbox.html", {"page": page, "name_form": name_form})
 
 

@@ -162,3 +162,13 @@ def test_synthetic_matches_record_when_the_next_evaluation_runs_from(synthetic):
     matches = Match.objects.filter(profile__referral__in=synthetic).annotate(expected=evaluation_due_from())
     assert all(match.evaluation_due_from == match.expected for match in matches)
     assert any(match.evaluation_due_from for match in matches)
+
+
+def test_synthetic_case_meetings_keep_their_cases_region_and_signal_time(synthetic):
+    """`--scale` writes CaseMeeting.region and signalled_at as raise_signal does (the chair's /nazorg/)."""
+    from matching.models import CaseMeeting
+
+    meetings = list(CaseMeeting.objects.filter(profile__referral__in=synthetic).select_related("profile", "signal"))
+    assert meetings
+    assert all(meeting.region_id == meeting.profile.region_id for meeting in meetings)
+    assert all(meeting.signalled_at == meeting.signal.created_at for meeting in meetings)

@@ -195,22 +195,79 @@ def test_record_match_and_the_migration_keep_the_referral_of_the_profile(people)
         assert match.referral_id == match.profile.referral_id
 
 
-@pytest.mark.parametrize("user", ["woonwenz", "moveoo"])
-def test_each_sides_capped_count_probes_the_grant_on_the_match_and_reads_no_profile_or_referral(
-    client, signed_in, people, user
-):
-    """The corporation's and provider's list: the capped count (up to 1 001 matches) probes the referral grant
-    on Match.referral_id and checks "not restricted" against the restricted cases only (their partial index);
-    joining the profile and the referral per match read ~13 buffers a match (13 500 at 100 000 cases). The rows
-    stay what the grants allow: a restricted case and a case without the grant are left out."""
+MATCH_GRANTED = importlib.import_module("matching.migrations.0027_match_granted_sides")
+
+
+def _sides(match):
+    match.refresh_from_db()
+    return (match.identity_granted, match.contact_granted)
+
+
+def _grants(people, match):
     from referrals.models import Referral
+
+    referral = Referral.objects.get(pk=match.referral_id)
+    return (holds(people["woonwenz"], "view_identity", referral), holds(people["moveoo"], "view_contact", referral))
+
+
+def test_the_granted_sides_follow_the_grants_through_the_case(people):
+    """Match.identity_granted / contact_granted are the grant tables' answer, copied by the disclosure sync
+    whenever it writes a case's grants: matched, housed, restricted (art. 18) and lifted, ended; and the
+    migration fills them the same way."""
+    from referrals.models import Referral
+    from woonkans.privacy.disclosure import sync_case_grants
+
+    match, other = _match(people), _match(people)
+    assert _sides(match) == _grants(people, match) == (True, True)
+    services.record_housing(actor=people["noord"], profile=match.profile, lease_signed_on=timezone.localdate())
+    assert _sides(match) == _grants(people, match) == (True, True)
+    Referral.objects.filter(pk=match.referral_id).update(restricted_at=timezone.now())  # as subject_rights does
+    sync_case_grants(match.referral_id)
+    assert _sides(match) == _grants(people, match) == (False, False)
+    assert _sides(other) == _grants(people, other) == (True, True)
+    Referral.objects.filter(pk=match.referral_id).update(restricted_at=None)
+    sync_case_grants(match.referral_id)
+    assert _sides(match) == _grants(people, match) == (True, True)
+    services.end_trajectory(
+        actor=people["noord"],
+        profile=match.profile,
+        kind=EndKind.POSITIVE,
+        ended_on=timezone.localdate(),
+        evaluation="Goed.",
+    )
+    assert _sides(match) == _grants(people, match) == (False, False)
+    Match.objects.update(identity_granted=None, contact_granted=None)
+    MATCH_GRANTED.fill(global_apps, None)
+    assert (
+        [_sides(match), _sides(other)]
+        == [_grants(people, match), _grants(people, other)]
+        == [
+            (False, False),
+            (True, True),
+        ]
+    )
+
+
+@pytest.mark.parametrize("user", ["woonwenz", "moveoo"])
+def test_each_sides_capped_count_walks_its_granted_matches_and_probes_no_grant(client, signed_in, people, user):
+    """The corporation's and provider's list: the capped count (up to 1 001 matches) probed the referral grant
+    per match (3-4 buffers each, 5 311 at 100 000 cases): it now walks the side's partial index of the matches
+    whose grant the sync copied onto them, index-only. The rows still probe the grant and check "not
+    restricted": a case restricted (its grants paused by the sync) or whose grant is gone stays out of both."""
+    from guardian.utils import get_group_obj_perms_model
+
+    from matching.case_facts import follow_grants
+    from referrals.models import Referral
+    from woonkans.privacy.disclosure import sync_case_grants
+
+    from .. import plans
 
     shown = [_match(people) for _number in range(3)]
     restricted, ungranted = _match(people), _match(people)
     Referral.objects.filter(pk=restricted.referral_id).update(restricted_at=timezone.now())
-    from guardian.utils import get_group_obj_perms_model
-
+    sync_case_grants(restricted.referral_id)
     get_group_obj_perms_model(Referral).objects.filter(content_object_id=ungranted.referral_id).delete()
+    follow_grants([ungranted.referral_id])
     signed_in(people[user])
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("matching:trajectories"))
@@ -218,9 +275,20 @@ def test_each_sides_capped_count_probes_the_grant_on_the_match_and_reads_no_prof
     assert sorted(match.pk for match in page) == sorted(match.pk for match in shown)
     assert page.total == len(shown)
     count = _count_sql(queries.captured_queries)
-    side = "corporation_id" if user == "woonwenz" else "care_provider_id"
-    assert f'."{side}" = ' in count
-    assert '"matching_profile"' not in count
-    # The referral table only in the restricted-cases check (NOT EXISTS ... restricted_at IS NOT NULL).
-    assert count.count('"referrals_referral"') == count.count('"restricted_at" IS NOT NULL') >= 1
-    assert 'INNER JOIN "referrals_referral"' not in count
+    side, granted = (
+        ("corporation_id", "identity_granted") if user == "woonwenz" else ("care_provider_id", "contact_granted")
+    )
+    assert f'."{side}" = ' in count and f'."{granted}"' in count
+    for table in ('"matching_profile"', '"referrals_referral"', "referralgroupobjectpermission"):
+        assert table not in count, count
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({count[len('(SELECT COUNT(*) FROM (') :]}) AS capped")
+        assert cursor.fetchone()[0] == len(shown)
+    plan = plans.explain(count[1:] + ") AS capped_list", priced_out=(*plans.LARGE_TABLE, "enable_bitmapscan"))
+    index = "matching_match_corp_granted" if user == "woonwenz" else "matching_match_prov_granted"
+    scans = [
+        (node["Node Type"], node.get("Index Name"))
+        for node in plans.nodes(plan)
+        if node.get("Relation Name") == "matching_match"
+    ]
+    assert scans == [("Index Only Scan", index)], plan

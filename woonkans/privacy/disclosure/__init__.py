@@ -39,7 +39,7 @@ from .policy import (
     document_kinds,
     grants_for,
 )
-from .registry import case_states, register_facts, register_objects, register_settler
+from .registry import case_states, register_facts, register_grant_follower, register_objects, register_settler
 from .state import CaseState, disclosed, relations_of, stage_of
 from .sync import Drift, reconcile, sync_case_grants
 
@@ -69,6 +69,7 @@ __all__ = [
     "grants_for",
     "reconcile",
     "register_facts",
+    "register_grant_follower",
     "register_objects",
     "register_settler",
     "relations_of",

@@ -18,6 +18,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.lookups import IsNull
 from guardian.utils import get_group_obj_perms_model
 
+from woonkans.parties.models import Organisation
+
 from .registry import _OBJECT_MODELS
 
 
@@ -31,14 +33,8 @@ def _group_model(model):
     return get_group_obj_perms_model(model)
 
 
-def _grants(user, model, codename):
-    group_model = _group_model(model)
-    if group_model.objects.is_generic():
-        # content_object_id is compared with the row's key; the generic table keeps a varchar object_pk.
-        raise TypeError(f"{model.__name__} has no direct foreign-key group object permission model")
-    # An InitPlan, evaluated once per query: each probe is then one index lookup. The content type is
-    # joined there, not read by get_for_model (a per-process cache: see _group_model).
-    permission = Subquery(
+def _grants_permission(model, codename):
+    return Subquery(
         Permission.objects.filter(
             content_type__app_label=model._meta.app_label,
             content_type__model=model._meta.model_name,
@@ -47,6 +43,16 @@ def _grants(user, model, codename):
         .order_by()
         .values("pk")
     )
+
+
+def _grants(user, model, codename):
+    group_model = _group_model(model)
+    if group_model.objects.is_generic():
+        # content_object_id is compared with the row's key; the generic table keeps a varchar object_pk.
+        raise TypeError(f"{model.__name__} has no direct foreign-key group object permission model")
+    # An InitPlan, evaluated once per query: each probe is then one index lookup. The content type is
+    # joined there, not read by get_for_model (a per-process cache: see _group_model).
+    permission = _grants_permission(model, codename)
     memberships = user.groups.through.objects.filter(user_id=user.pk).values("group_id")
     return group_model.objects.filter(permission_id=permission, group_id__in=memberships)
 
@@ -65,6 +71,20 @@ def granted(user, model, codename, *, probe=False, outer="pk"):
     if probe:
         return IsNull(Subquery(grants.values("group_id")[:1]), False)
     return Exists(grants)
+
+
+def held_by_organisation(model, codename, *, outer, organisation):
+    """An expression true where the group of the organisation whose key is in the outer field
+    ``organisation`` holds ``codename`` on the ``model`` row whose key is in ``outer``: for a column an app
+    keeps from the grants (a grant follower, registry.register_grant_follower), read here, where the grant
+    tables are read, and never decided by the app."""
+    permission = _grants_permission(model, codename)
+    group = Organisation.objects.filter(pk=OuterRef(OuterRef(organisation))).values("group_id")[:1]
+    return Exists(
+        _group_model(model).objects.filter(
+            content_object_id=OuterRef(outer), permission_id=permission, group_id=Subquery(group)
+        )
+    )
 
 
 def holds(user, codename, obj):

@@ -5,6 +5,9 @@ from .state import CaseState
 _OBJECT_MODELS = {}  # kind -> (object model label, group permission model label, user permission model label)
 _FACTS_PROVIDERS = []  # callables(referral_ids or None) -> {referral_id: {CaseState field: value}}
 _SETTLERS = []  # callables(state, stage, actor): close the app's open items of a case that stopped
+# callables(referral_ids or None): after reconcile wrote the grants of these cases, re-derive a column the
+# app keeps from them (a list's capped count reads it from an index instead of probing each grant).
+_GRANT_FOLLOWERS = []
 
 
 def register_objects(kind, *, model, group_permissions, user_permissions):
@@ -19,6 +22,11 @@ def register_facts(provider):
 def register_settler(settler):
     if settler not in _SETTLERS:
         _SETTLERS.append(settler)
+
+
+def register_grant_follower(follower):
+    if follower not in _GRANT_FOLLOWERS:
+        _GRANT_FOLLOWERS.append(follower)
 
 
 def case_states(referral_ids=None):

@@ -9,7 +9,7 @@ from woonkans import bulk
 from woonkans.parties.models import Organisation
 
 from .policy import FINAL_STAGES, REFERRAL
-from .registry import _OBJECT_MODELS, _SETTLERS, case_states
+from .registry import _GRANT_FOLLOWERS, _OBJECT_MODELS, _SETTLERS, case_states
 from .state import _chain_directions, disclosed, stage_of
 
 
@@ -103,6 +103,11 @@ def reconcile(referral_ids=None, *, fix=True):
                     for (_kind, object_pk, organisation, codename) in missing
                 ],
             )
+    if fix:
+        # The grants of these cases are now the policy's: the columns apps keep from them follow, in the
+        # same transaction as the grants (sync_case_grants, the seed, a repair).
+        for follower in _GRANT_FOLLOWERS:
+            follower(referral_ids)
     return drift
 
 
