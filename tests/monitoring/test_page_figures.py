@@ -135,7 +135,7 @@ def test_a_cell_shows_its_number_or_its_mark(state, value, shown):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem is PostgreSQL's")
 def test_the_grouped_read_has_the_memory_to_hash_its_groups_and_gives_it_back(facts):
     """PostgreSQL overestimates the atoms' groups ~13x at 100 000 facts and sorts them on disk
-    (benchmarks/NOTES.md item 200): the grouped read runs with more work_mem, the rest of the transaction not."""
+    (benchmarks/NOTES.md item 29): the grouped read runs with more work_mem, the rest of the transaction not."""
     settings_seen = []
 
     def watch(execute, sql, params, many, context):
