@@ -11,6 +11,7 @@ import operator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Cast
@@ -148,38 +149,51 @@ class Table:
         return [(label, cells[column].number) for label, cells in self.rows.items()]
 
 
-def _cell(rows, members):
-    return suppression.Cell(sum(rows[index]["n"] for index in members), frozenset(members))
+class _Columns:
+    """The atoms as columns: a table picks its cells' atoms with masks over every atom at once, not a
+    Python loop per atom per table (the space holds ~12 000 atoms at 100 000 facts, read 16 times)."""
+
+    def __init__(self, rows, flags):
+        self.n = np.fromiter(map(operator.itemgetter("n"), rows), dtype=np.int64, count=len(rows))
+        self.flags = {flag: np.zeros(0, dtype=bool) for flag in flags}
+        if rows and flags:
+            matrix = np.array(list(map(operator.itemgetter(*flags), rows)), dtype=bool).reshape(len(rows), len(flags))
+            self.flags = dict(zip(flags, matrix.T, strict=True))
+        self._rows = rows
+
+    def codes(self, dimension):
+        """Each atom's value of dimension as a number, and the number of each value."""
+        values = list(map(operator.itemgetter(dimension), self._rows))
+        index = {value: code for code, value in enumerate(dict.fromkeys(values))}
+        return np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=len(values)), index
+
+    def cell(self, mask):
+        """The cell counting the atoms where mask holds."""
+        members = np.flatnonzero(mask)
+        return suppression.Cell(int(self.n[members].sum()), frozenset(members.tolist()))
 
 
-def _table(rows, key, title, first, columns, row_of, labels, *, total=True, note="", orphans=None):
-    """A table whose rows are the values of row_of(atom), named by labels (a dict, in display order).
+def _table(atoms, key, title, first, columns, dimension, labels, *, total=True, note="", orphans=None):
+    """A table whose rows are the values of the atoms' dimension, named by labels (a dict, in display order).
 
     A row is shown when a fact counts in it; an empty atom (possible.neighbours) that would count in
     a row that is not shown goes into orphans: the missing row tells the reader it is empty.
     """
     table = Table(key, str(title), str(first), [(column, str(label)) for column, label in columns], note=str(note))
     keys = [column for column, _label in columns]
-    present = {row_of(row) for row in rows if row["n"] and any(row[column] for column in keys)}
-    members = {(value, column): [] for value in labels if value in present for column in keys}
-    in_total = {column: [] for column in keys}
-    for index, row in enumerate(rows):
-        value = row_of(row)
-        for column in keys:
-            if not row[column]:
-                continue
-            if value not in present:
-                if orphans is not None:
-                    orphans.add(index)
-                continue
-            in_total[column].append(index)
-            if (value, column) in members:
-                members[value, column].append(index)
+    codes, index = atoms.codes(dimension)
+    counted = np.logical_or.reduce([atoms.flags[column] for column in keys])
+    present = np.zeros(len(index), dtype=bool)
+    present[codes[counted & (atoms.n != 0)]] = True
+    shown = present[codes]
+    if orphans is not None:
+        orphans.update(np.flatnonzero(counted & ~shown).tolist())
     for value, label in labels.items():
-        if value in present:
-            table.rows[str(label)] = {column: _cell(rows, members[value, column]) for column in keys}
+        if value in index and present[index[value]]:
+            in_row = codes == index[value]
+            table.rows[str(label)] = {column: atoms.cell(in_row & atoms.flags[column]) for column in keys}
     if total and table.rows:
-        table.total = {column: _cell(rows, in_total[column]) for column in keys}
+        table.total = {column: atoms.cell(shown & atoms.flags[column]) for column in keys}
     return table
 
 
@@ -232,111 +246,119 @@ def audited_tables(rows, names=None):
 def _flag_keys(rows):
     """The steps the tables count (the other flags tell no table apart)."""
     names = set(DIMENSIONS) | {"n"}
-    return sorted({key for row in rows for key in row if key not in names and not key.startswith("f_")} - UNSHOWN)
+    # The keys of each distinct shape of row (the grouped read gives one), not every key of every row.
+    keys = {key for shape in set(map(tuple, rows)) for key in shape}
+    return sorted({key for key in keys if key not in names and not key.startswith("f_")} - UNSHOWN)
+
+
+# Every flag a table of _build counts in.
+_COUNTED = [
+    *dict.fromkeys([*MAIN_COLUMNS, "trajectory"]),
+    *(f"waiting_{key}" for key, *_rest in WAITING_STEPS),
+    *(f"lead_{number}" for number in range(len(STEPS))),
+]
 
 
 def _build(rows, names, orphans=None):
+    atoms = _Columns(rows, _COUNTED)
+    ids = lambda dimension: set(map(operator.itemgetter(dimension), rows))  # noqa: E731
     main = [(key, FIGURES[key].label) for key in MAIN_COLUMNS]
     count = _("Aantal")
     outcome_labels = {value: label for value, label in Outcome.choices if value != Outcome.OPEN}
     result = {
         "regions": _table(
-            rows,
+            atoms,
             "regions",
             _("Per regio"),
             _("Regio"),
             main,
-            lambda r: r["region_id"],
-            _labels(names[Region], {r["region_id"] for r in rows}),
+            "region_id",
+            _labels(names[Region], ids("region_id")),
             orphans=orphans,
         ),
         "municipalities": _table(
-            rows,
+            atoms,
             "municipalities",
             _("Per gemeente"),
             _("Gemeente"),
             main,
-            lambda r: r["municipality_id"],
-            _labels(names[Organisation], {r["municipality_id"] for r in rows}),
+            "municipality_id",
+            _labels(names[Organisation], ids("municipality_id")),
             orphans=orphans,
         ),
         "corporations": _table(
-            rows,
+            atoms,
             "corporations",
             _("Per corporatie"),
             _("Corporatie"),
             [(key, FIGURES[key].label) for key in ("matched", "housed")],
-            lambda r: r["corporation_id"],
-            _labels(names[Organisation], {r["corporation_id"] for r in rows}),
+            "corporation_id",
+            _labels(names[Organisation], ids("corporation_id")),
             orphans=orphans,
         ),
         "not_eligible": _table(
-            rows,
+            atoms,
             "not_eligible",
             _("Geen doelgroep, naar reden"),
             _("Reden"),
             [("not_eligible", count)],
-            lambda r: r["ineligible_reason"],
+            "ineligible_reason",
             {**INELIGIBLE_REASONS, "": _("Reden niet vastgelegd")},
             orphans=orphans,
         ),
         "age": _table(
-            rows,
+            atoms,
             "age",
             _("Gehuisvest naar leeftijd"),
             _("Leeftijd"),
             [("housed", count)],
-            lambda r: r["young_adult"],
+            "young_adult",
             {True: _("18–27 jaar"), False: _("28 jaar en ouder"), None: _("Onbekend")},
             orphans=orphans,
         ),
         "origins": _table(
-            rows,
+            atoms,
             "origins",
             _("Waar inwoners vandaan komen (meldingen)"),
             _("Herkomst"),
             [("reports", count)],
-            lambda r: r["origin"],
+            "origin",
             {**dict(Origin.choices), "": _("Onbekend")},
             orphans=orphans,
         ),
         "outcomes": _table(
-            rows,
+            atoms,
             "outcomes",
             _("Uitkomsten van trajecten"),
             _("Uitkomst"),
             [("trajectory", count)],
-            lambda r: r["outcome_at_end"],
+            "outcome_at_end",
             outcome_labels,
             orphans=orphans,
         ),
         "contract_forms": _table(
-            rows,
+            atoms,
             "contract_forms",
             _("Vraag naar contractvorm (profielen gedeeld)"),
             _("Contractvorm"),
             [("shared", count)],
-            lambda r: r["contract_form"],
+            "contract_form",
             {**CONTRACT_FORMS, "": _("Niet vastgelegd")},
             orphans=orphans,
         ),
     }
     waiting = Table("waiting", str(_("Inwoners die nu wachten, per stap")), str(_("Stap")), [("n", str(count))])
     for key, label, _first, _second in WAITING_STEPS:
-        waiting.rows[str(label)] = {"n": _cell(rows, _where(rows, lambda row, key=key: row[f"waiting_{key}"]))}
+        waiting.rows[str(label)] = {"n": atoms.cell(atoms.flags[f"waiting_{key}"])}
     waiting.total = {
-        "n": _cell(rows, _where(rows, lambda row: any(row[f"waiting_{key}"] for key, *_rest in WAITING_STEPS)))
+        "n": atoms.cell(np.logical_or.reduce([atoms.flags[f"waiting_{key}"] for key, *_rest in WAITING_STEPS]))
     }
     result["waiting"] = waiting
     leads = Table("lead_counts", "", "", [("n", str(count))])
     for number, (_first, _second, label) in enumerate(STEPS):
-        leads.rows[str(label)] = {"n": _cell(rows, _where(rows, lambda row, number=number: row[f"lead_{number}"]))}
+        leads.rows[str(label)] = {"n": atoms.cell(atoms.flags[f"lead_{number}"])}
     result["lead_counts"] = leads
     return result
-
-
-def _where(rows, predicate):
-    return [index for index, row in enumerate(rows) if predicate(row)]
 
 
 def totals(start, end):

@@ -15,9 +15,7 @@ invented: a corporation is only moved to a municipality where it housed or match
 a case without a corporation keeps none, an outcome changes only for a trajectory.
 """
 
-
-def _key(row, dimensions, flags):
-    return tuple(row[name] for name in dimensions) + tuple(row[name] for name in flags)
+import operator
 
 
 def neighbours(rows, dimensions, flags, free):
@@ -28,37 +26,46 @@ def neighbours(rows, dimensions, flags, free):
     figures.audited_tables drops a neighbour that lands in a missing row or a published 0.
     """
     real = [row for row in rows if row["n"]]
-    seen = {_key(row, dimensions, flags) for row in real}
+    key_of = operator.itemgetter(*dimensions, *flags)
+    seen = set(map(key_of, real))
     values = {name: sorted({row[name] for row in real}, key=repr) for name in dimensions}
     region_of = {row["municipality_id"]: row["region_id"] for row in real}
     pairs = {(row["municipality_id"], row["corporation_id"]) for row in real}
     result = []
     position = {name: index for index, name in enumerate(dimensions)}
-    base = []  # the key of the row add() is called for: a candidate's key is it with the changes put in
-
-    def add(row, **changes):
-        # Most candidates are seen already: their key is checked before the row is copied.
-        key = base.copy()
-        for name, value in changes.items():
-            key[position[name]] = value
-        key = tuple(key)
-        if key not in seen:
-            seen.add(key)
-            result.append({**row, **changes, "n": 0})
+    # A candidate's key is its row's key with one value put in (two for a municipality, whose region
+    # follows): most candidates are seen already, so the key is checked before the row is copied.
+    municipality, region = position["municipality_id"], position["region_id"]
+    first, second = sorted((municipality, region))
 
     for row in real:
-        base[:] = _key(row, dimensions, flags)
+        key = key_of(row)
         for name, step in free.items():
-            for value in values[name] if row[step] else ():
-                if value != row[name]:
-                    add(row, **{name: value})
-        for municipality in values["municipality_id"]:
-            if municipality != row["municipality_id"] and (
-                row["corporation_id"] is None or (municipality, row["corporation_id"]) in pairs
-            ):
-                add(row, municipality_id=municipality, region_id=region_of[municipality])
-        if row["corporation_id"] is not None and (row["matched"] or row["housed"]):
-            for corporation in values["corporation_id"]:
-                if corporation not in (None, row["corporation_id"]) and (row["municipality_id"], corporation) in pairs:
-                    add(row, corporation_id=corporation)
+            if not row[step]:
+                continue
+            at, current = position[name], row[name]
+            head, tail = key[:at], key[at + 1 :]
+            for value in values[name]:
+                if value != current:
+                    candidate = (*head, value, *tail)
+                    if candidate not in seen:
+                        seen.add(candidate)
+                        result.append({**row, name: value, "n": 0})
+        corporation = row["corporation_id"]
+        for other in values["municipality_id"]:
+            if other != row["municipality_id"] and (corporation is None or (other, corporation) in pairs):
+                put = {municipality: other, region: region_of[other]}
+                candidate = (*key[:first], put[first], *key[first + 1 : second], put[second], *key[second + 1 :])
+                if candidate not in seen:
+                    seen.add(candidate)
+                    result.append({**row, "municipality_id": other, "region_id": region_of[other], "n": 0})
+        if corporation is not None and (row["matched"] or row["housed"]):
+            at = position["corporation_id"]
+            head, tail = key[:at], key[at + 1 :]
+            for other in values["corporation_id"]:
+                if other not in (None, corporation) and (row["municipality_id"], other) in pairs:
+                    candidate = (*head, other, *tail)
+                    if candidate not in seen:
+                        seen.add(candidate)
+                        result.append({**row, "corporation_id": other, "n": 0})
     return result

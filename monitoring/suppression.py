@@ -13,13 +13,9 @@ The audit covers all tables at once, so a figure hidden per region cannot be rea
 municipalities, and a total cannot be read back from another table's total.
 """
 
-import os
 from dataclasses import dataclass, field
 
-# Small matrices (hundreds of rows): BLAS threads only fight over the cores, making an SVD 50x slower.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-import numpy as np  # noqa: E402 - after the thread setting, which numpy reads when it loads
+import numpy as np  # BLAS threads: one (monitoring/__init__.py, before any module of the app loads numpy)
 
 SUPPRESS_BELOW = 5
 PRIMARY = "primary"
@@ -63,16 +59,18 @@ class Cell:
 
 def _incidence(cells, size):
     """Cells x atoms, with atoms that every cell treats alike merged into one column (they are one
-    unknown to any reader) and atoms in no cell left out: a smaller matrix, the same span."""
-    signatures = [[] for _atom in range(size)]
+    unknown to any reader) and atoms in no cell left out: a smaller matrix, the same span.
+
+    The columns come in the order of their first atom. Any order spans the same: which cells are
+    hidden does not depend on it."""
+    member = np.zeros((len(cells), size), dtype=bool)
     for row, cell in enumerate(cells):
-        for atom in cell.atoms:
-            signatures[atom].append(row)
-    columns = list({tuple(signature) for signature in signatures if signature})
-    matrix = np.zeros((len(cells), len(columns)))
-    for column, signature in enumerate(columns):
-        matrix[list(signature), column] = 1.0
-    return matrix
+        if cell.atoms:
+            member[row, np.fromiter(cell.atoms, dtype=np.intp, count=len(cell.atoms))] = True
+    member = member[:, member.any(axis=0)]
+    # An atom's column as bytes (one bit per cell): atoms alike have equal bytes.
+    _unique, first = np.unique(np.packbits(member.T, axis=1), axis=0, return_index=True)
+    return member[:, np.sort(first)].astype(float)
 
 
 def _rank(matrix):
