@@ -1,4 +1,5 @@
-"""The ledger's amounts stay whole: "€" never stands alone at the end of a line (it did at 1280 px)."""
+"""The ledger's amounts and dates stay whole: "€" never stands alone at the end of a line, nor does a date
+break after its month (both did at 1280 px)."""
 
 import pytest
 
@@ -27,6 +28,20 @@ SPLIT_AMOUNTS = r"""() => {
 }"""
 
 
+# Every date cell (d-m-Y) on one line: a browser may break after each hyphen.
+SPLIT_DATES = r"""() => {
+    const split = [];
+    const range = document.createRange();
+    for (const cell of document.querySelectorAll("main td[data-label='Datum']")) {
+        range.selectNodeContents(cell);
+        const tops = new Set();
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top / 4));
+        if (tops.size > 1) split.push(cell.textContent.trim());
+    }
+    return split;
+}"""
+
+
 def test_the_ledger_keeps_euro_sign_and_amount_on_one_line(e2e, _keep_screenshots):
     demo.seed()
     actor = e2e("penningmeester.mgr", User.objects.get(username="penningmeester.mgr"))
@@ -38,6 +53,7 @@ def test_the_ledger_keeps_euro_sign_and_amount_on_one_line(e2e, _keep_screenshot
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         assert page.evaluate(SPLIT_AMOUNTS) == [], f"amounts split over two lines at {width} px"
+        assert page.evaluate(SPLIT_DATES) == [], f"dates split over two lines at {width} px"
         actor.recorder.shoot(page, actor.name, f"grootboek-{width}")
         page.screenshot(path=actor.recorder.folder / f"grootboek-{width}-scherm.png")  # what one screen shows
     actor.checked = actor.navigations
