@@ -307,9 +307,9 @@ def granted_trajectories(*, user):
         )
     )
     sides = Match.objects.none()
-    if user.has_role(*referral_permissions.CORPORATION_ROLES):
+    if user.has_role(*permissions.CORPORATION_ROLES):
         sides = sides | Match.objects.filter(corporation_id=user.organisation_id, identity_granted=True)
-    if user.has_role(*referral_permissions.PROVIDER_ROLES):
+    if user.has_role(*permissions.PROVIDER_ROLES):
         sides = sides | Match.objects.filter(care_provider_id=user.organisation_id, contact_granted=True)
     return sides.filter(member)
 
