@@ -488,7 +488,25 @@ def case_meetings_to_run(*, user, statuses=None):
     if meetings.query.is_empty():
         return meetings
     log_access(user=user, action=AccessAction.SEARCH, object_type="matching.casemeeting", purpose="casusoverleg")
-    return meetings.select_related("profile__region", "signal__organisation").order_by("status", "planned_on")
+    return (
+        meetings.select_related("profile", "signal__organisation")
+        .only(*CASE_MEETING_LIST_COLUMNS)
+        .order_by("status", "planned_on")
+    )
+
+
+# The columns the list shows and sorts by: not the profile's twenty-odd fields and free texts, nor the
+# signal's text, which each row of a full page carried into models for nothing (the page grew with its
+# rows: benchmarks/NOTES.md). A column the list starts to show goes here, or each row reads it with a query
+# of its own (tests/security/test_query_counts.py counts them at 5 and 50 rows).
+CASE_MEETING_LIST_COLUMNS = (
+    "id",
+    "status",
+    "planned_on",
+    "profile__code",
+    "signal__kind",
+    "signal__organisation__name",
+)
 
 
 def get_case_meeting_to_run(*, user, case_meeting_id):

@@ -5,7 +5,7 @@ A referral the user may not see is logged as denied and answers 404 (ids cannot 
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from woonkans import worklist
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
+from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
 
 from . import permissions
@@ -121,10 +122,17 @@ def regisseur_inbox(*, user):
 
 
 def provider_reports(*, user, coarse_status=None):
-    """A care provider's own reports: who, to which municipality, when, and the coarse status only."""
+    """A care provider's own reports: who, to which municipality, when, and the coarse status only.
+
+    ``view_report_status`` is granted to the reporting provider only, at every stage (disclosure.policy,
+    relation REPORTING_PROVIDER: the case's ``reported_by``), so naming that organisation changes no row;
+    it lets the list walk its index ``(reported_by, created_at, id)`` and probe each row's grant
+    (``probe``) instead of walking every case of every provider by date (benchmarks/NOTES.md)."""
     reports = permissions.visible_referrals(
         user,
-        Referral.objects.select_related("identity", "municipality").only(
+        Referral.objects.filter(reported_by_id=user.organisation_id)
+        .select_related("identity", "municipality")
+        .only(
             "id",
             "status",
             "created_at",
@@ -134,11 +142,30 @@ def provider_reports(*, user, coarse_status=None):
         ),
         permissions.REPORTER_ROLES,
         perm=permissions.VIEW_STATUS,
+        probe=True,
     )
     if coarse_status:
         reports = reports.filter(status__in=[s for s, c in COARSE.items() if c == CoarseStatus(coarse_status)])
     log_access(user=user, action=AccessAction.SEARCH, object_type=OBJECT_TYPE, purpose="eigen meldingen")
     return reports.order_by("-created_at")
+
+
+def counted_reports(*, user):
+    """What the provider's list counts (``list_page(count_queryset=...)``): the organisation's reports that are
+    not restricted, read from the index ``referrals_reporter_created`` alone. The policy grants the coarse
+    status to the reporting provider at every stage and to nobody else (tests/referrals/test_access.py), so
+    these are the rows ``provider_reports`` probes one by one (1 001 probes for a provider with many
+    reports: the count grew with the cases). A user counts only as a member of the organisation's group (the
+    grants are the group's): one uncorrelated check, run once."""
+    if not user.has_role(*permissions.REPORTER_ROLES) or not user.organisation_id:
+        return Referral.objects.none()
+    member = Exists(
+        user.groups.through.objects.filter(
+            user_id=user.pk,
+            group_id=Subquery(Organisation.objects.filter(pk=user.organisation_id).values("group_id")[:1]),
+        )
+    )
+    return Referral.objects.filter(member, reported_by_id=user.organisation_id, restricted_at__isnull=True)
 
 
 # ---- 'Mijn werkvoorraad': the counts of these lists (woonkans.worklist), not logged: no case is read ----

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django.db.models import F, IntegerField, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 1000
@@ -251,3 +252,20 @@ def yes_no_filter(label, method):
     widget = forms.NullBooleanSelect()
     widget.choices = (("unknown", _("Alle")), ("true", _("Ja")), ("false", _("Nee")))
     return django_filters.BooleanFilter(label=label, method=method, widget=widget)
+
+
+def row_urls(viewname, rows):
+    """``pk -> URL`` of ``viewname`` for the rows of one page: reversed once a page, not once a row (~50 µs a
+    row, a tenth of a full page's rendering). The URL of the first row is split at its key; where that key
+    is not exactly once in it, as a whole path segment (``/jaar/2026/2026/``), every row is reversed."""
+    each = lambda pk: reverse(viewname, args=[pk])  # noqa: E731
+    if not rows:
+        return each
+    key = str(rows[0].pk)
+    sample = reverse(viewname, args=[key])
+    if sample.count(key) != 1:
+        return each
+    before, after = sample.split(key)
+    if not (before.endswith("/") and after.startswith("/")):
+        return each
+    return lambda pk: f"{before}{pk}{after}"

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +16,7 @@ from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
 from woonkans.audit.models import AccessAction
 from woonkans.audit.services import log_access
-from woonkans.lists import list_page
+from woonkans.lists import list_page, row_urls
 from woonkans.money import format_euro, format_plain
 from woonkans.pdf import pdf_response, render_pdf
 
@@ -87,11 +86,10 @@ def _prepare_entries(page):
     if not page.rows:
         return
     kinds = {value: str(label) for value, label in EntryKind.choices}
-    first = page.rows[0].pk
-    before, after = reverse("guarantee_fund:entry_correct", args=[first]).rsplit(f"/{first}/", 1)
+    correct_url = row_urls("guarantee_fund:entry_correct", page.rows)
     for entry in page:
         entry.kind_label = kinds.get(entry.kind, entry.kind)  # as get_kind_display
-        entry.correct_url = f"{before}/{entry.pk}/{after}"
+        entry.correct_url = correct_url(entry.pk)
         entry.booked_text = entry.booked_on.strftime("%d-%m-%Y")
         entry.amount_text = format_euro(entry.amount_cents)
         entry.balance_text = format_euro(entry.balance_after_cents)

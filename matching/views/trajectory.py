@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 from referrals.views.shared import name_search
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
-from woonkans.lists import list_page
+from woonkans.lists import list_page, row_urls
 
 from .. import filters, selectors, services
 from ..aftercare_selectors import provider_changes_to_answer
 from ..forms import CaseMeetingOutcomeForm, EvaluationForm, SignalForm
+from ..models import CaseMeeting, SignalKind
 from ..permissions import CONSULTANT_ROLES, CORPORATION_ROLES, PROVIDER_ROLES, REGISSEUR_ROLES
 from ..services.trajectory import case_parties
 from ..workflow import TRAJECTORY_RUNNING
@@ -149,7 +150,26 @@ def my_case_meetings(request):
         sorts=filters.CASE_MEETING_SORTS,
         default_sort="status",
     )
+    _prepare_case_meetings(page)
     return render(request, "matching/my_case_meetings.html", {"page": page})
+
+
+def _prepare_case_meetings(page):
+    """Each row's cells as text, what every row shares worked out once a page (as the claims list).
+
+    A row translated its four column labels and every choice of two fields (``get_…_display``), reversed
+    its URL and formatted its date: most of a full page's rendering, so the page grew as it filled from a
+    few meetings to 25. Same text: the choice's label, ``date:"d-m-Y"``."""
+    statuses = {value: str(label) for value, label in CaseMeeting.Status.choices}
+    kinds = {value: str(label) for value, label in SignalKind.choices}
+    meeting_url = row_urls("matching:my_case_meeting", page.rows)
+    for meeting in page:
+        meeting.url = meeting_url(meeting.pk)
+        meeting.status_label = statuses.get(meeting.status, meeting.status)  # as get_status_display
+        meeting.signal_label = (
+            f"{kinds.get(meeting.signal.kind, meeting.signal.kind)} ({meeting.signal.organisation.name})"
+        )
+        meeting.planned_text = meeting.planned_on.strftime("%d-%m-%Y") if meeting.planned_on else "–"
 
 
 @role_required(*CASUSREGISSEUR_ROLES)

@@ -152,6 +152,14 @@ class Referral(NumberedMixin, GuardedStatus, models.Model):
             models.Index(fields=["municipality", "number"], name="referrals_muni_number"),
             models.Index(fields=["municipality", "status", "-id"], name="referrals_muni_status"),
             models.Index(fields=["municipality", "status", "id"], name="referrals_muni_status_desc"),
+            # A care provider's own reports (/meldingen/, referrals.selectors.provider_reports) newest first,
+            # restricted cases left out as the provider sees them: a page walks the provider's part and probes
+            # each row's grant, and the capped count (selectors.counted_reports) reads this index only.
+            models.Index(
+                fields=["reported_by", "created_at", "id"],
+                condition=models.Q(reported_by__isnull=False, restricted_at__isnull=True),
+                name="referrals_reporter_created",
+            ),
             # The inbox's rows only, in its default order (submitted_at, then the list's "-pk"): a page
             # walks this and stops after its rows; it holds the open inbox, not every case.
             models.Index(fields=["submitted_at", "-id"], condition=WAITING_IN_INBOX, name="referrals_inbox_waiting"),

@@ -16,6 +16,7 @@ def report_list(request):
     page = list_page(
         request,
         selectors.provider_reports(user=request.user),
+        count_queryset=selectors.counted_reports(user=request.user),
         filterset_class=filters.ReportFilter,
         sorts=filters.REPORT_SORTS,
         default_sort="-created_at",

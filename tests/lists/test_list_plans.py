@@ -15,7 +15,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from referrals.models import Referral
 from woonkans import lists
 
 from .. import plans
@@ -110,3 +112,46 @@ def test_the_inbox_walks_its_regions_part_in_every_sort_but_the_municipality(cli
         sql, page = _page_query(client, f"{reverse('referrals:inbox')}?sort={sort}", "referrals_referral")
         assert len(page.rows) == 25 and page.capped, sort
         assert_walks_and_stops(_plan(sql), "referrals_referral", page_reads_at_most=27, count_reads_at_most=13)
+
+
+def test_the_providers_reports_walk_its_own_part_in_date_order(client, signed_in, people, monkeypatch):
+    # Another provider's reports between the own ones: a walk over every case by date would read them too.
+    for _ in range(3):
+        make_cases(people["venlo"], 10, reported_by=people["leger"].organisation)
+        make_cases(people["venlo"], 10, reported_by=people["moveoo"].organisation)
+    monkeypatch.setattr(lists, "COUNT_CAP", 12)
+    signed_in(people["moveoo"])
+    for sort in ("-created_at", "created_at"):
+        sql, page = _page_query(client, f"{reverse('referrals:reports')}?sort={sort}", "referrals_referral")
+        assert len(page.rows) == 25 and page.capped, sort
+        assert {r.reported_by_id for r in Referral.objects.filter(pk__in=[r.pk for r in page.rows])} == {
+            people["moveoo"].organisation_id
+        }
+        assert_walks_and_stops(_plan(sql), "referrals_referral", page_reads_at_most=27, count_reads_at_most=13)
+
+
+def test_the_providers_count_equals_its_pages_and_reads_no_grant(client, signed_in, people):
+    moveoo, leger = people["moveoo"].organisation, people["leger"].organisation
+    own = make_cases(people["venlo"], 30, reported_by=moveoo)
+    make_cases(people["venray"], 10, reported_by=leger)
+    # AVG art. 18: the provider sees nothing of a restricted case, in the rows nor in the count.
+    Referral.objects.filter(pk__in=[own[3].pk, own[17].pk]).update(restricted_at=timezone.now())
+    visible = {r.pk for r in own} - {own[3].pk, own[17].pk}
+    signed_in(people["moveoo"])
+    url = reverse("referrals:reports")
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        first = client.get(url).context["page"]
+    second = client.get(f"{url}?page=2").context["page"]
+    assert first.total == second.total == len(visible) == 28 and not first.capped
+    assert {r.pk for r in (*first.rows, *second.rows)} == visible
+    (page_sql,) = [sql for sql in statements if lists.TOTAL in sql]
+    count_sql = page_sql[page_sql.index("SELECT COUNT(*)") : page_sql.index("capped_list")]
+    assert "groupobjectpermission" not in count_sql and "reported_by_id" in count_sql
+    signed_in(people["leger"])
+    assert client.get(url).context["page"].total == 10

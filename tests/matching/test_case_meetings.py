@@ -127,3 +127,19 @@ def test_the_list_takes_a_fixed_number_of_queries(
         page = client.get(reverse("matching:my_case_meetings")).content.decode()
     assert page.count(profile.code) >= min(rows, 25)
     assert f"Casusoverleggen: {rows}<" in page
+
+
+def test_the_list_row_shows_the_code_signal_date_and_status_in_words(client, signed_in, people, case_meeting):
+    planned_on = timezone.localdate()
+    services.plan_case_meeting(
+        actor=people["noord"], case_meeting=case_meeting, planned_on=planned_on, casusregisseur=people["venlo"]
+    )
+    case_meeting.refresh_from_db()
+    signed_in(people["venlo"])
+    page = client.get(reverse("matching:my_case_meetings")).content.decode()
+    row = page[page.index(f'href="{run_url(case_meeting)}"') :].split("</tr>")[0]
+    assert f">{case_meeting.profile.code}</a>" in row
+    signal = case_meeting.signal
+    assert f"{signal.get_kind_display()} ({signal.organisation.name})" in row
+    assert planned_on.strftime("%d-%m-%Y") in row and case_meeting.get_status_display() in row
+    assert 'data-label="Signaal"' in row and "planned" not in row

@@ -134,3 +134,13 @@ def test_list_pages_do_not_grow_in_queries(client, signed_in, people, rows, djan
         with django_assert_max_num_queries(16):
             response = client.get(reverse(page))
         assert response.status_code == 200
+
+
+def test_only_the_reporting_provider_may_see_a_reports_status_at_any_stage():
+    """referrals.selectors.provider_reports names the provider as ``reported_by`` to walk its own index:
+    that holds only while the policy grants the coarse status to the reporting provider alone."""
+    from woonkans.privacy.disclosure.policy import POLICY, VIEW_REPORT_STATUS, Relation
+
+    for stage, relations in POLICY.items():
+        holders = {relation for relation, grants in relations.items() if VIEW_REPORT_STATUS in grants}
+        assert holders == {Relation.REPORTING_PROVIDER}, stage
