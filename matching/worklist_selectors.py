@@ -112,7 +112,7 @@ def _regisseur_rows(user):
                 "matching.signals",
                 _("Signalen: casusoverleg nodig?"),
                 open_case_meetings(region),
-                "signalled_at",  # the signal's created_at, on the meeting (matching_cm_open_signalled)
+                "signalled_at",  # the signal's created_at, on the meeting (matching_cm_region_open)
                 f"{aftercare}#h-signals",
                 age_unit="days",
                 order=60,

@@ -297,18 +297,11 @@ class CaseMeeting(GuardedStatus, models.Model):
         verbose_name = _("casusoverleg")
         verbose_name_plural = _("casusoverleggen")
         ordering = ["-signal__created_at"]
-        # /casusoverleggen/ (default sort: status, then newest): its page is read in index order, 26
-        # rows, not all of a casusregisseur's meetings joined to their profiles and sorted.
+        # /casusoverleggen/ by status either way (default: the open ones first, "-status", then newest): its
+        # page is read in index order, 26 rows, not all of a casusregisseur's meetings joined and sorted.
         indexes = [
             models.Index(fields=["casusregisseur", "status", "-id"], name="matching_cm_runner_status_id"),
-            # The chair's open signals (/nazorg/, default sort: oldest signal first): the page reads the
-            # open meetings in this order and stops after its rows.
-            models.Index(
-                models.F("signalled_at").asc(nulls_last=True),
-                models.F("id").desc(),
-                name="matching_cm_open_signalled",
-                condition=models.Q(status__in=["requested", "planned"]),
-            ),
+            models.Index(fields=["casusregisseur", "status", "id"], name="matching_cm_runner_status_desc"),
             # The same per region (/nazorg/ and the chair's home): the page walks the region's open
             # meetings in signal order, the capped count is an index-only scan of them.
             models.Index(

@@ -148,7 +148,8 @@ def my_case_meetings(request):
         selectors.case_meetings_to_run(user=request.user),
         filterset_class=filters.CaseMeetingFilter,
         sorts=filters.CASE_MEETING_SORTS,
-        default_sort="status",
+        # The meetings still to run first: "-status" orders requested, planned, not needed, held.
+        default_sort="-status",
     )
     _prepare_case_meetings(page)
     return render(request, "matching/my_case_meetings.html", {"page": page})

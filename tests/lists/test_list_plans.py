@@ -155,3 +155,33 @@ def test_the_providers_count_equals_its_pages_and_reads_no_grant(client, signed_
     assert "groupobjectpermission" not in count_sql and "reported_by_id" in count_sql
     signed_in(people["leger"])
     assert client.get(url).context["page"].total == 10
+
+
+def test_the_case_meetings_to_run_walk_an_index_open_ones_first(client, signed_in, people):
+    from matching import services as matching_services
+    from matching.models import CaseMeeting
+
+    from ..matching.conftest import make_matched, org
+
+    profile = make_matched(people)
+    matching_services.record_housing(actor=people["noord"], profile=profile, lease_signed_on=timezone.localdate())
+    for _ in range(30):
+        matching_services.raise_signal(
+            actor=people["woonwenz"], profile=profile, kind="other", text="Zorgen.", about=org("Moveoo")
+        )
+    meetings = list(CaseMeeting.objects.order_by("pk"))
+    CaseMeeting.objects.filter(pk__in=[m.pk for m in meetings]).update(casusregisseur=people["venlo"], status="held")
+    still_open = [meetings[4].pk, meetings[20].pk]
+    CaseMeeting.objects.filter(pk__in=still_open).update(status="planned")
+    signed_in(people["venlo"])
+    url = reverse("matching:my_case_meetings")
+    # By default the meetings still to run come first, whatever their age.
+    assert [m.pk for m in client.get(url).context["page"].rows[:2]] == sorted(still_open, reverse=True)
+    for sort in ("status", "-status"):
+        sql, page = _page_query(client, f"{url}?sort={sort}", "matching_casemeeting")
+        assert len(page.rows) == 25, sort
+        nodes = list(_nodes(_plan(sql)))
+        (scan,) = [n for n, sub in nodes if not sub and n.get("Relation Name") == "matching_casemeeting"]
+        assert scan["Node Type"] == "Index Scan" and scan["Index Name"].startswith("matching_cm_runner_status"), sort
+        assert not [n for n, sub in nodes if not sub and n["Node Type"] == "Sort"], sort
+        assert _read(scan) <= 27, sort
