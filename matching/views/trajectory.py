@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from referrals.filters import filter_by_name
 from referrals.views.shared import name_search
 from woonkans.accounts.permissions import role_required
 from woonkans.accounts.roles import Role
@@ -46,7 +47,10 @@ def trajectory_list(request):
         )
         return render(request, "matching/consultant_trajectories.html", {"page": page, "name_form": name_form})
     name_form, matches = name_search(request, selectors.trajectories(user=request.user), path="profile__referral__")
-    _form, counted = name_search(request, selectors.granted_trajectories(user=request.user), path="profile__referral__")
+    counted = selectors.granted_trajectories(user=request.user)
+    if name_form.is_bound and name_form.is_valid():
+        # The count narrowed by the same name, validated once above.
+        counted = filter_by_name(counted, name_form.cleaned_data["name"], "profile__referral__")
     # Three lists on one page: each pages, sorts and filters on its own ("beeindigd-page", "overname-q").
     page = list_page(
         request,
