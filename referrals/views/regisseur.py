@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from woonkans.accounts.permissions import role_required
-from woonkans.lists import list_page
+from woonkans.lists import list_page, row_urls
 
 from .. import filters, selectors, services
 from ..forms import FeedbackForm
@@ -20,11 +21,16 @@ def inbox(request):
     page = list_page(
         request, referrals, filterset_class=filters.InboxFilter, sorts=filters.INBOX_SORTS, default_sort="submitted_at"
     )
-    # Each status translated once a page, not per row (``get_status_display`` translates every choice):
-    # the page fills from 5 rows at 1 000 cases to 25 from 10 000 on, and each row's cost showed.
+    # Each row's cells as text, what rows share worked out once a page (``get_status_display`` translates
+    # every choice, ``{% url %}`` resolves the pattern): the page fills from 5 rows at 1 000 cases to 25 from
+    # 10 000 on, and each row's cost showed. Same text: the status's label, ``date:"d-m-Y"``.
     labels = {value: str(label) for value, label in Status.choices}
+    detail_url = row_urls("referrals:detail", page.rows)
     for referral in page:
         referral.status_label = labels.get(referral.status, referral.status)  # as get_status_display
+        referral.url = detail_url(referral.pk)
+        submitted = referral.submitted_at
+        referral.submitted_text = timezone.localtime(submitted).strftime("%d-%m-%Y") if submitted else "–"
     return render(request, "referrals/inbox.html", {"page": page, "name_form": name_form})
 
 

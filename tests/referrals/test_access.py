@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from referrals import services
 from woonkans.audit.models import AccessLog, AccessOutcome
@@ -144,3 +145,17 @@ def test_only_the_reporting_provider_may_see_a_reports_status_at_any_stage():
     for stage, relations in POLICY.items():
         holders = {relation for relation, grants in relations.items() if VIEW_REPORT_STATUS in grants}
         assert holders == {Relation.REPORTING_PROVIDER}, stage
+
+
+def test_the_inbox_row_reads_as_before_and_loads_no_bsn(client, signed_in, people):
+    referral = make_submitted(people["venlo"])
+    signed_in(people["noord"])
+    response = client.get(reverse("referrals:inbox"))
+    page = response.content.decode()
+    row = page[page.index(f'href="{reverse("referrals:detail", args=[referral.pk])}"') :].split("</tr>")[0]
+    submitted = timezone.localtime(referral.submitted_at).strftime("%d-%m-%Y")
+    for cell in (referral.short_reference, "Jan Jansen", "Gemeente Venlo", referral.get_status_display(), submitted):
+        assert cell in row, cell
+    # Data minimisation: the list shows a name; the identity's BSN is never read into memory for it.
+    (shown,) = response.context["page"].rows
+    assert {"bsn", "street_address", "phone"} <= shown.identity.get_deferred_fields()
