@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 
 from matching.models import EVALUATION_DUE_FROM, AgendaItem, AgendaItemKind, Match, Profile, ProfileShare, ProfileStatus
 from referrals.models import AWAITING_PRECONDITIONS_FEEDBACK, WAITING_IN_INBOX, Referral
+from woonkans.lists import urls_like
 
 from .models import LeadTimeTarget, Step, Unit
 from .workdays import nth_working_day_back, working_days_between
@@ -197,18 +198,17 @@ def _rows(step, before, region_id=None, corporation_id=None, municipality_id=Non
     raise ValueError(step)
 
 
-def _path(step, row, for_corporation):
+def _link(step, for_corporation):
+    """(URL name, the row's key for it) of the page a waiting case of ``step`` links to."""
     if step in (Step.SUBMITTED,):
-        return reverse("referrals:detail", kwargs={"referral_id": row["pk"]})
+        return "referrals:detail", "pk"
     if step.startswith("feedback_"):
-        referral_id = row.get("referral_id", row.get("pk"))
-        return reverse("referrals:feedback", kwargs={"referral_id": referral_id})
+        return "referrals:feedback", "referral_id"
     if step == Step.SHARED:
-        return reverse("matching:corporation_profile", kwargs={"profile_id": row["profile_id"]})
+        return "matching:corporation_profile", "profile_id"
     if step == Step.MATCHED:
-        name = "matching:trajectory" if for_corporation else "matching:profile"
-        return reverse(name, kwargs={"profile_id": row["profile_id"]})
-    return reverse("matching:profile", kwargs={"profile_id": row["pk"]})
+        return ("matching:trajectory" if for_corporation else "matching:profile"), "profile_id"
+    return "matching:profile", "pk"
 
 
 def consultant_path(referral_id):
@@ -230,6 +230,16 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
     if limit is not None:
         rows = rows.order_by(ORDER_FIELD.get(step, start_field))[:limit]
     twice = cut_off(target, today, times=2)
+    rows = list(rows)
+    # One reverse a step, not one a row (lists.urls_like): the home lists up to 50 cases a step.
+    if municipality_id is not None:
+        # The consultant (casusregisseur) follows the case on the referral's page.
+        name, key = "referrals:detail", referral_field
+    else:
+        name, key = _link(step, corporation_field is not None)
+        if key == "referral_id" and rows and key not in rows[0]:
+            key = "pk"  # feedback 1 reads the referral itself
+    path = urls_like(name, rows[0][key]) if rows else None
     result = []
     for row in rows:
         started_on = _day(row[start_field])
@@ -252,9 +262,7 @@ def waiting_in_step(step, target, *, today, region_id=None, corporation_id=None,
                 waited=waited,
                 extra_days=extra_days,
                 target=target,
-                path=consultant_path(row[referral_field])
-                if municipality_id is not None
-                else _path(step, row, corporation_field is not None),
+                path=path(row[key]),
                 twice_over=started_on < twice,
             )
         )

@@ -256,16 +256,22 @@ def yes_no_filter(label, method):
 
 def row_urls(viewname, rows):
     """``pk -> URL`` of ``viewname`` for the rows of one page: reversed once a page, not once a row (~50 µs a
-    row, a tenth of a full page's rendering). The URL of the first row is split at its key; where that key
-    is not exactly once in it, as a whole path segment (``/jaar/2026/2026/``), every row is reversed."""
-    each = lambda pk: reverse(viewname, args=[pk])  # noqa: E731
+    row, a tenth of a full page's rendering). See ``urls_like``."""
     if not rows:
-        return each
-    key = str(rows[0].pk)
+        return lambda pk: reverse(viewname, args=[pk])
+    return urls_like(viewname, rows[0].pk)
+
+
+def urls_like(viewname, key):
+    """``key -> URL`` of ``viewname`` (one argument: an id or a UUID), reversed once for ``key`` and split at
+    it. Where ``key`` is not exactly once in that URL, as a whole path segment (``/jaar/2026/2026/``),
+    every key is reversed."""
+    each = lambda other: reverse(viewname, args=[other])  # noqa: E731
+    key = str(key)
     sample = reverse(viewname, args=[key])
     if sample.count(key) != 1:
         return each
     before, after = sample.split(key)
     if not (before.endswith("/") and after.startswith("/")):
         return each
-    return lambda pk: f"{before}{pk}{after}"
+    return lambda other: f"{before}{other}{after}"

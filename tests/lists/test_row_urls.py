@@ -6,7 +6,7 @@ import pytest
 from django.http import HttpResponse
 from django.urls import path, reverse
 
-from woonkans.lists import row_urls
+from woonkans.lists import row_urls, urls_like
 
 
 def _view(request, pk):
@@ -36,3 +36,10 @@ def test_each_row_gets_the_url_reverse_gives_it(name, keys):
 @pytest.mark.urls(__name__)
 def test_an_empty_page_still_answers():
     assert row_urls("case", [])(3) == "/zaken/3/"
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("name", ["case", "in_year"])
+def test_a_url_like_another_is_the_url_reverse_gives(name):
+    url = urls_like(name, 2026)
+    assert [url(key) for key in (1, 2026, 20262)] == [reverse(name, args=[key]) for key in (1, 2026, 20262)]
