@@ -15,7 +15,7 @@ from referrals.models import ExceptionRequest
 from referrals.workflow import Status
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
-from woonkans.parties.models import Organisation
+from woonkans.privacy.disclosure.grants import member_of_own_organisation
 from woonkans.privacy.personal_data import corporation_fields
 from woonkans.privacy.restriction import is_restricted
 
@@ -300,12 +300,7 @@ def granted_trajectories(*, user):
     (the grants are the group's): one uncorrelated check, run once."""
     if not user.has_role(*permissions.CORPORATION_ROLES, *permissions.PROVIDER_ROLES) or not user.organisation_id:
         return Match.objects.none()
-    member = Exists(
-        user.groups.through.objects.filter(
-            user_id=user.pk,
-            group_id=Subquery(Organisation.objects.filter(pk=user.organisation_id).values("group_id")[:1]),
-        )
-    )
+    member = member_of_own_organisation(user)
     sides = Match.objects.none()
     if user.has_role(*permissions.CORPORATION_ROLES):
         sides = sides | Match.objects.filter(corporation_id=user.organisation_id, identity_granted=True)

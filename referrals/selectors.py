@@ -5,7 +5,7 @@ A referral the user may not see is logged as denied and answers 404 (ids cannot 
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from woonkans import worklist
 from woonkans.audit.models import AccessAction, AccessOutcome
 from woonkans.audit.services import log_access
-from woonkans.parties.models import Organisation
 from woonkans.privacy import disclosure
+from woonkans.privacy.disclosure.grants import member_of_own_organisation
 
 from . import permissions
 from .models import WAITING_IN_INBOX, Document, Referral, ReferralEvent
@@ -173,12 +173,7 @@ def counted_reports(*, user):
     grants are the group's): one uncorrelated check, run once."""
     if not user.has_role(*permissions.REPORTER_ROLES) or not user.organisation_id:
         return Referral.objects.none()
-    member = Exists(
-        user.groups.through.objects.filter(
-            user_id=user.pk,
-            group_id=Subquery(Organisation.objects.filter(pk=user.organisation_id).values("group_id")[:1]),
-        )
-    )
+    member = member_of_own_organisation(user)
     return Referral.objects.filter(member, reported_by_id=user.organisation_id, restricted_at__isnull=True)
 
 

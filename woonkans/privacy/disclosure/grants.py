@@ -87,6 +87,18 @@ def held_by_organisation(model, codename, *, outer, organisation):
     )
 
 
+def member_of_own_organisation(user):
+    """True where the user belongs to its own organisation's group. The grants are the group's, so a count
+    read from what is kept beside the grants (``reported_by``, a match's granted side) holds for the user
+    only as a member of that group. One uncorrelated check, evaluated once a query."""
+    return Exists(
+        user.groups.through.objects.filter(
+            user_id=user.pk,
+            group_id=Subquery(Organisation.objects.filter(pk=user.organisation_id).values("group_id")[:1]),
+        )
+    )
+
+
 def holds(user, codename, obj):
     """Whether the user's organisation holds ``codename`` on ``obj`` (one query)."""
     return _grants(user, type(obj), codename).filter(content_object_id=obj.pk).exists()
