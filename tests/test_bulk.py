@@ -14,6 +14,7 @@ def copy_always(monkeypatch):
     monkeypatch.setattr(bulk, "COPY_FROM", 0)  # a few rows, written the way thousands are
 
 
+@pytest.mark.postgres_only
 def test_the_scale_data_written_by_copy_reads_back_as_the_models_write_it(copy_always):
     from matching.demo_scale import create_synthetic_cases
     from matching.models import Meeting

@@ -10,7 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,9 +71,11 @@ class CareFunding(models.TextChoices):
     PGB = "pgb", _("Persoonsgebonden budget (pgb)")
 
 
-# Since when a housed profile's evaluation is due: the later of the housing and the last evaluation
-# (PostgreSQL's GREATEST skips a NULL: no evaluation yet, the housing). Read by leadtimes.waiting.
-EVALUATION_DUE_FROM = Greatest("housed_on", "last_evaluation_on")
+# Since when a housed profile's evaluation is due: the later of the housing and the last evaluation, the
+# housing while there is none. Written out with Coalesce: PostgreSQL's GREATEST skips a NULL, SQLite's MAX
+# (the demo's database) returns NULL, which left every housed profile without an evaluation off "Wacht te
+# lang" there. Read by leadtimes.waiting; its partial indexes below hold this very expression.
+EVALUATION_DUE_FROM = Greatest("housed_on", Coalesce("last_evaluation_on", "housed_on"))
 
 
 class Profile(GuardedStatus, models.Model):

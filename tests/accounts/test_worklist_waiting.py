@@ -243,6 +243,7 @@ def test_a_stopped_case_closes_the_message_waiting(people):
     assert _message_at(profile, "Woonwenz") is None
 
 
+@pytest.mark.postgres_only
 def test_the_corporations_counts_walk_the_waiting_shares_and_probe_the_grants(people, signed_in, client):
     """The home's message count reads the kept column, not the threads; both counts and the matching table
     probe the profile grant per share (a scalar subquery), never an EXISTS PostgreSQL hashes over every
@@ -281,6 +282,7 @@ def test_the_corporations_counts_walk_the_waiting_shares_and_probe_the_grants(pe
     assert "(responded_at IS NULL)" in indexes["matching_share_awaiting"]
 
 
+@pytest.mark.postgres_only
 def test_the_matched_count_walks_the_open_matches_only(people, signed_in, client):
     """The count of matches without a lease says what its partial index holds (matching_match_corp_open)."""
     from django.db import connection

@@ -115,6 +115,7 @@ HOME_INDEXES = {
 }
 
 
+@pytest.mark.postgres_only
 def test_the_regisseurs_home_reads_each_step_through_its_partial_index(people, signed_in, client):
     """With sequential scans priced out, every such query must still find its index: a condition that no longer
     implies the index's predicate (an anti-join over the feedback rows, a subquery for the last evaluation, the
@@ -138,6 +139,7 @@ def test_the_regisseurs_home_reads_each_step_through_its_partial_index(people, s
     assert HOME_INDEXES <= used, HOME_INDEXES - used
 
 
+@pytest.mark.postgres_only
 def test_the_consultants_home_walks_its_municipalitys_housed_profiles(people, signed_in, client):
     """The casusregisseur's "housed, no evaluation" reads (municipality, EVALUATION_DUE_FROM): through the referral's
     municipality, or through the index of both regions' housed profiles, it read (or walked) every overdue housed

@@ -70,6 +70,7 @@ def assert_walks_and_stops(plan, table, *, page_reads_at_most, count_reads_at_mo
     assert count_scans and all(_read(n) <= count_reads_at_most for n in count_scans), count_scans
 
 
+@pytest.mark.postgres_only
 def test_the_consultants_list_walks_an_index_of_its_municipality_in_every_sort(client, signed_in, people, monkeypatch):
     # Another municipality's cases between the own ones: a walk over every case would read them too.
     for _ in range(3):
@@ -84,6 +85,7 @@ def test_the_consultants_list_walks_an_index_of_its_municipality_in_every_sort(c
         assert_walks_and_stops(_plan(sql), "referrals_referral", page_reads_at_most=27, count_reads_at_most=13)
 
 
+@pytest.mark.postgres_only
 def test_the_regisseurs_profile_list_walks_an_index_in_every_sort(client, signed_in, people, monkeypatch):
     own = {make_profile(people["noord"], people["venlo"]).pk for _ in range(27)}
     # The other region's profiles: their codes start with another letter (WK-M- before WK-N-).
@@ -100,6 +102,7 @@ def test_the_regisseurs_profile_list_walks_an_index_in_every_sort(client, signed
         assert_walks_and_stops(_plan(sql), "matching_profile", page_reads_at_most=reads, count_reads_at_most=13 + 6)
 
 
+@pytest.mark.postgres_only
 def test_the_inbox_walks_its_regions_part_in_every_sort_but_the_municipality(client, signed_in, people, monkeypatch):
     from referrals.workflow import Status
 
@@ -114,6 +117,7 @@ def test_the_inbox_walks_its_regions_part_in_every_sort_but_the_municipality(cli
         assert_walks_and_stops(_plan(sql), "referrals_referral", page_reads_at_most=27, count_reads_at_most=13)
 
 
+@pytest.mark.postgres_only
 def test_the_providers_reports_walk_its_own_part_in_date_order(client, signed_in, people, monkeypatch):
     # Another provider's reports between the own ones: a walk over every case by date would read them too.
     for _ in range(3):
@@ -157,6 +161,7 @@ def test_the_providers_count_equals_its_pages_and_reads_no_grant(client, signed_
     assert client.get(url).context["page"].total == 10
 
 
+@pytest.mark.postgres_only
 def test_the_case_meetings_to_run_walk_an_index_open_ones_first(client, signed_in, people):
     from matching import services as matching_services
     from matching.models import CaseMeeting

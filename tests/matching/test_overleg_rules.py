@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -626,7 +627,8 @@ def test_the_chairs_page_costs_the_same_with_5_or_50_open_offers_and_signals(
     signed_in(people["noord"])
     url = reverse("matching:meeting", kwargs={"meeting_id": meeting.pk})
     # The same number at 5 and 50 (pinned, not a ceiling): nothing on the page is a row per open subject.
-    with django_assert_num_queries(QUERIES_WITH_OPEN_SUBJECTS):
+    # SQLite reads the signed-in user's roles with a prefetch of their own (woonkans.accounts.backends).
+    with django_assert_num_queries(QUERIES_WITH_OPEN_SUBJECTS + (connection.vendor != "postgresql")):
         shown = client.get(url).content.decode()
     assert shown.count("<option") < 20
 

@@ -34,6 +34,7 @@ def _offer(people, profile, corporation, rent_cents):
     return share.offers.get()
 
 
+@pytest.mark.postgres_only
 def test_offers_of_no_rent_from_before_the_rule_do_not_stop_the_migration(people):
     profile = make_shared(people["noord"], people["venlo"], ["Woonwenz", "Antares"])
     zero = _offer(people, profile, "Woonwenz", 61_250)

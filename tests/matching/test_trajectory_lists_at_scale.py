@@ -248,6 +248,7 @@ def test_the_granted_sides_follow_the_grants_through_the_case(people):
     )
 
 
+@pytest.mark.postgres_only
 @pytest.mark.parametrize("user", ["woonwenz", "moveoo"])
 def test_each_sides_capped_count_walks_its_granted_matches_and_probes_no_grant(client, signed_in, people, user):
     """The corporation's and provider's list: the capped count (up to 1 001 matches) probed the referral grant
