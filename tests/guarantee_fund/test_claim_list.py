@@ -18,20 +18,29 @@ from .conftest import approved_claim, fund_with
 pytestmark = pytest.mark.django_db
 
 
+def same_case(claim, people, **fields):
+    """Another claim of ``claim``'s case (a draft unless ``fields`` say otherwise)."""
+    return Claim.objects.create(
+        profile=claim.profile,
+        code=claim.code,
+        corporation=claim.corporation,
+        region=claim.region,
+        termination_date=timezone.localdate(),
+        termination_kind="evicted",
+        evaluation="x",
+        deposit_cents=0,
+        created_by=people["woonwenz"],
+        **fields,
+    )
+
+
 def copies(claim, people, count):
     """Claims of the same case at the MGR, each filed a day apart with its own amounts."""
     now = timezone.now()
     for number in range(count):
-        copy = Claim.objects.create(
-            profile=claim.profile,
-            code=claim.code,
-            corporation=claim.corporation,
-            region=claim.region,
-            termination_date=timezone.localdate(),
-            termination_kind="evicted",
-            evaluation="x",
-            deposit_cents=0,
-            created_by=people["woonwenz"],
+        copy = same_case(
+            claim,
+            people,
             status="at_mgr",
             filed_at=now - datetime.timedelta(days=number + 1),
             approved_cents=100_000 + number,
@@ -146,17 +155,7 @@ def test_the_cells_read_as_before(client, signed_in, people):
     claim = approved_claim(people)
     late = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)  # 2 March in Amsterdam
     Claim.objects.filter(pk=claim.pk).update(filed_at=late, approved_cents=None, status="filed")
-    draft = Claim.objects.create(
-        profile=claim.profile,
-        code=claim.code,
-        corporation=claim.corporation,
-        region=claim.region,
-        termination_date=timezone.localdate(),
-        termination_kind="evicted",
-        evaluation="x",
-        deposit_cents=0,
-        created_by=people["woonwenz"],
-    )
+    draft = same_case(claim, people)
     signed_in(people["woonwenz"])
     page, _ = page_queries(client)
     FILED, DRAFT = ClaimStatus.FILED.label, ClaimStatus.DRAFT.label
